@@ -1,0 +1,274 @@
+"""The `newsroom` command: the GUI without a subcommand, scriptable verbs with one.
+
+Errors are one line on stderr and exit code 2; `--json` output is stable:
+`list` prints an array of article summaries, `show` one article with its `body`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from editor import __version__
+from editor.core.errors import NewsroomError
+from editor.core.model import Article, ArticleQuery, ArticleSummary, Status
+
+EXIT_ERROR = 2
+_PAGE = 500
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--store",
+        metavar="PATH_OR_URL",
+        default=argparse.SUPPRESS,
+        help="store file or SQLAlchemy URL (default: $NEWSROOM_STORE or the user data folder)",
+    )
+    common.add_argument(
+        "--as", dest="user", metavar="USER", default=argparse.SUPPRESS, help="acting user"
+    )
+    parser = argparse.ArgumentParser(
+        prog="newsroom",
+        description="Newsroom Editor: write, review and publish articles. "
+        "Without a command, opens the editor window.",
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    sub = commands.add_parser("import", parents=[common], help="import .txt/.md files as drafts")
+    sub.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    sub.add_argument("--json", action="store_true", help="print the imported articles as JSON")
+
+    sub = commands.add_parser("list", parents=[common], help="list articles, newest first")
+    sub.add_argument("--status", choices=[s.value for s in Status])
+    sub.add_argument("--search", default="", metavar="Q", help="full-text search")
+    sub.add_argument("--deleted", action="store_true", help="include deleted articles")
+    sub.add_argument("--json", action="store_true")
+
+    sub = commands.add_parser("show", parents=[common], help="show one article")
+    sub.add_argument("article", metavar="ID_OR_SLUG")
+    sub.add_argument("--json", action="store_true")
+
+    sub = commands.add_parser("export", parents=[common], help="export articles as HTML pages")
+    which = sub.add_mutually_exclusive_group(required=True)
+    which.add_argument("--all", action="store_true", help="every article that is not deleted")
+    which.add_argument("--status", choices=[s.value for s in Status])
+    which.add_argument("articles", nargs="*", default=[], metavar="ID_OR_SLUG")
+    sub.add_argument("--out", required=True, type=Path, metavar="DIR")
+
+    sub = commands.add_parser("delete", parents=[common], help="delete an article (undoable)")
+    sub.add_argument("article", metavar="ID_OR_SLUG")
+    sub = commands.add_parser("restore", parents=[common], help="undo the delete of an article")
+    sub.add_argument("article", metavar="ID")
+
+    user = commands.add_parser("user", parents=[common], help="manage users")
+    user_commands = user.add_subparsers(dest="user_command", metavar="ACTION", required=True)
+    sub = user_commands.add_parser("add", parents=[common], help="add a user")
+    sub.add_argument("name")
+    sub.add_argument("--role", required=True, choices=["reporter", "editor", "admin"])
+    sub = user_commands.add_parser("list", parents=[common], help="list users")
+    sub.add_argument("--json", action="store_true")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    store = getattr(args, "store", None)
+    user = getattr(args, "user", None)
+    if args.command is None:
+        from editor.ui.app import run_gui  # Qt loads only for the window
+
+        return run_gui(store, user)
+    try:
+        return _run(args, store, user)
+    except NewsroomError as error:
+        print(f"newsroom: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("newsroom: interrupted", file=sys.stderr)
+        return 130
+
+
+def _run(args: argparse.Namespace, store: str | None, user: str | None) -> int:
+    from editor.core.newsroom import Newsroom
+
+    newsroom = Newsroom.open(store, user)
+    try:
+        handler = _HANDLERS[args.command]
+        return handler(newsroom, args)
+    finally:
+        newsroom.close()
+
+
+def _import(newsroom, args: argparse.Namespace) -> int:
+    report = newsroom.import_files(args.files)
+    if args.json:
+        print(json.dumps([article_json(a, body=False) for a in report.imported], indent=2))
+    else:
+        for article in report.imported:
+            print(f"imported {article.id[:8]}  {article.slug}  “{article.headline}”")
+    for path, message in report.failed:
+        print(
+            f"newsroom: {message}" if path.name in message else f"newsroom: {path}: {message}",
+            file=sys.stderr,
+        )
+    return EXIT_ERROR if report.failed else 0
+
+
+def _list(newsroom, args: argparse.Namespace) -> int:
+    query = ArticleQuery(
+        search=args.search,
+        status=Status(args.status) if args.status else None,
+        include_deleted=args.deleted,
+    )
+    rows: list[ArticleSummary] = []
+    while batch := newsroom.list_articles(query, offset=len(rows), limit=_PAGE):
+        rows.extend(batch)
+        if len(batch) < _PAGE:
+            break
+    if args.json:
+        print(json.dumps([summary_json(r) for r in rows], indent=2))
+        return 0
+    for r in rows:
+        when = r.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        print(
+            f"{r.id[:8]}  {r.status.label:<10} {when}  {r.word_count:>6}w  "
+            f"{r.section or '-':<10.10} {r.headline or 'Untitled'}"
+        )
+    return 0
+
+
+def _show(newsroom, args: argparse.Namespace) -> int:
+    article = newsroom.find_article(args.article)
+    if args.json:
+        data = article_json(article)
+        data["events"] = [
+            {
+                "actor": e.actor,
+                "at": e.created_at.isoformat(),
+                "action": e.action,
+                "from": e.from_status,
+                "to": e.to_status,
+                "note": e.note,
+            }
+            for e in newsroom.events(article.id)
+        ]
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+        return 0
+    print(article.headline or "Untitled")
+    print("=" * min(len(article.headline or "Untitled"), 78))
+    for label, value in (
+        ("Standfirst", article.standfirst),
+        ("Byline", article.byline),
+        ("Dateline", article.dateline),
+        ("Date", article.story_date.isoformat() if article.story_date else ""),
+        ("Section", article.section),
+        ("Tags", ", ".join(article.tags)),
+        ("Status", article.status.label),
+        ("Slug", article.slug),
+        ("Words", str(article.word_count)),
+        ("Id", article.id),
+    ):
+        if value:
+            print(f"{label + ':':<12}{value}")
+    print()
+    print(article.body)
+    return 0
+
+
+def _export(newsroom, args: argparse.Namespace) -> int:
+    from editor.core.export import export_article_html
+
+    if args.articles:
+        articles = [newsroom.find_article(key) for key in args.articles]
+    else:
+        query = ArticleQuery(status=Status(args.status) if args.status else None)
+        ids = [s.id for s in newsroom.list_articles(query, limit=1_000_000)]
+        articles = [newsroom.get_article(i) for i in ids]
+    try:
+        args.out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise NewsroomError(f"Cannot create {args.out}: {error.strerror}.") from None
+    for article in articles:
+        path = export_article_html(article, args.out)
+        print(f"wrote {path}")
+    print(f"{len(articles)} article(s) exported to {args.out}")
+    return 0
+
+
+def _delete(newsroom, args: argparse.Namespace) -> int:
+    article = newsroom.find_article(args.article)
+    newsroom.delete_article(article.id)
+    print(f"deleted “{article.headline}” ({article.id}); undo with: newsroom restore {article.id}")
+    return 0
+
+
+def _restore(newsroom, args: argparse.Namespace) -> int:
+    newsroom.restore_article(args.article)
+    print(f"restored {args.article}")
+    return 0
+
+
+def _user(newsroom, args: argparse.Namespace) -> int:
+    if args.user_command == "add":
+        user = newsroom.add_user(args.name, args.role)
+        print(f"added {user.name} ({user.role.value})")
+        return 0
+    users = newsroom.users()
+    if args.json:
+        print(json.dumps([{"id": u.id, "name": u.name, "role": u.role.value} for u in users]))
+    else:
+        for u in users:
+            print(f"{u.name:<30} {u.role.value}")
+    return 0
+
+
+_HANDLERS = {
+    "import": _import,
+    "list": _list,
+    "show": _show,
+    "export": _export,
+    "delete": _delete,
+    "restore": _restore,
+    "user": _user,
+}
+
+
+def summary_json(summary: ArticleSummary) -> dict[str, object]:
+    return {
+        "id": summary.id,
+        "headline": summary.headline,
+        "slug": summary.slug,
+        "status": summary.status.value,
+        "section": summary.section,
+        "byline": summary.byline,
+        "word_count": summary.word_count,
+        "updated_at": summary.updated_at.isoformat(),
+    }
+
+
+def article_json(article: Article, body: bool = True) -> dict[str, object]:
+    data: dict[str, object] = {
+        "id": article.id,
+        "headline": article.headline,
+        "standfirst": article.standfirst,
+        "slug": article.slug,
+        "byline": article.byline,
+        "section": article.section,
+        "tags": list(article.tags),
+        "dateline": article.dateline,
+        "story_date": article.story_date.isoformat() if article.story_date else None,
+        "status": article.status.value,
+        "word_count": article.word_count,
+        "version": article.version,
+        "created_at": article.created_at.isoformat() if article.created_at else None,
+        "updated_at": article.updated_at.isoformat() if article.updated_at else None,
+    }
+    if body:
+        data["body"] = article.body
+    return data

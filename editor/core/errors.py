@@ -1,0 +1,43 @@
+"""Typed errors of the newsroom domain; every message is fit to show a person as it is."""
+
+from __future__ import annotations
+
+
+class NewsroomError(Exception):
+    """Base of every error the CLI and the GUI show as one clear line."""
+
+
+class StoreError(NewsroomError):
+    """The store cannot be opened or written."""
+
+
+class NotAStoreError(StoreError):
+    """The file exists but is not a Newsroom store."""
+
+
+class StoreTooNewError(StoreError):
+    """The store was written by a newer version of Newsroom Editor."""
+
+
+class ReadOnlyStoreError(StoreError):
+    """The store (or its folder) cannot be written."""
+
+
+class StoreBusyError(StoreError):
+    """Another program holds a lock on the store for too long."""
+
+
+class StaleWriteError(NewsroomError):
+    """The article changed since it was loaded; the write was refused."""
+
+
+class NotFoundError(NewsroomError):
+    """No article, user or revision matches."""
+
+
+class ImportFileError(NewsroomError):
+    """A file given to import cannot become an article."""
+
+
+class ValidationError(NewsroomError):
+    """A value given for an article or user is not acceptable."""

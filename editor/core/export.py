@@ -1,0 +1,60 @@
+"""Export one article as a standalone HTML page, written atomically (temp file + os.replace)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+from editor.core.errors import NewsroomError
+from editor.core.model import Article
+from editor.core.render import render_article_page
+from editor.core.text import is_valid_slug, slugify
+
+
+class ExportError(NewsroomError):
+    """An article page cannot be written where it was asked to go."""
+
+
+def export_filename(article: Article) -> str:
+    """`<slug>.html`: the article's slug if valid, else one made from the headline, else untitled."""
+    slug = article.slug if is_valid_slug(article.slug) else slugify(article.headline)
+    return f"{slug or 'untitled'}.html"
+
+
+def export_article_html(article: Article, path: str | Path) -> Path:
+    """Write the published page of `article` to `path` (a file, or a folder to put it in).
+
+    The page replaces any file at the target in one step, so a reader never sees half a page;
+    on failure nothing is left behind and `ExportError` says what went wrong.
+    """
+    target = Path(path)
+    if target.is_dir():
+        target = target / export_filename(article)
+    html = render_article_page(article)
+    _write_atomically(target, html)
+    return target
+
+
+def _write_atomically(target: Path, text: str) -> None:
+    temp_name: str | None = None
+    try:
+        fd, temp_name = tempfile.mkstemp(
+            dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
+        )
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        # mkstemp creates the file 0600; a web page is meant to be read by others.
+        os.chmod(temp_name, 0o644)
+        os.replace(temp_name, target)
+        temp_name = None
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise ExportError(f"Cannot write {target}: {reason}") from error
+    finally:
+        if temp_name is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temp_name)

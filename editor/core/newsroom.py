@@ -1,0 +1,289 @@
+"""The one service seam: every change to an article goes through `Newsroom`.
+
+The CLI and the GUI both call it; it derives what is derived (slug, word count),
+records who did what and persists through the store. It never imports Qt.
+"""
+
+from __future__ import annotations
+
+import getpass
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from importlib.resources import as_file
+from pathlib import Path
+
+from editor.core.errors import ImportFileError, NewsroomError, NotFoundError, ValidationError
+from editor.core.importing import parse_file
+from editor.core.model import (
+    METADATA_FIELDS,
+    Article,
+    ArticleQuery,
+    ArticleSummary,
+    Event,
+    Revision,
+    Role,
+    User,
+)
+from editor.core.resources import resource
+from editor.core.text import is_valid_slug, slugify, word_count
+from editor.store.store import Store
+
+
+@dataclass
+class ImportReport:
+    """What a batch import did: each file becomes an article or one clear message."""
+
+    imported: list[Article] = field(default_factory=list)
+    failed: list[tuple[Path, str]] = field(default_factory=list)
+
+
+class Newsroom:
+    """A store seen by one acting user."""
+
+    def __init__(self, store: Store, user: User) -> None:
+        self.store = store
+        self.user = user
+
+    @classmethod
+    def open(cls, location: str | Path | None = None, user_name: str | None = None) -> Newsroom:
+        """Open (creating if needed) the store and pick the acting user.
+
+        `user_name` names an existing user; without it the store's only user acts,
+        and an empty store gets one user named after the login account.
+        """
+        store = Store.open(location)
+        try:
+            newsroom = cls(store, _resolve_user(store, user_name))
+            if location is None and store.created:
+                newsroom.import_samples()
+            return newsroom
+        except BaseException:
+            store.close()
+            raise
+
+    def close(self) -> None:
+        self.store.close()
+
+    # -- reading ---------------------------------------------------------
+
+    def count_articles(self, query: ArticleQuery = ArticleQuery()) -> int:
+        return self.store.count_articles(query)
+
+    def list_articles(
+        self, query: ArticleQuery = ArticleQuery(), offset: int = 0, limit: int = 200
+    ) -> list[ArticleSummary]:
+        return self.store.list_articles(query, offset=offset, limit=limit)
+
+    def get_article(self, article_id: str) -> Article:
+        return self.store.get_article(article_id)
+
+    def find_article(self, id_or_slug: str) -> Article:
+        return self.store.find_article(id_or_slug)
+
+    def revisions(self, article_id: str) -> list[Revision]:
+        return self.store.list_revisions(article_id)
+
+    def events(self, article_id: str) -> list[Event]:
+        return self.store.list_events(article_id)
+
+    def users(self) -> list[User]:
+        return self.store.list_users()
+
+    # -- writing ---------------------------------------------------------
+
+    def create_article(
+        self, headline: str = "", body: str = "", *, sign: bool = True, **metadata: object
+    ) -> Article:
+        """A new draft by the acting user; its slug follows the headline until set by hand.
+
+        With `sign`, an article without a byline gets the acting user's name.
+        """
+        article = Article(id=str(uuid.uuid4()), headline=headline.strip(), body=body)
+        for name, value in metadata.items():
+            _set_field(article, name, value)
+        if sign and not article.byline and self.user.name:
+            article.byline = self.user.name
+        self._derive(article, previous_slug=None)
+        return self.store.create_article(article, author=self.user)
+
+    def save_article(
+        self,
+        article_id: str,
+        *,
+        expected_version: int,
+        changes: dict[str, object] | None = None,
+        body: str | None = None,
+        reason: str = "save",
+        session_id: str | None = None,
+    ) -> Article:
+        """Apply metadata `changes` and/or a new `body` to the version the caller loaded.
+
+        Refused with `StaleWriteError` when the article changed since `expected_version`.
+        With `reason="autosave"` and a `session_id`, consecutive autosaves of one editing
+        session update that session's latest revision instead of adding one per pause.
+        """
+        current = self.store.get_article(article_id)
+        updated = replace(current, tags=list(current.tags))
+        for name, value in (changes or {}).items():
+            _set_field(updated, name, value)
+            if name == "slug":
+                updated.slug_locked = bool(updated.slug)
+        if body is not None:
+            updated.body = body
+        self._derive(updated, previous_slug=current.slug)
+        return self.store.save_article(
+            updated,
+            expected_version=expected_version,
+            author=self.user,
+            reason=reason,
+            session_id=session_id,
+        )
+
+    def delete_article(self, article_id: str) -> None:
+        """Soft delete: hidden from lists, kept in the store, undone by `restore_article`."""
+        self.store.set_deleted(article_id, deleted=True, actor=self.user)
+
+    def restore_article(self, article_id: str) -> None:
+        self.store.set_deleted(article_id, deleted=False, actor=self.user)
+
+    def add_user(self, name: str, role: Role | str) -> User:
+        name = name.strip()
+        if not name:
+            raise ValidationError("A user needs a name.")
+        try:
+            role = Role(role)
+        except ValueError:
+            raise ValidationError(
+                f"Unknown role '{role}': use reporter, editor or admin."
+            ) from None
+        return self.store.add_user(name, role)
+
+    def import_files(self, paths: Iterable[str | Path]) -> ImportReport:
+        """Each file becomes a draft, or one clear message; one bad file never stops the batch."""
+        report = ImportReport()
+        for raw in paths:
+            path = Path(raw)
+            try:
+                parsed = parse_file(path)
+                article = self.create_article(
+                    headline=parsed.headline,
+                    body=parsed.body,
+                    standfirst=parsed.standfirst,
+                    byline=parsed.byline,
+                    dateline=parsed.dateline,
+                    section=parsed.section,
+                    tags=parsed.tags,
+                    story_date=parsed.story_date,
+                    source_name=path.name,
+                    sign=False,
+                )
+            except (ImportFileError, ValidationError) as error:
+                report.failed.append((path, str(error)))
+            else:
+                report.imported.append(article)
+        return report
+
+    def import_samples(self) -> ImportReport:
+        """The sample articles shipped in `resources/samples/`, so a new store is not empty."""
+        samples = resource("samples")
+        with as_file(samples) as folder:
+            files = sorted(p for p in Path(folder).iterdir() if p.suffix in {".txt", ".md"})
+            return self.import_files(files)
+
+    # -- derived fields --------------------------------------------------
+
+    def _derive(self, article: Article, previous_slug: str | None) -> None:
+        article.word_count = word_count(article.body)
+        if article.slug_locked:
+            if not is_valid_slug(article.slug):
+                raise ValidationError(
+                    f"'{article.slug}' is not a valid slug: use lower-case letters, "
+                    "digits and single hyphens."
+                )
+            owner = self.store.slug_owner(article.slug, exclude_id=article.id)
+            if owner is not None:
+                raise ValidationError(f"The slug '{article.slug}' is already used by “{owner}”.")
+            return
+        base = slugify(article.headline) or "untitled"
+        # Keep "x-2" when the headline still gives "x": the slug must not flap.
+        if (
+            previous_slug
+            and _slug_family(previous_slug, base)
+            and self.store.slug_owner(previous_slug, exclude_id=article.id) is None
+        ):
+            article.slug = previous_slug
+            return
+        article.slug = self.store.unique_slug(base, exclude_id=article.id)
+
+
+def _slug_family(slug: str, base: str) -> bool:
+    if slug == base:
+        return True
+    head, _, tail = slug.rpartition("-")
+    return head == base and tail.isdigit()
+
+
+def _set_field(article: Article, name: str, value: object) -> None:
+    if name == "tags":
+        article.tags = _normalise_tags(value)
+    elif name == "story_date":
+        article.story_date = _parse_story_date(value)
+    elif name in METADATA_FIELDS or name == "source_name":
+        if not isinstance(value, str):
+            raise ValidationError(f"The {name} must be text.")
+        setattr(article, name, value.strip() if name != "slug" else value.strip().lower())
+    else:
+        raise ValidationError(f"'{name}' is not an article field that can be edited.")
+
+
+def _parse_story_date(value: object) -> date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise ValidationError(f"'{value}' is not a date: use YYYY-MM-DD.")
+
+
+def _normalise_tags(value: object) -> list[str]:
+    if isinstance(value, str):
+        items: Sequence[object] = value.split(",")
+    elif isinstance(value, list | tuple):
+        items = value
+    else:
+        raise ValidationError("Tags must be text separated by commas.")
+    seen: dict[str, None] = {}
+    for item in items:
+        tag = str(item).strip()
+        if tag and tag.lower() not in {t.lower() for t in seen}:
+            seen[tag] = None
+    return list(seen)
+
+
+def _resolve_user(store: Store, user_name: str | None) -> User:
+    if user_name:
+        user = store.get_user_by_name(user_name)
+        if user is None:
+            raise NotFoundError(
+                f"No user named '{user_name}' in this store; add one with "
+                f"'newsroom user add \"{user_name}\" --role reporter'."
+            )
+        return user
+    users = store.list_users()
+    if len(users) == 1:
+        return users[0]
+    if not users:
+        login = getpass.getuser() or "reporter"
+        return store.add_user(login, Role.ADMIN)
+    raise NewsroomError(
+        "This store has several users: say who you are with --as NAME "
+        f"({', '.join(u.name for u in users)})."
+    )

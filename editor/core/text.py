@@ -1,0 +1,29 @@
+"""Counting and naming helpers for article text: word counts and URL slugs."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_WORD = re.compile(r"[\w’'-]+", re.UNICODE)
+_MARKUP = re.compile(r"(!?\[([^\]]*)\]\([^)]*\))|[#>*_`~|]+")
+
+
+def word_count(markdown: str) -> int:
+    """Words a reader sees: link text counts, link targets and Markdown markers do not."""
+    plain = _MARKUP.sub(lambda m: m.group(2) or " ", markdown)
+    return sum(1 for w in _WORD.findall(plain) if any(c.isalnum() for c in w))
+
+
+def slugify(text: str, max_length: int = 80) -> str:
+    """A readable, URL-safe slug: "Putin’s car, again!" -> "putins-car-again"."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    ascii_text = re.sub(r"['’]", "", ascii_text.lower())
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
+    if len(slug) > max_length:
+        slug = slug[:max_length].rsplit("-", 1)[0] or slug[:max_length]
+    return slug
+
+
+def is_valid_slug(slug: str) -> bool:
+    return bool(re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", slug)) and len(slug) <= 120

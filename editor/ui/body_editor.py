@@ -1,0 +1,323 @@
+"""The article body as a rich-text writing surface (a `QTextEdit` on a Markdown document).
+
+It knows formatting (bold, headings, lists, quotes, links) and reports what is under the
+cursor; it knows nothing about articles or the store. Markdown goes through
+`markdown_bridge` so the conversion can be replaced in one place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QResizeEvent,
+    QTextBlockFormat,
+    QTextCharFormat,
+    QTextCursor,
+    QTextFormat,
+    QTextListFormat,
+)
+from PySide6.QtWidgets import QFrame, QTextEdit, QWidget
+
+from editor.ui import markdown_bridge
+
+BODY_FONT_FAMILIES = [
+    "Georgia",
+    "Charter",
+    "Source Serif 4",
+    "Noto Serif",
+    "DejaVu Serif",
+    "Liberation Serif",
+    "serif",
+]
+LINK_COLOUR = QColor("#1d5fa8")
+_QUOTE_INDENT = 28.0
+_HEADING_SIZE_ADJUSTMENT = {2: 2, 3: 1}
+_BULLET = QTextListFormat.Style.ListDisc
+_NUMBERED = QTextListFormat.Style.ListDecimal
+
+
+@dataclass(frozen=True)
+class FormatState:
+    """What the cursor sits in, for the toolbar's checked buttons."""
+
+    bold: bool = False
+    italic: bool = False
+    heading_level: int = 0
+    bullet_list: bool = False
+    numbered_list: bool = False
+    block_quote: bool = False
+    link: bool = False
+
+
+class BodyEditor(QTextEdit):
+    """WYSIWYG editor of a Markdown body; `body_edited` fires only for a person's edits."""
+
+    body_edited = Signal()
+    format_changed = Signal(object)  # FormatState
+
+    def __init__(self, parent: QWidget | None = None, *, point_size: int = 13,
+                 max_width: int = 720) -> None:  # fmt: skip
+        super().__init__(parent)
+        self._loading = False
+        self._max_width = max_width
+        self.setObjectName("bodyEditor")
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setAcceptRichText(True)
+        self.setTabChangesFocus(False)
+        self.setPlaceholderText("Start writing the story…")
+        font = QFont()
+        font.setFamilies(BODY_FONT_FAMILIES)
+        font.setPointSize(point_size)
+        self.document().setDefaultFont(font)
+        self.document().setDocumentMargin(32)
+        self.document().contentsChanged.connect(self._on_contents_changed)
+        self.cursorPositionChanged.connect(self._emit_format)
+        self.currentCharFormatChanged.connect(self._emit_format)
+
+    # -- content ---------------------------------------------------------
+
+    def load_markdown(self, markdown: str) -> None:
+        """Show `markdown` without counting it as an edit; undo starts afresh."""
+        self._loading = True
+        try:
+            markdown_bridge.load_markdown(self.document(), markdown)
+            self._apply_reading_rhythm()
+            self.document().clearUndoRedoStacks()
+            self.moveCursor(QTextCursor.MoveOperation.Start)
+        finally:
+            self._loading = False
+        self._emit_format()
+
+    def markdown(self) -> str:
+        return markdown_bridge.document_to_markdown(self.document())
+
+    def _apply_reading_rhythm(self) -> None:
+        cursor = QTextCursor(self.document())
+        cursor.select(QTextCursor.SelectionType.Document)
+        rhythm = QTextBlockFormat()
+        rhythm.setLineHeight(145, QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
+        cursor.mergeBlockFormat(rhythm)
+
+    def _on_contents_changed(self) -> None:
+        if not self._loading:
+            self.body_edited.emit()
+
+    # -- formatting ------------------------------------------------------
+
+    def format_state(self) -> FormatState:
+        cursor = self.textCursor()
+        char = cursor.charFormat()
+        block = cursor.blockFormat()
+        current_list = cursor.currentList()
+        list_style = current_list.format().style() if current_list else None
+        return FormatState(
+            bold=char.fontWeight() >= QFont.Weight.DemiBold and not block.headingLevel(),
+            italic=char.fontItalic(),
+            heading_level=block.headingLevel(),
+            bullet_list=list_style == _BULLET,
+            numbered_list=list_style == _NUMBERED,
+            block_quote=bool(block.property(QTextFormat.Property.BlockQuoteLevel)),
+            link=char.isAnchor(),
+        )
+
+    def toggle_bold(self) -> None:
+        fmt = QTextCharFormat()
+        bold = not self.format_state().bold
+        fmt.setFontWeight(QFont.Weight.Bold if bold else QFont.Weight.Normal)
+        self.mergeCurrentCharFormat(fmt)
+
+    def toggle_italic(self) -> None:
+        fmt = QTextCharFormat()
+        fmt.setFontItalic(not self.format_state().italic)
+        self.mergeCurrentCharFormat(fmt)
+
+    def set_heading(self, level: int) -> None:
+        """Level 2 or 3 makes the block(s) a heading (again: back to a paragraph); 0 = paragraph."""
+        if level and self.format_state().heading_level == level:
+            level = 0
+        cursor = self.textCursor()
+        cursor.beginEditBlock()
+        if level:
+            self._leave_list(cursor)
+        block_format = QTextBlockFormat()
+        block_format.setHeadingLevel(level)
+        cursor.mergeBlockFormat(block_format)
+        char = QTextCharFormat()
+        char.setProperty(
+            QTextFormat.Property.FontSizeAdjustment, _HEADING_SIZE_ADJUSTMENT.get(level, 0)
+        )
+        char.setFontWeight(QFont.Weight.Bold if level else QFont.Weight.Normal)
+        whole = QTextCursor(cursor)
+        whole.setPosition(cursor.selectionStart())
+        whole.movePosition(QTextCursor.MoveOperation.StartOfBlock)
+        whole.setPosition(cursor.selectionEnd(), QTextCursor.MoveMode.KeepAnchor)
+        whole.movePosition(QTextCursor.MoveOperation.EndOfBlock, QTextCursor.MoveMode.KeepAnchor)
+        whole.mergeCharFormat(char)
+        cursor.mergeBlockCharFormat(char)
+        cursor.endEditBlock()
+        self._emit_format()
+
+    def set_paragraph(self) -> None:
+        cursor = self.textCursor()
+        cursor.beginEditBlock()
+        self._leave_list(cursor)
+        self._set_quote(cursor, False)
+        self.setTextCursor(cursor)
+        cursor.endEditBlock()
+        self.set_heading(0)
+
+    def toggle_bullet_list(self) -> None:
+        self._toggle_list(_BULLET)
+
+    def toggle_numbered_list(self) -> None:
+        self._toggle_list(_NUMBERED)
+
+    def _toggle_list(self, style: QTextListFormat.Style) -> None:
+        cursor = self.textCursor()
+        cursor.beginEditBlock()
+        current = cursor.currentList()
+        if current is not None and current.format().style() == style:
+            self._leave_list(cursor)
+        elif current is not None:
+            fmt = current.format()
+            fmt.setStyle(style)
+            current.setFormat(fmt)
+        else:
+            heading = QTextBlockFormat()
+            heading.setHeadingLevel(0)
+            cursor.mergeBlockFormat(heading)
+            fmt = QTextListFormat()
+            fmt.setStyle(style)
+            cursor.createList(fmt)
+        cursor.endEditBlock()
+        self._emit_format()
+
+    def _leave_list(self, cursor: QTextCursor) -> None:
+        doc = self.document()
+        block = doc.findBlock(cursor.selectionStart())
+        last = doc.findBlock(cursor.selectionEnd())
+        while block.isValid():
+            if block.textList() is not None:
+                block.textList().remove(block)
+                reset = QTextCursor(block)
+                plain = reset.blockFormat()
+                plain.setIndent(0)
+                reset.setBlockFormat(plain)
+            if block == last:
+                break
+            block = block.next()
+
+    def toggle_block_quote(self) -> None:
+        cursor = self.textCursor()
+        cursor.beginEditBlock()
+        self._set_quote(cursor, not self.format_state().block_quote)
+        cursor.endEditBlock()
+        self._emit_format()
+
+    def _set_quote(self, cursor: QTextCursor, quoted: bool) -> None:
+        fmt = QTextBlockFormat()
+        # QTextMarkdownWriter writes "> " for blocks with a BlockQuoteLevel.
+        fmt.setProperty(QTextFormat.Property.BlockQuoteLevel, 1 if quoted else 0)
+        fmt.setLeftMargin(_QUOTE_INDENT if quoted else 0)
+        fmt.setRightMargin(_QUOTE_INDENT if quoted else 0)
+        cursor.mergeBlockFormat(fmt)
+        if not quoted:
+            doc = self.document()
+            block = doc.findBlock(cursor.selectionStart())
+            last = doc.findBlock(cursor.selectionEnd())
+            while block.isValid():
+                clean = QTextCursor(block)
+                plain = clean.blockFormat()
+                plain.clearProperty(QTextFormat.Property.BlockQuoteLevel)
+                clean.setBlockFormat(plain)
+                if block == last:
+                    break
+                block = block.next()
+
+    def link_under_cursor(self) -> str:
+        return self.textCursor().charFormat().anchorHref()
+
+    def set_link(self, url: str) -> None:
+        """Link the selection (or insert `url` as its own text); an empty url removes the link."""
+        cursor = self.textCursor()
+        cursor.beginEditBlock()
+        if not cursor.hasSelection() and self.format_state().link:
+            self._select_link(cursor)
+        fmt = QTextCharFormat()
+        if url:
+            fmt.setAnchor(True)
+            fmt.setAnchorHref(url)
+            fmt.setForeground(LINK_COLOUR)
+            fmt.setFontUnderline(True)
+        else:
+            fmt.setAnchor(False)
+            fmt.setAnchorHref("")
+            fmt.clearForeground()
+            fmt.setFontUnderline(False)
+        if cursor.hasSelection():
+            cursor.mergeCharFormat(fmt)
+        elif url:
+            cursor.insertText(url, self._merged(cursor.charFormat(), fmt))
+            plain = QTextCharFormat(cursor.charFormat())
+            plain.setAnchor(False)
+            plain.setAnchorHref("")
+            plain.clearForeground()
+            plain.setFontUnderline(False)
+            cursor.setCharFormat(plain)
+        cursor.endEditBlock()
+        self.setTextCursor(cursor)
+        self._emit_format()
+
+    @staticmethod
+    def _merged(base: QTextCharFormat, extra: QTextCharFormat) -> QTextCharFormat:
+        merged = QTextCharFormat(base)
+        merged.merge(extra)
+        return merged
+
+    def _select_link(self, cursor: QTextCursor) -> None:
+        href = cursor.charFormat().anchorHref()
+        block = cursor.block()
+        position = cursor.position()
+        iterator = block.begin()
+        while not iterator.atEnd():
+            fragment = iterator.fragment()
+            start, end = fragment.position(), fragment.position() + fragment.length()
+            if start <= position <= end and fragment.charFormat().anchorHref() == href:
+                cursor.setPosition(start)
+                cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+                return
+            iterator += 1
+
+    def _emit_format(self, *_: object) -> None:
+        self.format_changed.emit(self.format_state())
+
+    # -- layout ----------------------------------------------------------
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        # Centre a readable column: the margins sit outside the viewport, so the
+        # document (and its undo stack) never changes when the window does.
+        spare = event.size().width() - self._max_width
+        side = max(0, spare // 2)
+        self.setViewportMargins(side, 0, side, 0)
+        super().resizeEvent(event)
+
+    def keyPressEvent(self, event) -> None:  # noqa: ANN001 - Qt override
+        # Leaving a heading with Enter starts a plain paragraph, as word processors do.
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.format_state().heading_level:
+            cursor = self.textCursor()
+            if cursor.atBlockEnd():
+                cursor.beginEditBlock()
+                plain_block = QTextBlockFormat(cursor.blockFormat())
+                plain_block.setHeadingLevel(0)
+                plain_char = QTextCharFormat(cursor.charFormat())
+                plain_char.setProperty(QTextFormat.Property.FontSizeAdjustment, 0)
+                plain_char.setFontWeight(QFont.Weight.Normal)
+                cursor.insertBlock(plain_block, plain_char)
+                cursor.endEditBlock()
+                self.setTextCursor(cursor)
+                return
+        super().keyPressEvent(event)

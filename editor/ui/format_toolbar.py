@@ -1,0 +1,89 @@
+"""The formatting toolbar: wires the format actions to a `BodyEditor` and mirrors its state."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, QSize, Qt
+from PySide6.QtWidgets import QInputDialog, QLineEdit, QToolBar, QWidget
+
+from editor.ui.actions import FORMAT_ACTIONS, ActionRegistry
+from editor.ui.body_editor import BodyEditor, FormatState
+
+
+def build_format_toolbar(actions: ActionRegistry, parent: QWidget) -> QToolBar:
+    toolbar = QToolBar("Format", parent)
+    toolbar.setObjectName("formatToolbar")
+    toolbar.setMovable(False)
+    toolbar.setIconSize(QSize(16, 16))
+    toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
+    for name in FORMAT_ACTIONS:
+        if name is None:
+            toolbar.addSeparator()
+        else:
+            toolbar.addAction(actions[name])
+    return toolbar
+
+
+class FormatController(QObject):
+    """Runs format actions on the editor; keeps their checked state in step with the cursor."""
+
+    def __init__(self, actions: ActionRegistry, editor: BodyEditor) -> None:
+        super().__init__(editor)
+        self._actions = actions
+        self._editor = editor
+        handlers = {
+            "format_bold": editor.toggle_bold,
+            "format_italic": editor.toggle_italic,
+            "format_heading2": lambda: editor.set_heading(2),
+            "format_heading3": lambda: editor.set_heading(3),
+            "format_paragraph": editor.set_paragraph,
+            "format_bullet_list": editor.toggle_bullet_list,
+            "format_numbered_list": editor.toggle_numbered_list,
+            "format_block_quote": editor.toggle_block_quote,
+            "format_link": self.edit_link,
+        }
+        for name, handler in handlers.items():
+            actions[name].triggered.connect(lambda _checked=False, run=handler: self._run(run))
+        editor.format_changed.connect(self.show_state)
+        self.show_state(editor.format_state())
+
+    def _run(self, handler) -> None:  # noqa: ANN001 - any zero-argument callable
+        handler()
+        self._editor.setFocus()
+        # A triggered checkable action flips itself; the editor's state is the truth.
+        self.show_state(self._editor.format_state())
+
+    def edit_link(self) -> None:
+        current = self._editor.link_under_cursor()
+        url, accepted = QInputDialog.getText(
+            self._editor,
+            "Link",
+            "Web address (leave empty to remove the link):",
+            QLineEdit.EchoMode.Normal,
+            current or "https://",
+        )
+        if accepted:
+            url = url.strip()
+            self._editor.set_link("" if url == "https://" else url)
+
+    def show_state(self, state: FormatState) -> None:
+        checked = {
+            "format_bold": state.bold,
+            "format_italic": state.italic,
+            "format_heading2": state.heading_level == 2,
+            "format_heading3": state.heading_level == 3,
+            "format_paragraph": not (
+                state.heading_level or state.bullet_list or state.numbered_list
+                or state.block_quote
+            ),
+            "format_bullet_list": state.bullet_list,
+            "format_numbered_list": state.numbered_list,
+            "format_block_quote": state.block_quote,
+            "format_link": state.link,
+        }  # fmt: skip
+        for name, value in checked.items():
+            self._actions[name].setChecked(value)
+
+    def set_enabled(self, enabled: bool) -> None:
+        for name in FORMAT_ACTIONS:
+            if name is not None:
+                self._actions[name].setEnabled(enabled)

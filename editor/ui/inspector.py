@@ -1,0 +1,192 @@
+"""The metadata inspector: headline, standfirst, slug, byline, section, tags, dateline.
+
+It shows one article and reports a person's edits as `field_edited(name, value)`; it
+never saves. Programmatic updates never echo back as edits.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QFrame,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from editor.core.model import Article
+from editor.ui.settings import SECTIONS
+from editor.ui.status_style import status_badge_css
+
+_ERROR_CSS = "color: #b91c1c;"
+_HINT_CSS = "color: #6b7280;"
+
+
+class MetadataInspector(QScrollArea):
+    """Form over an article's metadata; `field_edited` carries a person's changes."""
+
+    field_edited = Signal(str, object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("inspector")
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self._loading = False
+        self._slug_locked = False
+
+        self.headline = QLineEdit()
+        self.headline.setObjectName("headlineField")
+        self.headline.setPlaceholderText("Headline")
+        self.standfirst = QPlainTextEdit()
+        self.standfirst.setObjectName("standfirstField")
+        self.standfirst.setPlaceholderText("One or two sentences under the headline")
+        self.standfirst.setTabChangesFocus(True)
+        self.standfirst.setFixedHeight(72)
+        self.slug = QLineEdit()
+        self.slug.setObjectName("slugField")
+        self.slug.setPlaceholderText("follows the headline")
+        self.slug_hint = QLabel()
+        self.slug_hint.setObjectName("slugHint")
+        self.slug_hint.setWordWrap(True)
+        self.byline = QLineEdit()
+        self.byline.setPlaceholderText("By …")
+        self.section = QComboBox()
+        self.section.setEditable(True)
+        self.section.addItems(SECTIONS)
+        self.section.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.tags = QLineEdit()
+        self.tags.setPlaceholderText("comma, separated, tags")
+        self.dateline = QLineEdit()
+        self.dateline.setPlaceholderText("LONDON (Reuters) -")
+        self.status = QLabel()
+        self.status.setObjectName("statusBadge")
+        self.word_count = QLabel()
+        self.word_count.setObjectName("wordCount")
+
+        form = QFormLayout()
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setHorizontalSpacing(12)
+        form.setVerticalSpacing(10)
+        form.addRow("Headline", self.headline)
+        form.addRow("Standfirst", self.standfirst)
+        form.addRow("Slug", self.slug)
+        form.addRow("", self.slug_hint)
+        form.addRow("Byline", self.byline)
+        form.addRow("Section", self.section)
+        form.addRow("Tags", self.tags)
+        form.addRow("Dateline", self.dateline)
+        form.addRow("Status", _left(self.status))
+        form.addRow("Words", self.word_count)
+
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(16, 16, 16, 16)
+        layout.addLayout(form)
+        layout.addStretch(1)
+        self.setWidget(body)
+
+        self.headline.textEdited.connect(lambda text: self._emit("headline", text))
+        self.standfirst.textChanged.connect(
+            lambda: self._emit("standfirst", self.standfirst.toPlainText())
+        )
+        self.slug.textEdited.connect(self._on_slug_edited)
+        self.byline.textEdited.connect(lambda text: self._emit("byline", text))
+        self.section.lineEdit().textEdited.connect(lambda text: self._emit("section", text))
+        self.section.activated.connect(lambda _i: self._emit("section", self.section.currentText()))
+        self.tags.textEdited.connect(lambda text: self._emit("tags", text))
+        self.dateline.textEdited.connect(lambda text: self._emit("dateline", text))
+        self.show_article(None)
+
+    def _emit(self, name: str, value: object) -> None:
+        if not self._loading:
+            self.field_edited.emit(name, value)
+
+    def _on_slug_edited(self, text: str) -> None:
+        self.clear_field_error("slug")
+        self._emit("slug", text)
+
+    # -- showing ---------------------------------------------------------
+
+    def show_article(self, article: Article | None) -> None:
+        """Fill every field from `article` (None: an empty, disabled form)."""
+        self._loading = True
+        try:
+            self.setEnabled(article is not None)
+            current = article or Article(id="")
+            self.headline.setText(current.headline)
+            self.standfirst.setPlainText(current.standfirst)
+            self.byline.setText(current.byline)
+            self.section.setEditText(current.section)
+            self.tags.setText(", ".join(current.tags))
+            self.dateline.setText(current.dateline)
+            self._show_derived(current)
+            self.clear_field_error("slug")
+        finally:
+            self._loading = False
+
+    def show_saved(self, article: Article, pending: set[str]) -> None:
+        """After a save: show what the store derived, leaving fields still being edited alone."""
+        self._loading = True
+        try:
+            if "slug" not in pending and not self.slug.hasFocus():
+                self._show_derived(article)
+            else:
+                self._show_status(article)
+        finally:
+            self._loading = False
+
+    def _show_derived(self, article: Article) -> None:
+        self.slug.setText(article.slug)
+        self._slug_locked = article.slug_locked
+        if not self.slug_hint.styleSheet() == _ERROR_CSS:
+            self._show_slug_hint()
+        self._show_status(article)
+
+    def _show_status(self, article: Article) -> None:
+        self.status.setText(article.status.label)
+        self.status.setStyleSheet(status_badge_css(article.status))
+        self.set_word_count(article.word_count)
+
+    def _show_slug_hint(self) -> None:
+        self.slug_hint.setStyleSheet(_HINT_CSS)
+        self.slug_hint.setText(
+            "Set by hand; clear it to follow the headline again."
+            if self._slug_locked
+            else "Follows the headline until you edit it."
+        )
+
+    def set_word_count(self, count: int) -> None:
+        self.word_count.setText(f"{count:,}")
+
+    def show_field_error(self, name: str, message: str) -> None:
+        if name == "slug":
+            self.slug_hint.setStyleSheet(_ERROR_CSS)
+            self.slug_hint.setText(message)
+            self.slug.setProperty("invalid", True)
+            self.slug.setStyleSheet("border: 1px solid #b91c1c;")
+
+    def clear_field_error(self, name: str) -> None:
+        if name == "slug":
+            self.slug.setStyleSheet("")
+            self.slug_hint.setStyleSheet(_HINT_CSS)
+            self._show_slug_hint()
+
+    def field_error(self, name: str) -> str:
+        if name == "slug" and self.slug_hint.styleSheet() == _ERROR_CSS:
+            return self.slug_hint.text()
+        return ""
+
+
+def _left(widget: QWidget) -> QWidget:
+    holder = QWidget()
+    layout = QVBoxLayout(holder)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(widget, 0, Qt.AlignmentFlag.AlignLeft)
+    return holder

@@ -1,0 +1,99 @@
+"""Typed settings: preferences and window state, defaults in one place.
+
+`QSettings` is created lazily, after QApplication's organisation and application names
+are set, never at import time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QByteArray, QSettings
+
+ORGANISATION = "Newsroom"
+APPLICATION = "Newsroom Editor"
+
+
+@dataclass(frozen=True)
+class Preferences:
+    """Timings and sizes a newsroom may tune; the defaults are what ships."""
+
+    autosave_delay_ms: int = 1500
+    preview_delay_ms: int = 400
+    search_delay_ms: int = 200
+    list_page_size: int = 200
+    body_font_point_size: int = 13
+    body_max_width_px: int = 720
+    default_window_width: int = 1440
+    default_window_height: int = 900
+    #: Shares of the width for list, editor and preview/inspector.
+    splitter_shares: tuple[float, float, float] = (0.28, 0.42, 0.30)
+
+
+#: Sections offered by the inspector; the combo stays editable for desks not listed.
+SECTIONS = (
+    "World",
+    "Politics",
+    "Business",
+    "Local",
+    "Sport",
+    "Culture",
+    "Science",
+    "Technology",
+    "Opinion",
+)
+
+
+class WindowState:
+    """Geometry, splitter layout and the last open article, remembered between runs."""
+
+    _GEOMETRY = "window/geometry"
+    _STATE = "window/state"
+    _SPLITTER = "window/splitter"
+    _SIDE_TAB = "window/side_tab"
+    _LAST_ARTICLE = "session/last_article_id"
+
+    def __init__(self, settings: QSettings | None = None) -> None:
+        self._settings = settings if settings is not None else QSettings()
+
+    def geometry(self) -> QByteArray | None:
+        return self._bytes(self._GEOMETRY)
+
+    def window_state(self) -> QByteArray | None:
+        return self._bytes(self._STATE)
+
+    def splitter_state(self) -> QByteArray | None:
+        return self._bytes(self._SPLITTER)
+
+    def side_tab(self) -> int:
+        value = self._settings.value(self._SIDE_TAB, 0)
+        try:
+            return int(value)
+        except (TypeError, ValueError):
+            return 0
+
+    def last_article_id(self) -> str | None:
+        value = self._settings.value(self._LAST_ARTICLE, "")
+        return str(value) if value else None
+
+    def save(
+        self,
+        *,
+        geometry: QByteArray,
+        window_state: QByteArray,
+        splitter_state: QByteArray,
+        side_tab: int,
+        last_article_id: str | None,
+    ) -> None:
+        self._settings.setValue(self._GEOMETRY, geometry)
+        self._settings.setValue(self._STATE, window_state)
+        self._settings.setValue(self._SPLITTER, splitter_state)
+        self._settings.setValue(self._SIDE_TAB, side_tab)
+        self._settings.setValue(self._LAST_ARTICLE, last_article_id or "")
+        self._settings.sync()
+
+    def _bytes(self, key: str) -> QByteArray | None:
+        value = self._settings.value(key)
+        if isinstance(value, QByteArray) and not value.isEmpty():
+            return value
+        return None
