@@ -1,5 +1,8 @@
 """`python -m editor` is the `newsroom` command."""
 
+from __future__ import annotations
+
 from editor.cli import main
 
-raise SystemExit(main())
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -18,7 +18,7 @@ class ExportError(NewsroomError):
 
 
 def export_filename(article: Article) -> str:
-    """`<slug>.html`: the article's slug if valid, else one made from the headline, else untitled."""
+    """`<slug>.html`: the article's valid slug, else one made from the headline, else untitled."""
     slug = article.slug if is_valid_slug(article.slug) else slugify(article.headline)
     return f"{slug or 'untitled'}.html"
 

@@ -160,12 +160,13 @@ def parse_date(line: str) -> date | None:
     return None
 
 
-_LEADING_MARKER = re.compile(r"^(\s*)([#>+\-*]|\d+[.)])(\s)")
+_LEADING_MARKER = re.compile(r"^(\s*)([#>+\-*]|\d+[.)](?=\s|$))()")
 
 
 def escape_markdown(paragraph: str) -> str:
     """Plain text made safe to store as Markdown: it renders exactly as typed."""
-    escaped = re.sub(r"([\\`*_\[\]])", r"\\\1", paragraph).replace("<", "&lt;")
+    escaped = re.sub(r"([\\`*_\[\]])", r"\\\1", paragraph)
+    escaped = escaped.replace("&", "&amp;").replace("<", "&lt;")
     return _LEADING_MARKER.sub(
         lambda m: f"{m.group(1)}{_escape_marker(m.group(2))}{m.group(3)}", escaped
     )

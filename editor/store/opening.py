@@ -28,6 +28,8 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 MIGRATIONS = Path(__file__).parent / "migrations"
 APP_NAME = "newsroom-editor"
 APP_AUTHOR = "Newsroom"
+#: How long a write waits for another program's lock before giving up.
+BUSY_TIMEOUT_MS = 5000
 
 
 def default_store_path() -> Path:
@@ -100,7 +102,7 @@ def create_store_engine(location: str) -> Engine:
 def _configure_sqlite(dbapi_connection: sqlite3.Connection, _record: object) -> None:
     cursor = dbapi_connection.cursor()
     try:
-        cursor.execute("PRAGMA busy_timeout = 5000")
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = NORMAL")
@@ -116,7 +118,6 @@ def migrate(engine: Engine, path: Path | None) -> bool:
     """
     from alembic import command
     from alembic.config import Config
-    from alembic.runtime.migration import MigrationContext
     from alembic.script import ScriptDirectory
 
     config = Config()
@@ -124,14 +125,7 @@ def migrate(engine: Engine, path: Path | None) -> bool:
     script = ScriptDirectory.from_config(config)
     head = script.get_current_head()
     location = path or engine.url.render_as_string(hide_password=True)
-    try:
-        with engine.connect() as connection:
-            tables = set(inspect(connection).get_table_names())
-            current = MigrationContext.configure(connection).get_current_revision()
-    except DBAPIError as error:
-        raise NotAStoreError(
-            f"{location} cannot be opened as a Newsroom store: {error.orig}."
-        ) from None
+    tables, current = _peek_sqlite(path) if path is not None else _peek(engine, location)
     if current is None and tables - {"alembic_version"}:
         raise NotAStoreError(
             f"{location} is a database, but not a Newsroom store (tables: "
@@ -150,6 +144,40 @@ def migrate(engine: Engine, path: Path | None) -> bool:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
     return current is None
+
+
+def _peek(engine: Engine, location: object) -> tuple[set[str], str | None]:
+    from alembic.runtime.migration import MigrationContext
+
+    try:
+        with engine.connect() as connection:
+            tables = set(inspect(connection).get_table_names())
+            return tables, MigrationContext.configure(connection).get_current_revision()
+    except DBAPIError as error:
+        raise NotAStoreError(
+            f"{location} cannot be opened as a Newsroom store: {error.orig}."
+        ) from None
+
+
+def _peek_sqlite(path: Path) -> tuple[set[str], str | None]:
+    """Tables and schema revision, read without writing a byte (no WAL switch yet)."""
+    if not path.exists() or path.stat().st_size == 0:
+        return set(), None
+    try:
+        db = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+        try:
+            tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            current = None
+            if "alembic_version" in tables:
+                row = db.execute("SELECT version_num FROM alembic_version").fetchone()
+                current = row[0] if row else None
+            return tables, current
+        finally:
+            db.close()
+    except sqlite3.DatabaseError as error:
+        raise NotAStoreError(
+            f"{path} cannot be opened as a Newsroom store: {error} (the file may be damaged)."
+        ) from None
 
 
 def _backup(engine: Engine, path: Path, revision: str) -> Path:

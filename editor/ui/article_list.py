@@ -9,10 +9,12 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
+import qtawesome
 from PySide6.QtCore import (
     QAbstractTableModel,
     QItemSelectionModel,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     Qt,
     QTimer,
@@ -28,12 +30,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-import qtawesome
 from editor.core.model import Article, ArticleQuery, ArticleSummary
 from editor.core.newsroom import Newsroom
 from editor.ui.status_style import status_colour, status_icon
 
 AnyIndex = QModelIndex | QPersistentModelIndex
+_ROOT = QModelIndex()
 
 
 class ArticleRole(enum.IntEnum):
@@ -76,7 +78,9 @@ class ArticleListModel(QAbstractTableModel):
 
     count_changed = Signal(int)
 
-    def __init__(self, newsroom: Newsroom, page_size: int = 200, parent=None) -> None:  # noqa: ANN001
+    def __init__(
+        self, newsroom: Newsroom, page_size: int = 200, parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
         self._newsroom = newsroom
         self._page_size = page_size
@@ -136,16 +140,16 @@ class ArticleListModel(QAbstractTableModel):
 
     # -- Qt model --------------------------------------------------------
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:
+    def rowCount(self, parent: AnyIndex = _ROOT) -> int:
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:
+    def columnCount(self, parent: AnyIndex = _ROOT) -> int:
         return 0 if parent.isValid() else len(Column)
 
-    def canFetchMore(self, parent: AnyIndex = QModelIndex()) -> bool:
+    def canFetchMore(self, parent: AnyIndex = _ROOT) -> bool:
         return not parent.isValid() and len(self._rows) < self._total
 
-    def fetchMore(self, parent: AnyIndex = QModelIndex()) -> None:
+    def fetchMore(self, parent: AnyIndex = _ROOT) -> None:
         if parent.isValid():
             return
         page = self._newsroom.list_articles(

@@ -305,9 +305,12 @@ class BodyEditor(QTextEdit):
         self.setViewportMargins(side, 0, side, 0)
         super().resizeEvent(event)
 
-    def keyPressEvent(self, event) -> None:  # noqa: ANN001 - Qt override
+    def keyPressEvent(self, event) -> None:
         # Leaving a heading with Enter starts a plain paragraph, as word processors do.
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.format_state().heading_level:
+        if (
+            event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and self.format_state().heading_level
+        ):
             cursor = self.textCursor()
             if cursor.atBlockEnd():
                 cursor.beginEditBlock()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QObject, QSize, Qt
 from PySide6.QtWidgets import QInputDialog, QLineEdit, QToolBar, QWidget
 
@@ -46,7 +48,7 @@ class FormatController(QObject):
         editor.format_changed.connect(self.show_state)
         self.show_state(editor.format_state())
 
-    def _run(self, handler) -> None:  # noqa: ANN001 - any zero-argument callable
+    def _run(self, handler: Callable[[], None]) -> None:
         handler()
         self._editor.setFocus()
         # A triggered checkable action flips itself; the editor's state is the truth.

@@ -145,7 +145,7 @@ class MetadataInspector(QScrollArea):
     def _show_derived(self, article: Article) -> None:
         self.slug.setText(article.slug)
         self._slug_locked = article.slug_locked
-        if not self.slug_hint.styleSheet() == _ERROR_CSS:
+        if self.slug_hint.styleSheet() != _ERROR_CSS:
             self._show_slug_hint()
         self._show_status(article)
 

@@ -7,6 +7,7 @@ survives each refresh. Without QtWebEngine a `QTextBrowser` stands in, with a no
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, QUrl, Signal
@@ -52,7 +53,7 @@ class _RenderJob(QRunnable):
 
 
 class PreviewPane(QWidget):
-    """Shows `render_article_page(article, preview=True)`; `request()` debounces updates."""
+    """Shows `render_article_page(article, preview=True)`; `schedule()` debounces updates."""
 
     #: Emitted when a rendered page has been shown (loaded) in the pane.
     page_shown = Signal()
@@ -67,13 +68,14 @@ class PreviewPane(QWidget):
         self._signals.failed.connect(self._on_failed)
         self._ticket = 0
         self._in_flight = False
-        self._pending: Article | None = None
+        self._again = False
+        self._source: Callable[[], Article | None] = lambda: None
         self._scroll_y = 0
         self._keep_scroll = True
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(delay_ms)
-        self._timer.timeout.connect(self._start_pending)
+        self._timer.timeout.connect(self._start)
 
         self._message = QLabel(self)
         self._message.setObjectName("previewMessage")
@@ -104,29 +106,34 @@ class PreviewPane(QWidget):
     def has_web_engine(self) -> bool:
         return self.web_view is not None
 
-    def request(self, article: Article | None, *, immediately: bool = False) -> None:
-        """Render `article` after typing pauses (or right away, from the top, for a newly
-        opened article); None clears the pane."""
-        self._keep_scroll = not immediately
+    def set_source(self, source: Callable[[], Article | None]) -> None:
+        """Where snapshots come from; called only when a render actually starts."""
+        self._source = source
+
+    def schedule(self) -> None:
+        """Render again once typing pauses; bursts of calls cost one render."""
+        self._keep_scroll = True
+        self._timer.start()
+
+    def refresh_now(self) -> None:
+        """Render at once from the top, e.g. for a newly opened article."""
+        self._keep_scroll = False
+        self._timer.stop()
+        self._start()
+
+    def _start(self) -> None:
+        if self._in_flight:
+            self._again = True  # coalesce: one render in flight, one pending
+            return
+        self._again = False
+        article = self._source()
         if article is None:
-            self._pending = None
-            self._timer.stop()
             self._set_html("")
             return
-        self._pending = replace(article, tags=list(article.tags))
-        if immediately:
-            self._timer.stop()
-            self._start_pending()
-        else:
-            self._timer.start()
-
-    def _start_pending(self) -> None:
-        if self._in_flight or self._pending is None:
-            return  # the result handler starts the pending one
-        article, self._pending = self._pending, None
+        snapshot = replace(article, tags=list(article.tags))
         self._ticket += 1
         self._in_flight = True
-        self._pool.start(_RenderJob(self._ticket, article, self._signals))
+        self._pool.start(_RenderJob(self._ticket, snapshot, self._signals))
 
     def _on_rendered(self, ticket: int, html: str) -> None:
         self._in_flight = False
@@ -134,13 +141,15 @@ class PreviewPane(QWidget):
             if self.web_view is not None:
                 self._message.hide()
             self._set_html(html)
-        self._start_pending()
+        if self._again:
+            self._start()
 
     def _on_failed(self, ticket: int, message: str) -> None:
         self._in_flight = False
         if ticket == self._ticket:
             self._show_message(f"The preview could not be rendered: {message}")
-        self._start_pending()
+        if self._again:
+            self._start()
 
     def _set_html(self, html: str) -> None:
         if self.web_view is None:
@@ -173,5 +182,5 @@ class PreviewPane(QWidget):
     def shutdown(self) -> None:
         """Stop timers and wait for a render in flight, before the window goes away."""
         self._timer.stop()
-        self._pending = None
+        self._again = False
         self._pool.waitForDone(5000)

@@ -1,0 +1,48 @@
+"""The GUI entry point: `run_gui` makes the application, opens the store, shows the window."""
+
+from __future__ import annotations
+
+import sys
+
+import qtawesome
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from editor.core.errors import NewsroomError
+from editor.core.newsroom import Newsroom
+from editor.ui.main_window import MainWindow
+from editor.ui.settings import APPLICATION, ORGANISATION, Preferences, WindowState
+from editor.ui.theme import apply_theme
+
+EXIT_STORE_ERROR = 2
+
+
+def make_application() -> QApplication:
+    """The one QApplication, named before any QSettings exists."""
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication(sys.argv[:1])
+    app.setOrganizationName(ORGANISATION)
+    app.setApplicationName(APPLICATION)
+    app.setApplicationDisplayName(APPLICATION)
+    app.setWindowIcon(qtawesome.icon("fa6s.newspaper", color="#1d5fa8"))
+    apply_theme(app)
+    return app
+
+
+def run_gui(store_location: str | None, user_name: str | None) -> int:
+    """Open the editor window on a store; 2 when the store cannot be opened."""
+    app = make_application()
+    try:
+        newsroom = Newsroom.open(store_location, user_name)
+    except NewsroomError as error:
+        QMessageBox.critical(None, f"{APPLICATION}: cannot open the store", str(error))
+        return EXIT_STORE_ERROR
+    try:
+        window_state = WindowState()
+        window = MainWindow(newsroom, Preferences(), window_state)
+        window.restore_state()
+        window.show()
+        window.start(window_state.last_article_id())
+        return app.exec()
+    finally:
+        newsroom.close()

@@ -1,0 +1,326 @@
+"""The main window: wires the article list, editor, preview and inspector together.
+
+Panels talk through the editing session and the signal bus; this module only connects
+them, lays them out and keeps the window's own state (title, status bar, geometry).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QFont
+from PySide6.QtWidgets import (
+    QLineEdit,
+    QMainWindow,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from editor.core.errors import NewsroomError
+from editor.core.model import Article
+from editor.core.newsroom import Newsroom
+from editor.core.text import word_count
+from editor.ui import dialogs, operations
+from editor.ui.actions import ActionRegistry
+from editor.ui.article_list import ArticleListModel, ArticleListPanel
+from editor.ui.body_editor import BodyEditor
+from editor.ui.editing_session import EditingSession
+from editor.ui.format_toolbar import FormatController, build_format_toolbar
+from editor.ui.inspector import MetadataInspector
+from editor.ui.menus import build_main_toolbar, build_menus
+from editor.ui.preview import PreviewPane
+from editor.ui.settings import Preferences, WindowState
+from editor.ui.signals import NewsroomSignals
+from editor.ui.status_bar import EditorStatusBar
+
+APP_TITLE = "Newsroom Editor"
+
+
+class MainWindow(QMainWindow):
+    """Article list | editor | preview and inspector, over one `Newsroom`."""
+
+    def __init__(self, newsroom: Newsroom, preferences: Preferences | None = None,
+                 window_state: WindowState | None = None) -> None:  # fmt: skip
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.newsroom = newsroom
+        self.preferences = prefs = preferences or Preferences()
+        self._window_state = window_state
+        self.bus = NewsroomSignals(self)
+        self.actions = ActionRegistry(self)
+        self._last_deleted: tuple[str, str] | None = None
+
+        # -- panels ------------------------------------------------------
+        self.list_model = ArticleListModel(newsroom, prefs.list_page_size, self)
+        self.article_list = ArticleListPanel(self.list_model, prefs.search_delay_ms)
+        self.editor = BodyEditor(
+            point_size=prefs.body_font_point_size, max_width=prefs.body_max_width_px
+        )
+        self.headline_field = QLineEdit()
+        self.headline_field.setObjectName("editorHeadline")
+        self.headline_field.setPlaceholderText("Headline")
+        headline_font = QFont(self.editor.document().defaultFont())
+        headline_font.setPointSize(prefs.body_font_point_size + 9)
+        headline_font.setBold(True)
+        self.headline_field.setFont(headline_font)
+        self.format_toolbar = build_format_toolbar(self.actions, self)
+        self.format_controller = FormatController(self.actions, self.editor)
+        self.preview = PreviewPane(prefs.preview_delay_ms)
+        self.inspector = MetadataInspector()
+        self.status = EditorStatusBar(self.actions["edit_undo_delete"], self)
+        self.setStatusBar(self.status)
+
+        self.session = EditingSession(
+            newsroom,
+            body_source=self.editor.markdown,
+            resolve_conflict=lambda message: dialogs.ask_conflict(self, message),
+            autosave_delay_ms=prefs.autosave_delay_ms,
+            parent=self,
+        )
+        self.preview.set_source(self.session.snapshot)
+
+        self._word_timer = QTimer(self)
+        self._word_timer.setSingleShot(True)
+        self._word_timer.setInterval(120)
+        self._word_timer.timeout.connect(self._count_words)
+
+        self._build_layout()
+        build_menus(self, self.actions)
+        build_main_toolbar(self, self.actions)
+        self._connect()
+        self.resize(prefs.default_window_width, prefs.default_window_height)
+        self._show_article(None)
+
+    # -- layout ----------------------------------------------------------
+
+    def _build_layout(self) -> None:
+        editor_column = QWidget()
+        editor_column.setObjectName("editorColumn")
+        column = QVBoxLayout(editor_column)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.format_toolbar)
+        column.addWidget(self.headline_field)
+        column.addWidget(self.editor, 1)
+
+        self.side_tabs = QTabWidget()
+        self.side_tabs.setObjectName("sideTabs")
+        self.side_tabs.setDocumentMode(True)
+        self.side_tabs.addTab(self.preview, "Preview")
+        self.side_tabs.addTab(self.inspector, "Details")
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.setHandleWidth(1)
+        for widget in (self.article_list, editor_column, self.side_tabs):
+            self.splitter.addWidget(widget)
+        width = self.preferences.default_window_width
+        self.splitter.setSizes([int(width * share) for share in self.preferences.splitter_shares])
+        self.setCentralWidget(self.splitter)
+
+    def _connect(self) -> None:
+        a, session = self.actions, self.session
+        a["file_new"].triggered.connect(self.new_article)
+        a["file_save"].triggered.connect(lambda: session.save(reason="save"))
+        a["file_import"].triggered.connect(self.import_files)
+        a["file_export_html"].triggered.connect(self.export_html)
+        a["file_quit"].triggered.connect(self.close)
+        a["edit_undo"].triggered.connect(self.editor.undo)
+        a["edit_redo"].triggered.connect(self.editor.redo)
+        a["article_delete"].triggered.connect(self.delete_article)
+        a["edit_undo_delete"].triggered.connect(self.undo_delete)
+        a["view_find"].triggered.connect(self.article_list.focus_search)
+        self.editor.undoAvailable.connect(a["edit_undo"].setEnabled)
+        self.editor.redoAvailable.connect(a["edit_redo"].setEnabled)
+
+        self.article_list.article_activated.connect(self.open_article)
+        self.editor.body_edited.connect(session.note_body_edited)
+        self.editor.body_edited.connect(self.preview.schedule)
+        self.editor.body_edited.connect(self._word_timer.start)
+        self.inspector.field_edited.connect(self._on_field_edited)
+        self.headline_field.textEdited.connect(self._on_headline_typed)
+
+        session.opened.connect(self._show_article)
+        session.saved.connect(self._on_saved)
+        session.created.connect(self.bus.article_created)
+        session.dirty_changed.connect(self._on_dirty_changed)
+        session.conflict_changed.connect(self._on_conflict_changed)
+        session.field_rejected.connect(self.inspector.show_field_error)
+        session.failed.connect(lambda message: dialogs.show_error(self, APP_TITLE, message))
+
+        self.bus.article_saved.connect(self.list_model.update_article)
+        self.bus.article_created.connect(lambda _article: self.list_model.reload())
+        self.bus.article_deleted.connect(lambda _id: self.list_model.reload())
+        self.bus.article_restored.connect(lambda _id: self.list_model.reload())
+        self.bus.articles_reloaded.connect(self.list_model.reload)
+
+    # -- opening and showing ---------------------------------------------
+
+    def start(self, article_id: str | None = None) -> None:
+        """Load the list and open `article_id` (or the first article)."""
+        self.list_model.reload()
+        known = article_id is not None and self.list_model.row_of(article_id) is not None
+        if not known:
+            article_id = self.list_model.summary(0).id if self.list_model.rowCount() else None
+        if article_id:
+            self.open_article(article_id)
+
+    def open_article(self, article_id: str) -> bool:
+        opened = self.session.open(article_id)
+        current = self.session.article
+        self.article_list.select_article(current.id if current else None)
+        return opened
+
+    def _show_article(self, article: Article | None) -> None:
+        self.editor.load_markdown(article.body if article else "")
+        self.editor.setReadOnly(article is None)
+        self.headline_field.setEnabled(article is not None)
+        self.headline_field.setText(article.headline if article else "")
+        self.format_controller.set_enabled(article is not None)
+        for name in ("file_save", "file_export_html", "article_delete"):
+            self.actions[name].setEnabled(article is not None)
+        self.inspector.show_article(article)
+        self.bus.article_opened.emit(article)
+        if article is None:
+            self.status.show_nothing_open()
+        else:
+            self.status.show_saved(article.updated_at)
+            self.status.show_word_count(article.word_count)
+            self.article_list.select_article(article.id)
+        self._update_title()
+        self.preview.refresh_now()
+
+    def _on_field_edited(self, name: str, value: object) -> None:
+        if name == "headline" and self.headline_field.text() != value:
+            self.headline_field.setText(str(value))
+        self.session.note_field_edited(name, value)
+        self.preview.schedule()
+        self._update_title()
+
+    def _on_headline_typed(self, text: str) -> None:
+        self.inspector.headline.setText(text)
+        self._on_field_edited("headline", text)
+
+    def _on_saved(self, article: Article) -> None:
+        self.inspector.show_saved(article, self.session.pending_fields)
+        self.status.show_saved(article.updated_at)
+        self.bus.article_saved.emit(article)
+        self._update_title()
+
+    def _on_dirty_changed(self, dirty: bool) -> None:
+        self.setWindowModified(dirty)
+        if dirty and not self.session.in_conflict:
+            self.status.show_editing()
+
+    def _on_conflict_changed(self, in_conflict: bool) -> None:
+        if in_conflict:
+            self.status.show_conflict()
+
+    def _count_words(self) -> None:
+        count = word_count(self.editor.toPlainText())
+        self.inspector.set_word_count(count)
+        self.status.show_word_count(count)
+
+    def _update_title(self) -> None:
+        if self.session.article is None:
+            self.setWindowTitle(f"{APP_TITLE}[*]")
+            return
+        headline = self.headline_field.text().strip() or "Untitled"
+        self.setWindowTitle(f"{headline}[*] — {APP_TITLE}")
+
+    # -- commands --------------------------------------------------------
+
+    def new_article(self) -> None:
+        if self.session.create():
+            self.headline_field.setFocus()
+
+    def delete_article(self) -> None:
+        article = self.session.article
+        if article is None:
+            return
+        headline = self.headline_field.text().strip()
+        if not dialogs.confirm_delete(self, headline):
+            return
+        if not self.session.close_article():
+            return
+        try:
+            self.newsroom.delete_article(article.id)
+        except NewsroomError as error:
+            dialogs.show_error(self, "Delete Article", str(error))
+            self.open_article(article.id)
+            return
+        self._last_deleted = (article.id, headline)
+        self.actions["edit_undo_delete"].setEnabled(True)
+        self.status.offer_undo_delete(headline)
+        self.bus.article_deleted.emit(article.id)
+        if self.list_model.rowCount():
+            self.open_article(self.list_model.summary(0).id)
+
+    def undo_delete(self) -> None:
+        if self._last_deleted is None:
+            return
+        article_id, _headline = self._last_deleted
+        try:
+            self.newsroom.restore_article(article_id)
+        except NewsroomError as error:
+            dialogs.show_error(self, "Undo Delete", str(error))
+            return
+        self._last_deleted = None
+        self.actions["edit_undo_delete"].setEnabled(False)
+        self.status.withdraw_undo_delete()
+        self.status.clearMessage()
+        self.bus.article_restored.emit(article_id)
+        self.open_article(article_id)
+
+    def import_files(self) -> None:
+        if not self.session.save():
+            return
+        report = operations.choose_and_import(self, self.newsroom)
+        if report is None:
+            return
+        self.bus.articles_reloaded.emit()
+        if report.imported:
+            count = len(report.imported)
+            self.status.showMessage(f"Imported {count} article{'s' * (count != 1)}.", 8000)
+            self.open_article(report.imported[0].id)
+
+    def export_html(self) -> None:
+        if not self.session.save():
+            return
+        if self.session.article is None:
+            return
+        path = operations.choose_and_export(self, self.session.article)
+        if path is not None:
+            self.status.showMessage(f"Exported to {path}", 8000)
+
+    # -- window state ----------------------------------------------------
+
+    def restore_state(self) -> None:
+        if self._window_state is None:
+            return
+        geometry = self._window_state.geometry()
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        splitter = self._window_state.splitter_state()
+        if splitter is not None:
+            self.splitter.restoreState(splitter)
+        self.side_tabs.setCurrentIndex(self._window_state.side_tab())
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.session.save():
+            event.ignore()
+            return
+        self.session.stop()
+        self.preview.shutdown()
+        if self._window_state is not None:
+            current = self.session.article
+            self._window_state.save(
+                geometry=self.saveGeometry(),
+                window_state=self.saveState(),
+                splitter_state=self.splitter.saveState(),
+                side_tab=self.side_tabs.currentIndex(),
+                last_article_id=current.id if current else None,
+            )
+        event.accept()

@@ -1,0 +1,141 @@
+"""Opening stores: new, existing, and every kind of file that is not a usable store."""
+
+from __future__ import annotations
+
+import sqlite3
+import stat
+
+import pytest
+
+from editor.core.errors import NotAStoreError, ReadOnlyStoreError, StoreTooNewError
+from editor.core.newsroom import Newsroom
+from editor.store import opening
+from editor.store.store import Store
+
+
+def test_new_store_is_created_migrated_and_in_wal_mode(store_path):
+    store = Store.open(store_path)
+    try:
+        assert store.created
+        assert store_path.exists()
+    finally:
+        store.close()
+    with sqlite3.connect(store_path) as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        version = db.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+    assert {"articles", "revisions", "events", "users", "articles_fts"} <= tables
+    assert version == "0001_baseline"
+    again = Store.open(store_path)
+    assert not again.created
+    again.close()
+
+
+def test_foreign_keys_are_enforced(newsroom):
+    with (
+        pytest.raises(Exception, match="FOREIGN KEY"),
+        newsroom.store._engine.begin() as connection,
+    ):
+        connection.exec_driver_sql(
+            "INSERT INTO events (id, article_id, created_at, action, note) "
+            "VALUES ('e', 'no-such-article', '2026-01-01', 'x', '')"
+        )
+
+
+def test_nested_folders_are_created(tmp_path):
+    store = Store.open(tmp_path / "a" / "b" / "newsroom.db")
+    store.close()
+    assert (tmp_path / "a" / "b" / "newsroom.db").exists()
+
+
+def test_a_text_file_is_not_a_store_and_stays_untouched(tmp_path):
+    path = tmp_path / "notes.db"
+    path.write_text("my notes, not a database")
+    with pytest.raises(NotAStoreError, match="not a Newsroom store"):
+        Store.open(path)
+    assert path.read_text() == "my notes, not a database"
+
+
+def test_another_programs_sqlite_database_is_refused(tmp_path):
+    path = tmp_path / "other.db"
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE contacts (name TEXT)")
+    before = path.read_bytes()
+    with pytest.raises(NotAStoreError, match="not a Newsroom store"):
+        Store.open(path)
+    assert path.read_bytes() == before
+
+
+def test_a_corrupt_store_is_refused(store_path):
+    Store.open(store_path).close()
+    data = bytearray(store_path.read_bytes())
+    data[100:4096] = b"\xff" * (4096 - 100)
+    store_path.write_bytes(bytes(data))
+    for suffix in ("-wal", "-shm"):
+        store_path.with_name(store_path.name + suffix).unlink(missing_ok=True)
+    with pytest.raises(NotAStoreError):
+        Store.open(store_path)
+
+
+def test_a_folder_is_not_a_store(tmp_path):
+    with pytest.raises(NotAStoreError, match="folder"):
+        Store.open(tmp_path)
+
+
+def test_store_from_a_newer_version_is_refused_untouched(store_path):
+    Store.open(store_path).close()
+    with sqlite3.connect(store_path) as db:
+        db.execute("UPDATE alembic_version SET version_num = '9999_future'")
+    before = store_path.read_bytes()
+    with pytest.raises(StoreTooNewError, match="newer version"):
+        Newsroom.open(store_path)
+    assert store_path.read_bytes() == before
+
+
+def test_read_only_store_is_refused_and_unchanged(newsroom, store_path):
+    newsroom.create_article("Kept safe", "Body.")
+    newsroom.close()
+    store_path.chmod(stat.S_IRUSR | stat.S_IRGRP)
+    try:
+        before = store_path.read_bytes()
+        with pytest.raises(ReadOnlyStoreError, match="read-only"):
+            Newsroom.open(store_path)
+        assert store_path.read_bytes() == before
+    finally:
+        store_path.chmod(stat.S_IRUSR | stat.S_IWUSR)
+    assert Newsroom.open(store_path).count_articles() == 1
+
+
+def test_store_in_a_read_only_folder_is_refused(tmp_path):
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    folder.chmod(stat.S_IRUSR | stat.S_IXUSR)
+    try:
+        with pytest.raises(ReadOnlyStoreError):
+            Store.open(folder / "newsroom.db")
+        assert not (folder / "newsroom.db").exists()
+    finally:
+        folder.chmod(stat.S_IRWXU)
+
+
+def test_default_location_follows_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("NEWSROOM_STORE", str(tmp_path / "env.db"))
+    assert opening.default_store_path() == tmp_path / "env.db"
+    monkeypatch.delenv("NEWSROOM_STORE")
+    assert opening.default_store_path().name == "newsroom.db"
+
+
+def test_first_open_of_default_store_loads_the_samples(monkeypatch, tmp_path):
+    monkeypatch.setenv("NEWSROOM_STORE", str(tmp_path / "default.db"))
+    room = Newsroom.open()
+    try:
+        headlines = [a.headline for a in room.list_articles()]
+        assert len(headlines) >= 4
+        assert "Putin takes Kim Jong Un in a limousine, and later gives him a car" in headlines
+    finally:
+        room.close()
+    room = Newsroom.open()  # the second start imports nothing more
+    try:
+        assert len(room.list_articles()) == len(headlines)
+    finally:
+        room.close()

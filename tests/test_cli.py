@@ -1,0 +1,120 @@
+"""The `newsroom` command end to end, in process: output, JSON shape, exit codes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from editor.cli import main
+
+WIRE = (
+    Path(__file__).resolve().parents[1] / "resources" / "samples" / "wire-putin-kim-limousine.txt"
+)
+HEADLINE = "Putin takes Kim Jong Un in a limousine, and later gives him a car"
+
+
+@pytest.fixture
+def store(tmp_path, monkeypatch):
+    monkeypatch.delenv("NEWSROOM_STORE", raising=False)
+    return str(tmp_path / "cli.db")
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_import_list_show_export(store, capsys, tmp_path):
+    code, out, _ = run(capsys, "--store", store, "import", str(WIRE))
+    assert code == 0 and HEADLINE in out
+
+    code, out, _ = run(capsys, "--store", store, "list", "--json")
+    rows = json.loads(out)
+    assert code == 0 and [r["headline"] for r in rows] == [HEADLINE]
+    assert set(rows[0]) == {
+        "id", "headline", "slug", "status", "section", "byline", "word_count", "updated_at"
+    }  # fmt: skip
+    assert rows[0]["status"] == "draft"
+
+    code, out, _ = run(capsys, "show", rows[0]["slug"], "--json", "--store", store)
+    article = json.loads(out)
+    assert article["story_date"] == "2024-07-17"
+    assert article["body"].startswith("A video clip")
+    assert HEADLINE not in article["body"]
+    assert [e["action"] for e in article["events"]] == ["create"]
+
+    code, out, _ = run(capsys, "--store", store, "show", rows[0]["id"][:8])
+    assert code == 0 and out.startswith(HEADLINE)
+
+    out_dir = tmp_path / "site"
+    code, out, _ = run(capsys, "--store", store, "export", "--all", "--out", str(out_dir))
+    assert code == 0
+    page = (out_dir / f"{rows[0]['slug']}.html").read_text(encoding="utf-8")
+    assert "<h1" in page and "Putin takes Kim Jong Un" in page
+
+
+def test_search_and_status_filters(store, capsys):
+    run(capsys, "--store", store, "import", str(WIRE))
+    assert json.loads(run(capsys, "--store", store, "list", "--search", "aurus", "--json")[1])
+    assert json.loads(run(capsys, "--store", store, "list", "--search", "zebra", "--json")[1]) == []
+    code, out, _ = run(capsys, "--store", store, "list", "--status", "published", "--json")
+    assert (code, json.loads(out)) == (0, [])
+
+
+def test_bad_input_gives_one_line_and_exit_2(store, capsys, tmp_path):
+    binary = tmp_path / "photo.txt"
+    binary.write_bytes(bytes(range(256)) * 10)
+    empty = tmp_path / "empty.md"
+    empty.write_text("")
+    code, out, err = run(capsys, "--store", store, "import", str(binary), str(empty), str(WIRE))
+    assert code == 2
+    assert err.splitlines() == [
+        "newsroom: photo.txt is not a text file (it looks like binary data); "
+        "import plain text or Markdown.",
+        "newsroom: empty.md is empty.",
+    ]
+    assert HEADLINE in out  # the good file of the batch is still imported
+
+    not_a_store = tmp_path / "notes.db"
+    not_a_store.write_text("hello")
+    code, _, err = run(capsys, "--store", str(not_a_store), "list")
+    assert code == 2 and len(err.splitlines()) == 1 and "not a Newsroom store" in err
+    assert not_a_store.read_text() == "hello"
+
+    code, _, err = run(capsys, "--store", store, "show", "no-such-story")
+    assert (code, err) == (2, "newsroom: No article with id or slug 'no-such-story'.\n")
+
+    code, _, err = run(capsys, "--store", store, "--as", "Nobody", "list")
+    assert code == 2 and "No user named 'Nobody'" in err
+
+
+def test_users_delete_and_restore(store, capsys):
+    run(capsys, "--store", store, "import", str(WIRE))
+    code, out, _ = run(capsys, "--store", store, "user", "add", "Edna", "--role", "editor")
+    assert code == 0
+    users = json.loads(run(capsys, "--store", store, "--as", "Edna", "user", "list", "--json")[1])
+    assert {u["role"] for u in users} == {"admin", "editor"}
+    slug = json.loads(run(capsys, "--store", store, "--as", "Edna", "list", "--json")[1])[0]["slug"]
+    code, out, _ = run(capsys, "--store", store, "--as", "Edna", "delete", slug)
+    assert code == 0 and "newsroom restore" in out
+    article_id = out.split("newsroom restore ")[1].strip()
+    assert json.loads(run(capsys, "--store", store, "--as", "Edna", "list", "--json")[1]) == []
+    run(capsys, "--store", store, "--as", "Edna", "restore", article_id)
+    assert len(json.loads(run(capsys, "--store", store, "--as", "Edna", "list", "--json")[1])) == 1
+
+
+def test_installed_command_runs_as_a_process(store):
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "editor", "--store", store, "import", str(WIRE)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert HEADLINE in result.stdout
