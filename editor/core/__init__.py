@@ -1,0 +1,1 @@
+"""The newsroom domain: articles, import, rendering and the service seam. Never imports Qt."""

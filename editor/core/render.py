@@ -25,7 +25,7 @@ import functools
 import re
 import threading
 import xml.etree.ElementTree as ET
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import jinja2
 import markdown
@@ -226,13 +226,29 @@ def format_ap_datetime(moment: datetime) -> str:
     return f"{month} {moment.day}, {moment.year}, {hour}:{moment.minute:02d} {meridiem} UTC"
 
 
-def _page_context(article: Article, preview: bool, css: str | None) -> dict[str, object]:
+def format_ap_date(day: date) -> str:
+    """AP style date: "July 17, 2024", "Nov. 20, 2026"."""
+    return f"{_AP_MONTHS[day.month - 1]} {day.day}, {day.year}"
+
+
+def _page_time(article: Article) -> tuple[str, str, str]:
+    """(ISO value, text, label) of the page's <time>: the story's own date when it has one."""
+    if article.story_date is not None:
+        return article.story_date.isoformat(), format_ap_date(article.story_date), ""
     moment = article.updated_at or article.created_at
+    if moment is None:
+        return "", "", ""
     updated = (
         article.updated_at is not None
         and article.created_at is not None
         and (article.updated_at - article.created_at).total_seconds() >= 60
     )
+    iso = _as_utc(moment).isoformat(timespec="seconds")
+    return iso, format_ap_datetime(moment), "Updated" if updated else ""
+
+
+def _page_context(article: Article, preview: bool, css: str | None) -> dict[str, object]:
+    time_iso, time_text, time_label = _page_time(article)
     stylesheet = _default_css() if css is None else css
     body_html = render_body_html(article.body)
     return {
@@ -241,9 +257,9 @@ def _page_context(article: Article, preview: bool, css: str | None) -> dict[str,
         "byline": _byline_text(article.byline),
         "section": article.section.strip(),
         "tags": [tag.strip() for tag in article.tags if tag.strip()],
-        "time_iso": _as_utc(moment).isoformat(timespec="seconds") if moment else "",
-        "time_text": format_ap_datetime(moment) if moment else "",
-        "time_label": "Updated" if updated else "",
+        "time_iso": time_iso,
+        "time_text": time_text,
+        "time_label": time_label,
         "preview": preview,
         "show_banner": preview and article.status not in _PUBLISHED_STATES,
         "status_label": article.status.label,

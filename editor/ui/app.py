@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 import qtawesome
+from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from editor.core.errors import NewsroomError
@@ -37,6 +38,7 @@ def run_gui(store_location: str | None, user_name: str | None) -> int:
     except NewsroomError as error:
         QMessageBox.critical(None, f"{APPLICATION}: cannot open the store", str(error))
         return EXIT_STORE_ERROR
+    window: MainWindow | None = None
     try:
         window_state = WindowState()
         window = MainWindow(newsroom, Preferences(), window_state)
@@ -45,4 +47,8 @@ def run_gui(store_location: str | None, user_name: str | None) -> int:
         window.start(window_state.last_article_id())
         return app.exec()
     finally:
+        if window is not None:
+            # Delete the window (and its web page) before the store and the web profile go.
+            window.deleteLater()
+            QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         newsroom.close()

@@ -16,6 +16,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QPoint,
     Qt,
     QTimer,
     Signal,
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -63,6 +65,7 @@ _HEADERS = {
     Column.UPDATED: "Updated",
     Column.WORDS: "Words",
 }
+_HIDDEN_BY_DEFAULT = (Column.SECTION, Column.BYLINE)
 _SORT_KEYS = {
     Column.HEADLINE: "headline",
     Column.STATUS: "status",
@@ -277,9 +280,16 @@ class ArticleListPanel(QWidget):
         header.setHighlightSections(False)
         header.setSectionResizeMode(Column.HEADLINE, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(48)
-        for column, width in ((Column.STATUS, 104), (Column.SECTION, 88), (Column.BYLINE, 110),
-                              (Column.UPDATED, 64), (Column.WORDS, 58)):  # fmt: skip
+        for column, width in ((Column.STATUS, 100), (Column.SECTION, 84), (Column.BYLINE, 110),
+                              (Column.UPDATED, 80), (Column.WORDS, 62)):  # fmt: skip
             header.resizeSection(column, width)
+        # At a third of the window the headline needs the room; the header's context
+        # menu brings the other columns back.
+        for column in _HIDDEN_BY_DEFAULT:
+            header.hideSection(column)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._choose_columns)
+        self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         # The model sorts through the store; start newest first like the default query.
         header.setSortIndicator(Column.UPDATED, Qt.SortOrder.DescendingOrder)
         self.view.setSortingEnabled(True)
@@ -303,6 +313,18 @@ class ArticleListPanel(QWidget):
         self.view.selectionModel().currentRowChanged.connect(self._on_current_changed)
         self._current_id: str | None = None
         self._show_count(model.total)
+
+    def _choose_columns(self, position: QPoint) -> None:
+        header = self.view.horizontalHeader()
+        menu = QMenu(self)
+        for column in Column:
+            if column == Column.HEADLINE:
+                continue
+            action = menu.addAction(_HEADERS[column])
+            action.setCheckable(True)
+            action.setChecked(not header.isSectionHidden(column))
+            action.toggled.connect(lambda shown, c=column: header.setSectionHidden(c, not shown))
+        menu.exec(header.mapToGlobal(position))
 
     def _apply_search(self) -> None:
         self.model.set_search(self.search_box.text())

@@ -76,8 +76,13 @@ class MetadataInspector(QScrollArea):
         form.setVerticalSpacing(10)
         form.addRow("Headline", self.headline)
         form.addRow("Standfirst", self.standfirst)
-        form.addRow("Slug", self.slug)
-        form.addRow("", self.slug_hint)
+        slug_box = QWidget()
+        slug_layout = QVBoxLayout(slug_box)
+        slug_layout.setContentsMargins(0, 0, 0, 0)
+        slug_layout.setSpacing(3)
+        slug_layout.addWidget(self.slug)
+        slug_layout.addWidget(self.slug_hint)
+        form.addRow("Slug", slug_box)
         form.addRow("Byline", self.byline)
         form.addRow("Section", self.section)
         form.addRow("Tags", self.tags)
@@ -128,6 +133,8 @@ class MetadataInspector(QScrollArea):
             self.dateline.setText(current.dateline)
             self._show_derived(current)
             self.clear_field_error("slug")
+            for field in (self.headline, self.slug, self.byline, self.tags, self.dateline):
+                field.setCursorPosition(0)  # show the start of long values, not the end
         finally:
             self._loading = False
 
@@ -135,8 +142,11 @@ class MetadataInspector(QScrollArea):
         """After a save: show what the store derived, leaving fields still being edited alone."""
         self._loading = True
         try:
-            if "slug" not in pending and not self.slug.hasFocus():
+            # A refused slug stays visible beside its message until the person fixes it.
+            editing_slug = "slug" in pending or self.slug.hasFocus() or self.field_error("slug")
+            if not editing_slug:
                 self._show_derived(article)
+                self.slug.setCursorPosition(0)
             else:
                 self._show_status(article)
         finally:

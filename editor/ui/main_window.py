@@ -7,9 +7,8 @@ them, lays them out and keeps the window's own state (title, status bar, geometr
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QFont
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
-    QLineEdit,
     QMainWindow,
     QSplitter,
     QTabWidget,
@@ -27,6 +26,7 @@ from editor.ui.article_list import ArticleListModel, ArticleListPanel
 from editor.ui.body_editor import BodyEditor
 from editor.ui.editing_session import EditingSession
 from editor.ui.format_toolbar import FormatController, build_format_toolbar
+from editor.ui.headline_edit import HeadlineEdit
 from editor.ui.inspector import MetadataInspector
 from editor.ui.menus import build_main_toolbar, build_menus
 from editor.ui.preview import PreviewPane
@@ -57,19 +57,17 @@ class MainWindow(QMainWindow):
         self.editor = BodyEditor(
             point_size=prefs.body_font_point_size, max_width=prefs.body_max_width_px
         )
-        self.headline_field = QLineEdit()
-        self.headline_field.setObjectName("editorHeadline")
-        self.headline_field.setPlaceholderText("Headline")
-        headline_font = QFont(self.editor.document().defaultFont())
-        headline_font.setPointSize(prefs.body_font_point_size + 9)
-        headline_font.setBold(True)
-        self.headline_field.setFont(headline_font)
+        self.headline_field = HeadlineEdit(
+            point_size=prefs.body_font_point_size + 9, max_width=prefs.body_max_width_px
+        )
         self.format_toolbar = build_format_toolbar(self.actions, self)
         self.format_controller = FormatController(self.actions, self.editor)
         self.preview = PreviewPane(prefs.preview_delay_ms)
         self.inspector = MetadataInspector()
         self.status = EditorStatusBar(self.actions["edit_undo_delete"], self)
         self.setStatusBar(self.status)
+        store = newsroom.store
+        self.status.show_identity(newsroom.user.name, store.path.name if store.path else "store")
 
         self.session = EditingSession(
             newsroom,
@@ -140,7 +138,8 @@ class MainWindow(QMainWindow):
         self.editor.body_edited.connect(self.preview.schedule)
         self.editor.body_edited.connect(self._word_timer.start)
         self.inspector.field_edited.connect(self._on_field_edited)
-        self.headline_field.textEdited.connect(self._on_headline_typed)
+        self.headline_field.headline_edited.connect(self._on_headline_typed)
+        self.headline_field.return_pressed.connect(self.editor.setFocus)
 
         session.opened.connect(self._show_article)
         session.saved.connect(self._on_saved)

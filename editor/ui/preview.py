@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, QUrl, Signal
 from PySide6.QtWidgets import QLabel, QStackedLayout, QTextBrowser, QVBoxLayout, QWidget
 
@@ -69,6 +70,7 @@ class PreviewPane(QWidget):
         self._ticket = 0
         self._in_flight = False
         self._again = False
+        self._closed = False
         self._source: Callable[[], Article | None] = lambda: None
         self._scroll_y = 0
         self._keep_scroll = True
@@ -122,6 +124,8 @@ class PreviewPane(QWidget):
         self._start()
 
     def _start(self) -> None:
+        if self._closed:
+            return
         if self._in_flight:
             self._again = True  # coalesce: one render in flight, one pending
             return
@@ -165,12 +169,17 @@ class PreviewPane(QWidget):
         page.runJavaScript("window.scrollY", 0, lambda y, html=html: self._load(html, y))
 
     def _load(self, html: str, scroll_y: object) -> None:
+        # The answer comes back asynchronously: the pane may be closed or gone by then.
+        if self._closed or not shiboken6.isValid(self) or not shiboken6.isValid(self.web_view):
+            return
         keep = self._keep_scroll and isinstance(scroll_y, int | float)
         self._scroll_y = int(scroll_y) if keep else 0  # type: ignore[arg-type]
         assert self.web_view is not None
         self.web_view.setHtml(html, QUrl("about:blank"))
 
     def _on_load_finished(self, ok: bool) -> None:
+        if self._closed:
+            return
         if ok and self._scroll_y and self.web_view is not None:
             self.web_view.page().runJavaScript(f"window.scrollTo(0, {self._scroll_y});")
         self.page_shown.emit()
@@ -181,6 +190,7 @@ class PreviewPane(QWidget):
 
     def shutdown(self) -> None:
         """Stop timers and wait for a render in flight, before the window goes away."""
+        self._closed = True
         self._timer.stop()
         self._again = False
         self._pool.waitForDone(5000)

@@ -22,9 +22,15 @@ class EditorStatusBar(QStatusBar):
         self.save_state.setObjectName("saveState")
         self.words = QLabel(self)
         self.words.setObjectName("statusWords")
+        self.identity = QLabel(self)
+        self.identity.setObjectName("identity")
+        self.addWidget(self.identity)
         self.addWidget(self.undo_button)
         self.addPermanentWidget(self.save_state)
         self.addPermanentWidget(self.words)
+
+    def show_identity(self, user_name: str, store_name: str) -> None:
+        self.identity.setText(f"{user_name} · {store_name}")
 
     def show_word_count(self, count: int) -> None:
         self.words.setText(f"{count:,} words" if count != 1 else "1 word")

@@ -38,9 +38,7 @@ QHeaderView::section {
     padding: 6px; font-weight: 600;
 }
 #editorColumn, #bodyEditor { background: #ffffff; }
-#editorHeadline {
-    border: none; background: #ffffff; color: #111827; padding: 24px 32px 4px 32px;
-}
+#editorHeadline { border: none; background: #ffffff; color: #111827; }
 #sideTabs::pane { border: none; }
 #sideTabs QTabBar::tab { padding: 8px 18px; }
 #inspector, #inspector > QWidget > QWidget { background: #ffffff; }

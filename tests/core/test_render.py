@@ -529,3 +529,18 @@ def test_markdown_samples_have_front_matter_and_render(path: Path) -> None:
 
 def test_there_are_three_markdown_samples() -> None:
     assert len(list(SAMPLES.glob("*.md"))) == 3
+
+
+def test_page_time_is_the_story_date_when_the_article_has_one():
+    from datetime import UTC, date, datetime
+
+    article = Article(
+        id="dated",
+        headline="Dated story",
+        story_date=date(2024, 7, 17),
+        updated_at=datetime(2026, 11, 27, 21, 0, tzinfo=UTC),
+    )
+    page = render_article_page(article)
+    assert '<time datetime="2024-07-17">July 17, 2024</time>' in page
+    article.story_date = date(2026, 9, 3)
+    assert '<time datetime="2026-09-03">Sept. 3, 2026</time>' in render_article_page(article)

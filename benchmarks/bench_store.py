@@ -1,0 +1,99 @@
+"""Store listing at newsroom scale: open, count, first page, deep page, sort and search.
+
+Builds (once, cached in /tmp) a store of 100,000 articles of ~800 words through the
+real store API, then times the queries the article list runs. Usage:
+
+    .venv/bin/python benchmarks/bench_store.py [--articles N] [--rebuild]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import time
+import uuid
+from pathlib import Path
+
+from editor.core.model import Article, ArticleQuery, Role
+from editor.core.text import word_count
+from editor.store.store import Store
+
+WORDS = (
+    "council flood defences river homes minister budget election harbour police court "
+    "energy battery plant jobs school hospital rail strike weather storm market shares "
+    "league striker header stadium festival museum theatre drought harvest farmers"
+).split()
+
+
+def build(path: Path, count: int) -> None:
+    store = Store.open(path)
+    user = store.add_user("bench", Role.REPORTER)
+    rng = random.Random(7)
+    started = time.perf_counter()
+    for i in range(count):
+        body = "\n\n".join(
+            " ".join(rng.choice(WORDS) for _ in range(100)).capitalize() + "." for _ in range(8)
+        )
+        headline = " ".join(rng.choice(WORDS) for _ in range(7)).capitalize()
+        store.create_article(
+            Article(
+                id=str(uuid.uuid4()),
+                headline=f"{headline} {i}",
+                slug=f"story-{i}",
+                byline=rng.choice(["Jane Doe", "Tom Brennan", "Ana Ruiz", "Sam Okoro"]),
+                section=rng.choice(["World", "Local", "Sport", "Business"]),
+                body=body,
+                word_count=word_count(body),
+            ),
+            author=user,
+        )
+        if i and i % 10_000 == 0:
+            rate = i / (time.perf_counter() - started)
+            print(f"  built {i} articles ({rate:.0f}/s)", flush=True)
+    store.close()
+
+
+def timed(label: str, action, repeat: int = 7) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        action()
+        times.append((time.perf_counter() - start) * 1000)
+    median = statistics.median(times)
+    print(f"{label:<48} median {median:8.1f} ms   (min {min(times):.1f}, max {max(times):.1f})")
+    return median
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--rebuild", action="store_true")
+    args = parser.parse_args()
+    path = Path(f"/tmp/newsroom-bench-{args.articles}.db")
+    if args.rebuild or not path.exists():
+        path.unlink(missing_ok=True)
+        print(f"building {path} with {args.articles} articles...")
+        build(path, args.articles)
+    timed("open store (migrations checked)", lambda: Store.open(path).close(), repeat=5)
+    store = Store.open(path)
+    newest = ArticleQuery()
+    timed("count all", lambda: store.count_articles(newest))
+    timed("first page, newest first (200 rows)", lambda: store.list_articles(newest))
+    timed("page at offset 50,000", lambda: store.list_articles(newest, offset=50_000))
+    by_headline = ArticleQuery(sort_key="headline", descending=False)
+    timed("first page sorted by headline", lambda: store.list_articles(by_headline))
+    by_section = ArticleQuery(sort_key="section")
+    timed("first page sorted by section", lambda: store.list_articles(by_section))
+    search = ArticleQuery(search="harbour drought")
+    timed("search 'harbour drought' first page", lambda: store.list_articles(search))
+    timed("search 'harbour drought' count", lambda: store.count_articles(search))
+    prefix = ArticleQuery(search="stad")
+    timed("search prefix 'stad' first page", lambda: store.list_articles(prefix))
+    one = store.list_articles(newest, limit=1)[0]
+    timed("get one article with body", lambda: store.get_article(one.id))
+    store.close()
+
+
+if __name__ == "__main__":
+    main()

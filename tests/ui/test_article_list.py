@@ -1,0 +1,136 @@
+"""The article list: store-side search and sort, lazy pages, delete and undo delete."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+
+from editor.core.model import Status
+from editor.core.newsroom import Newsroom
+from editor.ui.article_list import ArticleListModel, ArticleRole, Column
+
+BIG_STORE_SIZE = 1000
+
+
+@pytest.fixture(scope="module")
+def big_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("big") / "big.db"
+    room = Newsroom.open(path)
+    try:
+        for number in range(BIG_STORE_SIZE):
+            room.create_article(headline=f"Story number {number:04d}", body="Short text.")
+    finally:
+        room.close()
+    return path
+
+
+def test_search_box_filters_the_list(make_window, newsroom, qtbot) -> None:
+    for headline in ("Harbour fire contained", "Budget vote delayed", "Harbour cleanup begins"):
+        newsroom.create_article(headline=headline)
+    window = make_window()
+    panel = window.article_list
+    assert window.list_model.rowCount() == 3
+
+    qtbot.keyClicks(panel.search_box, "Harbour")
+    qtbot.waitUntil(lambda: window.list_model.rowCount() == 2, timeout=3000)
+
+    headlines = {window.list_model.summary(row).headline for row in range(2)}
+    assert headlines == {"Harbour fire contained", "Harbour cleanup begins"}
+    assert panel.count_label.text() == "2 matching articles"
+
+    panel.search_box.clear()
+    qtbot.waitUntil(lambda: window.list_model.rowCount() == 3, timeout=3000)
+
+
+def test_clicking_a_header_sorts_through_the_store(make_window, newsroom) -> None:
+    for headline in ("Bravo", "Alpha", "Charlie"):
+        newsroom.create_article(headline=headline)
+    window = make_window()
+    header = window.article_list.view.horizontalHeader()
+
+    header.setSortIndicator(Column.HEADLINE, Qt.SortOrder.AscendingOrder)
+
+    model = window.list_model
+    assert model.query.sort_key == "headline"
+    assert [model.summary(row).headline for row in range(3)] == ["Alpha", "Bravo", "Charlie"]
+
+
+def test_rows_carry_id_and_status_roles(make_window, newsroom) -> None:
+    article = newsroom.create_article(headline="Only story")
+    window = make_window()
+    index = window.list_model.index(0, Column.STATUS)
+    assert index.data(ArticleRole.ArticleIdRole) == article.id
+    assert index.data(ArticleRole.StatusRole) == Status.DRAFT
+    assert index.data() == "Draft"
+    assert index.data(Qt.ItemDataRole.DecorationRole) is not None
+
+
+def test_a_large_store_is_loaded_a_page_at_a_time(app, big_store: Path) -> None:
+    room = Newsroom.open(big_store)
+    try:
+        model = ArticleListModel(room, page_size=200)
+        model.reload()
+        assert model.total == BIG_STORE_SIZE
+        assert model.rowCount() == 200
+        assert model.canFetchMore()
+
+        model.fetchMore()
+        assert model.rowCount() == 400
+
+        while model.canFetchMore():
+            model.fetchMore()
+        assert model.rowCount() == BIG_STORE_SIZE
+        assert len({model.summary(row).id for row in range(BIG_STORE_SIZE)}) == BIG_STORE_SIZE
+    finally:
+        room.close()
+
+
+def test_the_view_shows_the_first_page_of_a_large_store(make_window, big_store: Path) -> None:
+    room = Newsroom.open(big_store)
+    try:
+        window = make_window(room=room)
+        assert window.list_model.rowCount() < BIG_STORE_SIZE
+        assert window.article_list.count_label.text() == "1,000 articles"
+        window.close()
+    finally:
+        room.close()
+
+
+def test_delete_asks_first_then_undo_brings_it_back(make_window, newsroom, monkeypatch) -> None:
+    keep = newsroom.create_article(headline="Keep me")
+    doomed = newsroom.create_article(headline="Delete me")
+    asked: list[str] = []
+
+    def answer_yes(parent, title, text, *args):
+        asked.append(text)
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", answer_yes)
+    window = make_window()
+    window.open_article(doomed.id)
+
+    window.actions["article_delete"].trigger()
+
+    assert len(asked) == 1 and "Delete me" in asked[0]
+    assert window.list_model.row_of(doomed.id) is None
+    assert window.list_model.total == 1
+    assert window.session.article.id == keep.id
+    assert window.actions["edit_undo_delete"].isEnabled()
+
+    window.actions["edit_undo_delete"].trigger()
+
+    assert window.list_model.row_of(doomed.id) is not None
+    assert window.session.article.id == doomed.id
+    assert newsroom.get_article(doomed.id).deleted_at is None
+
+
+def test_delete_does_nothing_when_the_person_says_no(make_window, newsroom, monkeypatch) -> None:
+    article = newsroom.create_article(headline="Stays")
+    monkeypatch.setattr(QMessageBox, "question", lambda *args: QMessageBox.StandardButton.No)
+    window = make_window()
+    window.open_article(article.id)
+    window.actions["article_delete"].trigger()
+    assert window.list_model.row_of(article.id) is not None

@@ -1,0 +1,104 @@
+"""Stale writes lose nothing; a store that cannot be opened gives one clear message."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from PySide6.QtGui import QTextCursor
+from PySide6.QtWidgets import QMessageBox
+
+from editor.core.model import ArticleQuery
+from editor.core.newsroom import Newsroom
+from editor.ui import app as gui_app
+from tests.ui.conftest import FAST
+
+
+def _press_conflict_button(monkeypatch, label: str, seen: list[str]) -> None:
+    """Answer the conflict dialog by pressing one of its real buttons."""
+
+    def exec_and_press(box: QMessageBox) -> int:
+        seen.append(box.text() + "\n" + box.informativeText())
+        for button in box.buttons():
+            if button.text() == label:
+                button.click()
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", exec_and_press)
+
+
+def _edit_elsewhere(store_path: Path, article_id: str) -> None:
+    other = Newsroom.open(store_path)
+    try:
+        theirs = other.get_article(article_id)
+        other.save_article(
+            article_id, expected_version=theirs.version, body="Their version of events.\n"
+        )
+    finally:
+        other.close()
+
+
+def _type(qtbot, window, text: str) -> None:
+    window.editor.moveCursor(QTextCursor.MoveOperation.End)
+    qtbot.keyClicks(window.editor, text)
+
+
+def test_stale_write_keeps_my_text_and_saves_it_as_a_copy(
+    make_window, newsroom, store_path: Path, qtbot, monkeypatch
+) -> None:
+    article = newsroom.create_article(headline="Council vote", body="Original.\n")
+    window = make_window(replace(FAST, autosave_delay_ms=60_000))
+    window.open_article(article.id)
+    _edit_elsewhere(store_path, article.id)
+    seen: list[str] = []
+    _press_conflict_button(monkeypatch, "Save My Version as a Copy", seen)
+
+    _type(qtbot, window, " My late paragraph.")
+    window.actions["file_save"].trigger()
+
+    assert len(seen) == 1 and "Someone else saved this article" in seen[0]
+    assert newsroom.get_article(article.id).body == "Their version of events.\n"
+    copy = window.session.article
+    assert copy.id != article.id
+    assert "My late paragraph." in newsroom.get_article(copy.id).body
+    assert "My late paragraph." in window.editor.toPlainText()
+    assert newsroom.count_articles(ArticleQuery()) == 2
+
+
+def test_keep_editing_after_a_stale_write_keeps_the_text_in_the_editor(
+    make_window, newsroom, store_path: Path, qtbot, monkeypatch
+) -> None:
+    article = newsroom.create_article(headline="Council vote", body="Original.\n")
+    window = make_window()
+    window.open_article(article.id)
+    _edit_elsewhere(store_path, article.id)
+    seen: list[str] = []
+    _press_conflict_button(monkeypatch, "Keep Editing", seen)
+
+    _type(qtbot, window, " Still mine.")
+    qtbot.waitUntil(lambda: window.session.in_conflict, timeout=5000)
+
+    assert len(seen) == 1
+    assert "Still mine." in window.editor.toPlainText()
+    assert window.isWindowModified()
+    assert window.status.save_state.text() == "Not saved: changed elsewhere"
+
+    _press_conflict_button(monkeypatch, "Reload Theirs", seen)
+    window.actions["file_save"].trigger()
+    assert "Their version of events." in window.editor.toPlainText()
+    assert not window.isWindowModified()
+
+
+def test_a_bad_store_gives_one_critical_message_and_exit_code_2(
+    app, tmp_path: Path, monkeypatch
+) -> None:
+    bad = tmp_path / "not-a-store.db"
+    bad.write_bytes(b"this is not a database" * 100)
+    messages: list[str] = []
+    monkeypatch.setattr(
+        QMessageBox, "critical", lambda parent, title, text, *args: messages.append(text)
+    )
+
+    assert gui_app.run_gui(str(bad), None) == 2
+    assert len(messages) == 1
+    assert "Traceback" not in messages[0]

@@ -1,0 +1,139 @@
+"""Writing in the window reaches the store: autosave, metadata, switching, quitting."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextCursor
+
+from editor.core.newsroom import Newsroom
+from tests.ui.conftest import FAST
+
+
+def _type_body(qtbot, window, text: str) -> None:
+    window.editor.setFocus()
+    window.editor.moveCursor(QTextCursor.MoveOperation.End)
+    qtbot.keyClicks(window.editor, text)
+
+
+def test_new_article_autosaves_and_survives_reopening(make_window, newsroom, store_path: Path,
+                                                      qtbot) -> None:  # fmt: skip
+    window = make_window()
+    window.actions["file_new"].trigger()
+    article_id = window.session.article.id
+
+    with qtbot.waitSignal(window.session.saved, timeout=5000) as saved:
+        _type_body(qtbot, window, "Floodwater reached the harbour wall at dawn.")
+
+    assert saved.args[0].id == article_id
+    assert not window.isWindowModified()
+    assert window.status.save_state.text().startswith("Saved")
+    window.close()
+    newsroom.close()
+
+    reopened = Newsroom.open(store_path)
+    try:
+        body = reopened.get_article(article_id).body
+    finally:
+        reopened.close()
+    assert "Floodwater reached the harbour wall at dawn." in body
+
+
+def test_typing_marks_the_window_modified_until_saved(make_window, qtbot) -> None:
+    window = make_window(replace(FAST, autosave_delay_ms=60_000))
+    window.actions["file_new"].trigger()
+    _type_body(qtbot, window, "Draft")
+    assert window.isWindowModified()
+    assert window.status.save_state.text() == "Editing…"
+    window.actions["file_save"].trigger()
+    assert not window.isWindowModified()
+    assert window.newsroom.get_article(window.session.article.id).body.strip() == "Draft"
+
+
+def test_headline_in_inspector_is_saved_and_derives_the_slug(make_window, newsroom, qtbot) -> None:
+    window = make_window()
+    window.actions["file_new"].trigger()
+    article_id = window.session.article.id
+
+    with qtbot.waitSignal(window.session.saved, timeout=5000):
+        qtbot.keyClicks(window.inspector.headline, "Flood defences approved")
+
+    stored = newsroom.get_article(article_id)
+    assert stored.headline == "Flood defences approved"
+    assert stored.slug == "flood-defences-approved"
+    assert window.inspector.slug.text() == "flood-defences-approved"
+    assert window.headline_field.text() == "Flood defences approved"
+    assert "Flood defences approved" in window.windowTitle()
+
+
+def test_a_taken_slug_is_refused_beside_the_field_and_the_rest_is_saved(
+    make_window, newsroom, qtbot
+) -> None:
+    newsroom.create_article(headline="Budget vote")
+    window = make_window()
+    window.actions["file_new"].trigger()
+    article_id = window.session.article.id
+
+    with qtbot.waitSignal(window.session.saved, timeout=5000):
+        window.inspector.slug.selectAll()
+        qtbot.keyClicks(window.inspector.slug, "budget-vote")
+        window.inspector.byline.selectAll()
+        qtbot.keyClicks(window.inspector.byline, "Jane Doe")
+
+    assert "already used" in window.inspector.field_error("slug")
+    stored = newsroom.get_article(article_id)
+    assert stored.byline == "Jane Doe"
+    assert stored.slug != "budget-vote"
+    assert window.inspector.slug.text() == "budget-vote"
+
+
+def test_switching_articles_saves_the_one_left(make_window, newsroom, qtbot) -> None:
+    first = newsroom.create_article(headline="First story")
+    second = newsroom.create_article(headline="Second story")
+    window = make_window(replace(FAST, autosave_delay_ms=60_000))
+    window.open_article(first.id)
+    _type_body(qtbot, window, "Words written before switching.")
+
+    row = window.list_model.row_of(second.id)
+    window.article_list.view.selectRow(row)
+
+    assert window.session.article.id == second.id
+    assert "Words written before switching." in newsroom.get_article(first.id).body
+
+
+def test_closing_the_window_saves(make_window, newsroom, qtbot) -> None:
+    article = newsroom.create_article(headline="Late copy")
+    window = make_window(replace(FAST, autosave_delay_ms=60_000))
+    window.open_article(article.id)
+    _type_body(qtbot, window, "Filed at midnight.")
+    window.close()
+    assert "Filed at midnight." in newsroom.get_article(article.id).body
+
+
+def test_format_actions_write_markdown(make_window, newsroom, qtbot) -> None:
+    window = make_window(replace(FAST, autosave_delay_ms=60_000))
+    window.actions["file_new"].trigger()
+    editor = window.editor
+    _type_body(qtbot, window, "Section")
+    window.actions["format_heading2"].trigger()
+    assert window.actions["format_heading2"].isChecked()
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    window.actions["format_bold"].trigger()
+    qtbot.keyClicks(editor, "Strong")
+    window.actions["format_bold"].trigger()
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    window.actions["format_bullet_list"].trigger()
+    qtbot.keyClicks(editor, "One point")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    window.actions["format_bullet_list"].trigger()
+    window.actions["format_block_quote"].trigger()
+    qtbot.keyClicks(editor, "A quotation")
+    window.actions["file_save"].trigger()
+
+    body = newsroom.get_article(window.session.article.id).body
+    assert "## Section" in body
+    assert "**Strong**" in body
+    assert "- One point" in body
+    assert "> A quotation" in body
