@@ -26,16 +26,31 @@ WORDS = (
 ).split()
 
 
+def vocabulary(rng: random.Random, size: int = 20_000) -> tuple[list[str], list[float]]:
+    """News-like words with Zipf frequencies: a few very common, most rare (as in real copy)."""
+    syllables = "ba ke ri to mu sa le po vi na dor tan mel gri fos lun hap ser quo wy".split()
+    words = list(WORDS)
+    seen = set(words)
+    while len(words) < size:
+        word = "".join(rng.choice(syllables) for _ in range(rng.randint(2, 4)))
+        if word not in seen:
+            seen.add(word)
+            words.append(word)
+    rng.shuffle(words)
+    return words, [1 / rank for rank in range(1, len(words) + 1)]
+
+
 def build(path: Path, count: int) -> None:
     store = Store.open(path)
     user = store.add_user("bench", Role.REPORTER)
     rng = random.Random(7)
+    words, weights = vocabulary(rng)
     started = time.perf_counter()
     for i in range(count):
         body = "\n\n".join(
-            " ".join(rng.choice(WORDS) for _ in range(100)).capitalize() + "." for _ in range(8)
+            " ".join(rng.choices(words, weights, k=100)).capitalize() + "." for _ in range(8)
         )
-        headline = " ".join(rng.choice(WORDS) for _ in range(7)).capitalize()
+        headline = " ".join(rng.choices(words, weights, k=7)).capitalize()
         store.create_article(
             Article(
                 id=str(uuid.uuid4()),
@@ -70,7 +85,7 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--rebuild", action="store_true")
     args = parser.parse_args()
-    path = Path(f"/tmp/newsroom-bench-{args.articles}.db")
+    path = Path(f"/tmp/newsroom-bench-v2-{args.articles}.db")
     if args.rebuild or not path.exists():
         path.unlink(missing_ok=True)
         print(f"building {path} with {args.articles} articles...")

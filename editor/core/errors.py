@@ -40,4 +40,12 @@ class ImportFileError(NewsroomError):
 
 
 class ValidationError(NewsroomError):
-    """A value given for an article or user is not acceptable."""
+    """A value given for an article or user is not acceptable.
+
+    `field` names the article field at fault when there is one, so a form can show the
+    message beside it.
+    """
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field

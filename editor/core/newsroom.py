@@ -200,11 +200,14 @@ class Newsroom:
             if not is_valid_slug(article.slug):
                 raise ValidationError(
                     f"'{article.slug}' is not a valid slug: use lower-case letters, "
-                    "digits and single hyphens."
+                    "digits and single hyphens.",
+                    field="slug",
                 )
             owner = self.store.slug_owner(article.slug, exclude_id=article.id)
             if owner is not None:
-                raise ValidationError(f"The slug '{article.slug}' is already used by “{owner}”.")
+                raise ValidationError(
+                    f"The slug '{article.slug}' is already used by “{owner}”.", field="slug"
+                )
             return
         base = slugify(article.headline) or "untitled"
         # Keep "x-2" when the headline still gives "x": the slug must not flap.
@@ -232,10 +235,10 @@ def _set_field(article: Article, name: str, value: object) -> None:
         article.story_date = _parse_story_date(value)
     elif name in METADATA_FIELDS or name == "source_name":
         if not isinstance(value, str):
-            raise ValidationError(f"The {name} must be text.")
+            raise ValidationError(f"The {name} must be text.", field=name)
         setattr(article, name, value.strip() if name != "slug" else value.strip().lower())
     else:
-        raise ValidationError(f"'{name}' is not an article field that can be edited.")
+        raise ValidationError(f"'{name}' is not an article field that can be edited.", field=name)
 
 
 def _parse_story_date(value: object) -> date | None:
@@ -250,7 +253,7 @@ def _parse_story_date(value: object) -> date | None:
             return date.fromisoformat(value.strip())
         except ValueError:
             pass
-    raise ValidationError(f"'{value}' is not a date: use YYYY-MM-DD.")
+    raise ValidationError(f"'{value}' is not a date: use YYYY-MM-DD.", field="story_date")
 
 
 def _normalise_tags(value: object) -> list[str]:
@@ -259,7 +262,7 @@ def _normalise_tags(value: object) -> list[str]:
     elif isinstance(value, list | tuple):
         items = value
     else:
-        raise ValidationError("Tags must be text separated by commas.")
+        raise ValidationError("Tags must be text separated by commas.", field="tags")
     seen: dict[str, None] = {}
     for item in items:
         tag = str(item).strip()

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    func,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -53,11 +64,15 @@ class ArticleRow(Base):
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
 
     __table_args__ = (
-        Index("ix_articles_updated_at", "updated_at"),
-        Index("ix_articles_status", "status"),
+        Index("ix_articles_sort_updated_at", "updated_at", "id"),
+        Index("ix_articles_sort_status", "status", "id"),
+        Index("ix_articles_sort_headline", func.lower(headline), "id"),
+        Index("ix_articles_sort_section", func.lower(section), "id"),
+        Index("ix_articles_sort_byline", func.lower(byline), "id"),
+        Index("ix_articles_sort_word_count", "word_count", "id"),
+        Index("ix_articles_deleted_at", "deleted_at"),
         Index("ix_articles_slug", "slug", unique=True),
         Index("ix_articles_search_rowid", "search_rowid", unique=True),
-        Index("ix_articles_headline", "headline"),
     )
 
 

@@ -194,13 +194,17 @@ class Store:
                 )
             )
         elif terms:
+            # Other databases (PostgreSQL) until their own full-text index comes: every
+            # term must appear in the headline, standfirst, byline or current body.
             for term in terms:
                 pattern = f"%{term}%"
+                bodies = select(RevisionRow.id).where(RevisionRow.body.ilike(pattern))
                 filters.append(
                     or_(
                         ArticleRow.headline.ilike(pattern),
                         ArticleRow.standfirst.ilike(pattern),
                         ArticleRow.byline.ilike(pattern),
+                        ArticleRow.head_revision_id.in_(bodies),
                     )
                 )
         return filters
@@ -406,7 +410,9 @@ class Store:
                 self._index(session, row, article.body)
         except IntegrityError as error:
             if "slug" in str(error.orig):
-                raise ValidationError(f"The slug '{article.slug}' is already used.") from None
+                raise ValidationError(
+                    f"The slug '{article.slug}' is already used.", field="slug"
+                ) from None
             raise ValidationError(f"Cannot save the article: {error.orig}.") from None
         return self.get_article(article.id)
 

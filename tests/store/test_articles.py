@@ -56,9 +56,9 @@ def test_autosaves_of_one_session_share_a_revision(newsroom):
     assert newsroom.get_article(article.id).body == "x"
 
 
-def test_stale_write_is_refused_and_the_newer_text_kept(store_path):
-    first = Newsroom.open(store_path)
-    second = Newsroom.open(store_path)
+def test_stale_write_is_refused_and_the_newer_text_kept(location):
+    first = Newsroom.open(location)
+    second = Newsroom.open(location)
     try:
         article = first.create_article("Shared story", "Original.")
         second.save_article(article.id, expected_version=1, body="Their newer text.")
@@ -71,14 +71,14 @@ def test_stale_write_is_refused_and_the_newer_text_kept(store_path):
         second.close()
 
 
-def test_concurrent_writers_on_one_version_only_one_wins(store_path):
-    setup = Newsroom.open(store_path)
+def test_concurrent_writers_on_one_version_only_one_wins(location):
+    setup = Newsroom.open(location)
     article = setup.create_article("Race", "0")
     setup.close()
     outcomes: list[str] = []
 
     def write(text: str) -> None:
-        room = Newsroom.open(store_path)
+        room = Newsroom.open(location)
         try:
             room.save_article(article.id, expected_version=1, body=text)
             outcomes.append("saved")
@@ -182,7 +182,8 @@ def test_paging_returns_every_row_once(newsroom):
     assert [a.headline for p in pages for a in p] == [f"Story {i:02}" for i in range(25)]
 
 
-def test_full_disk_is_reported_and_nothing_is_lost(newsroom, store_path):
+def test_full_disk_is_reported_and_nothing_is_lost(sqlite_newsroom, store_path):
+    newsroom = sqlite_newsroom
     article = newsroom.create_article("Small", "Short body.")
     with sqlite3.connect(store_path) as db:
         pages = db.execute("PRAGMA page_count").fetchone()[0]
@@ -202,7 +203,8 @@ def test_full_disk_is_reported_and_nothing_is_lost(newsroom, store_path):
     assert newsroom.get_article(article.id).version == 1
 
 
-def test_locked_store_is_reported(newsroom, store_path, monkeypatch):
+def test_locked_store_is_reported(sqlite_newsroom, store_path, monkeypatch):
+    newsroom = sqlite_newsroom
     article = newsroom.create_article("Locked", "Body.")
     monkeypatch.setattr(opening, "BUSY_TIMEOUT_MS", 50)
     newsroom.store._engine.dispose()
@@ -217,8 +219,8 @@ def test_locked_store_is_reported(newsroom, store_path, monkeypatch):
     assert newsroom.save_article(article.id, expected_version=1, body="New body.").version == 2
 
 
-def test_users_and_acting_user(store_path):
-    room = Newsroom.open(store_path)
+def test_users_and_acting_user(location):
+    room = Newsroom.open(location)
     only = room.user
     room.add_user("Edna Editor", "editor")
     with pytest.raises(ValidationError, match="already exists"):
@@ -226,13 +228,13 @@ def test_users_and_acting_user(store_path):
     with pytest.raises(ValidationError, match="Unknown role"):
         room.add_user("X", "boss")
     room.close()
-    room = Newsroom.open(store_path, "Edna Editor")
+    room = Newsroom.open(location, "Edna Editor")
     assert room.user.role.value == "editor"
     room.close()
     from editor.core.errors import NewsroomError
 
     with pytest.raises(NewsroomError, match="several users"):
-        Newsroom.open(store_path)
+        Newsroom.open(location)
     with pytest.raises(NewsroomError, match="No user named"):
-        Newsroom.open(store_path, "Nobody")
+        Newsroom.open(location, "Nobody")
     assert only.name
