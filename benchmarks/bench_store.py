@@ -9,6 +9,7 @@ real store API, then times the queries the article list runs. Usage:
 from __future__ import annotations
 
 import argparse
+import itertools
 import random
 import statistics
 import time
@@ -27,7 +28,7 @@ WORDS = (
 
 
 def vocabulary(rng: random.Random, size: int = 20_000) -> tuple[list[str], list[float]]:
-    """News-like words with Zipf frequencies: a few very common, most rare (as in real copy)."""
+    """News-like words and their cumulative Zipf weights: a few very common, most rare."""
     syllables = "ba ke ri to mu sa le po vi na dor tan mel gri fos lun hap ser quo wy".split()
     words = list(WORDS)
     seen = set(words)
@@ -37,7 +38,7 @@ def vocabulary(rng: random.Random, size: int = 20_000) -> tuple[list[str], list[
             seen.add(word)
             words.append(word)
     rng.shuffle(words)
-    return words, [1 / rank for rank in range(1, len(words) + 1)]
+    return words, list(itertools.accumulate(1 / rank for rank in range(1, len(words) + 1)))
 
 
 def build(path: Path, count: int) -> None:
@@ -48,9 +49,10 @@ def build(path: Path, count: int) -> None:
     started = time.perf_counter()
     for i in range(count):
         body = "\n\n".join(
-            " ".join(rng.choices(words, weights, k=100)).capitalize() + "." for _ in range(8)
+            " ".join(rng.choices(words, cum_weights=weights, k=100)).capitalize() + "."
+            for _ in range(8)
         )
-        headline = " ".join(rng.choices(words, weights, k=7)).capitalize()
+        headline = " ".join(rng.choices(words, cum_weights=weights, k=7)).capitalize()
         store.create_article(
             Article(
                 id=str(uuid.uuid4()),

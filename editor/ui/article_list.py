@@ -1,39 +1,28 @@
-"""The article list: a lazily paged table model over the store, its view and a search box.
+"""The article list model: a lazily paged table model over the store.
 
-Sorting and searching are done by the store (`ArticleQuery`); rows arrive a page at a
-time through `canFetchMore`/`fetchMore`, so 100,000 articles cost one page of memory.
+Sorting and searching are done by the store (`ArticleQuery`) on a worker thread; rows
+arrive a page at a time through `canFetchMore`/`fetchMore`, so typing in the search box
+never waits for the store and 100,000 articles cost one page of memory.
 """
 
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import datetime, timedelta
 
-import qtawesome
 from PySide6.QtCore import (
     QAbstractTableModel,
-    QItemSelectionModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
-    QPoint,
     Qt,
     QTimer,
     Signal,
 )
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHeaderView,
-    QLabel,
-    QLineEdit,
-    QMenu,
-    QTableView,
-    QVBoxLayout,
-    QWidget,
-)
 
 from editor.core.model import Article, ArticleQuery, ArticleSummary
 from editor.core.newsroom import Newsroom
+from editor.ui.list_queries import ListQueryRunner, ListRequest, ListResult
 from editor.ui.status_style import status_colour, status_icon
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -57,7 +46,7 @@ class Column(enum.IntEnum):
     WORDS = 5
 
 
-_HEADERS = {
+HEADERS = {
     Column.HEADLINE: "Headline",
     Column.STATUS: "Status",
     Column.SECTION: "Section",
@@ -65,7 +54,7 @@ _HEADERS = {
     Column.UPDATED: "Updated",
     Column.WORDS: "Words",
 }
-_HIDDEN_BY_DEFAULT = (Column.SECTION, Column.BYLINE)
+HIDDEN_BY_DEFAULT = (Column.SECTION, Column.BYLINE)
 _SORT_KEYS = {
     Column.HEADLINE: "headline",
     Column.STATUS: "status",
@@ -77,46 +66,109 @@ _SORT_KEYS = {
 
 
 class ArticleListModel(QAbstractTableModel):
-    """Articles matching one `ArticleQuery`, fetched from the store a page at a time."""
+    """Articles matching one `ArticleQuery`, fetched off the GUI thread a page at a time.
+
+    Every store query runs in a `ListQueryRunner`; a generation counter drops results of
+    a query the person has since changed. `query_finished` fires after each result is
+    applied (tests wait on it; `busy` says whether more is on its way).
+    """
 
     count_changed = Signal(int)
+    query_finished = Signal()
+    #: A message for a person: the store could not be queried.
+    query_failed = Signal(str)
 
     def __init__(
         self, newsroom: Newsroom, page_size: int = 200, parent: QObject | None = None
     ) -> None:
         super().__init__(parent)
-        self._newsroom = newsroom
         self._page_size = page_size
         self._query = ArticleQuery()
+        self._shown_query = self._query
         self._rows: list[ArticleSummary] = []
         self._total = 0
+        self._generation = 0
+        self._runner = ListQueryRunner(newsroom, self)
+        self._runner.reset_ready.connect(self._apply_reset)
+        self._runner.page_ready.connect(self._apply_page)
+        # A burst of saves (autosave, then Ctrl+S) costs one refresh.
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(250)
+        self._refresh_timer.timeout.connect(self.reload)
 
     # -- query -----------------------------------------------------------
 
     @property
     def query(self) -> ArticleQuery:
+        """The query asked for last (its rows may still be on their way)."""
         return self._query
+
+    @property
+    def shown_query(self) -> ArticleQuery:
+        """The query whose rows the model holds now."""
+        return self._shown_query
 
     @property
     def total(self) -> int:
         return self._total
 
+    @property
+    def busy(self) -> bool:
+        """True while a query is running or about to run."""
+        return self._runner.busy or self._refresh_timer.isActive()
+
     def set_search(self, text: str) -> None:
         text = text.strip()
         if text != self._query.search:
             self._query = _replace(self._query, search=text)
-            self.reload()
+            self._request_reset(self._page_size)
 
     def reload(self) -> None:
-        """Ask the store again (after a search, sort, create, delete or import)."""
-        self.beginResetModel()
-        self._total = self._newsroom.count_articles(self._query)
-        self._rows = self._newsroom.list_articles(self._query, offset=0, limit=self._page_size)
-        self.endResetModel()
-        self.count_changed.emit(self._total)
+        """Ask the store again (after a create, delete, import or save), keeping the rows
+        loaded so far loaded, so the current article and the scroll position survive."""
+        self._refresh_timer.stop()
+        self._request_reset(max(self._page_size, len(self._rows)))
+
+    def refresh_soon(self) -> None:
+        self._refresh_timer.start()
+
+    def _request_reset(self, limit: int) -> None:
+        self._generation += 1
+        self._runner.request_reset(ListRequest("reset", self._generation, self._query, 0, limit))
+
+    def _apply_reset(self, result: ListResult) -> None:
+        if result.request.generation != self._generation:
+            return  # the person asked for something else since
+        if result.error:
+            self.query_failed.emit(result.error)
+        else:
+            self.beginResetModel()
+            self._rows = list(result.rows)
+            self._total = max(result.total, len(self._rows))
+            self._shown_query = result.request.query
+            self.endResetModel()
+            self.count_changed.emit(self._total)
+        self.query_finished.emit()
+
+    def _apply_page(self, result: ListResult) -> None:
+        request = result.request
+        if request.generation != self._generation or request.offset != len(self._rows):
+            return
+        if result.error:
+            self.query_failed.emit(result.error)
+        elif not result.rows:
+            self._total = len(self._rows)  # the store shrank since we counted
+            self.count_changed.emit(self._total)
+        else:
+            first = len(self._rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(result.rows) - 1)
+            self._rows.extend(result.rows)
+            self.endInsertRows()
+        self.query_finished.emit()
 
     def update_article(self, article: Article) -> None:
-        """Show the saved state of `article` in its row, if that row is loaded."""
+        """Show the saved state of `article` in its row at once; re-sort soon after."""
         row = self.row_of(article.id)
         if row is None:
             return
@@ -131,6 +183,18 @@ class ArticleListModel(QAbstractTableModel):
             updated_at=article.updated_at or self._rows[row].updated_at,
         )
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(Column) - 1))
+        self.refresh_soon()
+
+    def remove_article(self, article_id: str) -> None:
+        """Take a deleted article's row out now; the store is asked again after."""
+        row = self.row_of(article_id)
+        if row is not None:
+            self.beginRemoveRows(QModelIndex(), row, row)
+            del self._rows[row]
+            self._total = max(0, self._total - 1)
+            self.endRemoveRows()
+            self.count_changed.emit(self._total)
+        self.reload()
 
     def row_of(self, article_id: str) -> int | None:
         for row, summary in enumerate(self._rows):
@@ -140,6 +204,11 @@ class ArticleListModel(QAbstractTableModel):
 
     def summary(self, row: int) -> ArticleSummary:
         return self._rows[row]
+
+    def shutdown(self) -> None:
+        """Wait for the query in flight; call before the store is closed."""
+        self._refresh_timer.stop()
+        self._runner.shutdown()
 
     # -- Qt model --------------------------------------------------------
 
@@ -153,31 +222,31 @@ class ArticleListModel(QAbstractTableModel):
         return not parent.isValid() and len(self._rows) < self._total
 
     def fetchMore(self, parent: AnyIndex = _ROOT) -> None:
-        if parent.isValid():
-            return
-        page = self._newsroom.list_articles(
-            self._query, offset=len(self._rows), limit=self._page_size
+        """Start loading the next page; rows arrive later through `beginInsertRows`."""
+        if parent.isValid() or not self.canFetchMore() or self._runner.reset_waiting:
+            return  # rows of a query about to be replaced are not worth fetching
+        request = ListRequest(
+            "page", self._generation, self._shown_query, len(self._rows), self._page_size
         )
-        if not page:
-            self._total = len(self._rows)  # the store shrank since we counted
-            return
-        first = len(self._rows)
-        self.beginInsertRows(QModelIndex(), first, first + len(page) - 1)
-        self._rows.extend(page)
-        self.endInsertRows()
+        self._runner.request_page(request)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         key = _SORT_KEYS.get(Column(column), "updated_at")
         descending = order == Qt.SortOrder.DescendingOrder
         if (key, descending) != (self._query.sort_key, self._query.descending):
             self._query = _replace(self._query, sort_key=key, descending=descending)
-            self.reload()
+            self._request_reset(self._page_size)
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> object:  # fmt: skip
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return _HEADERS[Column(section)]
-        if role == Qt.ItemDataRole.TextAlignmentRole and section == Column.WORDS:
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        column = Column(section)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return "" if column == Column.STATUS else HEADERS[column]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"Sort by {HEADERS[column].lower()}"
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in _RIGHT_ALIGNED:
             return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         return None
 
@@ -194,40 +263,72 @@ class ArticleListModel(QAbstractTableModel):
             return summary.status
         if role == ArticleRole.SummaryRole:
             return summary
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return _tooltip(summary, column)
         if column == Column.STATUS:
             if role == Qt.ItemDataRole.DecorationRole:
                 return status_icon(summary.status)
             if role == Qt.ItemDataRole.ForegroundRole:
                 return status_colour(summary.status)
-        if role == Qt.ItemDataRole.ToolTipRole and column == Column.HEADLINE:
-            return summary.headline or "Untitled"
-        if role == Qt.ItemDataRole.TextAlignmentRole and column == Column.WORDS:
+            if role == Qt.ItemDataRole.AccessibleTextRole:
+                return summary.status.label
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in _RIGHT_ALIGNED:
             return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         return None
+
+
+_RIGHT_ALIGNED = (Column.WORDS, Column.UPDATED)
 
 
 def _display(summary: ArticleSummary, column: Column) -> str:
     if column == Column.HEADLINE:
         return summary.headline or "Untitled"
     if column == Column.STATUS:
-        return summary.status.label
+        return ""  # a coloured dot; the label is in the tooltip
     if column == Column.SECTION:
         return summary.section
     if column == Column.BYLINE:
         return summary.byline
     if column == Column.UPDATED:
-        return _when(summary.updated_at)
+        return short_time(summary.updated_at)
     return f"{summary.word_count:,}"
 
 
-def _when(moment: datetime) -> str:
-    local = moment.astimezone() if moment.tzinfo else moment
-    now = datetime.now(local.tzinfo)
-    if local.date() == now.date():
-        return local.strftime("%H:%M")
-    if local.year == now.year:
-        return local.strftime("%d %b")
-    return local.strftime("%d %b %Y")
+def _tooltip(summary: ArticleSummary, column: Column) -> str:
+    if column == Column.STATUS:
+        return summary.status.label
+    if column == Column.UPDATED:
+        return f"Updated {full_time(summary.updated_at)}"
+    details = " · ".join(
+        part
+        for part in (summary.status.label, summary.section, summary.byline,
+                     f"{summary.word_count:,} words")
+        if part
+    )  # fmt: skip
+    return f"{summary.headline or 'Untitled'}\n{details}"
+
+
+def _local(moment: datetime) -> datetime:
+    return moment.astimezone() if moment.tzinfo else moment
+
+
+def short_time(moment: datetime, now: datetime | None = None) -> str:
+    """ "14:32" today, "Yesterday", "20 Nov" this year, "20 Nov 2023" before."""
+    local = _local(moment)
+    today = (_local(now) if now else datetime.now(local.tzinfo)).date()
+    day = local.date()
+    if day == today:
+        return f"{local:%H:%M}"
+    if day == today - timedelta(days=1):
+        return "Yesterday"
+    if day.year == today.year:
+        return f"{day.day} {day:%b}"
+    return f"{day.day} {day:%b %Y}"
+
+
+def full_time(moment: datetime) -> str:
+    local = _local(moment)
+    return f"{local:%a} {local.day} {local:%b %Y, %H:%M}"
 
 
 def _replace(query: ArticleQuery, **changes: object) -> ArticleQuery:
@@ -240,133 +341,3 @@ def _replace(query: ArticleQuery, **changes: object) -> ArticleQuery:
     }
     fields.update(changes)
     return ArticleQuery(**fields)  # type: ignore[arg-type]
-
-
-class ArticleListPanel(QWidget):
-    """Search box, article count and the table; emits `article_activated` on selection."""
-
-    article_activated = Signal(str)
-
-    def __init__(self, model: ArticleListModel, search_delay_ms: int = 200,
-                 parent: QWidget | None = None) -> None:  # fmt: skip
-        super().__init__(parent)
-        self.model = model
-        self.setObjectName("articleListPanel")
-
-        self.search_box = QLineEdit(self)
-        self.search_box.setObjectName("searchBox")
-        self.search_box.setPlaceholderText("Search headlines and text")
-        self.search_box.setClearButtonEnabled(True)
-        self.search_box.addAction(
-            qtawesome.icon("fa6s.magnifying-glass", color="#6b7280"),
-            QLineEdit.ActionPosition.LeadingPosition,
-        )
-        self.count_label = QLabel(self)
-        self.count_label.setObjectName("articleCount")
-
-        self.view = QTableView(self)
-        self.view.setObjectName("articleTable")
-        self.view.setModel(model)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.setShowGrid(False)
-        self.view.setAlternatingRowColors(True)
-        self.view.setWordWrap(False)
-        self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.view.verticalHeader().hide()
-        self.view.verticalHeader().setDefaultSectionSize(30)
-        header = self.view.horizontalHeader()
-        header.setHighlightSections(False)
-        header.setSectionResizeMode(Column.HEADLINE, QHeaderView.ResizeMode.Stretch)
-        header.setMinimumSectionSize(48)
-        for column, width in ((Column.STATUS, 100), (Column.SECTION, 84), (Column.BYLINE, 110),
-                              (Column.UPDATED, 80), (Column.WORDS, 62)):  # fmt: skip
-            header.resizeSection(column, width)
-        # At a third of the window the headline needs the room; the header's context
-        # menu brings the other columns back.
-        for column in _HIDDEN_BY_DEFAULT:
-            header.hideSection(column)
-        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        header.customContextMenuRequested.connect(self._choose_columns)
-        self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        # The model sorts through the store; start newest first like the default query.
-        header.setSortIndicator(Column.UPDATED, Qt.SortOrder.DescendingOrder)
-        self.view.setSortingEnabled(True)
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(10, 10, 0, 0)
-        layout.setSpacing(6)
-        layout.addWidget(self.search_box)
-        layout.addWidget(self.count_label)
-        layout.addWidget(self.view, 1)
-
-        # One reused single-shot timer debounces typing in the search box.
-        self._search_timer = QTimer(self)
-        self._search_timer.setSingleShot(True)
-        self._search_timer.setInterval(search_delay_ms)
-        self._search_timer.timeout.connect(self._apply_search)
-        self.search_box.textChanged.connect(self._search_timer.start)
-
-        model.count_changed.connect(self._show_count)
-        model.modelReset.connect(self._reselect)
-        self.view.selectionModel().currentRowChanged.connect(self._on_current_changed)
-        self._current_id: str | None = None
-        self._show_count(model.total)
-
-    def _choose_columns(self, position: QPoint) -> None:
-        header = self.view.horizontalHeader()
-        menu = QMenu(self)
-        for column in Column:
-            if column == Column.HEADLINE:
-                continue
-            action = menu.addAction(_HEADERS[column])
-            action.setCheckable(True)
-            action.setChecked(not header.isSectionHidden(column))
-            action.toggled.connect(lambda shown, c=column: header.setSectionHidden(c, not shown))
-        menu.exec(header.mapToGlobal(position))
-
-    def _apply_search(self) -> None:
-        self.model.set_search(self.search_box.text())
-
-    def _show_count(self, total: int) -> None:
-        noun = "article" if total == 1 else "articles"
-        matching = " matching" if self.model.query.search else ""
-        self.count_label.setText(f"{total:,}{matching} {noun}")
-
-    def _on_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        if not current.isValid():
-            return
-        article_id = current.data(ArticleRole.ArticleIdRole)
-        if article_id and article_id != self._current_id:
-            self._current_id = article_id
-            self.article_activated.emit(article_id)
-
-    def select_article(self, article_id: str | None) -> None:
-        """Mark `article_id` as current without emitting `article_activated`."""
-        self._current_id = article_id
-        self._reselect()
-
-    def _reselect(self) -> None:
-        selection = self.view.selectionModel()
-        row = self.model.row_of(self._current_id) if self._current_id else None
-        blocked = selection.blockSignals(True)
-        try:
-            if row is None:
-                selection.clearSelection()
-                selection.setCurrentIndex(QModelIndex(), QItemSelectionModel.SelectionFlag.Clear)
-            else:
-                index = self.model.index(row, 0)
-                flags = (
-                    QItemSelectionModel.SelectionFlag.ClearAndSelect
-                    | QItemSelectionModel.SelectionFlag.Rows
-                )
-                selection.setCurrentIndex(index, flags)
-                self.view.scrollTo(index)
-        finally:
-            selection.blockSignals(blocked)
-        self.view.viewport().update()
-
-    def focus_search(self) -> None:
-        self.search_box.setFocus()
-        self.search_box.selectAll()

@@ -52,6 +52,25 @@ def ask_conflict(parent: QWidget | None, message: str) -> ConflictChoice:
     return ConflictChoice.KEEP_EDITING
 
 
+def ask_quit_without_saving(parent: QWidget | None, message: str) -> bool:
+    """Saving failed on the way out: True only when the person chooses to lose the changes."""
+    box = QMessageBox(parent)
+    box.setObjectName("quitUnsavedDialog")
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle("Changes Not Saved")
+    box.setText("Your latest changes could not be saved.")
+    box.setInformativeText(
+        f"{message}\n\nKeep the window open to try again once the problem is fixed "
+        "(or copy your text somewhere safe), or quit and lose the unsaved changes."
+    )
+    keep = box.addButton("Keep Window Open", QMessageBox.ButtonRole.RejectRole)
+    quit_anyway = box.addButton("Quit Without Saving", QMessageBox.ButtonRole.DestructiveRole)
+    box.setDefaultButton(keep)
+    box.setEscapeButton(keep)
+    box.exec()
+    return box.clickedButton() is quit_anyway
+
+
 def report_import_failures(parent: QWidget | None, failed: list[tuple[Path, str]],
                            imported: int) -> None:  # fmt: skip
     """All failures of one import in one dialog."""

@@ -11,6 +11,7 @@ import enum
 import uuid
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import date
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -91,6 +92,8 @@ class EditingSession(QObject):
         for name, value in self._changes.items():
             if name == "tags" and isinstance(value, str):
                 current.tags = [t.strip() for t in value.split(",") if t.strip()]
+            elif name == "story_date":
+                current.story_date = _date_or(value, current.story_date)
             else:
                 setattr(current, name, value)
         return current
@@ -190,10 +193,13 @@ class EditingSession(QObject):
         except StaleWriteError as error:
             return self._on_stale(str(error))
         except ValidationError as error:
-            if "slug" in changes:
+            if error.field is not None and error.field in changes:
                 # Show it beside the field and still save everything else.
-                del self._changes["slug"]
-                self.field_rejected.emit("slug", str(error))
+                del self._changes[error.field]
+                self.field_rejected.emit(error.field, str(error))
+                if not self._changes and not self._body_dirty:
+                    self._set_dirty(False)  # nothing left that can be saved
+                    return True
                 return self.save(reason)
             self.failed.emit(str(error))
             return False
@@ -222,7 +228,7 @@ class EditingSession(QObject):
         assert mine is not None
         metadata = {
             name: getattr(mine, name)
-            for name in ("standfirst", "byline", "section", "tags", "dateline")
+            for name in ("standfirst", "byline", "section", "tags", "dateline", "story_date")
         }
         try:
             copy = self._newsroom.create_article(headline=mine.headline, body=mine.body, **metadata)
@@ -246,3 +252,16 @@ class EditingSession(QObject):
     def stop(self) -> None:
         """No more autosaves (the window is closing)."""
         self._autosave.stop()
+
+
+def _date_or(value: object, fallback: date | None) -> date | None:
+    """A typed date for the preview; text that is not (yet) a date keeps the saved one."""
+    if isinstance(value, date):
+        return value
+    text = str(value or "").strip()
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return fallback

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QSize, Qt
-from PySide6.QtWidgets import QInputDialog, QLineEdit, QToolBar, QWidget
+from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox, QToolBar, QWidget
 
 from editor.ui.actions import FORMAT_ACTIONS, ActionRegistry
 from editor.ui.body_editor import BodyEditor, FormatState
@@ -63,9 +63,18 @@ class FormatController(QObject):
             QLineEdit.EchoMode.Normal,
             current or "https://",
         )
-        if accepted:
-            url = url.strip()
-            self._editor.set_link("" if url == "https://" else url)
+        if not accepted:
+            return
+        link = normalise_link(url)
+        if link is None:
+            QMessageBox.warning(
+                self._editor,
+                "Link",
+                f"“{url.strip()}” cannot be linked: use a web address starting with "
+                "https:// or http://, or an email address starting with mailto:.",
+            )
+            return
+        self._editor.set_link(link)
 
     def show_state(self, state: FormatState) -> None:
         checked = {
@@ -89,3 +98,22 @@ class FormatController(QObject):
         for name in FORMAT_ACTIONS:
             if name is not None:
                 self._actions[name].setEnabled(enabled)
+
+
+_LINK_SCHEMES = ("https", "http", "mailto")
+
+
+def normalise_link(text: str) -> str | None:
+    """The address to link to ("" removes the link), or None when it is not safe to link.
+
+    A bare "example.org/page" gets https://; scripts (javascript:, data:) are refused.
+    """
+    url = text.strip()
+    if url in ("", "https://", "http://"):
+        return ""
+    if any(char.isspace() or ord(char) < 32 for char in url):
+        return None
+    scheme, colon, rest = url.partition(":")
+    if not colon or not scheme.isascii() or not scheme.replace("+", "").isalpha():
+        return f"https://{url}"
+    return url if scheme.lower() in _LINK_SCHEMES and rest.strip("/") else None

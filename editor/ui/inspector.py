@@ -1,7 +1,8 @@
-"""The metadata inspector: headline, standfirst, slug, byline, section, tags, dateline.
+"""The metadata inspector: headline, standfirst, slug, byline, section, tags, dateline, date.
 
 It shows one article and reports a person's edits as `field_edited(name, value)`; it
-never saves. Programmatic updates never echo back as edits.
+never saves. Programmatic updates never echo back as edits. A value the store refused
+is shown with its message beside the field until the person edits it again.
 """
 
 from __future__ import annotations
@@ -64,6 +65,11 @@ class MetadataInspector(QScrollArea):
         self.tags.setPlaceholderText("comma, separated, tags")
         self.dateline = QLineEdit()
         self.dateline.setPlaceholderText("LONDON (Reuters) -")
+        self.story_date = QLineEdit()
+        self.story_date.setObjectName("storyDateField")
+        self.story_date.setPlaceholderText("YYYY-MM-DD")
+        self.story_date.setClearButtonEnabled(True)
+        self.story_date.setToolTip("The date the story carries; leave empty for undated")
         self.status = QLabel()
         self.status.setObjectName("statusBadge")
         self.word_count = QLabel()
@@ -74,19 +80,26 @@ class MetadataInspector(QScrollArea):
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.setHorizontalSpacing(12)
         form.setVerticalSpacing(10)
-        form.addRow("Headline", self.headline)
-        form.addRow("Standfirst", self.standfirst)
-        slug_box = QWidget()
-        slug_layout = QVBoxLayout(slug_box)
-        slug_layout.setContentsMargins(0, 0, 0, 0)
-        slug_layout.setSpacing(3)
-        slug_layout.addWidget(self.slug)
-        slug_layout.addWidget(self.slug_hint)
-        form.addRow("Slug", slug_box)
-        form.addRow("Byline", self.byline)
-        form.addRow("Section", self.section)
-        form.addRow("Tags", self.tags)
-        form.addRow("Dateline", self.dateline)
+        #: Editable fields by article field name, and the label under each for messages.
+        self.fields: dict[str, QWidget] = {
+            "headline": self.headline,
+            "standfirst": self.standfirst,
+            "slug": self.slug,
+            "byline": self.byline,
+            "section": self.section,
+            "tags": self.tags,
+            "dateline": self.dateline,
+            "story_date": self.story_date,
+        }
+        self._notes: dict[str, QLabel] = {"slug": self.slug_hint}
+        form.addRow("Headline", self._with_note("headline", self.headline))
+        form.addRow("Standfirst", self._with_note("standfirst", self.standfirst))
+        form.addRow("Slug", self._with_note("slug", self.slug))
+        form.addRow("Byline", self._with_note("byline", self.byline))
+        form.addRow("Section", self._with_note("section", self.section))
+        form.addRow("Tags", self._with_note("tags", self.tags))
+        form.addRow("Dateline", self._with_note("dateline", self.dateline))
+        form.addRow("Date", self._with_note("story_date", self.story_date))
         form.addRow("Status", _left(self.status))
         form.addRow("Words", self.word_count)
 
@@ -101,21 +114,37 @@ class MetadataInspector(QScrollArea):
         self.standfirst.textChanged.connect(
             lambda: self._emit("standfirst", self.standfirst.toPlainText())
         )
-        self.slug.textEdited.connect(self._on_slug_edited)
+        self.slug.textEdited.connect(lambda text: self._emit("slug", text))
         self.byline.textEdited.connect(lambda text: self._emit("byline", text))
         self.section.lineEdit().textEdited.connect(lambda text: self._emit("section", text))
         self.section.activated.connect(lambda _i: self._emit("section", self.section.currentText()))
         self.tags.textEdited.connect(lambda text: self._emit("tags", text))
         self.dateline.textEdited.connect(lambda text: self._emit("dateline", text))
+        self.story_date.textEdited.connect(lambda text: self._emit("story_date", text))
         self.show_article(None)
+
+    def _with_note(self, name: str, field: QWidget) -> QWidget:
+        """`field` with a label under it for the store's message (slug: its hint)."""
+        note = self._notes.get(name)
+        if note is None:
+            note = QLabel()
+            note.setObjectName(f"{name}Note")
+            note.setWordWrap(True)
+            note.setStyleSheet(_ERROR_CSS)
+            note.hide()
+            self._notes[name] = note
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(3)
+        layout.addWidget(field)
+        layout.addWidget(note)
+        return box
 
     def _emit(self, name: str, value: object) -> None:
         if not self._loading:
+            self.clear_field_error(name)
             self.field_edited.emit(name, value)
-
-    def _on_slug_edited(self, text: str) -> None:
-        self.clear_field_error("slug")
-        self._emit("slug", text)
 
     # -- showing ---------------------------------------------------------
 
@@ -131,8 +160,10 @@ class MetadataInspector(QScrollArea):
             self.section.setEditText(current.section)
             self.tags.setText(", ".join(current.tags))
             self.dateline.setText(current.dateline)
+            self.story_date.setText(current.story_date.isoformat() if current.story_date else "")
+            for name in self.fields:
+                self.clear_field_error(name)
             self._show_derived(current)
-            self.clear_field_error("slug")
             for field in (self.headline, self.slug, self.byline, self.tags, self.dateline):
                 field.setCursorPosition(0)  # show the start of long values, not the end
         finally:
@@ -142,8 +173,12 @@ class MetadataInspector(QScrollArea):
         """After a save: show what the store derived, leaving fields still being edited alone."""
         self._loading = True
         try:
-            # A refused slug stays visible beside its message until the person fixes it.
+            # A refused value stays visible beside its message until the person fixes it.
             editing_slug = "slug" in pending or self.slug.hasFocus() or self.field_error("slug")
+            if "story_date" not in pending and not self.field_error("story_date"):
+                date = article.story_date.isoformat() if article.story_date else ""
+                if date != self.story_date.text().strip():
+                    self.story_date.setText(date)  # the store's spelling of the date
             if not editing_slug:
                 self._show_derived(article)
                 self.slug.setCursorPosition(0)
@@ -155,7 +190,7 @@ class MetadataInspector(QScrollArea):
     def _show_derived(self, article: Article) -> None:
         self.slug.setText(article.slug)
         self._slug_locked = article.slug_locked
-        if self.slug_hint.styleSheet() != _ERROR_CSS:
+        if not self.field_error("slug"):
             self._show_slug_hint()
         self._show_status(article)
 
@@ -176,22 +211,54 @@ class MetadataInspector(QScrollArea):
         self.word_count.setText(f"{count:,}")
 
     def show_field_error(self, name: str, message: str) -> None:
-        if name == "slug":
-            self.slug_hint.setStyleSheet(_ERROR_CSS)
-            self.slug_hint.setText(message)
-            self.slug.setProperty("invalid", True)
-            self.slug.setStyleSheet("border: 1px solid #b91c1c;")
+        """Show the store's refusal of `name`'s value beside the field."""
+        note, field = self._notes.get(name), self.fields.get(name)
+        if note is None or field is None:
+            return
+        note.setStyleSheet(_ERROR_CSS)
+        note.setText(message)
+        note.show()
+        field.setProperty("invalid", True)
+        field.setStyleSheet("border: 1px solid #b91c1c;")
 
     def clear_field_error(self, name: str) -> None:
+        note, field = self._notes.get(name), self.fields.get(name)
+        if note is None or field is None or not field.property("invalid"):
+            return
+        field.setProperty("invalid", False)
+        field.setStyleSheet("")
         if name == "slug":
-            self.slug.setStyleSheet("")
-            self.slug_hint.setStyleSheet(_HINT_CSS)
             self._show_slug_hint()
+        else:
+            note.clear()
+            note.hide()
 
     def field_error(self, name: str) -> str:
-        if name == "slug" and self.slug_hint.styleSheet() == _ERROR_CSS:
-            return self.slug_hint.text()
+        field = self.fields.get(name)
+        if field is not None and field.property("invalid"):
+            return self._notes[name].text()
         return ""
+
+    def note(self, name: str) -> QLabel:
+        """The label under field `name` that carries its hint or the store's message."""
+        return self._notes[name]
+
+    def set_field_value(self, name: str, value: object) -> None:
+        """Show `value` in field `name` (e.g. on undo) without reporting it as an edit."""
+        self._loading = True
+        try:
+            self.clear_field_error(name)
+            text = str(value)
+            if name == "standfirst":
+                self.standfirst.setPlainText(text)
+            elif name == "section":
+                self.section.setEditText(text)
+            else:
+                field = self.fields[name]
+                assert isinstance(field, QLineEdit)
+                field.setText(text)
+        finally:
+            self._loading = False
 
 
 def _left(widget: QWidget) -> QWidget:

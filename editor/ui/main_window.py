@@ -22,7 +22,8 @@ from editor.core.newsroom import Newsroom
 from editor.core.text import word_count
 from editor.ui import dialogs, operations
 from editor.ui.actions import ActionRegistry
-from editor.ui.article_list import ArticleListModel, ArticleListPanel
+from editor.ui.article_list import ArticleListModel
+from editor.ui.article_list_panel import ArticleListPanel
 from editor.ui.body_editor import BodyEditor
 from editor.ui.editing_session import EditingSession
 from editor.ui.format_toolbar import FormatController, build_format_toolbar
@@ -33,6 +34,7 @@ from editor.ui.preview import PreviewPane
 from editor.ui.settings import Preferences, WindowState
 from editor.ui.signals import NewsroomSignals
 from editor.ui.status_bar import EditorStatusBar
+from editor.ui.undo import MetadataHistory, UndoRouter
 
 APP_TITLE = "Newsroom Editor"
 
@@ -50,6 +52,8 @@ class MainWindow(QMainWindow):
         self.bus = NewsroomSignals(self)
         self.actions = ActionRegistry(self)
         self._last_deleted: tuple[str, str] | None = None
+        self._start_article: str | None = None
+        self._close_failures: list[str] | None = None
 
         # -- panels ------------------------------------------------------
         self.list_model = ArticleListModel(newsroom, prefs.list_page_size, self)
@@ -77,6 +81,7 @@ class MainWindow(QMainWindow):
             parent=self,
         )
         self.preview.set_source(self.session.snapshot)
+        self.history = MetadataHistory(self)
 
         self._word_timer = QTimer(self)
         self._word_timer.setSingleShot(True)
@@ -85,6 +90,10 @@ class MainWindow(QMainWindow):
 
         self._build_layout()
         build_menus(self, self.actions)
+        self.undo_router = UndoRouter(
+            self.actions["edit_undo"], self.actions["edit_redo"], self.editor, self.history,
+            [self.headline_field, self.inspector], self,
+        )  # fmt: skip
         build_main_toolbar(self, self.actions)
         self._connect()
         self.resize(prefs.default_window_width, prefs.default_window_height)
@@ -125,13 +134,9 @@ class MainWindow(QMainWindow):
         a["file_import"].triggered.connect(self.import_files)
         a["file_export_html"].triggered.connect(self.export_html)
         a["file_quit"].triggered.connect(self.close)
-        a["edit_undo"].triggered.connect(self.editor.undo)
-        a["edit_redo"].triggered.connect(self.editor.redo)
         a["article_delete"].triggered.connect(self.delete_article)
         a["edit_undo_delete"].triggered.connect(self.undo_delete)
         a["view_find"].triggered.connect(self.article_list.focus_search)
-        self.editor.undoAvailable.connect(a["edit_undo"].setEnabled)
-        self.editor.redoAvailable.connect(a["edit_redo"].setEnabled)
 
         self.article_list.article_activated.connect(self.open_article)
         self.editor.body_edited.connect(session.note_body_edited)
@@ -141,27 +146,37 @@ class MainWindow(QMainWindow):
         self.headline_field.headline_edited.connect(self._on_headline_typed)
         self.headline_field.return_pressed.connect(self.editor.setFocus)
 
+        session.opened.connect(self.history.reset)
         session.opened.connect(self._show_article)
+        self.history.value_restored.connect(self._restore_field)
         session.saved.connect(self._on_saved)
         session.created.connect(self.bus.article_created)
         session.dirty_changed.connect(self._on_dirty_changed)
         session.conflict_changed.connect(self._on_conflict_changed)
         session.field_rejected.connect(self.inspector.show_field_error)
-        session.failed.connect(lambda message: dialogs.show_error(self, APP_TITLE, message))
+        session.failed.connect(self._on_save_failed)
 
         self.bus.article_saved.connect(self.list_model.update_article)
         self.bus.article_created.connect(lambda _article: self.list_model.reload())
-        self.bus.article_deleted.connect(lambda _id: self.list_model.reload())
+        self.bus.article_deleted.connect(self.list_model.remove_article)
         self.bus.article_restored.connect(lambda _id: self.list_model.reload())
         self.bus.articles_reloaded.connect(self.list_model.reload)
 
     # -- opening and showing ---------------------------------------------
 
     def start(self, article_id: str | None = None) -> None:
-        """Load the list and open `article_id` (or the first article)."""
+        """Load the list, then open `article_id` if listed (or else the first article)."""
+        self._start_article = article_id or ""
+        self.list_model.query_finished.connect(
+            self._open_at_start, Qt.ConnectionType.SingleShotConnection
+        )
         self.list_model.reload()
-        known = article_id is not None and self.list_model.row_of(article_id) is not None
-        if not known:
+
+    def _open_at_start(self) -> None:
+        article_id, self._start_article = self._start_article, None
+        if article_id is None or self.session.article is not None:
+            return  # the person already opened something
+        if not article_id or self.list_model.row_of(article_id) is None:
             article_id = self.list_model.summary(0).id if self.list_model.rowCount() else None
         if article_id:
             self.open_article(article_id)
@@ -192,6 +207,17 @@ class MainWindow(QMainWindow):
         self.preview.refresh_now()
 
     def _on_field_edited(self, name: str, value: object) -> None:
+        self.history.record(name, value)
+        self._apply_field(name, value)
+
+    def _restore_field(self, name: str, value: object) -> None:
+        """Undo or redo put a detail back: show it where the person will see it, save it."""
+        self.inspector.set_field_value(name, value)
+        if name != "headline" and self.side_tabs.currentWidget() is not self.inspector:
+            self.side_tabs.setCurrentWidget(self.inspector)
+        self._apply_field(name, value)
+
+    def _apply_field(self, name: str, value: object) -> None:
         if name == "headline" and self.headline_field.text() != value:
             self.headline_field.setText(str(value))
         self.session.note_field_edited(name, value)
@@ -204,9 +230,16 @@ class MainWindow(QMainWindow):
 
     def _on_saved(self, article: Article) -> None:
         self.inspector.show_saved(article, self.session.pending_fields)
+        self.history.note_saved(article, self.session.pending_fields)
         self.status.show_saved(article.updated_at)
         self.bus.article_saved.emit(article)
         self._update_title()
+
+    def _on_save_failed(self, message: str) -> None:
+        if self._close_failures is not None:
+            self._close_failures.append(message)  # closeEvent asks one question about it
+        else:
+            dialogs.show_error(self, APP_TITLE, message)
 
     def _on_dirty_changed(self, dirty: bool) -> None:
         self.setWindowModified(dirty)
@@ -242,6 +275,7 @@ class MainWindow(QMainWindow):
         headline = self.headline_field.text().strip()
         if not dialogs.confirm_delete(self, headline):
             return
+        row = self.list_model.row_of(article.id)
         if not self.session.close_article():
             return
         try:
@@ -254,8 +288,10 @@ class MainWindow(QMainWindow):
         self.actions["edit_undo_delete"].setEnabled(True)
         self.status.offer_undo_delete(headline)
         self.bus.article_deleted.emit(article.id)
-        if self.list_model.rowCount():
-            self.open_article(self.list_model.summary(0).id)
+        count = self.list_model.rowCount()
+        if count:
+            # Open the neighbour that moved into the deleted row, as mail clients do.
+            self.open_article(self.list_model.summary(min(row or 0, count - 1)).id)
 
     def undo_delete(self) -> None:
         if self._last_deleted is None:
@@ -296,6 +332,19 @@ class MainWindow(QMainWindow):
 
     # -- window state ----------------------------------------------------
 
+    def _save_before_closing(self) -> bool:
+        """Save; when the store refuses, let the person choose to quit without saving."""
+        self._close_failures = failures = []
+        try:
+            saved = self.session.save()
+        finally:
+            self._close_failures = None
+        if saved:
+            return True
+        if not failures:
+            return False  # e.g. "Keep Editing" in the conflict dialog: stay open
+        return dialogs.ask_quit_without_saving(self, failures[-1])
+
     def restore_state(self) -> None:
         if self._window_state is None:
             return
@@ -308,11 +357,12 @@ class MainWindow(QMainWindow):
         self.side_tabs.setCurrentIndex(self._window_state.side_tab())
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if not self.session.save():
+        if not self._save_before_closing():
             event.ignore()
             return
         self.session.stop()
         self.preview.shutdown()
+        self.list_model.shutdown()
         if self._window_state is not None:
             current = self.session.article
             self._window_state.save(

@@ -73,6 +73,7 @@ class PreviewPane(QWidget):
         self._closed = False
         self._source: Callable[[], Article | None] = lambda: None
         self._scroll_y = 0
+        self._html = ""
         self._keep_scroll = True
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -89,7 +90,7 @@ class PreviewPane(QWidget):
             self.web_view.loadFinished.connect(self._on_load_finished)
             self.browser: QTextBrowser | None = None
             self._stack.addWidget(self.web_view)
-        else:  # pragma: no cover - depends on the installation
+        else:  # tests replace `QWebEngineView` with None to check this path
             self.web_view = None
             self.browser = QTextBrowser(self)
             self.browser.setOpenExternalLinks(True)
@@ -155,7 +156,13 @@ class PreviewPane(QWidget):
         if self._again:
             self._start()
 
+    @property
+    def html(self) -> str:
+        """The page last sent to the view (what the person sees, once loaded)."""
+        return self._html
+
     def _set_html(self, html: str) -> None:
+        self._html = html
         if self.web_view is None:
             assert self.browser is not None
             bar = self.browser.verticalScrollBar()

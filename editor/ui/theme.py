@@ -32,17 +32,24 @@ QSplitter::handle { background: #e3e5e8; }
     alternate-background-color: #fafbfc; selection-background-color: #dde7f3;
     selection-color: #111827;
 }
-#articleTable::item { padding: 0 6px; }
+#articleTable::item { padding: 0 13px 0 6px; }  /* numbers line up with their headers */
 QHeaderView::section {
     background: #ffffff; color: #4b5563; border: none; border-bottom: 1px solid #e3e5e8;
-    padding: 6px; font-weight: 600;
+    padding: 6px 13px 6px 6px; font-weight: 600;
 }
 #editorColumn, #bodyEditor { background: #ffffff; }
 #editorHeadline { border: none; background: #ffffff; color: #111827; }
 #sideTabs::pane { border: none; }
-#sideTabs QTabBar::tab { padding: 8px 18px; }
+#sideTabs QTabBar { background: #ffffff; }
+#sideTabs QTabBar::tab {
+    padding: 8px 16px 6px 16px; border: none; border-bottom: 2px solid transparent;
+    background: #ffffff; color: #6b7280;
+}
+#sideTabs QTabBar::tab:selected { color: #111827; border-bottom-color: @accent; }
+#sideTabs QTabBar::tab:hover:!selected { color: #374151; }
 #inspector, #inspector > QWidget > QWidget { background: #ffffff; }
-#inspector QLineEdit, #inspector QPlainTextEdit, #inspector QComboBox {
+#inspector QComboBox { padding: 3px 6px; }
+#inspector QLineEdit, #inspector QPlainTextEdit {
     padding: 4px 6px; border: 1px solid #d5d8dd; border-radius: 4px; background: #ffffff;
 }
 #inspector QLineEdit:focus, #inspector QPlainTextEdit:focus { border-color: @accent; }

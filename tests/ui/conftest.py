@@ -54,14 +54,21 @@ def make_window(app: QApplication, qtbot, newsroom: Newsroom):
         window = MainWindow(room or newsroom, preferences, WindowState(QSettings()))
         qtbot.addWidget(window)
         window.show()
-        window.start()
+        with qtbot.waitSignal(window.list_model.query_finished, timeout=5000):
+            window.start()
         windows.append(window)
         return window
 
     yield make
     for window in windows:
+        window.list_model.shutdown()  # before the store closes, even if the test closed it
         if window.isVisible():
             window.close()
         # Delete now, not at interpreter exit: a web page outliving its profile crashes.
         window.deleteLater()
     QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+def wait_for_list(qtbot, model) -> None:
+    """Until the article list has applied every query asked of it."""
+    qtbot.waitUntil(lambda: not model.busy, timeout=5000)

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QMessageBox
 
 from editor.core.model import Status
 from editor.core.newsroom import Newsroom
-from editor.ui.article_list import ArticleListModel, ArticleRole, Column
+from editor.ui.article_list import ArticleListModel, ArticleRole, Column, short_time
+from tests.ui.conftest import wait_for_list
 
 BIG_STORE_SIZE = 1000
 
@@ -45,15 +48,16 @@ def test_search_box_filters_the_list(make_window, newsroom, qtbot) -> None:
     qtbot.waitUntil(lambda: window.list_model.rowCount() == 3, timeout=3000)
 
 
-def test_clicking_a_header_sorts_through_the_store(make_window, newsroom) -> None:
+def test_clicking_a_header_sorts_through_the_store(make_window, newsroom, qtbot) -> None:
     for headline in ("Bravo", "Alpha", "Charlie"):
         newsroom.create_article(headline=headline)
     window = make_window()
     header = window.article_list.view.horizontalHeader()
 
-    header.setSortIndicator(Column.HEADLINE, Qt.SortOrder.AscendingOrder)
-
     model = window.list_model
+    with qtbot.waitSignal(model.query_finished, timeout=5000):
+        header.setSortIndicator(Column.HEADLINE, Qt.SortOrder.AscendingOrder)
+
     assert model.query.sort_key == "headline"
     assert [model.summary(row).headline for row in range(3)] == ["Alpha", "Bravo", "Charlie"]
 
@@ -64,28 +68,90 @@ def test_rows_carry_id_and_status_roles(make_window, newsroom) -> None:
     index = window.list_model.index(0, Column.STATUS)
     assert index.data(ArticleRole.ArticleIdRole) == article.id
     assert index.data(ArticleRole.StatusRole) == Status.DRAFT
-    assert index.data() == "Draft"
+    assert index.data(Qt.ItemDataRole.ToolTipRole) == "Draft"
+    assert index.data(Qt.ItemDataRole.AccessibleTextRole) == "Draft"
     assert index.data(Qt.ItemDataRole.DecorationRole) is not None
+    headline = window.list_model.index(0, Column.HEADLINE)
+    assert headline.data(Qt.ItemDataRole.ToolTipRole).startswith("Only story\nDraft")
+    words = window.list_model.index(0, Column.WORDS)
+    assert words.data(Qt.ItemDataRole.TextAlignmentRole) & Qt.AlignmentFlag.AlignRight
 
 
-def test_a_large_store_is_loaded_a_page_at_a_time(app, big_store: Path) -> None:
+@pytest.mark.parametrize(
+    ("moment", "shown"),
+    [
+        (datetime(2026, 11, 27, 9, 5), "09:05"),
+        (datetime(2026, 11, 26, 23, 59), "Yesterday"),
+        (datetime(2026, 11, 20, 14, 0), "20 Nov"),
+        (datetime(2025, 3, 2, 14, 0), "2 Mar 2025"),
+    ],
+)
+def test_updated_is_short(moment: datetime, shown: str) -> None:
+    assert short_time(moment, now=datetime(2026, 11, 27, 18, 0)) == shown
+
+
+def test_a_large_store_is_loaded_a_page_at_a_time(app, qtbot, big_store: Path) -> None:
     room = Newsroom.open(big_store)
+    model = ArticleListModel(room, page_size=200)
     try:
-        model = ArticleListModel(room, page_size=200)
-        model.reload()
+        with qtbot.waitSignal(model.query_finished, timeout=5000):
+            model.reload()
         assert model.total == BIG_STORE_SIZE
         assert model.rowCount() == 200
         assert model.canFetchMore()
 
-        model.fetchMore()
+        with qtbot.waitSignal(model.query_finished, timeout=5000):
+            model.fetchMore()
+            model.fetchMore()  # a second call while a page is in flight starts nothing
         assert model.rowCount() == 400
 
         while model.canFetchMore():
-            model.fetchMore()
+            with qtbot.waitSignal(model.query_finished, timeout=5000):
+                model.fetchMore()
         assert model.rowCount() == BIG_STORE_SIZE
         assert len({model.summary(row).id for row in range(BIG_STORE_SIZE)}) == BIG_STORE_SIZE
     finally:
+        model.shutdown()
         room.close()
+
+
+def test_results_of_an_outdated_search_are_dropped(app, qtbot, big_store: Path) -> None:
+    room = Newsroom.open(big_store)
+    model = ArticleListModel(room, page_size=50)
+    finished: list[int] = []
+    model.query_finished.connect(lambda: finished.append(model.rowCount()))
+    try:
+        # A burst of typing: only the last query's rows may ever be shown.
+        for text in ("S", "St", "Sto", "Story number 0042"):
+            model.set_search(text)
+        qtbot.waitUntil(lambda: not model.busy, timeout=5000)
+        assert model.rowCount() == 1
+        assert model.summary(0).headline == "Story number 0042"
+        assert model.shown_query.search == "Story number 0042"
+        assert len(finished) == 1  # the outdated results were dropped, not applied
+    finally:
+        model.shutdown()
+        room.close()
+
+
+def test_selection_survives_a_refresh_after_a_save(make_window, newsroom, qtbot) -> None:
+    older = newsroom.create_article(headline="Older story")
+    newsroom.create_article(headline="Newer story")
+    window = make_window()
+    window.open_article(older.id)
+    assert window.list_model.row_of(older.id) == 1
+
+    with qtbot.waitSignal(window.list_model.query_finished, timeout=5000):
+        window.headline_field.moveCursor(QTextCursor.MoveOperation.End)
+        qtbot.keyClicks(window.headline_field, " updated")
+
+    # Newest first: the saved article moved to the top and is still the selected row.
+    model = window.list_model
+    assert model.summary(0).headline == "Older story updated"
+    current = window.article_list.view.selectionModel().currentIndex()
+    assert current.row() == 0
+    assert current.data(ArticleRole.ArticleIdRole) == older.id
+    assert window.session.article.id == older.id
 
 
 def test_the_view_shows_the_first_page_of_a_large_store(make_window, big_store: Path) -> None:
@@ -99,7 +165,9 @@ def test_the_view_shows_the_first_page_of_a_large_store(make_window, big_store: 
         room.close()
 
 
-def test_delete_asks_first_then_undo_brings_it_back(make_window, newsroom, monkeypatch) -> None:
+def test_delete_asks_first_then_undo_brings_it_back(
+    make_window, newsroom, monkeypatch, qtbot
+) -> None:
     keep = newsroom.create_article(headline="Keep me")
     doomed = newsroom.create_article(headline="Delete me")
     asked: list[str] = []
@@ -121,6 +189,7 @@ def test_delete_asks_first_then_undo_brings_it_back(make_window, newsroom, monke
     assert window.actions["edit_undo_delete"].isEnabled()
 
     window.actions["edit_undo_delete"].trigger()
+    wait_for_list(qtbot, window.list_model)
 
     assert window.list_model.row_of(doomed.id) is not None
     assert window.session.article.id == doomed.id

@@ -8,9 +8,11 @@ from pathlib import Path
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QMessageBox
 
+from editor.core.errors import StoreError
 from editor.core.model import ArticleQuery
 from editor.core.newsroom import Newsroom
 from editor.ui import app as gui_app
+from editor.ui import dialogs
 from tests.ui.conftest import FAST
 
 
@@ -102,3 +104,44 @@ def test_a_bad_store_gives_one_critical_message_and_exit_code_2(
     assert gui_app.run_gui(str(bad), None) == 2
     assert len(messages) == 1
     assert "Traceback" not in messages[0]
+
+
+def test_quitting_when_the_store_refuses_to_save_asks_once_and_can_discard(
+    make_window, newsroom, qtbot, monkeypatch
+) -> None:
+    article = newsroom.create_article(headline="Late copy", body="Filed.\n")
+    window = make_window(replace(FAST, autosave_delay_ms=60_000))
+    window.open_article(article.id)
+    _type(qtbot, window, " Unsaveable paragraph.")
+
+    def disk_full(*args, **kwargs):
+        raise StoreError("The disk holding the store is full: free some space and save again.")
+
+    monkeypatch.setattr(window.newsroom, "save_article", disk_full)
+    errors: list[str] = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda _p, _t, text, *a: errors.append(text))
+    seen: list[str] = []
+    _press_conflict_button(monkeypatch, "Keep Window Open", seen)
+
+    window.close()
+
+    assert window.isVisible()
+    assert len(seen) == 1 and "disk holding the store is full" in seen[0]
+    assert errors == []  # one dialog, not an error box and then a question
+    assert "Unsaveable paragraph." in window.editor.toPlainText()
+
+    _press_conflict_button(monkeypatch, "Quit Without Saving", seen)
+    window.close()
+
+    assert not window.isVisible()
+    assert len(seen) == 2
+    assert "Unsaveable" not in newsroom.get_article(article.id).body
+
+
+def test_keep_window_open_is_the_default_answer(app, monkeypatch) -> None:
+    boxes: list[QMessageBox] = []
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: boxes.append(box) or 0)
+
+    assert dialogs.ask_quit_without_saving(None, "The store is locked.") is False
+    assert boxes[0].defaultButton().text() == "Keep Window Open"
+    assert boxes[0].escapeButton().text() == "Keep Window Open"

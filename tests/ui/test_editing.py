@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -137,3 +138,65 @@ def test_format_actions_write_markdown(make_window, newsroom, qtbot) -> None:
     assert "**Strong**" in body
     assert "- One point" in body
     assert "> A quotation" in body
+
+
+def test_the_story_date_is_saved_and_cleared_from_the_inspector(
+    make_window, newsroom, qtbot
+) -> None:
+    window = make_window()
+    window.actions["file_new"].trigger()
+    article_id = window.session.article.id
+    field = window.inspector.story_date
+    assert field.placeholderText() == "YYYY-MM-DD"
+
+    with qtbot.waitSignal(window.session.saved, timeout=5000):
+        qtbot.keyClicks(field, "2024-07-17")
+    assert newsroom.get_article(article_id).story_date == date(2024, 7, 17)
+
+    with qtbot.waitSignal(window.session.saved, timeout=5000):
+        field.selectAll()
+        qtbot.keyClick(field, Qt.Key.Key_Delete)
+    assert newsroom.get_article(article_id).story_date is None
+
+
+def test_a_bad_date_is_refused_beside_the_field_and_the_rest_is_saved(
+    make_window, newsroom, qtbot
+) -> None:
+    article = newsroom.create_article(headline="Dated", story_date="2024-07-17")
+    window = make_window()
+    window.open_article(article.id)
+    assert window.inspector.story_date.text() == "2024-07-17"
+    rejected: list[tuple[str, str]] = []
+    window.session.field_rejected.connect(lambda name, message: rejected.append((name, message)))
+
+    with qtbot.waitSignal(window.session.saved, timeout=5000):
+        window.inspector.story_date.selectAll()
+        qtbot.keyClicks(window.inspector.story_date, "2024-02-30")
+        window.inspector.byline.selectAll()
+        qtbot.keyClicks(window.inspector.byline, "Jane Doe")
+
+    assert [name for name, _ in rejected] == ["story_date"]
+    message = window.inspector.field_error("story_date")
+    assert "not a date" in message
+    assert window.inspector.note("story_date").isVisibleTo(window.inspector)
+    stored = newsroom.get_article(article.id)
+    assert stored.byline == "Jane Doe"
+    assert stored.story_date == date(2024, 7, 17)
+    assert window.inspector.story_date.text() == "2024-02-30"  # left for the person to fix
+
+    qtbot.keyClick(window.inspector.story_date, Qt.Key.Key_Backspace)
+    assert window.inspector.field_error("story_date") == ""
+
+
+def test_a_refused_date_alone_leaves_nothing_unsaved(make_window, newsroom, qtbot) -> None:
+    article = newsroom.create_article(headline="Dated")
+    window = make_window(replace(FAST, autosave_delay_ms=60_000))
+    window.open_article(article.id)
+    qtbot.keyClicks(window.inspector.story_date, "yesterday")
+    assert window.isWindowModified()
+
+    assert window.session.save()
+
+    assert "not a date" in window.inspector.field_error("story_date")
+    assert not window.isWindowModified()
+    assert newsroom.get_article(article.id).story_date is None

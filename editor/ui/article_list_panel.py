@@ -1,0 +1,207 @@
+"""The article list panel: search box, article count and the table over `ArticleListModel`.
+
+Typing in the search box is debounced and the query runs off the GUI thread; the current
+article stays selected across every refresh of the rows.
+"""
+
+from __future__ import annotations
+
+import qtawesome
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, QPointF, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QIcon, QPainter
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from editor.core.model import ArticleQuery
+from editor.ui.article_list import HEADERS, HIDDEN_BY_DEFAULT, ArticleListModel, ArticleRole, Column
+
+
+class ArticleListPanel(QWidget):
+    """Search box, article count and the table; emits `article_activated` on selection."""
+
+    article_activated = Signal(str)
+
+    def __init__(self, model: ArticleListModel, search_delay_ms: int = 200,
+                 parent: QWidget | None = None) -> None:  # fmt: skip
+        super().__init__(parent)
+        self.model = model
+        self.setObjectName("articleListPanel")
+
+        self.search_box = QLineEdit(self)
+        self.search_box.setObjectName("searchBox")
+        self.search_box.setPlaceholderText("Search headlines and text")
+        self.search_box.setClearButtonEnabled(True)
+        self.search_box.addAction(
+            qtawesome.icon("fa6s.magnifying-glass", color="#6b7280"),
+            QLineEdit.ActionPosition.LeadingPosition,
+        )
+        self.count_label = QLabel(self)
+        self.count_label.setObjectName("articleCount")
+
+        self.view = QTableView(self)
+        self.view.setObjectName("articleTable")
+        self.view.setModel(model)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setShowGrid(False)
+        self.view.setAlternatingRowColors(True)
+        self.view.setWordWrap(False)
+        self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.view.verticalHeader().hide()
+        self.view.verticalHeader().setDefaultSectionSize(30)
+        header = self.view.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        header.setSectionResizeMode(Column.HEADLINE, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(24)
+        # A status dot before the headline, as mail clients mark unread mail.
+        header.moveSection(header.visualIndex(Column.STATUS), 0)
+        self.view.setItemDelegateForColumn(Column.STATUS, StatusDotDelegate(self.view))
+        header.setSectionResizeMode(Column.STATUS, QHeaderView.ResizeMode.Fixed)
+        for column, width in ((Column.STATUS, 26), (Column.SECTION, 84), (Column.BYLINE, 110),
+                              (Column.UPDATED, 86), (Column.WORDS, 66)):  # fmt: skip
+            header.resizeSection(column, width)
+        # At a third of the window the headline needs the room; the header's context
+        # menu brings the other columns back.
+        for column in HIDDEN_BY_DEFAULT:
+            header.hideSection(column)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._choose_columns)
+        self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # The model sorts through the store; start newest first like the default query.
+        header.setSortIndicator(Column.UPDATED, Qt.SortOrder.DescendingOrder)
+        self.view.setSortingEnabled(True)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 10, 0, 0)
+        layout.setSpacing(6)
+        layout.addWidget(self.search_box)
+        layout.addWidget(self.count_label)
+        layout.addWidget(self.view, 1)
+
+        # One reused single-shot timer debounces typing in the search box.
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(search_delay_ms)
+        self._search_timer.timeout.connect(self._apply_search)
+        self.search_box.textChanged.connect(self._search_timer.start)
+
+        model.count_changed.connect(self._show_count)
+        model.query_failed.connect(self._show_failure)
+        model.modelAboutToBeReset.connect(self._remember_scroll)
+        model.modelReset.connect(self._after_reset)
+        self.view.selectionModel().currentRowChanged.connect(self._on_current_changed)
+        self._current_id: str | None = None
+        self._scroll: tuple[ArticleQuery, int] | None = None
+
+    def _choose_columns(self, position: QPoint) -> None:
+        header = self.view.horizontalHeader()
+        menu = QMenu(self)
+        for column in Column:
+            if column == Column.HEADLINE:
+                continue
+            action = menu.addAction(HEADERS[column])
+            action.setCheckable(True)
+            action.setChecked(not header.isSectionHidden(column))
+            action.toggled.connect(lambda shown, c=column: header.setSectionHidden(c, not shown))
+        menu.exec(header.mapToGlobal(position))
+
+    def _apply_search(self) -> None:
+        self.model.set_search(self.search_box.text())
+
+    def _show_count(self, total: int) -> None:
+        noun = "article" if total == 1 else "articles"
+        matching = " matching" if self.model.shown_query.search else ""
+        self.count_label.setStyleSheet("")
+        self.count_label.setText(f"{total:,}{matching} {noun}")
+
+    def _show_failure(self, message: str) -> None:
+        self.count_label.setStyleSheet("color: #b91c1c;")
+        self.count_label.setText(message)
+
+    def _remember_scroll(self) -> None:
+        self._scroll = (self.model.shown_query, self.view.verticalScrollBar().value())
+
+    def _after_reset(self) -> None:
+        # A refresh of the same query keeps the place; a new search starts at the top.
+        remembered, self._scroll = self._scroll, None
+        refresh = remembered is not None and remembered[0] == self.model.shown_query
+        if refresh:
+            self.view.updateGeometries()  # the scroll range of the new rows, before setValue
+            self.view.verticalScrollBar().setValue(remembered[1])
+        else:
+            self.view.scrollToTop()
+        self._reselect(scroll=not refresh)
+
+    def _on_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if not current.isValid():
+            return
+        article_id = current.data(ArticleRole.ArticleIdRole)
+        if article_id and article_id != self._current_id:
+            self._current_id = article_id
+            self.article_activated.emit(article_id)
+
+    def select_article(self, article_id: str | None) -> None:
+        """Mark `article_id` as current without emitting `article_activated`."""
+        self._current_id = article_id
+        self._reselect()
+
+    def _reselect(self, scroll: bool = True) -> None:
+        selection = self.view.selectionModel()
+        row = self.model.row_of(self._current_id) if self._current_id else None
+        blocked = selection.blockSignals(True)
+        try:
+            if row is None:
+                selection.clearSelection()
+                selection.setCurrentIndex(QModelIndex(), QItemSelectionModel.SelectionFlag.Clear)
+            else:
+                index = self.model.index(row, 0)
+                flags = (
+                    QItemSelectionModel.SelectionFlag.ClearAndSelect
+                    | QItemSelectionModel.SelectionFlag.Rows
+                )
+                selection.setCurrentIndex(index, flags)
+                if scroll:
+                    self.view.scrollTo(index)
+        finally:
+            selection.blockSignals(blocked)
+        self.view.viewport().update()
+
+    def focus_search(self) -> None:
+        self.search_box.setFocus()
+        self.search_box.selectAll()
+
+
+class StatusDotDelegate(QStyledItemDelegate):
+    """Paints the status column as one centred dot in the status colour."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+        item = QStyleOptionViewItem(option)
+        self.initStyleOption(item, index)
+        colour = index.data(Qt.ItemDataRole.ForegroundRole)
+        item.icon = QIcon()
+        item.text = ""
+        style = item.widget.style() if item.widget else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, item, painter, item.widget)
+        if not isinstance(colour, QColor):
+            return
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(colour)
+        centre = QPointF(option.rect.center()) + QPointF(0.5, 0.5)
+        painter.drawEllipse(centre, 4.0, 4.0)
+        painter.restore()

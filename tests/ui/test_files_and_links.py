@@ -1,0 +1,163 @@
+"""Paths through dialogs: links, Export HTML, Import, and the preview without QtWebEngine."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QTextCursor
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QLabel, QMessageBox
+
+from editor.ui import preview as preview_module
+from editor.ui.format_toolbar import normalise_link
+from tests.ui.conftest import FAST, wait_for_list
+
+WIRE = Path(__file__).parents[2] / "resources" / "samples" / "wire-putin-kim-limousine.txt"
+SLOW_AUTOSAVE = replace(FAST, autosave_delay_ms=60_000)
+
+
+def _select_last_word(window, word: str) -> None:
+    cursor = window.editor.textCursor()
+    cursor.movePosition(QTextCursor.MoveOperation.End)
+    cursor.movePosition(QTextCursor.MoveOperation.Left, QTextCursor.MoveMode.KeepAnchor, len(word))
+    window.editor.setTextCursor(cursor)
+    assert cursor.selectedText() == word
+
+
+def test_a_link_on_the_selection_is_written_as_markdown(
+    make_window, newsroom, qtbot, monkeypatch
+) -> None:
+    article = newsroom.create_article(headline="Audit", body="Read the report\n")
+    window = make_window(SLOW_AUTOSAVE)
+    window.open_article(article.id)
+    _select_last_word(window, "report")
+    asked: list[str] = []
+
+    def answer(parent, title, label, echo, text):
+        asked.append(text)
+        return "example.org/audit", True
+
+    monkeypatch.setattr(QInputDialog, "getText", answer)
+    window.actions["format_link"].trigger()
+    window.actions["file_save"].trigger()
+
+    assert asked == ["https://"]
+    body = newsroom.get_article(article.id).body
+    assert "Read the [report](https://example.org/audit)" in body
+
+
+def test_a_script_link_is_refused_with_a_message(make_window, newsroom, monkeypatch) -> None:
+    article = newsroom.create_article(headline="Audit", body="Read the report\n")
+    window = make_window(SLOW_AUTOSAVE)
+    window.open_article(article.id)
+    _select_last_word(window, "report")
+    warnings: list[str] = []
+    monkeypatch.setattr(QInputDialog, "getText", lambda *args: ("javascript:alert(1)", True))
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text, *a: warnings.append(text))
+
+    window.actions["format_link"].trigger()
+    window.actions["file_save"].trigger()
+
+    assert len(warnings) == 1 and "cannot be linked" in warnings[0]
+    assert "javascript:" not in newsroom.get_article(article.id).body
+    assert window.editor.link_under_cursor() == ""
+
+
+@pytest.mark.parametrize(
+    ("typed", "linked"),
+    [
+        ("https://example.org/a", "https://example.org/a"),
+        ("example.org", "https://example.org"),
+        ("mailto:desk@example.org", "mailto:desk@example.org"),
+        ("", ""),
+        ("https://", ""),
+        ("javascript:alert(1)", None),
+        ("JavaScript:alert(1)", None),
+        ("data:text/html,<b>x</b>", None),
+        ("java\tscript:alert(1)", None),
+    ],
+)
+def test_normalise_link(typed: str, linked: str | None) -> None:
+    assert normalise_link(typed) == linked
+
+
+def test_a_script_link_in_the_body_is_stripped_from_the_preview(
+    make_window, newsroom, qtbot
+) -> None:
+    newsroom.create_article(
+        headline="Phishing warning", body="Do not [click here](javascript:alert(1)).\n"
+    )
+    window = make_window()
+    qtbot.waitUntil(lambda: "Phishing warning" in window.preview.html, timeout=10000)
+    assert "click here" in window.preview.html
+    assert "javascript:" not in window.preview.html
+
+
+def test_export_html_writes_the_article(make_window, newsroom, tmp_path, monkeypatch) -> None:
+    article = newsroom.create_article(headline="Harbour wall holds", body="The tide turned.\n")
+    window = make_window()
+    window.open_article(article.id)
+    target = tmp_path / "out" / "harbour.html"
+    target.parent.mkdir()
+    offered: list[str] = []
+
+    def choose(parent, caption, directory, filter_):
+        offered.append(directory)
+        return str(target), filter_
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", choose)
+    window.actions["file_export_html"].trigger()
+
+    assert offered[0].endswith("harbour-wall-holds.html")
+    html = target.read_text(encoding="utf-8")
+    assert "Harbour wall holds" in html
+    assert "The tide turned." in html
+    assert "Exported to" in window.status.currentMessage()
+
+
+def test_import_keeps_the_good_file_and_reports_the_bad_one_once(
+    make_window, tmp_path, monkeypatch, qtbot
+) -> None:
+    good = tmp_path / WIRE.name
+    shutil.copy(WIRE, good)
+    bad = tmp_path / "photo.txt"
+    bad.write_bytes(bytes(range(256)) * 64)
+    window = make_window()
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *args: ([str(good), str(bad)], ""))
+    reports: list[str] = []
+
+    def exec_and_read(box: QMessageBox) -> int:
+        reports.append(f"{box.text()}\n{box.informativeText()}")
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", exec_and_read)
+
+    window.actions["file_import"].trigger()
+    wait_for_list(qtbot, window.list_model)
+
+    assert len(reports) == 1
+    assert "1 file(s) could not be imported" in reports[0]
+    assert "photo.txt" in reports[0]
+    opened = window.session.article
+    assert opened is not None and opened.headline.startswith("Putin takes Kim Jong Un")
+    assert window.list_model.row_of(opened.id) is not None
+    current = window.article_list.view.selectionModel().currentIndex()
+    assert window.list_model.summary(current.row()).id == opened.id
+
+
+def test_without_qtwebengine_the_preview_falls_back_with_a_notice(
+    make_window, newsroom, qtbot, monkeypatch
+) -> None:
+    monkeypatch.setattr(preview_module, "QWebEngineView", None)
+    newsroom.create_article(headline="Harbour wall holds", body="The tide turned.\n")
+    window = make_window()
+    pane = window.preview
+
+    assert not pane.has_web_engine
+    qtbot.waitUntil(lambda: "Harbour wall holds" in pane.browser.toPlainText(), timeout=10000)
+    assert "The tide turned." in pane.browser.toPlainText()
+    notice = pane.findChild(QLabel, "previewMessage")
+    assert notice.isVisible()
+    assert "QtWebEngine is not installed" in notice.text()
