@@ -1,2 +1,3 @@
 """Newsroom Editor: an offline-first newsroom editor."""
+
 __version__ = "0.1.0"

@@ -19,6 +19,9 @@ from editor.core.errors import NewsroomError, StaleWriteError, ValidationError
 from editor.core.model import Article
 from editor.core.newsroom import Newsroom
 
+#: How long to wait before trying a failed autosave again.
+AUTOSAVE_RETRY_MS = 15_000
+
 
 class ConflictChoice(enum.Enum):
     SAVE_COPY = "save_copy"
@@ -44,6 +47,8 @@ class EditingSession(QObject):
     field_rejected = Signal(str, str)
     #: A message for a person: a save failed for a reason they must know about.
     failed = Signal(str)
+    #: An autosave failed (disk full, store locked...): shown quietly, retried later.
+    autosave_failed = Signal(str)
     #: Whether the article is in an unresolved stale-write conflict.
     conflict_changed = Signal(bool)
 
@@ -67,6 +72,7 @@ class EditingSession(QObject):
         self._in_conflict = False
         self._autosave = QTimer(self)
         self._autosave.setSingleShot(True)
+        self._autosave_delay_ms = autosave_delay_ms
         self._autosave.setInterval(autosave_delay_ms)
         self._autosave.timeout.connect(lambda: self.save(reason="autosave"))
 
@@ -204,8 +210,15 @@ class EditingSession(QObject):
             self.failed.emit(str(error))
             return False
         except NewsroomError as error:
-            self.failed.emit(str(error))
+            if reason == "autosave":
+                # No dialog every few seconds while the disk is full: say it in the status
+                # bar and try again later; Ctrl+S, switching and quitting still ask.
+                self.autosave_failed.emit(str(error))
+                self._autosave.start(AUTOSAVE_RETRY_MS)
+            else:
+                self.failed.emit(str(error))
             return False
+        self._autosave.setInterval(self._autosave_delay_ms)
         self.article = saved
         self._changes.clear()
         self._body_dirty = False

@@ -155,6 +155,7 @@ class MainWindow(QMainWindow):
         session.conflict_changed.connect(self._on_conflict_changed)
         session.field_rejected.connect(self.inspector.show_field_error)
         session.failed.connect(self._on_save_failed)
+        session.autosave_failed.connect(self.status.show_save_failed)
 
         self.bus.article_saved.connect(self.list_model.update_article)
         self.bus.article_created.connect(lambda _article: self.list_model.reload())

@@ -38,6 +38,7 @@ class EditorStatusBar(QStatusBar):
     def show_saved(self, when: datetime | None = None) -> None:
         moment = (when.astimezone() if when and when.tzinfo else when) or datetime.now()
         self.save_state.setText(f"Saved {moment:%H:%M}")
+        self.save_state.setToolTip("")
         self.save_state.setStyleSheet("color: #047857;")
 
     def show_editing(self) -> None:
@@ -47,6 +48,12 @@ class EditorStatusBar(QStatusBar):
     def show_conflict(self) -> None:
         self.save_state.setText("Not saved: changed elsewhere")
         self.save_state.setStyleSheet("color: #b91c1c; font-weight: 600;")
+
+    def show_save_failed(self, message: str) -> None:
+        self.save_state.setText("Not saved: will retry")
+        self.save_state.setToolTip(message)
+        self.save_state.setStyleSheet("color: #b91c1c; font-weight: 600;")
+        self.showMessage(message, 15000)
 
     def show_nothing_open(self) -> None:
         self.save_state.setText("")

@@ -145,3 +145,35 @@ def test_keep_window_open_is_the_default_answer(app, monkeypatch) -> None:
     assert dialogs.ask_quit_without_saving(None, "The store is locked.") is False
     assert boxes[0].defaultButton().text() == "Keep Window Open"
     assert boxes[0].escapeButton().text() == "Keep Window Open"
+
+
+def test_a_failing_autosave_is_reported_quietly_and_retried(
+    make_window, newsroom, qtbot, monkeypatch
+) -> None:
+    from editor.ui import editing_session
+
+    monkeypatch.setattr(editing_session, "AUTOSAVE_RETRY_MS", 100)
+    article = newsroom.create_article(headline="Disk trouble", body="Filed.\n")
+    window = make_window()
+    window.open_article(article.id)
+    real_save = window.newsroom.save_article
+    failures: list[str] = []
+
+    def full_then_fine(*args, **kwargs):
+        if len(failures) < 2:
+            failures.append(kwargs.get("reason", ""))
+            raise StoreError("The disk holding the store is full; nothing was saved.")
+        return real_save(*args, **kwargs)
+
+    monkeypatch.setattr(window.newsroom, "save_article", full_then_fine)
+    dialogs_shown: list[str] = []
+    monkeypatch.setattr(dialogs, "show_error", lambda _p, _t, text: dialogs_shown.append(text))
+    _type(qtbot, window, " Kept through a full disk.")
+
+    qtbot.waitUntil(lambda: "Not saved" in window.status.save_state.text(), timeout=5000)
+    assert "disk holding the store is full" in window.status.save_state.toolTip()
+    # Retried on its own, without another keystroke, until the store takes it.
+    qtbot.waitUntil(lambda: window.status.save_state.text().startswith("Saved"), timeout=5000)
+    assert failures == ["autosave", "autosave"]
+    assert dialogs_shown == []
+    assert "Kept through a full disk." in newsroom.get_article(article.id).body
