@@ -31,6 +31,14 @@ class StaleWriteError(NewsroomError):
     """The article changed since it was loaded; the write was refused."""
 
 
+class UserRequiredError(NewsroomError):
+    """The store has several users and none was named; `names` lists them."""
+
+    def __init__(self, message: str, names: list[str]) -> None:
+        super().__init__(message)
+        self.names = names
+
+
 class NotFoundError(NewsroomError):
     """No article, user or revision matches."""
 

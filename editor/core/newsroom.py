@@ -14,7 +14,12 @@ from datetime import date, datetime
 from importlib.resources import as_file
 from pathlib import Path
 
-from editor.core.errors import ImportFileError, NewsroomError, NotFoundError, ValidationError
+from editor.core.errors import (
+    ImportFileError,
+    NotFoundError,
+    UserRequiredError,
+    ValidationError,
+)
 from editor.core.importing import parse_file
 from editor.core.model import (
     METADATA_FIELDS,
@@ -286,7 +291,8 @@ def _resolve_user(store: Store, user_name: str | None) -> User:
     if not users:
         login = getpass.getuser() or "reporter"
         return store.add_user(login, Role.ADMIN)
-    raise NewsroomError(
-        "This store has several users: say who you are with --as NAME "
-        f"({', '.join(u.name for u in users)})."
+    names = [u.name for u in users]
+    raise UserRequiredError(
+        f"This store has several users: say who you are with --as NAME ({', '.join(names)}).",
+        names,
     )

@@ -52,6 +52,7 @@ class WindowState:
     _SPLITTER = "window/splitter"
     _SIDE_TAB = "window/side_tab"
     _LAST_ARTICLE = "session/last_article_id"
+    _USER = "session/user_name"
 
     def __init__(self, settings: QSettings | None = None) -> None:
         self._settings = settings if settings is not None else QSettings()
@@ -75,6 +76,15 @@ class WindowState:
     def last_article_id(self) -> str | None:
         value = self._settings.value(self._LAST_ARTICLE, "")
         return str(value) if value else None
+
+    def user_name(self) -> str | None:
+        """Who the person said they are, the last time a store asked."""
+        value = self._settings.value(self._USER, "")
+        return str(value) if value else None
+
+    def remember_user(self, name: str) -> None:
+        self._settings.setValue(self._USER, name)
+        self._settings.sync()
 
     def save(
         self,

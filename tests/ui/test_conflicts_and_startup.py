@@ -177,3 +177,37 @@ def test_a_failing_autosave_is_reported_quietly_and_retried(
     assert failures == ["autosave", "autosave"]
     assert dialogs_shown == []
     assert "Kept through a full disk." in newsroom.get_article(article.id).body
+
+
+def test_a_store_with_several_users_asks_who_you_are_once(app, store_path, monkeypatch) -> None:
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QInputDialog
+
+    from editor.ui.settings import WindowState
+
+    setup = Newsroom.open(store_path)
+    first_user = setup.user.name
+    setup.add_user("Edna Editor", "editor")
+    setup.close()
+    settings = QSettings()
+    settings.remove("session/user_name")
+    state = WindowState(settings)
+    asked: list[list[str]] = []
+
+    def pick(_parent, _title, _label, names, *args):
+        asked.append(list(names))
+        return "Edna Editor", True
+
+    monkeypatch.setattr(QInputDialog, "getItem", pick)
+    room = gui_app._open_as_someone(str(store_path), None, state)
+    assert room.user.name == "Edna Editor"
+    room.close()
+    assert asked == [sorted([first_user, "Edna Editor"])]
+
+    room = gui_app._open_as_someone(str(store_path), None, state)  # remembered: no question
+    assert room.user.name == "Edna Editor" and len(asked) == 1
+    room.close()
+
+    settings.remove("session/user_name")
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *args: ("", False))
+    assert gui_app._open_as_someone(str(store_path), None, state) is None
