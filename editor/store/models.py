@@ -15,8 +15,12 @@ from sqlalchemy import (
     String,
     Text,
     func,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+#: The sort indexes cover live articles only: the list never shows deleted ones.
+_LIVE = text("deleted_at IS NULL")
 
 
 class Base(DeclarativeBase):
@@ -64,13 +68,17 @@ class ArticleRow(Base):
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
 
     __table_args__ = (
-        Index("ix_articles_sort_updated_at", "updated_at", "id"),
-        Index("ix_articles_sort_status", "status", "id"),
-        Index("ix_articles_sort_headline", func.lower(headline), "id"),
-        Index("ix_articles_sort_section", func.lower(section), "id"),
-        Index("ix_articles_sort_byline", func.lower(byline), "id"),
-        Index("ix_articles_sort_word_count", "word_count", "id"),
-        Index("ix_articles_deleted_at", "deleted_at"),
+        *(
+            Index(name, *columns, "id", sqlite_where=_LIVE, postgresql_where=_LIVE)
+            for name, *columns in (
+                ("ix_articles_sort_updated_at", "updated_at"),
+                ("ix_articles_sort_status", "status"),
+                ("ix_articles_sort_headline", func.lower(text("headline"))),
+                ("ix_articles_sort_section", func.lower(text("section"))),
+                ("ix_articles_sort_byline", func.lower(text("byline"))),
+                ("ix_articles_sort_word_count", "word_count"),
+            )
+        ),
         Index("ix_articles_slug", "slug", unique=True),
         Index("ix_articles_search_rowid", "search_rowid", unique=True),
     )

@@ -61,11 +61,19 @@ def upgrade() -> None:
         sa.Column("updated_at", sa.DateTime, nullable=False),
         sa.Column("deleted_at", sa.DateTime, nullable=True),
     )
-    # One index per sortable column of the article list, with the id tie-break, so a
-    # first page in any order reads 200 index entries, not 100,000 rows.
+    # One index per sortable column of the article list, with the id tie-break, over the
+    # live (not deleted) articles the list shows: a first page in any order reads 200
+    # index entries, not 100,000 rows. (A plain index on deleted_at made SQLite pick it
+    # and sort every row: 240 ms instead of 0.5 ms for the first page.)
+    live = sa.text("deleted_at IS NULL")
     for name, expression in _SORT_INDEXES.items():
-        op.create_index(name, "articles", [sa.text(expression), "id"])
-    op.create_index("ix_articles_deleted_at", "articles", ["deleted_at"])
+        op.create_index(
+            name,
+            "articles",
+            [sa.text(expression), "id"],
+            sqlite_where=live,
+            postgresql_where=live,
+        )
     op.create_index("ix_articles_slug", "articles", ["slug"], unique=True)
     op.create_index("ix_articles_search_rowid", "articles", ["search_rowid"], unique=True)
     op.create_table(
