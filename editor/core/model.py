@@ -92,6 +92,19 @@ class Article:
     deleted_at: datetime | None = None
     source_name: str = ""
 
+    def summary(self) -> ArticleSummary:
+        """The article as one row of the article list."""
+        return ArticleSummary(
+            id=self.id,
+            headline=self.headline,
+            slug=self.slug,
+            status=self.status,
+            section=self.section,
+            byline=self.byline,
+            word_count=self.word_count,
+            updated_at=self.updated_at,
+        )
+
     def metadata(self) -> dict[str, object]:
         """The metadata as JSON-ready values (a revision keeps it beside the body)."""
         values = {name: getattr(self, name) for name in METADATA_FIELDS}

@@ -8,6 +8,7 @@ never waits for the store and 100,000 articles cost one page of memory.
 from __future__ import annotations
 
 import enum
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from PySide6.QtCore import (
@@ -172,16 +173,10 @@ class ArticleListModel(QAbstractTableModel):
         row = self.row_of(article.id)
         if row is None:
             return
-        self._rows[row] = ArticleSummary(
-            id=article.id,
-            headline=article.headline,
-            slug=article.slug,
-            status=article.status,
-            section=article.section,
-            byline=article.byline,
-            word_count=article.word_count,
-            updated_at=article.updated_at or self._rows[row].updated_at,
-        )
+        summary = article.summary()
+        if summary.updated_at is None:
+            summary = replace(summary, updated_at=self._rows[row].updated_at)
+        self._rows[row] = summary
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(Column) - 1))
         self.refresh_soon()
 
