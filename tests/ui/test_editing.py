@@ -200,3 +200,37 @@ def test_a_refused_date_alone_leaves_nothing_unsaved(make_window, newsroom, qtbo
     assert "not a date" in window.inspector.field_error("story_date")
     assert not window.isWindowModified()
     assert newsroom.get_article(article.id).story_date is None
+
+
+def test_the_layout_is_remembered_between_runs(make_window, newsroom, qtbot) -> None:
+    from PySide6.QtCore import QSettings
+
+    from editor.ui.main_window import MainWindow
+    from editor.ui.settings import WindowState
+
+    newsroom.create_article(headline="Other", body="Text.\n")
+    remembered = newsroom.create_article(headline="Layout", body="Text.\n")
+    window = make_window()
+    window.open_article(remembered.id)
+    # Smaller than the offscreen screen (800x600): restoreGeometry clamps to the screen.
+    window.resize(760, 560)
+    window.splitter.setSizes([300, 230, 220])
+    window.side_tabs.setCurrentIndex(1)
+    sizes = window.splitter.sizes()
+    window.close()
+
+    # As run_gui does it: restore, show, then open the article open at the last quit.
+    state = WindowState(QSettings())
+    again = MainWindow(newsroom, FAST, state)
+    qtbot.addWidget(again)
+    again.restore_state()
+    again.show()
+    with qtbot.waitSignal(again.list_model.query_finished, timeout=5000):
+        again.start(state.last_article_id())
+    qtbot.waitUntil(lambda: again.session.article is not None, timeout=5000)
+    assert again.splitter.sizes() == sizes
+    assert again.size().width() == 760
+    assert again.side_tabs.currentIndex() == 1
+    assert again.session.article.headline == "Layout"
+    again.list_model.shutdown()
+    again.close()
