@@ -105,6 +105,11 @@ def main() -> None:
     search = ArticleQuery(search="harbour drought")
     timed("search 'harbour drought' first page", lambda: store.list_articles(search))
     timed("search 'harbour drought' count", lambda: store.count_articles(search))
+    # The commonest word of the vocabulary is in nearly every article: the worst case.
+    commonest = vocabulary(random.Random(7))[0][0]
+    common = ArticleQuery(search=commonest)
+    timed(f"search commonest word '{commonest}' first page", lambda: store.list_articles(common))
+    timed(f"search commonest word '{commonest}' count", lambda: store.count_articles(common))
     prefix = ArticleQuery(search="stad")
     timed("search prefix 'stad' first page", lambda: store.list_articles(prefix))
     one = store.list_articles(newest, limit=1)[0]
