@@ -289,10 +289,16 @@ def _resolve_user(store: Store, user_name: str | None) -> User:
     if len(users) == 1:
         return users[0]
     if not users:
-        login = getpass.getuser() or "reporter"
-        return store.add_user(login, Role.ADMIN)
+        return store.add_user(_login_name(), Role.ADMIN)
     names = [u.name for u in users]
     raise UserRequiredError(
         f"This store has several users: say who you are with --as NAME ({', '.join(names)}).",
         names,
     )
+
+
+def _login_name() -> str:
+    try:
+        return getpass.getuser() or "reporter"
+    except (OSError, KeyError):  # no login name in the environment or the password file
+        return "reporter"

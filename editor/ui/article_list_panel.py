@@ -7,8 +7,17 @@ article stays selected across every refresh of the rows.
 from __future__ import annotations
 
 import qtawesome
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, QPointF, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QIcon, QPainter
+from PySide6.QtCore import (
+    QItemSelectionModel,
+    QModelIndex,
+    QPoint,
+    QPointF,
+    QRect,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QIcon, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -61,7 +70,8 @@ class ArticleListPanel(QWidget):
         self.view.setWordWrap(False)
         self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.view.verticalHeader().hide()
-        self.view.verticalHeader().setDefaultSectionSize(30)
+        # Two lines a row: the headline, and its section and byline beneath it.
+        self.view.verticalHeader().setDefaultSectionSize(HeadlineDelegate.ROW_HEIGHT)
         header = self.view.horizontalHeader()
         header.setHighlightSections(False)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
@@ -70,12 +80,13 @@ class ArticleListPanel(QWidget):
         # A status dot before the headline, as mail clients mark unread mail.
         header.moveSection(header.visualIndex(Column.STATUS), 0)
         self.view.setItemDelegateForColumn(Column.STATUS, StatusDotDelegate(self.view))
+        self.view.setItemDelegateForColumn(Column.HEADLINE, HeadlineDelegate(self.view))
         header.setSectionResizeMode(Column.STATUS, QHeaderView.ResizeMode.Fixed)
         for column, width in ((Column.STATUS, 26), (Column.SECTION, 84), (Column.BYLINE, 110),
                               (Column.UPDATED, 86), (Column.WORDS, 66)):  # fmt: skip
             header.resizeSection(column, width)
-        # At a third of the window the headline needs the room; the header's context
-        # menu brings the other columns back.
+        # At a third of the window the headline needs the room: section and byline show
+        # under it, and the header's context menu brings their own columns back.
         for column in HIDDEN_BY_DEFAULT:
             header.hideSection(column)
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -204,4 +215,47 @@ class StatusDotDelegate(QStyledItemDelegate):
         painter.setBrush(colour)
         centre = QPointF(option.rect.center()) + QPointF(0.5, 0.5)
         painter.drawEllipse(centre, 4.0, 4.0)
+        painter.restore()
+
+
+class HeadlineDelegate(QStyledItemDelegate):
+    """The headline on the first line; section and byline, smaller and muted, beneath."""
+
+    ROW_HEIGHT = 46
+    _MUTED = QColor("#6b7280")
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+        item = QStyleOptionViewItem(option)
+        self.initStyleOption(item, index)
+        headline = item.text
+        item.text = ""
+        style = item.widget.style() if item.widget else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, item, painter, item.widget)
+        summary = index.data(ArticleRole.SummaryRole)
+        details = " · ".join(p for p in (summary.section, summary.byline) if p) if summary else ""
+        area = option.rect.adjusted(6, 5, -8, -5)
+        painter.save()
+        title_font = QFont(option.font)
+        title_font.setWeight(QFont.Weight.DemiBold)
+        title_metrics = QFontMetrics(title_font)
+        painter.setFont(title_font)
+        painter.setPen(QColor("#111827"))
+        top = area.top() if details else area.center().y() - title_metrics.height() // 2
+        title_rect = QRect(area.left(), top, area.width(), title_metrics.height())
+        painter.drawText(
+            title_rect,
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            title_metrics.elidedText(headline, Qt.TextElideMode.ElideRight, area.width()),
+        )
+        if details:
+            small = QFont(option.font)
+            small.setPointSizeF(option.font.pointSizeF() * 0.9)
+            metrics = QFontMetrics(small)
+            painter.setFont(small)
+            painter.setPen(self._MUTED)
+            painter.drawText(
+                QRect(area.left(), title_rect.bottom() + 2, area.width(), metrics.height()),
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                metrics.elidedText(details, Qt.TextElideMode.ElideRight, area.width()),
+            )
         painter.restore()
