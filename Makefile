@@ -28,6 +28,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_store.py
+	QTWEBENGINE_CHROMIUM_FLAGS=--no-sandbox $(BIN)/python benchmarks/bench_list_gui.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info
