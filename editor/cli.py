@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -81,6 +82,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     store = getattr(args, "store", None)
     user = getattr(args, "user", None)
     if args.command is None:
+        if problem := _no_display():
+            print(f"newsroom: {problem}", file=sys.stderr)
+            return EXIT_ERROR
         from editor.ui.app import run_gui  # Qt loads only for the window
 
         return run_gui(store, user)
@@ -92,6 +96,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("newsroom: interrupted", file=sys.stderr)
         return 130
+
+
+def _no_display() -> str | None:
+    """Why the window cannot open here, said before Qt aborts with a core dump."""
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return None
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return None
+    return (
+        "no display to open the window on (neither DISPLAY nor WAYLAND_DISPLAY is set); "
+        "the subcommands (import, list, show, export...) work without one."
+    )
 
 
 def _run(args: argparse.Namespace, store: str | None, user: str | None) -> int:

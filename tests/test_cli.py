@@ -118,3 +118,12 @@ def test_installed_command_runs_as_a_process(store):
     )
     assert result.returncode == 0, result.stderr
     assert HEADLINE in result.stdout
+
+
+def test_without_a_display_the_window_says_so_instead_of_crashing(store, capsys, monkeypatch):
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr("sys.platform", "linux")
+    code, _, err = run(capsys, "--store", store)
+    assert code == 2
+    assert err.startswith("newsroom: no display to open the window on")
