@@ -70,6 +70,7 @@ def document_to_markdown(document: QTextDocument) -> str:
 # with a serialiser that works from the document structure.
 _PROTECTED = re.compile(r"(`+).+?\1|\]\([^)]*\)")
 _FENCE = re.compile(r"^\s*(```|~~~)")
+_NEEDS_ESCAPES = re.compile(r"[<&_]")
 
 
 def _python_markdown_escapes(markdown: str) -> str:
@@ -78,7 +79,7 @@ def _python_markdown_escapes(markdown: str) -> str:
     for number, line in enumerate(lines):
         if _FENCE.match(line):
             in_fence = not in_fence
-        elif not in_fence and not line.startswith("    "):
+        elif not in_fence and _NEEDS_ESCAPES.search(line) and not line.startswith("    "):
             lines[number] = _escape_outside_code(line)
     return "\n".join(lines)
 
