@@ -4,25 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QSize, Qt
+from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox, QToolBar, QWidget
 
 from editor.ui.actions import FORMAT_ACTIONS, ActionRegistry
 from editor.ui.body_editor import BodyEditor, FormatState
+from editor.ui.menus import build_toolbar
 
 
 def build_format_toolbar(actions: ActionRegistry, parent: QWidget) -> QToolBar:
-    toolbar = QToolBar("Format", parent)
-    toolbar.setObjectName("formatToolbar")
-    toolbar.setMovable(False)
-    toolbar.setIconSize(QSize(16, 16))
-    toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
-    for name in FORMAT_ACTIONS:
-        if name is None:
-            toolbar.addSeparator()
-        else:
-            toolbar.addAction(actions[name])
-    return toolbar
+    return build_toolbar("Format", FORMAT_ACTIONS, actions, parent)
 
 
 class FormatController(QObject):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtWidgets import QMainWindow, QToolBar
+from PySide6.QtWidgets import QMainWindow, QToolBar, QWidget
 
 from editor.ui.actions import FORMAT_ACTIONS, ActionRegistry
 
@@ -30,16 +30,30 @@ def build_menus(window: QMainWindow, actions: ActionRegistry) -> None:
                 menu.addAction(actions[name])
 
 
-def build_main_toolbar(window: QMainWindow, actions: ActionRegistry) -> QToolBar:
-    toolbar = QToolBar("Main", window)
-    toolbar.setObjectName("mainToolbar")
+def build_toolbar(
+    title: str,
+    names: tuple[str | None, ...],
+    actions: ActionRegistry,
+    parent: QWidget,
+    style: Qt.ToolButtonStyle = Qt.ToolButtonStyle.ToolButtonIconOnly,
+) -> QToolBar:
+    """A fixed toolbar of registry actions; None in `names` is a separator."""
+    toolbar = QToolBar(title, parent)
+    toolbar.setObjectName(f"{title.lower()}Toolbar")
     toolbar.setMovable(False)
     toolbar.setIconSize(QSize(16, 16))
-    toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-    for name in _MAIN_TOOLBAR:
+    toolbar.setToolButtonStyle(style)
+    for name in names:
         if name is None:
             toolbar.addSeparator()
         else:
             toolbar.addAction(actions[name])
+    return toolbar
+
+
+def build_main_toolbar(window: QMainWindow, actions: ActionRegistry) -> QToolBar:
+    toolbar = build_toolbar(
+        "Main", _MAIN_TOOLBAR, actions, window, Qt.ToolButtonStyle.ToolButtonTextBesideIcon
+    )
     window.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
     return toolbar
