@@ -38,7 +38,9 @@ QHeaderView::section {
     padding: 6px 13px 6px 6px; font-weight: 600;
 }
 #editorColumn, #bodyEditor { background: #ffffff; }
-#editorHeadline { border: none; background: #ffffff; color: #111827; }
+#editorHeadline {
+    border: none; border-bottom: 1px solid #eceef1; background: #ffffff; color: #111827;
+}
 #sideTabs::pane { border: none; }
 #sideTabs QTabBar { background: #ffffff; }
 #sideTabs QTabBar::tab {
