@@ -17,7 +17,6 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     Qt,
-    QTimer,
     Signal,
 )
 
@@ -25,6 +24,7 @@ from editor.core.model import Article, ArticleQuery, ArticleSummary
 from editor.core.newsroom import Newsroom
 from editor.ui.list_queries import ListQueryRunner, ListRequest, ListResult
 from editor.ui.status_style import status_colour, status_icon
+from editor.ui.timers import debounce_timer
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
@@ -93,10 +93,7 @@ class ArticleListModel(QAbstractTableModel):
         self._runner.reset_ready.connect(self._apply_reset)
         self._runner.page_ready.connect(self._apply_page)
         # A burst of saves (autosave, then Ctrl+S) costs one refresh.
-        self._refresh_timer = QTimer(self)
-        self._refresh_timer.setSingleShot(True)
-        self._refresh_timer.setInterval(250)
-        self._refresh_timer.timeout.connect(self.reload)
+        self._refresh_timer = debounce_timer(self, 250, self.reload)
 
     # -- query -----------------------------------------------------------
 

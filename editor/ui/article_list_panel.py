@@ -14,7 +14,6 @@ from PySide6.QtCore import (
     QPointF,
     QRect,
     Qt,
-    QTimer,
     Signal,
 )
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QIcon, QPainter
@@ -35,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from editor.core.model import ArticleQuery
 from editor.ui.article_list import HEADERS, HIDDEN_BY_DEFAULT, ArticleListModel, ArticleRole, Column
+from editor.ui.timers import debounce_timer
 
 
 class ArticleListPanel(QWidget):
@@ -104,10 +104,7 @@ class ArticleListPanel(QWidget):
         layout.addWidget(self.view, 1)
 
         # One reused single-shot timer debounces typing in the search box.
-        self._search_timer = QTimer(self)
-        self._search_timer.setSingleShot(True)
-        self._search_timer.setInterval(search_delay_ms)
-        self._search_timer.timeout.connect(self._apply_search)
+        self._search_timer = debounce_timer(self, search_delay_ms, self._apply_search)
         self.search_box.textChanged.connect(self._search_timer.start)
 
         model.count_changed.connect(self._show_count)

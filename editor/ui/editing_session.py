@@ -13,11 +13,12 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Signal
 
 from editor.core.errors import NewsroomError, StaleWriteError, ValidationError
 from editor.core.model import Article
 from editor.core.newsroom import Newsroom
+from editor.ui.timers import debounce_timer
 
 #: How long to wait before trying a failed autosave again.
 AUTOSAVE_RETRY_MS = 15_000
@@ -70,11 +71,10 @@ class EditingSession(QObject):
         self._body_dirty = False
         self._dirty = False
         self._in_conflict = False
-        self._autosave = QTimer(self)
-        self._autosave.setSingleShot(True)
         self._autosave_delay_ms = autosave_delay_ms
-        self._autosave.setInterval(autosave_delay_ms)
-        self._autosave.timeout.connect(lambda: self.save(reason="autosave"))
+        self._autosave = debounce_timer(
+            self, autosave_delay_ms, lambda: self.save(reason="autosave")
+        )
 
     # -- state -----------------------------------------------------------
 
@@ -150,14 +150,7 @@ class EditingSession(QObject):
         """Save the current article, then start and open a new draft."""
         if not self.save():
             return False
-        try:
-            article = self._newsroom.create_article()
-        except NewsroomError as error:
-            self.failed.emit(str(error))
-            return False
-        self.created.emit(article)
-        self._load(article)
-        return True
+        return self._create_and_open()
 
     def close_article(self) -> bool:
         """Save and stop editing (e.g. before the article is deleted)."""
@@ -243,13 +236,16 @@ class EditingSession(QObject):
             name: getattr(mine, name)
             for name in ("standfirst", "byline", "section", "tags", "dateline", "story_date")
         }
+        return self._create_and_open(headline=mine.headline, body=mine.body, **metadata)
+
+    def _create_and_open(self, **fields: object) -> bool:
         try:
-            copy = self._newsroom.create_article(headline=mine.headline, body=mine.body, **metadata)
+            article = self._newsroom.create_article(**fields)
         except NewsroomError as error:
             self.failed.emit(str(error))
             return False
-        self.created.emit(copy)
-        self._load(copy)
+        self.created.emit(article)
+        self._load(article)
         return True
 
     def _reload(self) -> bool:

@@ -6,7 +6,7 @@ them, lays them out and keeps the window's own state (title, status bar, geometr
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QMainWindow,
@@ -34,6 +34,7 @@ from editor.ui.preview import PreviewPane
 from editor.ui.settings import Preferences, WindowState
 from editor.ui.signals import NewsroomSignals
 from editor.ui.status_bar import EditorStatusBar
+from editor.ui.timers import debounce_timer
 from editor.ui.undo import MetadataHistory, UndoRouter
 
 APP_TITLE = "Newsroom Editor"
@@ -83,10 +84,7 @@ class MainWindow(QMainWindow):
         self.preview.set_source(self.session.snapshot)
         self.history = MetadataHistory(self)
 
-        self._word_timer = QTimer(self)
-        self._word_timer.setSingleShot(True)
-        self._word_timer.setInterval(120)
-        self._word_timer.timeout.connect(self._count_words)
+        self._word_timer = debounce_timer(self, 120, self._count_words)
 
         self._build_layout()
         build_menus(self, self.actions)

@@ -11,11 +11,12 @@ from collections.abc import Callable
 from dataclasses import replace
 
 import shiboken6
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, QUrl, Signal
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QUrl, Signal
 from PySide6.QtWidgets import QLabel, QStackedLayout, QTextBrowser, QVBoxLayout, QWidget
 
 from editor.core.errors import NewsroomError
 from editor.core.model import Article
+from editor.ui.timers import debounce_timer
 
 try:  # QtWebEngine is an optional, heavy component: its absence must never crash us.
     from PySide6.QtWebEngineWidgets import QWebEngineView
@@ -75,10 +76,7 @@ class PreviewPane(QWidget):
         self._scroll_y = 0
         self._html = ""
         self._keep_scroll = True
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(delay_ms)
-        self._timer.timeout.connect(self._start)
+        self._timer = debounce_timer(self, delay_ms, self._start)
 
         self._message = QLabel(self)
         self._message.setObjectName("previewMessage")
