@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtGui import QTextCursor, QTextDocument, QTextFormat
+from PySide6.QtGui import QTextBlock, QTextCursor, QTextDocument, QTextFormat
 
 _DIALECT = QTextDocument.MarkdownFeature.MarkdownDialectGitHub
 # Qt writes adjacent lists with no blank line between them ("- b\n1.  one"); Python-Markdown
@@ -17,32 +17,67 @@ _LIST_JOIN = re.compile(r"^([-*+] .*)\n(\d+\.\s)", re.MULTILINE)
 _NUMBERED_THEN_BULLET = re.compile(r"^(\d+\.\s.*)\n([-*+] )", re.MULTILINE)
 
 
-#: Stands in for a typed ">" at the start of a paragraph while Qt writes the Markdown:
-#: Qt does not escape it, and Python-Markdown would read a block quote.
-_QUOTE_SIGN = "\ue000"
+#: Typed characters Python-Markdown could read as markup, each with a stand-in while Qt
+#: writes the Markdown and the escape that replaces it after. Qt escapes some of them,
+#: but not all ("0*:*", a backtick opening a paragraph, "_a_", "</b>"), and a ">" opening a
+#: paragraph not at all. Qt's own markup (emphasis, code, links) is written by Qt, so
+#: only typed characters, outside code, are ever replaced.
+_STAND_INS = {
+    "`": ("\ue000", "\\`"),
+    "*": ("\ue001", "\\*"),
+    "_": ("\ue002", "\\_"),
+    "[": ("\ue003", "\\["),
+    "]": ("\ue004", "\\]"),
+    # Qt writes "\<" and "\&", which Python-Markdown reads as a backslash and a tag or
+    # an entity (and leaves "</b>" bare); as entities they are always text.
+    "<": ("\ue006", "&lt;"),
+    "&": ("\ue007", "&amp;"),
+}
+_QUOTE_SIGN = ("\ue005", "\\>")
+_LITERALS = re.compile("[" + re.escape("".join(_STAND_INS)) + "]")
 
 
-def _with_marked_quote_signs(document: QTextDocument) -> QTextDocument:
-    """`document`, or a copy whose paragraphs starting with ">" start with the stand-in."""
-    starts = []
+def _with_marked_literals(document: QTextDocument) -> QTextDocument:
+    """`document`, or a copy with those typed characters replaced by their stand-ins."""
+    plain = document.toPlainText()
+    if ">" not in plain and not _LITERALS.search(plain):
+        return document
+    marks: list[tuple[int, str]] = []
     block = document.begin()
     while block.isValid():
         if block.text().startswith(">") and not block.blockFormat().hasProperty(
             QTextFormat.Property.BlockQuoteLevel
         ):
-            starts.append(block.position())
+            marks.append((block.position(), _QUOTE_SIGN[0]))
+        fragments = block.begin()
+        while not _is_code_block(block) and not fragments.atEnd():
+            fragment = fragments.fragment()
+            if not fragment.charFormat().fontFixedPitch():
+                start = fragment.position()
+                marks += [
+                    (start + m.start(), _STAND_INS[m.group()][0])
+                    for m in _LITERALS.finditer(fragment.text())
+                ]
+            fragments += 1
         block = block.next()
-    if not starts:
+    if not marks:
         return document
     copy = document.clone()
     cursor = QTextCursor(copy)
-    for position in starts:
+    for position, stand_in in marks:
         cursor.setPosition(position)
         cursor.movePosition(
             QTextCursor.MoveOperation.NextCharacter, QTextCursor.MoveMode.KeepAnchor
         )
-        cursor.insertText(_QUOTE_SIGN)
+        cursor.insertText(stand_in)
     return copy
+
+
+def _is_code_block(block: QTextBlock) -> bool:
+    block_format = block.blockFormat()
+    return block_format.hasProperty(
+        QTextFormat.Property.BlockCodeFence
+    ) or block_format.hasProperty(QTextFormat.Property.BlockCodeLanguage)
 
 
 def load_markdown(document: QTextDocument, markdown: str) -> None:
@@ -54,48 +89,10 @@ def load_markdown(document: QTextDocument, markdown: str) -> None:
 
 def document_to_markdown(document: QTextDocument) -> str:
     """The document as Markdown: one trailing newline, no trailing blank lines."""
-    text = _python_markdown_escapes(_with_marked_quote_signs(document).toMarkdown(_DIALECT))
-    text = text.replace(_QUOTE_SIGN, "\\>")
+    text = _with_marked_literals(document).toMarkdown(_DIALECT)
+    for stand_in, escaped in (*_STAND_INS.values(), _QUOTE_SIGN):
+        text = text.replace(stand_in, escaped)
     text = _LIST_JOIN.sub(r"\1\n\n\2", text)
     text = _NUMBERED_THEN_BULLET.sub(r"\1\n\n\2", text)
     text = text.rstrip()
     return text + "\n" if text else ""
-
-
-# Qt escapes for CommonMark; Python-Markdown reads some of those escapes differently:
-# "\<b>" is a backslash and a bold tag there (and "</b>", which Qt leaves bare, a tag),
-# "\&" a backslash and an entity, and a
-# literal "_a_" (which Qt leaves alone, writing its own emphasis with "*") is emphasis.
-# Code spans and link targets are left as they are. The editor issue replaces all this
-# with a serialiser that works from the document structure.
-_PROTECTED = re.compile(r"(`+).+?\1|\]\([^)]*\)")
-_FENCE = re.compile(r"^\s*(```|~~~)")
-_NEEDS_ESCAPES = re.compile(r"[<&_]")
-
-
-def _python_markdown_escapes(markdown: str) -> str:
-    lines = markdown.split("\n")
-    in_fence = False
-    for number, line in enumerate(lines):
-        if _FENCE.match(line):
-            in_fence = not in_fence
-        elif not in_fence and _NEEDS_ESCAPES.search(line) and not line.startswith("    "):
-            lines[number] = _escape_outside_code(line)
-    return "\n".join(lines)
-
-
-def _escape_outside_code(line: str) -> str:
-    parts: list[str] = []
-    position = 0
-    for match in _PROTECTED.finditer(line):
-        parts.append(_escape_text(line[position : match.start()]))
-        parts.append(match.group(0))
-        position = match.end()
-    parts.append(_escape_text(line[position:]))
-    return "".join(parts)
-
-
-def _escape_text(text: str) -> str:
-    # Qt writes no HTML of its own, so every "<" outside code is text.
-    text = text.replace("\\<", "<").replace("<", "&lt;").replace("\\&", "&amp;")
-    return re.sub(r"(?<!\\)_", r"\\_", text)
