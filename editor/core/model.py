@@ -91,6 +91,23 @@ class Article:
     updated_at: datetime | None = None
     deleted_at: datetime | None = None
     source_name: str = ""
+    priority: int = 0
+    #: Not for the web before this moment (aware UTC); None: no embargo.
+    embargo_until: datetime | None = None
+    legal_hold: bool = False
+    not_for_publication: bool = False
+    #: The words the desk wants; None: no target.
+    length_target: int | None = None
+    #: Id of the user who created the article.
+    created_by: str | None = None
+    #: What the importer moved out of the body: [{"kind", "text", "position"}].
+    import_notes: list[dict] = field(default_factory=list)
+    #: SHA-256 of the imported file; None when not imported.
+    source_hash: str | None = None
+    #: Asset id of the image shown at the top of the page.
+    featured_asset_id: str | None = None
+    #: First publication (aware UTC); None until published.
+    published_at: datetime | None = None
 
     def summary(self) -> ArticleSummary:
         """The article as one row of the article list."""

@@ -14,6 +14,8 @@ from datetime import date, datetime
 from importlib.resources import as_file
 from pathlib import Path
 
+from editor.core.assets import AssetsMixin
+from editor.core.checks import ChecksMixin
 from editor.core.errors import (
     ImportFileError,
     NotFoundError,
@@ -31,8 +33,12 @@ from editor.core.model import (
     Role,
     User,
 )
+from editor.core.recovery import RecoveryMixin
 from editor.core.resources import resource
+from editor.core.review import ReviewMixin
+from editor.core.spelling import DictionaryMixin
 from editor.core.text import is_valid_slug, slugify, word_count
+from editor.core.workflow import WorkflowMixin
 from editor.store.store import Store
 
 
@@ -44,7 +50,14 @@ class ImportReport:
     failed: list[tuple[Path, str]] = field(default_factory=list)
 
 
-class Newsroom:
+class Newsroom(
+    WorkflowMixin,
+    ReviewMixin,
+    AssetsMixin,
+    DictionaryMixin,
+    RecoveryMixin,
+    ChecksMixin,
+):
     """A store seen by one acting user."""
 
     def __init__(self, store: Store, user: User) -> None:

@@ -12,6 +12,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     func,
@@ -59,6 +60,12 @@ class ArticleRow(Base):
     word_count: Mapped[int] = mapped_column(Integer, default=0)
     length_target: Mapped[int | None] = mapped_column(Integer, nullable=True)
     source_name: Mapped[str] = mapped_column(Text, default="")
+    #: What the importer moved out of the body: [{"kind", "text", "position"}].
+    import_notes: Mapped[list | None] = mapped_column(JSON, nullable=True)
+    #: SHA-256 of the imported file, to notice the same file imported twice.
+    source_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    featured_asset_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    published_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     search_rowid: Mapped[int | None] = mapped_column(Integer, nullable=True)
     head_revision_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -81,6 +88,7 @@ class ArticleRow(Base):
         ),
         Index("ix_articles_slug", "slug", unique=True),
         Index("ix_articles_search_rowid", "search_rowid", unique=True),
+        Index("ix_articles_source_hash", "source_hash"),
     )
 
 
@@ -116,5 +124,104 @@ class EventRow(Base):
     from_status: Mapped[str | None] = mapped_column(String(32), nullable=True)
     to_status: Mapped[str | None] = mapped_column(String(32), nullable=True)
     note: Mapped[str] = mapped_column(Text, default="")
+    #: The head revision when the event happened (what a reviewer saw).
+    revision_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
 
     __table_args__ = (Index("ix_events_article", "article_id", "created_at"),)
+
+
+class CommentRow(Base):
+    """A review note anchored to a quoted passage (quote plus context), or a reply."""
+
+    __tablename__ = "comments"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    article_id: Mapped[str] = mapped_column(ForeignKey("articles.id"))
+    parent_id: Mapped[str | None] = mapped_column(ForeignKey("comments.id"), nullable=True)
+    author_id: Mapped[str | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    quote: Mapped[str] = mapped_column(Text, default="")
+    prefix: Mapped[str] = mapped_column(Text, default="")
+    suffix: Mapped[str] = mapped_column(Text, default="")
+    #: Character offset of the quote in the body text when it was made (a hint).
+    position: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    body: Mapped[str] = mapped_column(Text, default="")
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    resolved_by: Mapped[str | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+
+    __table_args__ = (Index("ix_comments_article", "article_id", "created_at"),)
+
+
+class AssetRow(Base):
+    """An image kept in the store, with the words that go with it on the page."""
+
+    __tablename__ = "assets"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    article_id: Mapped[str | None] = mapped_column(ForeignKey("articles.id"), nullable=True)
+    filename: Mapped[str] = mapped_column(Text, default="")
+    media_type: Mapped[str] = mapped_column(String(100))
+    sha256: Mapped[str] = mapped_column(String(64))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    width: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    height: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    alt: Mapped[str] = mapped_column(Text, default="")
+    caption: Mapped[str] = mapped_column(Text, default="")
+    credit: Mapped[str] = mapped_column(Text, default="")
+    created_by: Mapped[str | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+    __table_args__ = (
+        Index("ix_assets_article", "article_id"),
+        Index("ix_assets_sha256", "sha256"),
+    )
+
+
+class DictionaryWordRow(Base):
+    """The newsroom dictionary: names and terms the spell checker accepts."""
+
+    __tablename__ = "dictionary_words"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    word: Mapped[str] = mapped_column(String(200))
+    added_by: Mapped[str | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+    __table_args__ = (Index("ix_dictionary_words_word", "word", unique=True),)
+
+
+class RecoveryJournalRow(Base):
+    """Unsaved text of one editing session, written soon after each keystroke pause."""
+
+    __tablename__ = "recovery_journal"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    article_id: Mapped[str] = mapped_column(ForeignKey("articles.id"))
+    session_id: Mapped[str] = mapped_column(String(36))
+    user_id: Mapped[str | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    base_version: Mapped[int] = mapped_column(Integer)
+    body: Mapped[str] = mapped_column(Text, default="")
+    meta: Mapped[dict] = mapped_column("metadata", JSON, default=dict)
+    written_at: Mapped[datetime] = mapped_column(DateTime)
+
+    __table_args__ = (
+        Index("ix_recovery_journal_session", "article_id", "session_id", unique=True),
+    )
+
+
+class DismissedFindingRow(Base):
+    """A copy-desk finding someone dismissed for one article (rule plus fingerprint)."""
+
+    __tablename__ = "dismissed_findings"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    article_id: Mapped[str] = mapped_column(ForeignKey("articles.id"))
+    rule: Mapped[str] = mapped_column(String(100))
+    fingerprint: Mapped[str] = mapped_column(Text)
+    user_id: Mapped[str | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+    __table_args__ = (
+        Index("ix_dismissed_findings_article", "article_id", "rule", "fingerprint", unique=True),
+    )

@@ -36,7 +36,13 @@ from editor.core.model import (
     User,
 )
 from editor.store import opening
+from editor.store.assets import AssetsStoreMixin
+from editor.store.comments import CommentsStoreMixin
+from editor.store.findings import FindingsStoreMixin
+from editor.store.journal import JournalStoreMixin
 from editor.store.models import ArticleRow, EventRow, RevisionRow, UserRow
+from editor.store.spelling import DictionaryStoreMixin
+from editor.store.workflow import WorkflowStoreMixin
 
 _SORT_COLUMNS = {
     "headline": func.lower(ArticleRow.headline),
@@ -66,7 +72,21 @@ def _aware(moment: datetime | None) -> datetime | None:
     return moment.replace(tzinfo=UTC) if moment is not None else None
 
 
-class Store:
+def _naive(moment: datetime | None) -> datetime | None:
+    """UTC without tzinfo, as the columns hold it (an unzoned value is taken as UTC)."""
+    if moment is None or moment.tzinfo is None:
+        return moment
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
+class Store(
+    WorkflowStoreMixin,
+    CommentsStoreMixin,
+    AssetsStoreMixin,
+    DictionaryStoreMixin,
+    JournalStoreMixin,
+    FindingsStoreMixin,
+):
     """One open store. Use `Store.open`; close it when done."""
 
     def __init__(self, location: str, path: Path | None, created: bool) -> None:
@@ -303,7 +323,6 @@ class Store:
                     created_at=now,
                     updated_at=now,
                     version=1,
-                    status=article.status.value,
                     head_revision_id=revision_id,
                     **_row_fields(article),
                 )
@@ -526,6 +545,16 @@ def _row_fields(article: Article) -> dict[str, object]:
         "story_date": article.story_date,
         "word_count": article.word_count,
         "source_name": article.source_name,
+        "priority": article.priority,
+        "embargo_until": _naive(article.embargo_until),
+        "legal_hold": article.legal_hold,
+        "not_for_publication": article.not_for_publication,
+        "length_target": article.length_target,
+        "import_notes": list(article.import_notes) or None,
+        "source_hash": article.source_hash,
+        "featured_asset_id": article.featured_asset_id,
+        "published_at": _naive(article.published_at),
+        "status": article.status.value,
     }
 
 
@@ -569,4 +598,14 @@ def _article(row: ArticleRow, body: str) -> Article:
         updated_at=_aware(row.updated_at),
         deleted_at=_aware(row.deleted_at),
         source_name=row.source_name,
+        priority=row.priority,
+        embargo_until=_aware(row.embargo_until),
+        legal_hold=row.legal_hold,
+        not_for_publication=row.not_for_publication,
+        length_target=row.length_target,
+        created_by=row.created_by,
+        import_notes=list(row.import_notes or []),
+        source_hash=row.source_hash,
+        featured_asset_id=row.featured_asset_id,
+        published_at=_aware(row.published_at),
     )

@@ -12,6 +12,8 @@ from editor.core.newsroom import Newsroom
 from editor.store import opening
 from editor.store.store import Store
 
+HEAD = "0002_newsroom_tables"
+
 
 def test_new_store_is_created_migrated_and_in_wal_mode(store_path):
     store = Store.open(store_path)
@@ -25,7 +27,7 @@ def test_new_store_is_created_migrated_and_in_wal_mode(store_path):
         tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         version = db.execute("SELECT version_num FROM alembic_version").fetchone()[0]
     assert {"articles", "revisions", "events", "users", "articles_fts"} <= tables
-    assert version == "0001_baseline"
+    assert version == HEAD
     again = Store.open(store_path)
     assert not again.created
     again.close()
@@ -165,3 +167,37 @@ def test_backup_before_upgrade_is_a_full_copy(sqlite_newsroom, store_path):
     assert backup.name.startswith("newsroom.before-upgrade-0001_baseline-")
     with sqlite3.connect(backup) as db:
         assert db.execute("SELECT headline FROM articles").fetchall() == [("Keep me",)]
+
+
+def test_a_store_of_the_first_schema_is_upgraded_after_a_backup(store_path):
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine
+
+    config = Config()
+    config.set_main_option("script_location", str(opening.MIGRATIONS))
+    engine = create_engine(f"sqlite:///{store_path}")
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0001_baseline")
+        connection.exec_driver_sql(
+            "INSERT INTO articles (id, headline, standfirst, slug, slug_locked, byline, "
+            "section, tags, dateline, status, priority, legal_hold, not_for_publication, "
+            "word_count, source_name, version, created_at, updated_at) VALUES ('a1', "
+            "'Old story', '', 'old-story', 0, '', '', '[]', '', 'draft', 0, 0, 0, 0, '', 1, "
+            "'2026-01-01 00:00:00', '2026-01-01 00:00:00')"
+        )
+    engine.dispose()
+
+    room = Newsroom.open(store_path)
+    try:
+        article = room.get_article("a1")
+        assert article.headline == "Old story"
+        assert article.import_notes == []
+        assert article.published_at is None
+    finally:
+        room.close()
+    backups = list(store_path.parent.glob("*0001_baseline*"))
+    assert backups, "the old store was copied aside before the upgrade"
+    with sqlite3.connect(store_path) as db:
+        assert db.execute("SELECT version_num FROM alembic_version").fetchone()[0] == HEAD
