@@ -15,7 +15,7 @@ from pathlib import Path
 
 from editor import __version__
 from editor.core.errors import NewsroomError
-from editor.core.model import Article, ArticleQuery, ArticleSummary, Status
+from editor.core.model import Article, ArticleQuery, ArticleSummary, Desk, Status
 
 EXIT_ERROR = 2
 _PAGE = 500
@@ -41,13 +41,23 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    sub = commands.add_parser("import", parents=[common], help="import .txt/.md files as drafts")
+    sub = commands.add_parser(
+        "import", parents=[common], help="import .txt .md .html .docx files as drafts"
+    )
     sub.add_argument("files", nargs="+", type=Path, metavar="FILE")
     sub.add_argument("--json", action="store_true", help="print the imported articles as JSON")
+    sub.add_argument(
+        "--duplicates",
+        choices=["skip", "copy", "update"],
+        default="skip",
+        help="a file imported before: skip it (default), import a new copy, "
+        "or update the earlier import",
+    )
 
     sub = commands.add_parser("list", parents=[common], help="list articles, newest first")
     sub.add_argument("--status", choices=[s.value for s in Status])
     sub.add_argument("--search", default="", metavar="Q", help="full-text search")
+    sub.add_argument("--desk", choices=[d.value for d in Desk], help="a desk view")
     sub.add_argument("--deleted", action="store_true", help="include deleted articles")
     sub.add_argument("--json", action="store_true")
 
@@ -55,12 +65,47 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("article", metavar="ID_OR_SLUG")
     sub.add_argument("--json", action="store_true")
 
-    sub = commands.add_parser("export", parents=[common], help="export articles as HTML pages")
+    sub = commands.add_parser(
+        "check",
+        parents=[common],
+        help="run the copy-desk checks (exit code 1 when there are errors)",
+        description="Check an article of the store, or a file without storing it, against "
+        "the house style ($NEWSROOM_STYLE or --style FILE to use another).",
+    )
+    sub.add_argument("article", metavar="ID_OR_SLUG_OR_FILE")
+    sub.add_argument("--json", action="store_true", help="print the findings as JSON")
+    sub.add_argument("--style", type=Path, metavar="FILE", help="a style file (YAML)")
+
+    sub = commands.add_parser(
+        "export",
+        parents=[common],
+        help="export a static web site (approved and published articles)",
+        description="Write a static site: article pages, front page, section pages, Atom "
+        "feed, sitemap and images. Unchanged pages are skipped; embargoed, held and "
+        "unapproved articles are listed with the reason. With --preview, each article "
+        "given becomes one standalone page (a draft is marked as a preview).",
+    )
     which = sub.add_mutually_exclusive_group(required=True)
     which.add_argument("--all", action="store_true", help="every article that is not deleted")
     which.add_argument("--status", choices=[s.value for s in Status])
     which.add_argument("articles", nargs="*", default=[], metavar="ID_OR_SLUG")
     sub.add_argument("--out", required=True, type=Path, metavar="DIR")
+    sub.add_argument("--templates", type=Path, metavar="DIR", help="the newsroom's templates")
+    sub.add_argument(
+        "--base-url",
+        default=os.environ.get("NEWSROOM_BASE_URL", ""),
+        metavar="URL",
+        help="address of the site, for canonical links (default: $NEWSROOM_BASE_URL)",
+    )
+    sub.add_argument("--site-name", default="Newsroom", metavar="NAME")
+    sub.add_argument(
+        "--preview", action="store_true", help="standalone page per ID_OR_SLUG, drafts too"
+    )
+
+    sub = commands.add_parser("status", parents=[common], help="move an article in the workflow")
+    sub.add_argument("article", metavar="ID_OR_SLUG")
+    sub.add_argument("--to", required=True, choices=[s.value for s in Status], dest="to")
+    sub.add_argument("--note", default="", metavar="TEXT", help="a note for the audit log")
 
     sub = commands.add_parser("delete", parents=[common], help="delete an article (undoable)")
     sub.add_argument("article", metavar="ID_OR_SLUG")
@@ -122,12 +167,21 @@ def _run(args: argparse.Namespace, store: str | None, user: str | None) -> int:
 
 
 def _import(newsroom, args: argparse.Namespace) -> int:
-    report = newsroom.import_files(args.files)
+    report = newsroom.import_files(args.files, on_duplicate=args.duplicates)
     if args.json:
-        print(json.dumps([article_json(a, body=False) for a in report.imported], indent=2))
+        articles = [*report.imported, *report.updated]
+        print(json.dumps([article_json(a, body=False) for a in articles], indent=2))
     else:
         for article in report.imported:
             print(f"imported {article.id[:8]}  {article.slug}  “{article.headline}”")
+        for article in report.updated:
+            print(f"updated  {article.id[:8]}  {article.slug}  “{article.headline}”")
+    for duplicate in report.skipped:
+        print(
+            f"newsroom: {duplicate.path.name} was imported before as {duplicate.article_id[:8]} "
+            f"“{duplicate.headline}”; skipped (use --duplicates copy or update).",
+            file=sys.stderr,
+        )
     for path, message in report.failed:
         print(
             f"newsroom: {message}" if path.name in message else f"newsroom: {path}: {message}",
@@ -141,6 +195,7 @@ def _list(newsroom, args: argparse.Namespace) -> int:
         search=args.search,
         status=Status(args.status) if args.status else None,
         include_deleted=args.deleted,
+        desk=args.desk,
     )
     rows: list[ArticleSummary] = []
     while batch := newsroom.list_articles(query, offset=len(rows), limit=_PAGE):
@@ -194,27 +249,74 @@ def _show(newsroom, args: argparse.Namespace) -> int:
             print(f"{label + ':':<12}{value}")
     print()
     print(article.body)
+    from editor.cli_workflow import print_history
+
+    print_history(newsroom.events(article.id))
     return 0
+
+
+def _check(newsroom, args: argparse.Namespace) -> int:
+    from editor.core.checks import report
+
+    if args.style is not None:
+        newsroom.set_style_path(args.style)
+    path = Path(args.article)
+    if path.suffix and path.is_file():
+        from editor.core.importing import parse_file
+
+        parsed = parse_file(path)
+        fields = ("headline", "standfirst", "byline", "section", "dateline", "tags")
+        article = Article(id="", body=parsed.body, **{f: getattr(parsed, f) for f in fields})
+        subject: dict[str, object] = {"file": str(path)}
+    else:
+        article = newsroom.find_article(args.article)
+        subject = {"id": article.id, "slug": article.slug, "headline": article.headline}
+    findings = newsroom.check_article(article)
+    if args.json:
+        version = newsroom.check_engine().version
+        print(json.dumps(report.report_json(findings, subject, version), indent=2,
+                         ensure_ascii=False))  # fmt: skip
+    else:
+        for line in report.text_lines(findings):
+            print(line)
+        print(report.summary(findings))
+    return 1 if report.has_errors(findings) else 0
 
 
 def _export(newsroom, args: argparse.Namespace) -> int:
-    from editor.core.export import export_article_html
+    from editor.core import site
 
+    if args.preview:
+        if not args.articles:
+            raise NewsroomError("--preview exports the articles named by ID_OR_SLUG.")
+        try:
+            args.out.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise NewsroomError(f"Cannot create {args.out}: {error.strerror}.") from None
+        for key in args.articles:
+            path = site.export_single_page(newsroom, newsroom.find_article(key), args.out)
+            print(f"wrote {path}")
+        return 0
     if args.articles:
-        articles = [newsroom.find_article(key) for key in args.articles]
+        ids = tuple(dict.fromkeys(newsroom.find_article(key).id for key in args.articles))
+        selection = site.Selection(ids=ids)
     else:
-        query = ArticleQuery(status=Status(args.status) if args.status else None)
-        ids = [s.id for s in newsroom.list_articles(query, limit=1_000_000)]
-        articles = [newsroom.get_article(i) for i in ids]
-    try:
-        args.out.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise NewsroomError(f"Cannot create {args.out}: {error.strerror}.") from None
-    for article in articles:
-        path = export_article_html(article, args.out)
-        print(f"wrote {path}")
-    print(f"{len(articles)} article(s) exported to {args.out}")
+        selection = site.Selection(status=Status(args.status) if args.status else None)
+    options = site.ExportOptions(
+        base_url=args.base_url, templates_dir=args.templates, site_name=args.site_name
+    )
+    progress = _export_progress if sys.stderr.isatty() else None
+    report = site.export_site(newsroom, args.out, selection=selection, options=options,
+                              progress=progress)  # fmt: skip
+    if progress is not None:
+        print(file=sys.stderr)
+    for line in report.summary_lines():
+        print(line)
     return 0
+
+
+def _export_progress(done: int, total: int, what: str) -> None:
+    print(f"\r{done:>6}/{total} articles: {what}\033[K", end="", file=sys.stderr, flush=True)
 
 
 def _delete(newsroom, args: argparse.Namespace) -> int:
@@ -228,6 +330,12 @@ def _restore(newsroom, args: argparse.Namespace) -> int:
     newsroom.restore_article(args.article)
     print(f"restored {args.article}")
     return 0
+
+
+def _status(newsroom, args: argparse.Namespace) -> int:
+    from editor.cli_workflow import run_status
+
+    return run_status(newsroom, args)
 
 
 def _user(newsroom, args: argparse.Namespace) -> int:
@@ -248,10 +356,12 @@ _HANDLERS = {
     "import": _import,
     "list": _list,
     "show": _show,
+    "check": _check,
     "export": _export,
     "delete": _delete,
     "restore": _restore,
     "user": _user,
+    "status": _status,
 }
 
 

@@ -52,8 +52,13 @@ def test_import_list_show_export(store, capsys, tmp_path):
     out_dir = tmp_path / "site"
     code, out, _ = run(capsys, "--store", store, "export", "--all", "--out", str(out_dir))
     assert code == 0
+    assert "0 article(s) in the site" in out and "not approved (draft)" in out
+    code, out, _ = run(
+        capsys, "--store", store, "export", rows[0]["slug"], "--preview", "--out", str(out_dir)
+    )
+    assert code == 0
     page = (out_dir / f"{rows[0]['slug']}.html").read_text(encoding="utf-8")
-    assert "<h1" in page and "Putin takes Kim Jong Un" in page
+    assert "<h1" in page and "Putin takes Kim Jong Un" in page and "noindex" in page
 
 
 def test_search_and_status_filters(store, capsys):
@@ -73,7 +78,7 @@ def test_bad_input_gives_one_line_and_exit_2(store, capsys, tmp_path):
     assert code == 2
     assert err.splitlines() == [
         "newsroom: photo.txt is not a text file (it looks like binary data); "
-        "import plain text or Markdown.",
+        "import plain text, Markdown, HTML or Word (.docx).",
         "newsroom: empty.md is empty.",
     ]
     assert HEADLINE in out  # the good file of the batch is still imported

@@ -57,3 +57,23 @@ class ValidationError(NewsroomError):
     def __init__(self, message: str, field: str | None = None) -> None:
         super().__init__(message)
         self.field = field
+
+
+class PermissionDeniedError(NewsroomError):
+    """The acting user may not do this ("Only an editor can approve."); `action` names it."""
+
+    def __init__(self, message: str, action: str | None = None) -> None:
+        super().__init__(message)
+        self.action = action
+
+
+class TransitionError(NewsroomError):
+    """The article's state forbids the workflow action (or its flags, or copy-desk errors).
+
+    `findings` holds the blocking copy-desk findings when those are the reason.
+    """
+
+    def __init__(self, message: str, action: str | None = None) -> None:
+        super().__init__(message)
+        self.action = action
+        self.findings: list = []

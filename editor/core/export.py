@@ -1,15 +1,21 @@
-"""Export one article as a standalone HTML page, written atomically (temp file + os.replace)."""
+"""Export one article as a standalone HTML page, written atomically (temp file + os.replace).
+
+The whole static site (front page, sections, feed, sitemap, images) is `editor.core.site`;
+this is the single page, CSS inlined: the public page of an approved or published article,
+or a clearly marked preview (noindex, banner) of one that is not.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import os
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from editor.core.errors import NewsroomError
-from editor.core.model import Article
-from editor.core.render import render_article_page
+from editor.core.model import Article, Status
+from editor.core.render import AssetResolver, Correction, render_article_page
 from editor.core.text import is_valid_slug, slugify
 
 
@@ -23,16 +29,31 @@ def export_filename(article: Article) -> str:
     return f"{slug or 'untitled'}.html"
 
 
-def export_article_html(article: Article, path: str | Path) -> Path:
-    """Write the published page of `article` to `path` (a file, or a folder to put it in).
+_PUBLISHABLE = frozenset({Status.APPROVED, Status.PUBLISHED, Status.CORRECTED})
 
-    The page replaces any file at the target in one step, so a reader never sees half a page;
-    on failure nothing is left behind and `ExportError` says what went wrong.
+
+def export_article_html(
+    article: Article,
+    path: str | Path,
+    *,
+    resolver: AssetResolver | None = None,
+    corrections: Sequence[Correction] = (),
+    preview: bool | None = None,
+) -> Path:
+    """Write the page of `article` to `path` (a file, or a folder to put it in).
+
+    An article that is not approved or published is written as a preview (noindex, with a
+    banner) unless `preview` says otherwise. `resolver` gives images their URLs (a
+    standalone page wants `data:` URLs). The page replaces any file at the target in one
+    step, so a reader never sees half a page; on failure nothing is left behind and
+    `ExportError` says what went wrong.
     """
     target = Path(path)
     if target.is_dir():
         target = target / export_filename(article)
-    html = render_article_page(article)
+    if preview is None:
+        preview = article.status not in _PUBLISHABLE
+    html = render_article_page(article, preview=preview, resolver=resolver, corrections=corrections)
     _write_atomically(target, html)
     return target
 

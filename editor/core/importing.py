@@ -1,224 +1,131 @@
-"""Turning files a newsroom receives into draft articles: plain-text wire copy and Markdown.
+"""Turning files a newsroom receives into draft articles: wire text, Markdown, HTML, DOCX.
 
 `parse_file` reads, decodes and parses one file, or raises `ImportFileError` with one
-clear message; it never writes anything. (HTML and DOCX come with the import issue.)
+clear message; it never writes anything. Each format lives in `editor.core.importers`;
+this module picks the importer by the file's name and, when the name says nothing, by
+its first bytes. Every failure of a parser on hostile input ends as `ImportFileError`.
 """
 
 from __future__ import annotations
 
-import codecs
-import re
-from dataclasses import dataclass, field
-from datetime import date, datetime
+import hashlib
+from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from editor.core.errors import ImportFileError
-
-MAX_IMPORT_BYTES = 20 * 1024 * 1024
-TEXT_SUFFIXES = {".txt", ".text"}
-MARKDOWN_SUFFIXES = {".md", ".markdown"}
-
-_DATE_FORMATS = (
-    "%B %d, %Y",
-    "%b %d, %Y",
-    "%b. %d, %Y",
-    "%d %B %Y",
-    "%d %b %Y",
-    "%Y-%m-%d",
-    "%A, %B %d, %Y",
-    "%A %d %B %Y",
-    "%d/%m/%Y",
+from editor.core.importers.common import (
+    MAX_DOCX_BYTES,
+    MAX_TEXT_BYTES,
+    ImportedImage,
+    ParsedArticle,
+    decode,
+    escape_markdown,
+    parse_date,
+    read_bytes,
+    read_text,
 )
-_DATELINE = re.compile(
-    r"^(?P<dateline>[A-Z][A-Z.'’ -]{1,40}(?:,\s*[A-Z][A-Za-z.]+(?: \d{1,2})?)?"
-    r"(?:\s*\((?:[A-Z][\w ]{1,20})\))?)\s+[-–—]\s+(?=\S)"
-)
-_BYLINE = re.compile(r"^By\s+(?P<name>[A-Z][\w.'’ -]+(?:\s+and\s+[A-Z][\w.'’ -]+)*)$")
+from editor.core.importers.markdown import parse_markdown
+from editor.core.importers.wire import parse_wire_text
+
+__all__ = [
+    "IMPORT_SUFFIXES",
+    "ImportedImage",
+    "ParsedArticle",
+    "SourceFile",
+    "decode",
+    "escape_markdown",
+    "parse_date",
+    "parse_file",
+    "parse_markdown",
+    "parse_wire_text",
+    "read_source",
+]
+
+TEXT_SUFFIXES = {".txt", ".text", ".wire"}
+MARKDOWN_SUFFIXES = {".md", ".markdown", ".mdown"}
+HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".shtml"}
+DOCX_SUFFIXES = {".docx", ".docm", ".dotx"}
+IMPORT_SUFFIXES = TEXT_SUFFIXES | MARKDOWN_SUFFIXES | HTML_SUFFIXES | DOCX_SUFFIXES
+#: For file dialogs: the patterns of everything `parse_file` reads.
+FILE_PATTERNS = " ".join(f"*{s}" for s in sorted(IMPORT_SUFFIXES))
 
 
-@dataclass
-class ParsedArticle:
-    headline: str = ""
-    body: str = ""
-    standfirst: str = ""
-    byline: str = ""
-    dateline: str = ""
-    section: str = ""
-    tags: list[str] = field(default_factory=list)
-    story_date: date | None = None
+@dataclass(frozen=True)
+class SourceFile:
+    """A file's bytes as read once: parsed from them and identified by their SHA-256."""
+
+    path: Path
+    data: bytes
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
 
 
-def parse_file(path: Path) -> ParsedArticle:
+def read_source(path: Path) -> SourceFile:
+    """Read a file to import, refusing it by size before reading a byte."""
+    limit = MAX_DOCX_BYTES if path.suffix.lower() in DOCX_SUFFIXES else MAX_TEXT_BYTES
+    return SourceFile(path, read_bytes(path, limit))
+
+
+def parse_file(path: Path | SourceFile) -> ParsedArticle:
+    """One file -> a parsed article, or `ImportFileError` with one clear message."""
+    source = path if isinstance(path, SourceFile) else read_source(Path(path))
+    name = source.path.name
+    try:
+        parsed = _parse(source)
+    except ImportFileError:
+        raise
+    except RecursionError:
+        raise ImportFileError(f"{name} is nested too deeply to be read.") from None
+    except MemoryError:
+        raise ImportFileError(f"{name} is too large to be read.") from None
+    if not parsed.headline.strip() and not parsed.body.strip():
+        raise ImportFileError(f"{name} holds no text to import.")
+    return parsed
+
+
+def _parse(source: SourceFile) -> ParsedArticle:
+    path, data = source.path, source.data
+    name = path.name
     suffix = path.suffix.lower()
-    if suffix not in TEXT_SUFFIXES | MARKDOWN_SUFFIXES:
+    kind = _kind(suffix, data)
+    if kind == "docx":
+        from editor.core.importers.docx import parse_docx
+
+        return parse_docx(data, name)
+    if kind == "html":
+        from editor.core.importers.html import decode_html, parse_html
+
+        return parse_html(decode_html(data, name), name, folder=path.parent)
+    if kind is None:
         raise ImportFileError(
-            f"{path.name}: only plain text (.txt) and Markdown (.md) files can be imported."
+            f"{name}: this kind of file cannot be imported; import plain text (.txt), "
+            "Markdown (.md), a web page (.html) or a Word document (.docx)."
         )
-    text = read_text(path)
-    parsed = parse_markdown(text) if suffix in MARKDOWN_SUFFIXES else parse_wire_text(text)
-    if not parsed.headline and not parsed.body:
-        raise ImportFileError(f"{path.name} holds no text to import.")
-    return parsed
+    text = read_text(path, data)
+    if kind == "markdown":
+        return parse_markdown(text)
+    return parse_wire_text(text)
 
 
-def read_text(path: Path) -> str:
-    """The file's text with any encoding and line endings made uniform, or one clear error."""
-    try:
-        size = path.stat().st_size
-        if path.is_dir():
-            raise ImportFileError(f"{path.name} is a folder, not a file.")
-        if size > MAX_IMPORT_BYTES:
-            raise ImportFileError(
-                f"{path.name} is too large to be an article ({size // (1024 * 1024)} MB; "
-                f"the limit is {MAX_IMPORT_BYTES // (1024 * 1024)} MB)."
-            )
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ImportFileError(f"{path}: no such file.") from None
-    except OSError as error:
-        raise ImportFileError(f"Cannot read {path.name}: {error.strerror}.") from None
-    if not data.strip():
-        raise ImportFileError(f"{path.name} is empty.")
-    text = decode(data)
-    if text is None:
-        raise ImportFileError(
-            f"{path.name} is not a text file (it looks like binary data); "
-            "import plain text or Markdown."
-        )
-    return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-def decode(data: bytes) -> str | None:
-    """UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252; None for binary."""
-    for bom, encoding in (
-        (codecs.BOM_UTF8, "utf-8-sig"),
-        (codecs.BOM_UTF16_LE, "utf-16"),
-        (codecs.BOM_UTF16_BE, "utf-16"),
-    ):
-        if data.startswith(bom):
-            try:
-                return data.decode(encoding)
-            except UnicodeDecodeError:
-                return None
-    if b"\x00" in data[:8192]:
-        return None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
-    controls = sum(1 for c in text[:8192] if ord(c) < 32 and c not in "\n\r\t\f")
-    if controls > max(2, len(text[:8192]) // 100) or text.count("\ufffd") > len(text) // 50 + 2:
-        return None
-    return text
-
-
-def parse_wire_text(text: str) -> ParsedArticle:
-    """Plain wire copy: optional date line, masthead lines, headline (often twice), body."""
-    blocks = [" ".join(b.split()) for b in re.split(r"\n\s*\n", text.strip())]
-    blocks = [b for b in blocks if b]
-    parsed = ParsedArticle()
-    if blocks and (found := parse_date(blocks[0])):
-        parsed.story_date = found
-        blocks.pop(0)
-    start = _headline_index(blocks)
-    if start is None:
-        return parsed
-    parsed.headline = blocks[start]
-    rest = blocks[start + 1 :]
-    while rest and rest[0] == parsed.headline:
-        rest.pop(0)
-    if rest and (byline := _BYLINE.match(rest[0])):
-        parsed.byline = byline.group("name").strip()
-        rest.pop(0)
-    if rest and (dateline := _DATELINE.match(rest[0])):
-        parsed.dateline = dateline.group("dateline").strip()
-        rest[0] = rest[0][dateline.end() :]
-    parsed.body = "\n\n".join(escape_markdown(b) for b in rest)
-    return parsed
-
-
-def _headline_index(blocks: list[str]) -> int | None:
-    """The repeated block is the headline (web copy prints it twice); else the first one."""
-    for index in range(min(len(blocks) - 1, 8)):
-        if blocks[index] == blocks[index + 1] and len(blocks[index]) < 300:
-            return index
-    return 0 if blocks else None
-
-
-def parse_date(line: str) -> date | None:
-    candidate = line.strip().rstrip(".")
-    if len(candidate) > 40:
-        return None
-    candidate = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", candidate)
-    for fmt in _DATE_FORMATS:
-        try:
-            return datetime.strptime(candidate, fmt).date()
-        except ValueError:
-            continue
+def _kind(suffix: str, data: bytes) -> str | None:
+    """The importer for a file: by its name, else by what its first bytes look like."""
+    if suffix in DOCX_SUFFIXES or suffix == ".doc":
+        return "docx"
+    if suffix in HTML_SUFFIXES:
+        return "html"
+    if suffix in MARKDOWN_SUFFIXES:
+        return "markdown"
+    if suffix in TEXT_SUFFIXES:
+        return "text"
+    if suffix in {"", ".eml", ".nws"}:
+        head = data[:1024].lstrip().lower()
+        if head.startswith(b"pk\x03\x04") or head.startswith(b"\xd0\xcf\x11\xe0"):
+            return "docx"
+        if head.startswith((b"<!doctype html", b"<html")):
+            return "html"
+        if head.startswith((b"---\n", b"---\r\n", b"+++\n", b"+++\r\n")):
+            return "markdown"
+        return "text"
     return None
-
-
-_LEADING_MARKER = re.compile(r"^(\s*)([#>+\-*]|\d+[.)](?=\s|$))()")
-
-
-def escape_markdown(paragraph: str) -> str:
-    """Plain text made safe to store as Markdown: it renders exactly as typed."""
-    escaped = re.sub(r"([\\`*_\[\]])", r"\\\1", paragraph)
-    escaped = escaped.replace("&", "&amp;").replace("<", "&lt;")
-    return _LEADING_MARKER.sub(
-        lambda m: f"{m.group(1)}{_escape_marker(m.group(2))}{m.group(3)}", escaped
-    )
-
-
-def _escape_marker(marker: str) -> str:
-    return marker[:-1] + "\\" + marker[-1] if marker[0].isdigit() else "\\" + marker
-
-
-def parse_markdown(text: str) -> ParsedArticle:
-    """Markdown with optional YAML front matter (Hugo/Jekyll keys)."""
-    meta: dict[str, object] = {}
-    body = text
-    match = re.match(r"^---\n(.*?)\n(?:---|\.\.\.)\n?", text, re.DOTALL)
-    if match:
-        try:
-            loaded = yaml.safe_load(match.group(1))
-        except yaml.YAMLError as error:
-            raise ImportFileError(f"The front matter is not valid YAML: {error}") from None
-        if isinstance(loaded, dict):
-            meta = {str(k).lower(): v for k, v in loaded.items()}
-        body = text[match.end() :]
-    body = body.strip("\n")
-    headline = _text(meta.get("title"))
-    if not headline and (h1 := re.match(r"^#\s+(.+?)\s*#*\s*(?:\n|$)", body)):
-        headline = h1.group(1)
-        body = body[h1.end() :].lstrip("\n")
-    tags = meta.get("tags") or meta.get("keywords") or []
-    if isinstance(tags, str):
-        tags = [t.strip() for t in tags.split(",")]
-    story_date = meta.get("date")
-    if isinstance(story_date, datetime):
-        story_date = story_date.date()
-    elif isinstance(story_date, str):
-        story_date = parse_date(story_date[:10]) or parse_date(story_date)
-    elif not isinstance(story_date, date):
-        story_date = None
-    return ParsedArticle(
-        headline=headline,
-        body=body.rstrip() + "\n" if body.strip() else "",
-        standfirst=_text(meta.get("description") or meta.get("summary")),
-        byline=_text(meta.get("author") or meta.get("byline")),
-        dateline=_text(meta.get("dateline")),
-        section=_text(meta.get("section") or meta.get("category")),
-        tags=[str(t) for t in tags if str(t).strip()] if isinstance(tags, list) else [],
-        story_date=story_date,
-    )
-
-
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
-    return " ".join(str(value).split())

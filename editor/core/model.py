@@ -138,6 +138,35 @@ class ArticleQuery:
     sort_key: str = "updated_at"
     descending: bool = True
     include_deleted: bool = False
+    #: A desk view (`Desk`): my_drafts, waiting, returned_to_me, approved, published, spiked.
+    desk: str | None = None
+    #: Whose desk "my_drafts" and "returned_to_me" show (`Newsroom` fills in the acting user).
+    desk_user_id: str | None = None
+
+
+class Desk(enum.StrEnum):
+    """The list's desk views; `ArticleQuery(desk=...)` filters by them in SQL."""
+
+    MY_DRAFTS = "my_drafts"
+    WAITING = "waiting"
+    RETURNED_TO_ME = "returned_to_me"
+    APPROVED = "approved"
+    PUBLISHED = "published"
+    SPIKED = "spiked"
+
+    @property
+    def label(self) -> str:
+        return _DESK_LABELS[self]
+
+
+_DESK_LABELS = {
+    Desk.MY_DRAFTS: "My drafts",
+    Desk.WAITING: "Waiting for review",
+    Desk.RETURNED_TO_ME: "Returned to me",
+    Desk.APPROVED: "Approved",
+    Desk.PUBLISHED: "Published",
+    Desk.SPIKED: "Spiked",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,3 +198,5 @@ class Event:
     from_status: str | None
     to_status: str | None
     note: str
+    #: The head revision when it happened: what a reviewer saw when returning or approving.
+    revision_id: str | None = None

@@ -8,21 +8,25 @@ from __future__ import annotations
 
 import getpass
 import uuid
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from datetime import date, datetime
 from importlib.resources import as_file
 from pathlib import Path
 
 from editor.core.assets import AssetsMixin
 from editor.core.checks import ChecksMixin
+from editor.core.dashboard import DashboardMixin
 from editor.core.errors import (
-    ImportFileError,
     NotFoundError,
     UserRequiredError,
     ValidationError,
 )
-from editor.core.importing import parse_file
+from editor.core.importers import notes as import_notes
+from editor.core.importers.run import ImportDuplicate as ImportDuplicate
+from editor.core.importers.run import ImportReport as ImportReport
+from editor.core.importers.run import Progress
+from editor.core.importers.run import import_files as _import_files
 from editor.core.model import (
     METADATA_FIELDS,
     Article,
@@ -42,14 +46,6 @@ from editor.core.workflow import WorkflowMixin
 from editor.store.store import Store
 
 
-@dataclass
-class ImportReport:
-    """What a batch import did: each file becomes an article or one clear message."""
-
-    imported: list[Article] = field(default_factory=list)
-    failed: list[tuple[Path, str]] = field(default_factory=list)
-
-
 class Newsroom(
     WorkflowMixin,
     ReviewMixin,
@@ -57,6 +53,7 @@ class Newsroom(
     DictionaryMixin,
     RecoveryMixin,
     ChecksMixin,
+    DashboardMixin,
 ):
     """A store seen by one acting user."""
 
@@ -87,12 +84,12 @@ class Newsroom(
     # -- reading ---------------------------------------------------------
 
     def count_articles(self, query: ArticleQuery = ArticleQuery()) -> int:
-        return self.store.count_articles(query)
+        return self.store.count_articles(self.with_desk_user(query))
 
     def list_articles(
         self, query: ArticleQuery = ArticleQuery(), offset: int = 0, limit: int = 200
     ) -> list[ArticleSummary]:
-        return self.store.list_articles(query, offset=offset, limit=limit)
+        return self.store.list_articles(self.with_desk_user(query), offset=offset, limit=limit)
 
     def get_article(self, article_id: str) -> Article:
         return self.store.get_article(article_id)
@@ -108,6 +105,18 @@ class Newsroom(
 
     def users(self) -> list[User]:
         return self.store.list_users()
+
+    def switch_user(self, user: User | str) -> User:
+        """Act as another user of this store from now on (File ▸ Switch User).
+
+        Every later action is recorded under, and checked against, that user.
+        """
+        name = user.name if isinstance(user, User) else user
+        found = self.store.get_user_by_name(name)
+        if found is None:
+            raise NotFoundError(f"No user named '{name}' in this store.")
+        self.user = found
+        return found
 
     # -- writing ---------------------------------------------------------
 
@@ -143,6 +152,7 @@ class Newsroom(
         session update that session's latest revision instead of adding one per pause.
         """
         current = self.store.get_article(article_id)
+        self.check_edit(current)  # the workflow's permission check (autosaves too)
         updated = replace(current, tags=list(current.tags))
         for name, value in (changes or {}).items():
             _set_field(updated, name, value)
@@ -167,6 +177,7 @@ class Newsroom(
         self.store.set_deleted(article_id, deleted=False, actor=self.user)
 
     def add_user(self, name: str, role: Role | str) -> User:
+        self.check_manage_users()
         name = name.strip()
         if not name:
             raise ValidationError("A user needs a name.")
@@ -178,30 +189,42 @@ class Newsroom(
             ) from None
         return self.store.add_user(name, role)
 
-    def import_files(self, paths: Iterable[str | Path]) -> ImportReport:
-        """Each file becomes a draft, or one clear message; one bad file never stops the batch."""
-        report = ImportReport()
-        for raw in paths:
-            path = Path(raw)
-            try:
-                parsed = parse_file(path)
-                article = self.create_article(
-                    headline=parsed.headline,
-                    body=parsed.body,
-                    standfirst=parsed.standfirst,
-                    byline=parsed.byline,
-                    dateline=parsed.dateline,
-                    section=parsed.section,
-                    tags=parsed.tags,
-                    story_date=parsed.story_date,
-                    source_name=path.name,
-                    sign=False,
-                )
-            except (ImportFileError, ValidationError) as error:
-                report.failed.append((path, str(error)))
-            else:
-                report.imported.append(article)
-        return report
+    def import_files(
+        self,
+        paths: Iterable[str | Path],
+        on_duplicate: str = "ask",
+        *,
+        progress: Progress | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> ImportReport:
+        """Each file becomes a draft, or one clear message; one bad file never stops the batch.
+
+        A file whose bytes were imported before is, by `on_duplicate`, reported back in
+        `report.duplicates` without importing it ("ask"), skipped, imported as a new copy,
+        or used to update the earlier import. Each file is written whole or not at all.
+        """
+        return _import_files(self, paths, on_duplicate, progress=progress, cancelled=cancelled)
+
+    def put_back_import_note(
+        self, article_id: str, index: int, *, expected_version: int
+    ) -> Article:
+        """Put import note `index` back into the body where it stood, and drop the note."""
+        current = self.store.get_article(article_id)
+        body, remaining = import_notes.put_back(current.body, current.import_notes, index)
+        return self.save_article(
+            article_id,
+            expected_version=expected_version,
+            changes={"import_notes": remaining},
+            body=body,
+        )
+
+    def dismiss_import_note(self, article_id: str, index: int, *, expected_version: int) -> Article:
+        """Forget import note `index`: the person checked it and does not want it."""
+        current = self.store.get_article(article_id)
+        remaining = import_notes.dismiss(current.import_notes, index)
+        return self.save_article(
+            article_id, expected_version=expected_version, changes={"import_notes": remaining}
+        )
 
     def import_samples(self) -> ImportReport:
         """The sample articles shipped in `resources/samples/`, so a new store is not empty."""
@@ -251,12 +274,30 @@ def _set_field(article: Article, name: str, value: object) -> None:
         article.tags = _normalise_tags(value)
     elif name == "story_date":
         article.story_date = _parse_story_date(value)
+    elif name == "length_target":
+        article.length_target = _parse_length_target(value)
+    elif name == "import_notes":
+        article.import_notes = import_notes.normalise_notes(value)
     elif name in METADATA_FIELDS or name == "source_name":
         if not isinstance(value, str):
             raise ValidationError(f"The {name} must be text.", field=name)
         setattr(article, name, value.strip() if name != "slug" else value.strip().lower())
     else:
         raise ValidationError(f"'{name}' is not an article field that can be edited.", field=name)
+
+
+def _parse_length_target(value: object) -> int | None:
+    """A planned length in words: a positive whole number, or empty for no target."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    text = str(value).strip().replace(",", "")
+    if isinstance(value, bool) or not text.isdigit() or int(text) <= 0 or int(text) > 1_000_000:
+        raise ValidationError(
+            f"'{value}' is not a length: give the words wanted as a whole number, "
+            "or leave it empty.",
+            field="length_target",
+        )
+    return int(text)
 
 
 def _parse_story_date(value: object) -> date | None:

@@ -1,7 +1,8 @@
-"""The one article renderer: Markdown body -> sanitised HTML -> standalone HTML5 page.
+"""The one article renderer: Markdown body -> sanitised HTML -> HTML5 page.
 
-The GUI preview and the export both call `render_article_page`, so what the preview shows is
-what the web gets. No Qt here, ever.
+The GUI preview and the web export both call `render_article_page` (and `render_body_html`),
+so what the preview shows is what the web gets; only the asset resolver and the page context
+differ. No Qt here, ever.
 
 Body dialect (Python-Markdown core syntax plus `MARKDOWN_EXTENSIONS`):
 
@@ -11,30 +12,45 @@ Body dialect (Python-Markdown core syntax plus `MARKDOWN_EXTENSIONS`):
 - `tables`: pipe tables, column alignment kept as `align-left|center|right` classes;
 - `fenced_code`: triple-backtick code blocks;
 - `footnotes`: `text[^1]` ... `[^1]: note`;
-- `sane_lists`: ordered and bullet lists do not mix, a list starts at its first number.
+- `sane_lists`: ordered and bullet lists do not mix, a list starts at its first number;
+- asset images: `![alt](asset:<asset-id>)`. The URL comes from the caller's resolver (export:
+  `assets/<id>.<ext>`; preview: a `data:` or `file:` URL); alone in its paragraph the image
+  becomes a `<figure>` with the asset's caption and credit.
 
 Not in the dialect on purpose: `attr_list` (lets authors inject attributes), `smarty` (quotes
 and dashes stay as typed), `md_in_html`. Raw HTML is accepted as input but goes through the
 nh3 allow-list below like everything else: no script, event handler, style, frame, form or
-`javascript:`/`data:` URL ever reaches the page.
+`javascript:`/`data:` URL ever reaches the page. Asset URLs are put in *after* cleaning, by
+the renderer itself, so the only `data:` URLs on a page are image data the renderer made.
 """
 
 from __future__ import annotations
 
+import base64
 import functools
+import hashlib
+import json
 import re
 import threading
 import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any, Protocol
 
 import jinja2
 import markdown
 import nh3
 from markdown.treeprocessors import Treeprocessor
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
+from editor.core.errors import NewsroomError
 from editor.core.model import Article, Status
 from editor.core.resources import read_resource_text, resource
+
+#: Bumped when the renderer's output changes for the same input (export manifests use it).
+RENDERER_VERSION = "2"
 
 #: The Python-Markdown extensions of the body dialect (see the module docstring).
 MARKDOWN_EXTENSIONS: list[str] = ["tables", "fenced_code", "footnotes", "sane_lists"]
@@ -48,13 +64,14 @@ ALLOWED_TAGS: frozenset[str] = frozenset(
         *("strong", "b", "em", "i", "del", "s", "ins", "mark", "small", "sup", "sub"),
         *("code", "pre", "kbd", "blockquote", "q", "cite", "abbr"),
         *("ul", "ol", "li", "dl", "dt", "dd"),
-        *("a", "img", "figure", "figcaption"),
+        *("a", "img", "figure", "figcaption", "span"),
         *("table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td"),
         "div",  # only as the footnotes container, see _filter_attribute
     }
 )
 
-#: Attributes allowed per tag. `class` and `id` are further narrowed by `_filter_attribute`.
+#: Attributes allowed per tag. `class`, `id` and URLs are further narrowed by
+#: `_filter_attribute`.
 ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
     "a": {"href", "title", "class"},
     "img": {"src", "alt", "title"},
@@ -66,9 +83,11 @@ ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
     "td": {"class", "colspan", "rowspan"},
     "code": {"class"},
     "div": {"class"},
+    "span": {"class"},
 }
 
-#: URL schemes allowed in href/src; relative URLs and #fragments are kept too.
+#: URL schemes allowed in href/src; relative URLs and #fragments are kept too. `asset:` is
+#: allowed only as an image source naming an asset id (see `_filter_attribute`).
 ALLOWED_URL_SCHEMES: frozenset[str] = frozenset({"http", "https", "mailto"})
 
 DROPPED_WITH_CONTENT: frozenset[str] = frozenset(
@@ -79,22 +98,143 @@ DROPPED_WITH_CONTENT: frozenset[str] = frozenset(
 _ALLOWED_CLASSES: dict[str, frozenset[str]] = {
     "a": frozenset({"footnote-ref", "footnote-backref"}),
     "div": frozenset({"footnote"}),
+    "span": frozenset({"credit"}),
     "th": frozenset({"align-left", "align-center", "align-right"}),
     "td": frozenset({"align-left", "align-center", "align-right"}),
 }
 _LANGUAGE_CLASS = re.compile(r"language-[A-Za-z0-9_+#-]{1,40}")
 _FOOTNOTE_ID = re.compile(r"fn(?:ref\d*)?:[A-Za-z0-9_.-]{1,80}")
+_ASSET_SOURCE = re.compile(r"asset:([A-Za-z0-9-]{1,64})")
 _TEXT_ALIGN = re.compile(r"text-align:\s*(left|center|right)")
 _H1_TAG = re.compile(r"<(/?)h1>")
+#: An <img> as nh3 writes it (double-quoted values, `"` escaped), optionally alone in a <p>.
+_IMG_TAG = re.compile(r'(<p>)?<img((?:\s+[\w:-]+="[^"]*")*)\s*/?>(</p>)?')
+_ATTRIBUTE = re.compile(r'([\w:-]+)="([^"]*)"')
+#: Image data the renderer may inline; never SVG (it can carry script).
+_DATA_IMAGE_URL = re.compile(r"data:image/(?:png|jpeg|gif|webp|avif);base64,[A-Za-z0-9+/=]+")
+_RELATIVE_URL = re.compile(r"[A-Za-z0-9._~%/-]+")
 _PUBLISHED_STATES = frozenset({Status.APPROVED, Status.PUBLISHED, Status.CORRECTED})
 _AP_MONTHS = (
     *("Jan.", "Feb.", "March", "April", "May", "June"),
     *("July", "Aug.", "Sept.", "Oct.", "Nov.", "Dec."),
 )
+_SHORT_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun")
+_SHORT_MONTHS += ("Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+#: Media types of images an export may write, with the file extension they get.
+IMAGE_EXTENSIONS: dict[str, str] = {
+    "image/png": "png",
+    "image/jpeg": "jpg",
+    "image/gif": "gif",
+    "image/webp": "webp",
+    "image/avif": "avif",
+}
+
+
+class TemplateError(NewsroomError):
+    """A page template (a newsroom's own or a default one) cannot be rendered."""
+
+
+# -- assets ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedAsset:
+    """An `asset:` image as the page shows it: a real URL and the words that go with it."""
+
+    url: str
+    alt: str = ""
+    caption: str = ""
+    credit: str = ""
+    width: int | None = None
+    height: int | None = None
+
+
+#: Turns an asset id into the image to show, or None when there is no such image.
+AssetResolver = Callable[[str], ResolvedAsset | None]
+
+
+class AssetLike(Protocol):
+    """What resolvers read of an asset: the store's `AssetRow` and H1's asset objects fit."""
+
+    id: str
+    media_type: str
+    alt: str
+    caption: str
+    credit: str
+    width: int | None
+    height: int | None
+
+
+def asset_extension(media_type: str) -> str | None:
+    return IMAGE_EXTENSIONS.get((media_type or "").lower())
+
+
+def data_url(media_type: str, data: bytes) -> str | None:
+    """`data:image/png;base64,...` for an image type the renderer accepts, else None."""
+    if asset_extension(media_type) is None:
+        return None
+    return f"data:{media_type.lower()};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+def resolver_from(
+    lookup: Callable[[str], AssetLike | None], url_for: Callable[[AssetLike], str | None]
+) -> AssetResolver:
+    """A resolver from an asset lookup (id -> asset or None) and a URL maker."""
+
+    def resolve(asset_id: str) -> ResolvedAsset | None:
+        asset = lookup(asset_id)
+        if asset is None:
+            return None
+        url = url_for(asset)
+        if not url:
+            return None
+        return ResolvedAsset(
+            url=url,
+            alt=asset.alt or "",
+            caption=asset.caption or "",
+            credit=asset.credit or "",
+            width=asset.width,
+            height=asset.height,
+        )
+
+    return resolve
+
+
+def data_url_resolver(lookup: Callable[[str], Any]) -> AssetResolver:
+    """For a preview: images inlined as `data:` URLs (the lookup's objects carry `.data`)."""
+    return resolver_from(lookup, lambda asset: data_url(asset.media_type, asset.data))
+
+
+def export_asset_path(asset_id: str, media_type: str) -> str | None:
+    """Where an export puts an image, relative to the site root: `assets/<id>.<ext>`."""
+    extension = asset_extension(media_type)
+    if extension is None or not _ASSET_SOURCE.fullmatch(f"asset:{asset_id}"):
+        return None
+    return f"assets/{asset_id}.{extension}"
+
+
+def asset_ids_in(markdown_text: str) -> list[str]:
+    """The asset ids a body refers to, in order, without repeats."""
+    found = re.findall(r"asset:([A-Za-z0-9-]{1,64})", markdown_text or "")
+    return list(dict.fromkeys(found))
+
+
+def _safe_url(url: str) -> bool:
+    """Only URLs a resolver may produce: site-relative paths, http(s), file:, image data."""
+    if _DATA_IMAGE_URL.fullmatch(url):
+        return True
+    lowered = url.lower()
+    if lowered.startswith(("https://", "http://", "file:///")):
+        return not re.search(r"[\s\"'<>\\]", url)
+    return bool(_RELATIVE_URL.fullmatch(url)) and not url.startswith("//")
+
+
+# -- body -----------------------------------------------------------------------------------
 
 
 def _filter_attribute(element: str, attribute: str, value: str) -> str | None:
-    """Narrow `class` to the few classes our CSS knows and `id` to footnote anchors."""
+    """Narrow `class` to the few classes our CSS knows, `id` to footnote anchors, and `asset:`
+    to image sources that name an asset id."""
     if attribute == "class":
         allowed = _ALLOWED_CLASSES.get(element, frozenset())
         kept = [
@@ -105,6 +245,8 @@ def _filter_attribute(element: str, attribute: str, value: str) -> str | None:
         return " ".join(kept) or None
     if attribute == "id":
         return value if _FOOTNOTE_ID.fullmatch(value) else None
+    if attribute in ("href", "src") and value[:6].lower() == "asset:":
+        return value if element == "img" and _ASSET_SOURCE.fullmatch(value) else None
     return value
 
 
@@ -113,9 +255,8 @@ _CLEANER = nh3.Cleaner(
     clean_content_tags=set(DROPPED_WITH_CONTENT),
     attributes=ALLOWED_ATTRIBUTES,
     attribute_filter=_filter_attribute,
-    url_schemes=set(ALLOWED_URL_SCHEMES),
+    url_schemes={*ALLOWED_URL_SCHEMES, "asset"},
     link_rel="noopener noreferrer",
-    set_tag_attribute_values={"img": {"loading": "lazy"}},
     strip_comments=True,
 )
 
@@ -133,8 +274,32 @@ class _HouseStyleTreeprocessor(Treeprocessor):
                     element.set("class", f"align-{match.group(1)}")
 
 
+#: A character (or the two-space line break) that some inline pattern of the dialect starts
+#: with: code, escapes, links, images, footnotes, autolinks, raw HTML, entities, emphasis,
+#: and the placeholders of stashed raw HTML. Text without any is left as it is by every one.
+_INLINE_TRIGGER = re.compile(r"[\\`\[<&*_\x02\x03]|  \n")
+
+
+class _PlainTextTreeprocessor(Treeprocessor):
+    """Mark text that no inline pattern can match as atomic, so the inline processor (most of
+    Python-Markdown's time on ordinary copy) skips it. The output is the same, only faster."""
+
+    def run(self, root: ET.Element) -> None:
+        atomic = markdown.util.AtomicString
+        trigger = _INLINE_TRIGGER.search
+        for element in root.iter():
+            text = element.text
+            if text and not isinstance(text, atomic) and not trigger(text):
+                element.text = atomic(text)
+            tail = element.tail
+            if tail and not isinstance(tail, atomic) and not trigger(tail):
+                element.tail = atomic(tail)
+
+
 class _HouseStyleExtension(markdown.Extension):
     def extendMarkdown(self, md: markdown.Markdown) -> None:
+        # Priority 25: after the footnotes (50), before the inline processor (20).
+        md.treeprocessors.register(_PlainTextTreeprocessor(md), "newsroom_plain_text", 25)
         # Priority 1: after the footnotes (50), inline (20) and prettify (10) processors.
         md.treeprocessors.register(_HouseStyleTreeprocessor(md), "newsroom_house_style", 1)
 
@@ -143,7 +308,8 @@ _local = threading.local()
 
 
 def _markdown() -> markdown.Markdown:
-    """One reusable converter per thread: `markdown.Markdown` is not thread-safe."""
+    """One reusable converter per thread (and so per export process): Markdown is not
+    thread-safe, and building one costs more than converting a short article."""
     converter = getattr(_local, "converter", None)
     if converter is None:
         converter = markdown.Markdown(
@@ -153,8 +319,77 @@ def _markdown() -> markdown.Markdown:
     return converter
 
 
-def render_body_html(markdown_text: str) -> str:
-    """Markdown body -> HTML fragment, cleaned with the explicit nh3 allow-list."""
+def _attr(name: str, value: object) -> Markup:
+    return Markup(' {}="{}"').format(Markup(name), value)
+
+
+def _image_html(attrs: dict[str, str], asset: ResolvedAsset | None) -> tuple[Markup, Markup]:
+    """(img tag, figcaption content) for one cleaned <img>; values in `attrs` are escaped."""
+    alt = Markup(attrs.get("alt", ""))
+    parts = [_attr("src", Markup(attrs["src"]) if asset is None else asset.url)]
+    if asset is not None and not alt:
+        alt = escape(" ".join(asset.alt.split()))
+    parts.append(_attr("alt", alt))
+    if "title" in attrs:
+        parts.append(_attr("title", Markup(attrs["title"])))
+    if asset is not None and asset.width and asset.height and asset.width > 0 < asset.height:
+        parts += [_attr("width", int(asset.width)), _attr("height", int(asset.height))]
+    parts.append(Markup(' loading="lazy" decoding="async"'))
+    img = Markup("<img") + Markup("").join(parts) + Markup(">")
+    caption = Markup("")
+    if asset is not None:
+        caption = figcaption_html(asset.caption, asset.credit)
+    return img, caption
+
+
+def figcaption_html(caption: str, credit: str) -> Markup:
+    """`caption <span class="credit">credit</span>`, both escaped; empty when both are."""
+    caption = " ".join((caption or "").split())
+    credit = " ".join((credit or "").split())
+    html = escape(caption)
+    if credit:
+        html += (Markup(" ") if caption else Markup("")) + Markup(
+            '<span class="credit">{}</span>'
+        ).format(credit)
+    return html
+
+
+def _resolve_images(html: str, resolver: AssetResolver | None) -> str:
+    """Put real URLs into `asset:` images; a lone asset image becomes a figure."""
+    if "<img" not in html:
+        return html
+
+    def replace(match: re.Match[str]) -> str:
+        opening, raw_attrs, closing = match.group(1), match.group(2), match.group(3)
+        attrs = dict(_ATTRIBUTE.findall(raw_attrs))
+        source = attrs.get("src", "")
+        asset: ResolvedAsset | None = None
+        if not source:
+            # Its URL was unsafe and removed: keep the words, never an image without source.
+            text: Markup = Markup(attrs.get("alt", ""))
+            return f"{opening or ''}{text}{closing or ''}"
+        if source.startswith("asset:"):
+            asset = resolver(source[6:]) if resolver is not None else None
+            if asset is None or not _safe_url(asset.url):
+                missing = Markup('<span class="image-missing">[{}]</span>').format(
+                    Markup(attrs.get("alt", "")) or "image not found"
+                )
+                return f"{opening or ''}{missing}{closing or ''}"
+        img, caption = _image_html(attrs, asset)
+        if asset is not None and opening and closing:
+            figcaption = Markup("<figcaption>{}</figcaption>").format(caption) if caption else ""
+            return f'<figure class="story-figure">{img}{figcaption}</figure>'
+        return f"{opening or ''}{img}{closing or ''}"
+
+    return _IMG_TAG.sub(replace, html)
+
+
+def render_body_html(markdown_text: str, resolver: AssetResolver | None = None) -> str:
+    """Markdown body -> HTML fragment, cleaned with the explicit nh3 allow-list.
+
+    `resolver` turns `asset:<id>` image sources into URLs; without one (or for an unknown
+    asset) the image shows as its alt text, marked `image-missing`.
+    """
     converter = _markdown()
     try:
         html = converter.convert(markdown_text or "")
@@ -163,28 +398,88 @@ def render_body_html(markdown_text: str) -> str:
     cleaned = _CLEANER.clean(html)
     # Raw-HTML <h1> never meets the treeprocessor; nh3 output is normalised, so a plain
     # substitution is exact (text "<h1>" would be escaped as &lt;h1&gt;).
-    return _H1_TAG.sub(r"<\1h2>", cleaned)
+    cleaned = _H1_TAG.sub(r"<\1h2>", cleaned)
+    return _resolve_images(cleaned, resolver)
+
+
+# -- templates ------------------------------------------------------------------------------
+
+
+def _default_template(name: str) -> str | None:
+    node = resource("templates", *name.split("/"))
+    return node.read_text(encoding="utf-8") if node.is_file() else None
 
 
 @functools.cache
-def _environment() -> jinja2.Environment:
-    def load(name: str) -> str | None:
-        node = resource("templates", *name.split("/"))
-        return node.read_text(encoding="utf-8") if node.is_file() else None
-
-    return jinja2.Environment(
-        loader=jinja2.FunctionLoader(load),
+def environment(templates_dir: str | None = None) -> jinja2.Environment:
+    """The Jinja environment: a newsroom's template folder first, the defaults behind it."""
+    loaders: list[jinja2.BaseLoader] = []
+    if templates_dir:
+        loaders.append(jinja2.FileSystemLoader(templates_dir))
+    loaders.append(jinja2.FunctionLoader(_default_template))
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.filters["json_ld"] = json_ld
+    return env
+
+
+def render_template(name: str, context: Mapping[str, object], templates_dir: str | None) -> str:
+    """Render `name`; a broken template becomes a `TemplateError` that says where."""
+    try:
+        return environment(templates_dir).get_template(name).render(**context)
+    except jinja2.TemplateSyntaxError as error:
+        where = error.filename or error.name or name
+        raise TemplateError(f"Template {where}, line {error.lineno}: {error.message}") from None
+    except jinja2.TemplateError as error:
+        raise TemplateError(f"Template {name}: {error}") from None
+
+
+def templates_fingerprint(templates_dir: str | None = None) -> str:
+    """A hash of every template and stylesheet that may shape a page (for export manifests)."""
+    digest = hashlib.sha256(RENDERER_VERSION.encode())
+    for folder in ("templates", "css"):
+        node = resource(folder)
+        for child in sorted(node.iterdir(), key=lambda n: n.name):
+            if child.is_file():
+                digest.update(child.name.encode() + b"\0" + child.read_bytes())
+    if templates_dir:
+        root = Path(templates_dir)
+        if root.is_dir():
+            for path in sorted(root.rglob("*")):
+                if path.is_file():
+                    digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 @functools.cache
 def _default_css() -> str:
     return read_resource_text("css", "article.css")
+
+
+def site_css(templates_dir: str | None = None) -> str:
+    """The house stylesheet, or the newsroom's `article.css` beside its templates."""
+    if templates_dir:
+        custom = Path(templates_dir) / "article.css"
+        if custom.is_file():
+            return custom.read_text(encoding="utf-8")
+    return _default_css()
+
+
+# -- page pieces ----------------------------------------------------------------------------
+
+
+def json_ld(data: object) -> Markup:
+    """JSON for a `<script type="application/ld+json">`: nothing in it can end the script."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
+    for raw, safe in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
+        text = text.replace(raw, safe)
+    return Markup(text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
 def _dateline_text(dateline: str) -> str:
@@ -213,8 +508,25 @@ def _byline_text(byline: str) -> str:
     return f"By {text}"
 
 
+def author_names(byline: str) -> list[str]:
+    """ "By Jane Doe and Jo Roe" -> ["Jane Doe", "Jo Roe"] (for JSON-LD and meta author)."""
+    text = " ".join(byline.split())
+    if text.lower().startswith("by "):
+        text = text[3:]
+    names = re.split(r",\s*|\s+and\s+|\s*&\s*", text)
+    return [name.strip() for name in names if name.strip()]
+
+
 def _as_utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def iso_moment(moment: datetime | date | None) -> str:
+    if moment is None:
+        return ""
+    if isinstance(moment, datetime):
+        return _as_utc(moment).isoformat(timespec="seconds")
+    return moment.isoformat()
 
 
 def format_ap_datetime(moment: datetime) -> str:
@@ -231,49 +543,239 @@ def format_ap_date(day: date) -> str:
     return f"{_AP_MONTHS[day.month - 1]} {day.day}, {day.year}"
 
 
+def format_short_date(day: date) -> str:
+    """ "3 Dec 2026", as corrections are dated."""
+    return f"{day.day} {_SHORT_MONTHS[day.month - 1]} {day.year}"
+
+
 def _page_time(article: Article) -> tuple[str, str, str]:
     """(ISO value, text, label) of the page's <time>: the story's own date when it has one."""
     if article.story_date is not None:
         return article.story_date.isoformat(), format_ap_date(article.story_date), ""
-    moment = article.updated_at or article.created_at
+    moment = article.published_at or article.updated_at or article.created_at
     if moment is None:
         return "", "", ""
     updated = (
-        article.updated_at is not None
+        article.published_at is None
+        and article.updated_at is not None
         and article.created_at is not None
         and (article.updated_at - article.created_at).total_seconds() >= 60
     )
-    iso = _as_utc(moment).isoformat(timespec="seconds")
-    return iso, format_ap_datetime(moment), "Updated" if updated else ""
+    return iso_moment(moment), format_ap_datetime(moment), "Updated" if updated else ""
 
 
-def _page_context(article: Article, preview: bool, css: str | None) -> dict[str, object]:
-    time_iso, time_text, time_label = _page_time(article)
-    stylesheet = _default_css() if css is None else css
-    body_html = render_body_html(article.body)
+def published_moment(article: Article) -> datetime | date | None:
+    """When the page says the story was published: first publication, else the story date."""
+    return article.published_at or article.story_date or article.created_at
+
+
+@dataclass(frozen=True, slots=True)
+class Correction:
+    """A correction printed at the foot of the article: "Correction, 3 Dec 2026: ..."."""
+
+    when: datetime
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class SiteContext:
+    """Where a page sits in an exported site; None for a standalone page (preview)."""
+
+    #: Relative path from the page to the site root: "", "../", "../../../../".
+    root: str = ""
+    #: Absolute base URL of the site ("https://news.example/"), or "" when not known.
+    base_url: str = ""
+    #: This page's path under the site root, as linked: "world/2026/11/slug/".
+    path: str = ""
+    site_name: str = "Newsroom"
+    lang: str = "en"
+    #: Links of the site navigation: (label, path under root), e.g. ("World", "world/").
+    sections: tuple[tuple[str, str], ...] = ()
+    #: Path of the article's section page under root, when there is one.
+    section_path: str = ""
+    #: The stylesheet, relative to the site root.
+    css_path: str = "assets/site.css"
+
+    def href(self, path: str) -> str:
+        """A link that works from disk: directories end in index.html."""
+        target = path if not path or not path.endswith("/") else path + "index.html"
+        return self.root + (target or "index.html")
+
+    def absolute(self, path: str) -> str:
+        return self.base_url + path if self.base_url else ""
+
+
+def normalise_base_url(url: str) -> str:
+    url = (url or "").strip()
+    if not url:
+        return ""
+    if not re.fullmatch(r"https?://[^\s\"'<>]+", url):
+        raise NewsroomError(f"'{url}' is not a site address: give a full http:// or https:// URL.")
+    return url if url.endswith("/") else url + "/"
+
+
+@dataclass
+class PageParts:
+    """What `render_article_page` computed besides the page (the export keeps them)."""
+
+    asset_ids: list[str] = field(default_factory=list)
+
+
+def _featured(article: Article, resolver: AssetResolver | None) -> dict[str, object] | None:
+    if not article.featured_asset_id or resolver is None:
+        return None
+    asset = resolver(article.featured_asset_id)
+    if asset is None or not _safe_url(asset.url):
+        return None
     return {
-        "headline": " ".join(article.headline.split()),
-        "standfirst": " ".join(article.standfirst.split()),
+        "url": asset.url,
+        "alt": " ".join(asset.alt.split()),
+        "caption": figcaption_html(asset.caption, asset.credit),
+        "width": asset.width if asset.width and asset.width > 0 else None,
+        "height": asset.height if asset.height and asset.height > 0 else None,
+    }
+
+
+def _json_ld_data(
+    article: Article,
+    site: SiteContext | None,
+    headline: str,
+    featured: dict[str, object] | None,
+) -> dict[str, object]:
+    data: dict[str, object] = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": headline[:110] or "Untitled",
+    }
+    if article.standfirst.strip():
+        data["description"] = " ".join(article.standfirst.split())
+    published = published_moment(article)
+    if published is not None:
+        data["datePublished"] = iso_moment(published)
+    modified = article.updated_at or article.published_at
+    if modified is not None:
+        data["dateModified"] = iso_moment(modified)
+    authors = author_names(article.byline)
+    if authors:
+        data["author"] = [{"@type": "Person", "name": name} for name in authors]
+    if featured is not None and site is not None and site.base_url:
+        data["image"] = [site.absolute(str(featured["url"]).removeprefix(site.root))]
+    if article.section.strip():
+        data["articleSection"] = article.section.strip()
+    keywords = [tag.strip() for tag in article.tags if tag.strip()]
+    if keywords:
+        data["keywords"] = keywords
+    if site is not None:
+        if site.base_url:
+            data["mainEntityOfPage"] = site.absolute(site.path)
+        data["publisher"] = {"@type": "Organization", "name": site.site_name}
+    return data
+
+
+def article_page_context(
+    article: Article,
+    *,
+    preview: bool = False,
+    css: str | None = None,
+    resolver: AssetResolver | None = None,
+    corrections: Sequence[Correction] = (),
+    site: SiteContext | None = None,
+    body_html: str | None = None,
+) -> dict[str, object]:
+    """Everything the `article.html` template reads (public so H5/H7 can reuse pieces)."""
+    time_iso, time_text, time_label = _page_time(article)
+    headline = " ".join(article.headline.split())
+    standfirst = " ".join(article.standfirst.split())
+    if body_html is None:
+        body_html = render_body_html(article.body, resolver)
+    featured = _featured(article, resolver)
+    published = published_moment(article)
+    modified = article.updated_at
+    canonical = site.absolute(site.path) if site is not None else ""
+    image_url = ""
+    if featured is not None and site is not None and site.base_url:
+        image_url = site.absolute(str(featured["url"]).removeprefix(site.root))
+    if site is None:
+        stylesheet = _default_css() if css is None else css
+        # The stylesheet is trusted, but it sits in a raw-text <style>: never let it close it.
+        inline_css: Markup | None = Markup(stylesheet.replace("</", "<\\/"))
+        css_href = ""
+    else:
+        inline_css = None
+        css_href = site.root + site.css_path
+    return {
+        "lang": site.lang if site is not None else "en",
+        "headline": headline,
+        "standfirst": standfirst,
         "byline": _byline_text(article.byline),
+        "authors": author_names(article.byline),
         "section": article.section.strip(),
         "tags": [tag.strip() for tag in article.tags if tag.strip()],
         "time_iso": time_iso,
         "time_text": time_text,
         "time_label": time_label,
+        "published_iso": iso_moment(published),
+        "modified_iso": iso_moment(modified),
         "preview": preview,
         "show_banner": preview and article.status not in _PUBLISHED_STATES,
         "status_label": article.status.label,
-        # The stylesheet is trusted, but it sits in a raw-text <style>: never let it close it.
-        "css": Markup(stylesheet.replace("</", "<\\/")),
+        "css": inline_css,
+        "css_href": css_href,
         "body_html": _with_dateline(body_html, article.dateline),
+        "featured": featured,
+        "corrections": [
+            {
+                "iso": _as_utc(c.when).date().isoformat(),
+                "date": format_short_date(_as_utc(c.when).date()),
+                "text": " ".join(c.text.split()),
+            }
+            for c in corrections
+            if c.text.strip()
+        ],
+        "site": site,
+        "canonical": canonical,
+        "image_url": image_url,
+        "json_ld": _json_ld_data(article, site, headline, featured),
     }
 
 
-def render_article_page(article: Article, *, preview: bool = False, css: str | None = None) -> str:
-    """A complete, standalone HTML5 page for `article` (CSS inlined, no other files needed).
+def render_article_page(
+    article: Article,
+    *,
+    preview: bool = False,
+    css: str | None = None,
+    resolver: AssetResolver | None = None,
+    corrections: Sequence[Correction] = (),
+    site: SiteContext | None = None,
+    templates_dir: str | None = None,
+    body_html: str | None = None,
+) -> str:
+    """A complete HTML5 page for `article`.
 
-    `preview=True` marks the page noindex and, unless the article is approved or published,
-    shows a discreet "not for publication" banner. `css` replaces the house stylesheet.
+    Standalone (`site=None`, the preview and the single-page export): CSS inlined, no other
+    files needed. In an exported site (`site` given): linked stylesheet, masthead and section
+    navigation, canonical URL. `preview=True` marks the page noindex and, unless the article
+    is approved or published, shows a discreet "not for publication" banner. `css` replaces
+    the house stylesheet of a standalone page; `resolver` gives `asset:` images their URLs;
+    `corrections` are printed at the foot. `body_html` skips rendering the body (a caller
+    that already has it, e.g. the preview's block cache).
     """
-    template = _environment().get_template("article.html")
-    return template.render(**_page_context(article, preview, css))
+    context = article_page_context(
+        article,
+        preview=preview,
+        css=css,
+        resolver=resolver,
+        corrections=corrections,
+        site=site,
+        body_html=body_html,
+    )
+    return render_template("article.html", context, templates_dir)
+
+
+def corrections_from_events(events: Iterable[Any]) -> list[Correction]:
+    """The corrections among an article's events (action "correct", the note is the text)."""
+    return [
+        Correction(when=event.created_at, text=event.note)
+        for event in events
+        if event.action == "correct" and (event.note or "").strip()
+    ]

@@ -1,7 +1,293 @@
-"""Spelling: the newsroom dictionary kept in the store, beside the shipped word list."""
+"""Spelling: the shipped English word list (pyspellchecker) plus the newsroom dictionary.
+
+`misspellings(text, dictionary_words)` and `suggestions(word)` are the plain functions the
+editor's squiggles and the copy-desk checks share. Verdicts are cached per word, so the
+editor can look words up on every keystroke and ask the (slower) word list only once.
+"""
 
 from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, NamedTuple
+
+from editor.core.errors import ValidationError
+
+if TYPE_CHECKING:  # the seam's attributes, for type checkers only
+    from editor.core.model import User
+    from editor.store.store import Store
+
+#: Longest word the newsroom dictionary takes (the column is 200 characters).
+MAX_WORD_LENGTH = 100
+
+# What is never spell-checked: web addresses, e-mail addresses, Markdown link targets,
+# inline code and `asset:` images. Their spans are blanked before words are found.
+_SKIPPED = re.compile(
+    r"`[^`\n]*`"  # inline code
+    r"|\]\([^)\s]*(?:\s+\"[^\"]*\")?\)"  # a Markdown link or image target
+    r"|<[^>\s]+>"  # an autolink or a tag
+    r"|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # e-mail
+    r"|(?:\b[a-z][a-z0-9+.-]*://|\bwww\.)\S+"  # URL with a scheme, or www.
+    r"|\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|gov|edu|io|uk|ru|kp|de|fr)\b\S*",  # bare domain
+    re.IGNORECASE,
+)
+# A word: letters and digits, joined by inner apostrophes (straight or curly) and
+# periods of abbreviations are not joined; hyphenated words are checked part by part.
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'"})
+_POSSESSIVE = re.compile(r"(?:'s|')$", re.IGNORECASE)
+
+
+class Misspelling(NamedTuple):
+    """A word the dictionaries do not know, at `text[start:end]`."""
+
+    start: int
+    end: int
+    word: str
+
+
+def checkable_words(text: str) -> Iterator[tuple[int, int, str]]:
+    """(start, end, word) of each word worth checking: no digits, URLs, e-mails or acronyms."""
+    if _SKIPPED.search(text):
+        text = _SKIPPED.sub(lambda m: " " * len(m.group()), text)
+    for match in _WORD.finditer(text):
+        word = match.group()
+        letters = word.replace("'", "").replace("’", "")
+        if len(letters) < 2 or not letters.isalpha():
+            continue  # single letters ("e.g."), and words with digits ("3rd", "G7")
+        if letters.isupper():
+            continue  # NATO, KCNA, TASS: acronyms are the copy desk's business
+        yield match.start(), match.end(), word
+
+
+class WordList:
+    """The shipped English word list; loading takes ~0.2 s, so it happens once, on demand.
+
+    Thread-safe to use from a worker and the GUI thread: it is only read after loading.
+    """
+
+    def __init__(self, language: str = "en") -> None:
+        self._language = language
+        self._checker = None
+        self._lock = threading.Lock()
+
+    @property
+    def loaded(self) -> bool:
+        return self._checker is not None
+
+    def load(self):
+        """The pyspellchecker instance, loading it on first use."""
+        if self._checker is None:
+            with self._lock:
+                if self._checker is None:
+                    from spellchecker import SpellChecker as _Backend
+
+                    self._checker = _Backend(language=self._language, distance=1)
+        return self._checker
+
+    def knows(self, word: str) -> bool:
+        """Whether the list has `word` (any case; apostrophes normalised; possessives too)."""
+        backend = self.load()
+        lower = word.translate(_APOSTROPHES).lower()
+        if lower in backend:
+            return True
+        base = _POSSESSIVE.sub("", lower)
+        return bool(base) and base != lower and base in backend
+
+    def candidates(self, word: str, limit: int) -> list[str]:
+        """Known words one edit away (two for short words), commonest first."""
+        backend = self.load()
+        lower = word.translate(_APOSTROPHES).lower()
+        found = backend.known(backend.edit_distance_1(lower))
+        if not found and len(lower) <= 6:  # two edits of a long word: ~0.4 s
+            found = backend.known(backend.edit_distance_2(lower))
+        ranked = sorted(found, key=lambda w: (-backend.word_usage_frequency(w), w))
+        return ranked[:limit]
+
+
+_SHARED_WORD_LIST = WordList()
+
+
+class SpellChecker:
+    """The word list, a newsroom dictionary and words ignored for now, with cached verdicts.
+
+    A dictionary word with a capital ("Aurus") is accepted as written or in capitals;
+    a lower-case one ("ceasefire") in any case, as in Hunspell.
+    """
+
+    def __init__(self, dictionary_words: Iterable[str] = (), word_list: WordList | None = None):
+        self.word_list = word_list or _SHARED_WORD_LIST
+        self._verdicts: dict[str, bool] = {}
+        self._any_case: set[str] = set()
+        self._as_written: set[str] = set()
+        self._ignored: set[str] = set()
+        self.set_dictionary(dictionary_words)
+
+    # -- the newsroom dictionary and ignored words -------------------------
+
+    def set_dictionary(self, words: Iterable[str]) -> None:
+        self._any_case.clear()
+        self._as_written.clear()
+        for word in words:
+            self.add_word(word)
+
+    def add_word(self, word: str) -> None:
+        word = word.strip().translate(_APOSTROPHES)
+        if word == word.lower():
+            self._any_case.add(word)
+        else:
+            self._as_written.add(word)
+
+    def remove_word(self, word: str) -> None:
+        word = word.strip().translate(_APOSTROPHES)
+        self._any_case.discard(word)
+        self._as_written.discard(word)
+
+    def ignore(self, word: str) -> None:
+        """Accept `word` (exactly as written) until this checker is dropped."""
+        self._ignored.add(word.translate(_APOSTROPHES))
+
+    def clear_ignored(self) -> None:
+        self._ignored.clear()
+
+    def in_dictionary(self, word: str) -> bool:
+        word = word.translate(_APOSTROPHES)
+        if word in self._ignored or word in self._as_written or word.lower() in self._any_case:
+            return True
+        base = _POSSESSIVE.sub("", word)
+        if base != word and base:
+            return self.in_dictionary(base)
+        if word.isupper():
+            return any(w.upper() == word for w in self._as_written)
+        return False
+
+    # -- verdicts ----------------------------------------------------------
+
+    def cached(self, word: str) -> bool | None:
+        """True (correct) or False (misspelled) from the cache alone; None: not known yet."""
+        if self.in_dictionary(word):
+            return True
+        return self._verdicts.get(word)
+
+    def is_correct(self, word: str) -> bool:
+        verdict = self.cached(word)
+        if verdict is None:
+            verdict = self._verdicts[word] = self.word_list.knows(word)
+        return verdict
+
+    def resolve(self, words: Iterable[str]) -> list[str]:
+        """Fill the cache for `words` (e.g. on a worker); returns the misspelled ones."""
+        return [word for word in words if not self.is_correct(word)]
+
+    def check(self, text: str) -> list[Misspelling]:
+        return [
+            Misspelling(start, end, word)
+            for start, end, word in checkable_words(text)
+            if not self.is_correct(word)
+        ]
+
+    def suggestions(self, word: str, limit: int = 6) -> list[str]:
+        """Replacements for `word`, newsroom names first, in the word's own case."""
+        plain = word.translate(_APOSTROPHES)
+        names = [
+            w for w in self._as_written | self._any_case if _one_edit(plain.lower(), w.lower())
+        ]
+        found = names + [w for w in self.word_list.candidates(plain, limit) if w not in names]
+        return [_same_case(plain, w) for w in found[:limit]]
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Whether `b` is one insertion, deletion, substitution or transposition from `a`."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diffs = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diffs) == 1 or (
+            len(diffs) == 2 and diffs[1] == diffs[0] + 1 and a[diffs[0]] == b[diffs[1]]
+            and a[diffs[1]] == b[diffs[0]]
+        )  # fmt: skip
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
+def _same_case(model: str, word: str) -> str:
+    """`word` in the case of `model`: "Recieve" -> "Receive", "RECIEVE" -> "RECEIVE"."""
+    if word != word.lower():
+        return word  # a name keeps its own capitals
+    if model.isupper() and len(model) > 1:
+        return word.upper()
+    if model[:1].isupper():
+        return word[:1].upper() + word[1:]
+    return word
+
+
+# -- plain functions for the copy-desk checks and anything else --------------
+
+_checkers: dict[frozenset[str], SpellChecker] = {}
+_checkers_lock = threading.Lock()
+
+
+def _checker_for(dictionary_words: Iterable[str]) -> SpellChecker:
+    key = frozenset(dictionary_words)
+    with _checkers_lock:
+        checker = _checkers.get(key)
+        if checker is None:
+            if len(_checkers) > 8:
+                _checkers.clear()
+            checker = _checkers[key] = SpellChecker(key)
+        return checker
+
+
+def misspellings(text: str, dictionary_words: Iterable[str] = ()) -> list[tuple[int, int, str]]:
+    """(start, end, word) of each word neither the word list nor `dictionary_words` knows."""
+    return [tuple(m) for m in _checker_for(dictionary_words).check(text)]  # type: ignore[misc]
+
+
+def suggestions(word: str, dictionary_words: Iterable[str] = (), limit: int = 6) -> list[str]:
+    return _checker_for(dictionary_words).suggestions(word, limit)
+
+
+def normalise_word(word: object) -> str:
+    """A word fit for the newsroom dictionary, or a `ValidationError` saying why not."""
+    if not isinstance(word, str):
+        raise ValidationError("A dictionary word must be text.", field="word")
+    cleaned = word.strip().translate(_APOSTROPHES)
+    if not cleaned:
+        raise ValidationError("Type the word to add to the dictionary.", field="word")
+    if len(cleaned) > MAX_WORD_LENGTH:
+        raise ValidationError(f"“{cleaned[:30]}…” is too long for a dictionary word.", field="word")
+    if any(ch.isspace() for ch in cleaned) or not _WORD.fullmatch(cleaned):
+        raise ValidationError(
+            f"“{cleaned}” is not one word: add names word by word, without spaces or punctuation.",
+            field="word",
+        )
+    return cleaned
 
 
 class DictionaryMixin:
     """Methods of `Newsroom` (see `editor.core.newsroom`); uses `self.store` and `self.user`."""
+
+    store: Store
+    user: User
+
+    def dictionary_words(self) -> list[str]:
+        """The newsroom dictionary, sorted without regard to case."""
+        return self.store.list_words()
+
+    def add_dictionary_word(self, word: str) -> str:
+        """Add `word` for everyone in this newsroom; adding it twice is harmless."""
+        cleaned = normalise_word(word)
+        self.store.add_word(cleaned, self.user.id)
+        return cleaned
+
+    def remove_dictionary_word(self, word: str) -> bool:
+        """False when the word was not in the dictionary."""
+        return self.store.remove_word(str(word).strip().translate(_APOSTROPHES))
+
+    def spell_checker(self) -> SpellChecker:
+        """A checker over the shipped word list and this newsroom's dictionary."""
+        return SpellChecker(self.dictionary_words())
+
+    def check_spelling(self, text: str) -> list[Misspelling]:
+        return self.spell_checker().check(text)

@@ -1,7 +1,73 @@
-"""The recovery journal table: one row per editing session of an article."""
+"""The recovery journal table: one row per editing session of an article, upserted."""
 
 from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import delete, select
+
+from editor.core.recovery import JournalEntry
+from editor.store.models import RecoveryJournalRow
 
 
 class JournalStoreMixin:
     """Methods of `Store` (see `editor.store.store`); use `self._write()` and `self._read()`."""
+
+    def write_journal(
+        self,
+        article_id: str,
+        session_id: str,
+        user_id: str | None,
+        base_version: int,
+        body: str,
+        meta: dict | None = None,
+    ) -> None:
+        """Keep the session's unsaved text: one row per (article, session), replaced each time."""
+        from editor.store.store import _now
+
+        with self._write() as session:  # type: ignore[attr-defined]
+            row = session.scalar(
+                select(RecoveryJournalRow).where(
+                    RecoveryJournalRow.article_id == article_id,
+                    RecoveryJournalRow.session_id == session_id,
+                )
+            )
+            if row is None:
+                row = RecoveryJournalRow(
+                    id=str(uuid.uuid4()), article_id=article_id, session_id=session_id
+                )
+                session.add(row)
+            row.user_id = user_id
+            row.base_version = base_version
+            row.body = body
+            row.meta = dict(meta or {})
+            row.written_at = _now()
+
+    def list_journal(self, user_id: str | None = None) -> list[JournalEntry]:
+        """Journal rows, oldest first; only `user_id`'s when given."""
+        from editor.store.store import _aware
+
+        statement = select(RecoveryJournalRow).order_by(RecoveryJournalRow.written_at)
+        if user_id is not None:
+            statement = statement.where(RecoveryJournalRow.user_id == user_id)
+        with self._read() as session:  # type: ignore[attr-defined]
+            return [
+                JournalEntry(
+                    article_id=r.article_id,
+                    session_id=r.session_id,
+                    user_id=r.user_id,
+                    base_version=r.base_version,
+                    body=r.body,
+                    meta=dict(r.meta or {}),
+                    written_at=_aware(r.written_at),
+                )
+                for r in session.scalars(statement)
+            ]
+
+    def discard_journal(self, article_id: str, session_id: str | None = None) -> int:
+        """Drop the session's row (every session's with no `session_id`); how many went."""
+        statement = delete(RecoveryJournalRow).where(RecoveryJournalRow.article_id == article_id)
+        if session_id is not None:
+            statement = statement.where(RecoveryJournalRow.session_id == session_id)
+        with self._write() as session:  # type: ignore[attr-defined]
+            return session.execute(statement).rowcount or 0

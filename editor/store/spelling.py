@@ -1,7 +1,49 @@
-"""The newsroom dictionary table."""
+"""The newsroom dictionary table: names and terms the spell checker accepts, for everyone."""
 
 from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+
+from editor.store.models import DictionaryWordRow
 
 
 class DictionaryStoreMixin:
     """Methods of `Store` (see `editor.store.store`); use `self._write()` and `self._read()`."""
+
+    def add_word(self, word: str, user_id: str | None = None) -> bool:
+        """Add `word` as written; False when it was already there."""
+        from editor.store.store import _now
+
+        try:
+            with self._write() as session:  # type: ignore[attr-defined]
+                exists = session.scalar(
+                    select(DictionaryWordRow.id).where(DictionaryWordRow.word == word)
+                )
+                if exists is not None:
+                    return False
+                session.add(
+                    DictionaryWordRow(
+                        id=str(uuid.uuid4()), word=word, added_by=user_id, created_at=_now()
+                    )
+                )
+        except IntegrityError:
+            return False  # another window added it at the same moment
+        return True
+
+    def remove_word(self, word: str) -> bool:
+        """Remove `word` as written; False when it was not there."""
+        with self._write() as session:  # type: ignore[attr-defined]
+            result = session.execute(
+                delete(DictionaryWordRow).where(DictionaryWordRow.word == word)
+            )
+            return bool(result.rowcount)
+
+    def list_words(self) -> list[str]:
+        """Every dictionary word, sorted without regard to case."""
+        with self._read() as session:  # type: ignore[attr-defined]
+            words = list(session.scalars(select(DictionaryWordRow.word)))
+        # Sorted here: SQLite and PostgreSQL collate ties of case differently.
+        return sorted(words, key=lambda word: (word.lower(), word))

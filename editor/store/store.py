@@ -38,6 +38,7 @@ from editor.core.model import (
 from editor.store import opening
 from editor.store.assets import AssetsStoreMixin
 from editor.store.comments import CommentsStoreMixin
+from editor.store.dashboard import DashboardStoreMixin
 from editor.store.findings import FindingsStoreMixin
 from editor.store.journal import JournalStoreMixin
 from editor.store.models import ArticleRow, EventRow, RevisionRow, UserRow
@@ -86,6 +87,7 @@ class Store(
     DictionaryStoreMixin,
     JournalStoreMixin,
     FindingsStoreMixin,
+    DashboardStoreMixin,
 ):
     """One open store. Use `Store.open`; close it when done."""
 
@@ -204,6 +206,8 @@ class Store(
             filters.append(ArticleRow.deleted_at.is_(None))
         if query.status is not None:
             filters.append(ArticleRow.status == query.status.value)
+        if query.desk:
+            filters.extend(self._desk_filters(query.desk, query.desk_user_id))
         terms = re.findall(r"\w+", query.search)
         if terms and self._fts:
             match = " ".join(f'"{term}"*' for term in terms)
@@ -519,6 +523,7 @@ class Store(
                     from_status=e.from_status,
                     to_status=e.to_status,
                     note=e.note,
+                    revision_id=e.revision_id,
                 )
                 for e, name in rows
             ]

@@ -1,7 +1,232 @@
-"""Workflow persistence: status transitions, with their event and revision, in one transaction."""
+"""Workflow persistence: status transitions, with their event and revision, in one transaction.
+
+The rules live in `editor.core.workflow`; these methods only write what was decided, and
+refuse (compare-and-swap on `version`) when the article changed since it was read.
+"""
 
 from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from sqlalchemy import ColumnElement, select, update
+from sqlalchemy.exc import IntegrityError
+
+from editor.core.errors import NotFoundError, ValidationError
+from editor.core.model import Article, Desk, Revision, Status
+from editor.store.models import ArticleRow, EventRow, RevisionRow, UserRow
+
+if TYPE_CHECKING:
+    from editor.core.model import User
+
+#: Revision reasons of transitions that keep the text as it was (the "last writer" skips them).
+_NO_TEXT_REASONS = frozenset({"submit", "return", "approve", "publish", "spike", "reopen"})
 
 
 class WorkflowStoreMixin:
     """Methods of `Store` (see `editor.store.store`); use `self._write()` and `self._read()`."""
+
+    # -- desk views -------------------------------------------------------
+
+    def _desk_filters(self, desk: str, user_id: str | None) -> list[ColumnElement[bool]]:
+        try:
+            desk = Desk(desk)
+        except ValueError:
+            names = ", ".join(d.value for d in Desk)
+            raise ValidationError(f"Unknown desk view '{desk}': use one of {names}.") from None
+        status = ArticleRow.status
+        mine = ArticleRow.created_by == user_id
+        return {
+            Desk.MY_DRAFTS: [status == Status.DRAFT.value, mine],
+            Desk.WAITING: [status == Status.SUBMITTED.value],
+            Desk.RETURNED_TO_ME: [status == Status.CHANGES_REQUESTED.value, mine],
+            Desk.APPROVED: [status == Status.APPROVED.value],
+            Desk.PUBLISHED: [status.in_([Status.PUBLISHED.value, Status.CORRECTED.value])],
+            Desk.SPIKED: [status == Status.SPIKED.value],
+        }[desk]
+
+    # -- history ----------------------------------------------------------
+
+    def last_writer(self, article_id: str) -> str | None:
+        """Id of the user who wrote the article's text last (transition revisions skipped).
+
+        Walks the parent chain from the head, so the answer follows the history DAG and
+        never depends on two timestamps being distinct.
+        """
+        with self._read() as session:
+            head = session.scalar(
+                select(ArticleRow.head_revision_id).where(ArticleRow.id == article_id)
+            )
+            rows = session.execute(
+                select(
+                    RevisionRow.id, RevisionRow.parent_id, RevisionRow.author_id, RevisionRow.reason
+                ).where(RevisionRow.article_id == article_id)
+            ).all()
+        by_id = {r.id: r for r in rows}
+        current = by_id.get(head)
+        while current is not None:
+            if current.reason not in _NO_TEXT_REASONS:
+                return current.author_id
+            current = by_id.get(current.parent_id)
+        return None
+
+    def get_revision(self, revision_id: str) -> Revision:
+        from editor.store.store import _aware
+
+        with self._read() as session:
+            found = session.execute(
+                select(RevisionRow, UserRow.name)
+                .outerjoin(UserRow, UserRow.id == RevisionRow.author_id)
+                .where(RevisionRow.id == revision_id)
+            ).first()
+        if found is None:
+            raise NotFoundError(f"No revision with id {revision_id}.")
+        row, name = found
+        return Revision(
+            id=row.id,
+            article_id=row.article_id,
+            parent_id=row.parent_id,
+            author=name or "",
+            created_at=_aware(row.created_at),
+            reason=row.reason,
+            body=row.body,
+            metadata=dict(row.meta),
+        )
+
+    # -- writes -----------------------------------------------------------
+
+    def raise_stale(self, article_id: str, expected_version: int) -> None:
+        """Raise the `StaleWriteError` (who changed it, when) for an outdated version."""
+        with self._read() as session:
+            row = session.get(ArticleRow, article_id)
+            if row is None:
+                raise NotFoundError(f"No article with id {article_id}.")
+            if row.version != expected_version:
+                raise self._stale(session, row, expected_version)
+
+    def record_transition(
+        self,
+        article: Article,
+        *,
+        expected_version: int,
+        actor: User,
+        action: str,
+        from_status: Status,
+        note: str = "",
+        extra_events: Sequence[tuple[str, str]] = (),
+    ) -> Article:
+        """Write a decided transition: `article` carries the new status (and, for a
+        correction, the new text). One transaction: the row (compare-and-swap on the
+        version and on `from_status`), a revision with reason `action`, the
+        `extra_events` (action, note) and then the action's event, whose `revision_id`
+        is the new head. Raises `StaleWriteError` when the article moved on.
+        """
+        from editor.store.store import _now, _revision_meta, _row_fields
+
+        now = _now()
+        revision_id = str(uuid.uuid4())
+        try:
+            with self._write() as session:
+                row = session.get(ArticleRow, article.id)
+                if row is None or row.deleted_at is not None:
+                    raise NotFoundError(f"No article with id {article.id}.")
+                swapped = session.execute(
+                    update(ArticleRow)
+                    .where(
+                        ArticleRow.id == article.id,
+                        ArticleRow.version == expected_version,
+                        ArticleRow.status == from_status.value,
+                    )
+                    .values(version=expected_version + 1, updated_at=now, **_row_fields(article))
+                    .execution_options(synchronize_session=False)
+                )
+                if swapped.rowcount != 1:
+                    raise self._stale(session, row, expected_version)
+                session.add(
+                    RevisionRow(
+                        id=revision_id,
+                        article_id=article.id,
+                        parent_id=row.head_revision_id,
+                        author_id=actor.id,
+                        created_at=now,
+                        reason=action,
+                        body=article.body,
+                        meta=_revision_meta(article),
+                    )
+                )
+                session.flush()
+                session.execute(
+                    update(ArticleRow)
+                    .where(ArticleRow.id == article.id)
+                    .values(head_revision_id=revision_id)
+                    .execution_options(synchronize_session=False)
+                )
+                events = [*extra_events, (action, note)]
+                for step, (event_action, event_note) in enumerate(events):
+                    # Distinct times keep the log in order: it is sorted by time.
+                    session.add(
+                        EventRow(
+                            id=str(uuid.uuid4()),
+                            article_id=article.id,
+                            actor_id=actor.id,
+                            created_at=now + timedelta(microseconds=step),
+                            action=event_action,
+                            from_status=from_status.value,
+                            to_status=article.status.value,
+                            note=event_note,
+                            revision_id=revision_id,
+                        )
+                    )
+                session.refresh(row)
+                self._index(session, row, article.body)
+        except IntegrityError as error:
+            raise ValidationError(f"Cannot change the article: {error.orig}.") from None
+        return self.get_article(article.id)
+
+    def record_flags(
+        self,
+        article_id: str,
+        *,
+        expected_version: int,
+        actor: User,
+        values: dict[str, object],
+        note: str,
+    ) -> Article:
+        """Set flag columns (legal_hold, not_for_publication, embargo_until) with a
+        compare-and-swap on the version, and log a "flags" event with `note`."""
+        from editor.store.store import _naive, _now
+
+        allowed = {"legal_hold", "not_for_publication", "embargo_until"}
+        if not set(values) <= allowed:
+            raise ValidationError(f"Not a flag: {', '.join(sorted(set(values) - allowed))}.")
+        columns = {k: _naive(v) if k == "embargo_until" else v for k, v in values.items()}
+        now = _now()
+        with self._write() as session:
+            row = session.get(ArticleRow, article_id)
+            if row is None or row.deleted_at is not None:
+                raise NotFoundError(f"No article with id {article_id}.")
+            swapped = session.execute(
+                update(ArticleRow)
+                .where(ArticleRow.id == article_id, ArticleRow.version == expected_version)
+                .values(version=expected_version + 1, updated_at=now, **columns)
+                .execution_options(synchronize_session=False)
+            )
+            if swapped.rowcount != 1:
+                raise self._stale(session, row, expected_version)
+            session.refresh(row)
+            session.add(
+                EventRow(
+                    id=str(uuid.uuid4()),
+                    article_id=article_id,
+                    actor_id=actor.id,
+                    created_at=now,
+                    action="flags",
+                    from_status=row.status,
+                    to_status=row.status,
+                    note=note,
+                    revision_id=row.head_revision_id,
+                )
+            )
+        return self.get_article(article_id)

@@ -6,11 +6,13 @@ import sys
 
 import qtawesome
 from PySide6.QtCore import QEvent
-from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox
 
-from editor.core.errors import NewsroomError, UserRequiredError
+from editor.core.errors import NewsroomError
 from editor.core.newsroom import Newsroom
+from editor.ui import users_dialog
 from editor.ui.main_window import MainWindow
+from editor.ui.recovery_offer import offer_recovery
 from editor.ui.settings import APPLICATION, ORGANISATION, Preferences, WindowState
 from editor.ui.theme import apply_theme
 
@@ -47,7 +49,9 @@ def run_gui(store_location: str | None, user_name: str | None) -> int:
         window = MainWindow(newsroom, Preferences(), window_state)
         window.restore_state()
         window.show()
-        window.start(window_state.last_article_id())
+        # Work a killed or crashed run did not save is offered back before anything opens.
+        recovered = offer_recovery(window, newsroom, report=window.status.showMessage)
+        window.start(recovered or window_state.last_article_id())
         return app.exec()
     finally:
         if window is not None:
@@ -60,27 +64,9 @@ def run_gui(store_location: str | None, user_name: str | None) -> int:
 def _open_as_someone(
     store_location: str | None, user_name: str | None, window_state: WindowState
 ) -> Newsroom | None:
-    """Open the store as the named user, the remembered one, or the one the person picks.
+    """Open the store as the named user, the remembered one, or the one the person picks
+    (the first start always asks: see `users_dialog.open_as_someone`).
 
     None when the person declines to say who they are.
     """
-    try:
-        return Newsroom.open(store_location, user_name)
-    except UserRequiredError as error:
-        names = error.names
-    remembered = window_state.user_name()
-    if remembered not in names:
-        chosen, ok = QInputDialog.getItem(
-            None,
-            f"{APPLICATION}: who are you?",
-            "Several people use this store. Work as:",
-            names,
-            0,
-            False,
-        )
-        if not ok:
-            return None
-        remembered = chosen
-    newsroom = Newsroom.open(store_location, remembered)
-    window_state.remember_user(remembered)
-    return newsroom
+    return users_dialog.open_as_someone(store_location, user_name, window_state)

@@ -122,6 +122,12 @@ class ArticleListModel(QAbstractTableModel):
             self._query = _replace(self._query, search=text)
             self._request_reset(self._page_size)
 
+    def set_desk(self, desk: str | None) -> None:
+        """Show one desk view (`Desk` value: "waiting", "my_drafts"...), or all articles."""
+        if desk != self._query.desk:
+            self._query = _replace(self._query, desk=desk)
+            self._request_reset(self._page_size)
+
     def reload(self) -> None:
         """Ask the store again (after a create, delete, import or save), keeping the rows
         loaded so far loaded, so the current article and the scroll position survive."""
@@ -330,6 +336,8 @@ def _replace(query: ArticleQuery, **changes: object) -> ArticleQuery:
         "sort_key": query.sort_key,
         "descending": query.descending,
         "include_deleted": query.include_deleted,
+        # The acting user is filled in by `Newsroom` per query, so a user switch is seen.
+        "desk": query.desk,
     }
     fields.update(changes)
     return ArticleQuery(**fields)  # type: ignore[arg-type]

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from editor.core.model import ArticleQuery
 from editor.ui.article_list import HEADERS, HIDDEN_BY_DEFAULT, ArticleListModel, ArticleRole, Column
+from editor.ui.import_dialog import FileDropFilter
 from editor.ui.timers import debounce_timer
 
 
@@ -41,6 +42,8 @@ class ArticleListPanel(QWidget):
     """Search box, article count and the table; emits `article_activated` on selection."""
 
     article_activated = Signal(str)
+    #: Local files dropped on the list, to import (see editor.ui.import_dialog).
+    files_dropped = Signal(list)
 
     def __init__(self, model: ArticleListModel, search_delay_ms: int = 200,
                  parent: QWidget | None = None) -> None:  # fmt: skip
@@ -102,6 +105,7 @@ class ArticleListPanel(QWidget):
         layout.addWidget(self.search_box)
         layout.addWidget(self.count_label)
         layout.addWidget(self.view, 1)
+        self._drop_filter = FileDropFilter(self.view, self.files_dropped.emit)
 
         # One reused single-shot timer debounces typing in the search box.
         self._search_timer = debounce_timer(self, search_delay_ms, self._apply_search)
@@ -194,16 +198,25 @@ class ArticleListPanel(QWidget):
 
 
 class StatusDotDelegate(QStyledItemDelegate):
-    """Paints the status column as one centred dot in the status colour."""
+    """Paints the status column as the status's icon in its colour, centred (a dot without one)."""
+
+    ICON_SIZE = 13
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
         item = QStyleOptionViewItem(option)
         self.initStyleOption(item, index)
         colour = index.data(Qt.ItemDataRole.ForegroundRole)
+        icon = index.data(Qt.ItemDataRole.DecorationRole)
         item.icon = QIcon()
         item.text = ""
         style = item.widget.style() if item.widget else QApplication.style()
         style.drawControl(QStyle.ControlElement.CE_ItemViewItem, item, painter, item.widget)
+        if isinstance(icon, QIcon) and not icon.isNull():
+            size = self.ICON_SIZE
+            target = QRect(0, 0, size, size)
+            target.moveCenter(option.rect.center())
+            icon.paint(painter, target)
+            return
         if not isinstance(colour, QColor):
             return
         painter.save()

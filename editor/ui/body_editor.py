@@ -7,11 +7,13 @@ cursor; it knows nothing about articles or the store. Markdown goes through
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QMimeData, Qt, Signal
 from PySide6.QtGui import (
     QColor,
+    QContextMenuEvent,
     QFont,
     QResizeEvent,
     QTextBlockFormat,
@@ -20,10 +22,11 @@ from PySide6.QtGui import (
     QTextFormat,
     QTextListFormat,
 )
-from PySide6.QtWidgets import QFrame, QTextEdit, QWidget
+from PySide6.QtWidgets import QApplication, QFrame, QMenu, QTextEdit, QWidget
 
-from editor.ui import markdown_bridge
+from editor.ui import markdown_bridge, paste_handler
 
+CODE_FONT_FAMILIES = ["DejaVu Sans Mono", "Menlo", "Consolas", "Liberation Mono", "monospace"]
 BODY_FONT_FAMILIES = [
     "Georgia",
     "Charter",
@@ -40,6 +43,14 @@ _BULLET = QTextListFormat.Style.ListDisc
 _NUMBERED = QTextListFormat.Style.ListDecimal
 
 
+def is_code_format(fmt: QTextCharFormat) -> bool:
+    """Inline code: fixed pitch as we set it, or the monospace family Qt's Markdown reader sets."""
+    if fmt.fontFixedPitch():
+        return True
+    families = fmt.fontFamilies() or []
+    return any("mono" in str(family).lower() for family in families)
+
+
 @dataclass(frozen=True)
 class FormatState:
     """What the cursor sits in, for the toolbar's checked buttons."""
@@ -51,6 +62,8 @@ class FormatState:
     numbered_list: bool = False
     block_quote: bool = False
     link: bool = False
+    strikethrough: bool = False
+    code: bool = False
 
 
 class BodyEditor(QTextEdit):
@@ -63,6 +76,10 @@ class BodyEditor(QTextEdit):
                  max_width: int = 720) -> None:  # fmt: skip
         super().__init__(parent)
         self._loading = False
+        #: Called with the text of each typed key after it is in (smart typography).
+        self.typed_hooks: list[Callable[[str], None]] = []
+        #: `asset:` URL -> image bytes, so opened articles show their pictures.
+        self.image_source: Callable[[str], bytes | None] | None = None
         self._max_width = max_width
         self.setObjectName("bodyEditor")
         self.setFrameShape(QFrame.Shape.NoFrame)
@@ -84,7 +101,7 @@ class BodyEditor(QTextEdit):
         """Show `markdown` without counting it as an edit; undo starts afresh."""
         self._loading = True
         try:
-            markdown_bridge.load_markdown(self.document(), markdown)
+            markdown_bridge.load_markdown(self.document(), markdown, self.image_source)
             self._apply_reading_rhythm()
             self.document().clearUndoRedoStacks()
             self.moveCursor(QTextCursor.MoveOperation.Start)
@@ -101,6 +118,7 @@ class BodyEditor(QTextEdit):
         rhythm = QTextBlockFormat()
         rhythm.setLineHeight(145, QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
         cursor.mergeBlockFormat(rhythm)
+        markdown_bridge.fit_image_blocks(self.document())  # no 45% of a photo's height below it
 
     def _on_contents_changed(self) -> None:
         if not self._loading:
@@ -115,25 +133,128 @@ class BodyEditor(QTextEdit):
         current_list = cursor.currentList()
         list_style = current_list.format().style() if current_list else None
         return FormatState(
-            bold=char.fontWeight() >= QFont.Weight.DemiBold and not block.headingLevel(),
+            # In a heading (bold already) only a heavier run is bold (see markdown_writer).
+            bold=char.fontWeight() >= (900 if block.headingLevel() else QFont.Weight.DemiBold),
             italic=char.fontItalic(),
             heading_level=block.headingLevel(),
             bullet_list=list_style == _BULLET,
             numbered_list=list_style == _NUMBERED,
             block_quote=bool(block.property(QTextFormat.Property.BlockQuoteLevel)),
             link=char.isAnchor(),
+            strikethrough=char.fontStrikeOut(),
+            code=is_code_format(char),
         )
 
     def toggle_bold(self) -> None:
         fmt = QTextCharFormat()
-        bold = not self.format_state().bold
-        fmt.setFontWeight(QFont.Weight.Bold if bold else QFont.Weight.Normal)
-        self.mergeCurrentCharFormat(fmt)
+        state = self.format_state()
+        base = QFont.Weight.Bold if state.heading_level else QFont.Weight.Normal
+        fmt.setFontWeight(base if state.bold else QFont.Weight.Black)
+        self._merge_as_one_step(fmt)
 
     def toggle_italic(self) -> None:
         fmt = QTextCharFormat()
         fmt.setFontItalic(not self.format_state().italic)
+        self._merge_as_one_step(fmt)
+
+    def toggle_strikethrough(self) -> None:
+        fmt = QTextCharFormat()
+        fmt.setFontStrikeOut(not self.format_state().strikethrough)
+        self._merge_as_one_step(fmt)
+
+    def toggle_inline_code(self) -> None:
+        """Code is a fixed-pitch run: the Markdown writer and typography both go by that."""
+        fmt = QTextCharFormat()
+        code = not self.format_state().code
+        fmt.setFontFixedPitch(code)
+        fmt.setFontFamilies(CODE_FONT_FAMILIES if code else BODY_FONT_FAMILIES)
+        self._merge_as_one_step(fmt)
+
+    def _merge_as_one_step(self, fmt: QTextCharFormat) -> None:
+        """A character format on the selection (or the word under the cursor): one undo step."""
+        cursor = self.textCursor()
+        cursor.beginEditBlock()
+        if not cursor.hasSelection():
+            word = QTextCursor(cursor)
+            word.select(QTextCursor.SelectionType.WordUnderCursor)
+            if word.hasSelection() and word.selectionStart() < cursor.position() < (
+                word.selectionEnd()
+            ):
+                word.mergeCharFormat(fmt)
         self.mergeCurrentCharFormat(fmt)
+        cursor.endEditBlock()
+        self._emit_format()
+
+    def insert_horizontal_rule(self) -> None:
+        """A rule as its own block (Markdown `---`), with the cursor in a paragraph after it."""
+        cursor = self.textCursor()
+        cursor.beginEditBlock()
+        if cursor.hasSelection():
+            cursor.removeSelectedText()
+        if cursor.block().length() > 1:
+            cursor.insertBlock()
+        self._leave_list(cursor)
+        rule = QTextBlockFormat()
+        rule.setProperty(QTextFormat.Property.BlockTrailingHorizontalRulerWidth, 1)
+        cursor.setBlockFormat(rule)
+        plain = QTextBlockFormat()
+        plain.setLineHeight(145, QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
+        cursor.insertBlock(plain, QTextCharFormat())
+        cursor.endEditBlock()
+        self.setTextCursor(cursor)
+        self._emit_format()
+
+    def change_list_indent(self, step: int) -> bool:
+        """Nest (+1) or lift (-1) the list item(s) at the cursor; False when not in a list.
+
+        Lifting an item at the outer level takes it out of the list, as word processors do.
+        Items join the nearest earlier list at their new depth, so siblings stay one list.
+        """
+        cursor = self.textCursor()
+        doc = self.document()
+        first = doc.findBlock(cursor.selectionStart())
+        last = doc.findBlock(cursor.selectionEnd())
+        if first.textList() is None:
+            return False
+        cursor.beginEditBlock()
+        block = first
+        while block.isValid():
+            text_list = block.textList()
+            if text_list is not None:
+                self._move_item(block, text_list.format().indent() + step)
+            if block == last:
+                break
+            block = block.next()
+        cursor.endEditBlock()
+        self._emit_format()
+        return True
+
+    def _move_item(self, block, indent: int) -> None:
+        current = block.textList()
+        if indent < 1:
+            current.remove(block)
+            reset = QTextCursor(block)
+            plain = reset.blockFormat()
+            plain.setIndent(0)
+            reset.setBlockFormat(plain)
+            return
+        if indent > 1 and current.itemNumber(block) == 0 and current.format().indent() < indent:
+            previous = block.previous()
+            if not previous.isValid() or previous.textList() is None:
+                return  # nothing above to nest under
+        earlier = block.previous()
+        while earlier.isValid() and earlier.textList() is not None:
+            candidate = earlier.textList()
+            depth = candidate.format().indent()
+            if depth == indent and candidate != current:
+                candidate.add(block)
+                return
+            if depth < indent:
+                break
+            earlier = earlier.previous()
+        fmt = QTextListFormat(current.format())
+        fmt.setIndent(indent)
+        QTextCursor(block).createList(fmt)
 
     def set_heading(self, level: int) -> None:
         """Level 2 or 3 makes the block(s) a heading (again: back to a paragraph); 0 = paragraph."""
@@ -241,12 +362,28 @@ class BodyEditor(QTextEdit):
     def link_under_cursor(self) -> str:
         return self.textCursor().charFormat().anchorHref()
 
-    def set_link(self, url: str) -> None:
-        """Link the selection (or insert `url` as its own text); an empty url removes the link."""
+    def link_text_under_cursor(self) -> str:
+        """The selected text, or the whole text of the link the cursor is in."""
+        cursor = self.textCursor()
+        if not cursor.hasSelection() and self.format_state().link:
+            self._select_link(cursor)
+        return cursor.selectedText()
+
+    def set_link(self, url: str, text: str | None = None) -> None:
+        """Link the selection (or insert `url` as its own text); an empty url removes the link.
+
+        `text`, when given and different, replaces the linked words: one undo step.
+        """
         cursor = self.textCursor()
         cursor.beginEditBlock()
         if not cursor.hasSelection() and self.format_state().link:
             self._select_link(cursor)
+        if url and text and text != cursor.selectedText():
+            start = cursor.selectionStart()
+            base = cursor.charFormat()
+            cursor.insertText(text, base)
+            cursor.setPosition(start)
+            cursor.setPosition(start + len(text), QTextCursor.MoveMode.KeepAnchor)
         fmt = QTextCharFormat()
         if url:
             fmt.setAnchor(True)
@@ -305,7 +442,41 @@ class BodyEditor(QTextEdit):
         self.setViewportMargins(side, 0, side, 0)
         super().resizeEvent(event)
 
+    # -- paste (cleaning in editor.core.paste, insertion in paste_handler) ------
+
+    def createMimeDataFromSelection(self) -> QMimeData:
+        return paste_handler.mark_as_ours(super().createMimeDataFromSelection())
+
+    def canInsertFromMimeData(self, source: QMimeData) -> bool:
+        return source.hasHtml() or source.hasText() or super().canInsertFromMimeData(source)
+
+    def insertFromMimeData(self, source: QMimeData) -> None:
+        if paste_handler.is_ours(source):
+            super().insertFromMimeData(source)  # our own formats, exactly as copied
+        else:
+            paste_handler.paste(self, source)
+        self._emit_format()
+
+    def paste_plain_text(self) -> None:
+        """Ctrl+Shift+V: the clipboard's text only, in the formatting at the cursor."""
+        paste_handler.paste(self, QApplication.clipboard().mimeData(), plain=True)
+
     def keyPressEvent(self, event) -> None:
+        # Tab and Shift+Tab nest and lift list items (Python-Markdown nesting).
+        if event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab) and (
+            self.textCursor().currentList() is not None
+        ):
+            shifted = event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+            step = -1 if event.key() == Qt.Key.Key_Backtab or shifted else 1
+            if self.change_list_indent(step):
+                return
+        self._key_press(event)
+        text = event.text()
+        if text and not self._loading:
+            for hook in self.typed_hooks:
+                hook(text)
+
+    def _key_press(self, event) -> None:
         # Leaving a heading with Enter starts a plain paragraph, as word processors do.
         if (
             event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
@@ -324,3 +495,17 @@ class BodyEditor(QTextEdit):
                 self.setTextCursor(cursor)
                 return
         super().keyPressEvent(event)
+
+    # -- context menu ----------------------------------------------------
+
+    def add_context_menu_provider(self, provider: Callable[[QMenu, QTextCursor], None]) -> None:
+        """`provider(menu, cursor_at_click)` adds entries (spelling, ...) to the context menu."""
+        self._menu_providers = [*getattr(self, "_menu_providers", []), provider]
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        menu = self.createStandardContextMenu(event.pos())
+        clicked = self.cursorForPosition(event.pos())
+        for provider in getattr(self, "_menu_providers", []):
+            provider(menu, clicked)
+        menu.exec(event.globalPos())
+        menu.deleteLater()

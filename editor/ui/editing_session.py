@@ -1,19 +1,28 @@
 """The article being edited: its last saved state, unsaved changes, autosave and conflicts.
 
-All saving goes through here: after typing pauses (reason "autosave", one session id per
-opened article), on Ctrl+S, when switching article and on quit. A stale write never
-loses text: the person chooses to save their version as a copy or reload theirs.
+All saving goes through here. Autosaves (reason "autosave", coalesced by the store into
+one working revision per session) happen after typing pauses, when switching article,
+when the window loses focus and on quit; a real revision (reason "save") is written on
+Ctrl+S, before a status change (the window calls `save()`), and at least every
+`revision_interval_s` of editing. Between saves, a recovery journal in the store keeps
+what is on screen, written a second after a keystroke pause (every five seconds while typing
+on), so a killed process loses nothing; it is cleared once the article itself is saved.
+A stale write never loses text: the person chooses to save their version as a copy or
+reload theirs. An empty body is never written over a non-empty one unless the person
+emptied the document themselves.
 """
 
 from __future__ import annotations
 
 import enum
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QGuiApplication
 
 from editor.core.errors import NewsroomError, StaleWriteError, ValidationError
 from editor.core.model import Article
@@ -22,6 +31,12 @@ from editor.ui.timers import debounce_timer
 
 #: How long to wait before trying a failed autosave again.
 AUTOSAVE_RETRY_MS = 15_000
+#: The journal is written this long after a keystroke pause...
+JOURNAL_DELAY_MS = 1_000
+#: ...and at least this often while typing goes on without a pause.
+JOURNAL_MAX_WAIT_MS = 5_000
+#: While editing, a real revision at least this often (the rest coalesce).
+REVISION_INTERVAL_S = 300.0
 
 
 class ConflictChoice(enum.Enum):
@@ -60,21 +75,33 @@ class EditingSession(QObject):
         resolve_conflict: ConflictResolver,
         autosave_delay_ms: int = 1500,
         parent: QObject | None = None,
+        *,
+        body_is_empty: Callable[[], bool] | None = None,
+        journal_delay_ms: int = JOURNAL_DELAY_MS,
+        revision_interval_s: float = REVISION_INTERVAL_S,
     ) -> None:
         super().__init__(parent)
         self._newsroom = newsroom
         self._body_source = body_source
+        self._body_is_empty = body_is_empty or (lambda: not body_source().strip())
         self._resolve_conflict = resolve_conflict
         self.article: Article | None = None
         self.session_id = ""
         self._changes: dict[str, object] = {}
         self._body_dirty = False
+        self._emptied_by_edit = False
         self._dirty = False
         self._in_conflict = False
+        self._journaled = False
+        self._typing_since: float | None = None
+        self._last_revision = time.monotonic()
+        self._revision_interval_s = revision_interval_s
         self._autosave_delay_ms = autosave_delay_ms
         self._autosave = debounce_timer(
-            self, autosave_delay_ms, lambda: self.save(reason="autosave")
+            self, autosave_delay_ms, lambda: self.save(reason="autosave", background=True)
         )
+        self._journal_delay_ms = journal_delay_ms
+        self._journal = debounce_timer(self, journal_delay_ms, self.write_journal)
 
     # -- state -----------------------------------------------------------
 
@@ -90,6 +117,12 @@ class EditingSession(QObject):
     def pending_fields(self) -> set[str]:
         return set(self._changes)
 
+    def field_value(self, name: str) -> object:
+        """A detail as the person sees it now (an unsaved edit or the saved value)."""
+        if name in self._changes:
+            return self._changes[name]
+        return getattr(self.article, name, None) if self.article is not None else None
+
     def snapshot(self) -> Article | None:
         """The article as the person sees it now, saved or not (for preview and copies)."""
         if self.article is None:
@@ -100,6 +133,9 @@ class EditingSession(QObject):
                 current.tags = [t.strip() for t in value.split(",") if t.strip()]
             elif name == "story_date":
                 current.story_date = _date_or(value, current.story_date)
+            elif name == "length_target":
+                text = str(value or "").replace(",", "").strip()
+                current.length_target = int(text) if text.isdigit() else current.length_target
             else:
                 setattr(current, name, value)
         return current
@@ -120,8 +156,11 @@ class EditingSession(QObject):
         if self.article is None:
             return
         self._body_dirty = True
+        # Only a person's edit may empty the body (see `save`); this is one.
+        self._emptied_by_edit = self._body_is_empty()
         self._set_dirty(True)
         self._autosave.start()
+        self._schedule_journal()
 
     def note_field_edited(self, name: str, value: object) -> None:
         if self.article is None:
@@ -129,6 +168,62 @@ class EditingSession(QObject):
         self._changes[name] = value
         self._set_dirty(True)
         self._autosave.start()
+        self._schedule_journal()
+
+    # -- the recovery journal ----------------------------------------------
+
+    def _schedule_journal(self) -> None:
+        """A pause of `journal_delay_ms`, but never more than JOURNAL_MAX_WAIT_MS of typing."""
+        now = time.monotonic()
+        if self._typing_since is None or not self._journal.isActive():
+            self._typing_since = now
+        waited_ms = (now - self._typing_since) * 1000
+        left_ms = max(0, int(JOURNAL_MAX_WAIT_MS - waited_ms))
+        self._journal.start(min(self._journal_delay_ms, left_ms))
+
+    def write_journal(self) -> bool:
+        """Keep what is on screen in the store's journal until the article is saved."""
+        self._journal.stop()
+        self._typing_since = None
+        if self.article is None or not self._dirty:
+            return False
+        body = self._body_source() if self._body_dirty else self.article.body
+        try:
+            self._newsroom.journal_unsaved(
+                self.article.id, self.session_id, self.article.version, body, self._changes
+            )
+        except NewsroomError as error:
+            self.autosave_failed.emit(str(error))
+            return False
+        self._journaled = True
+        return True
+
+    def _clear_journal(self) -> None:
+        if not self._journaled or self.article is None:
+            return
+        try:
+            self._newsroom.discard_unsaved(self.article.id, self.session_id)
+        except NewsroomError:
+            return  # harmless: the next start finds the text equal to the article's
+        self._journaled = False
+
+    # -- focus -------------------------------------------------------------
+
+    def autosave_on_focus_loss(self, window: QObject) -> None:
+        """Autosave when `window` is deactivated or the application goes to the background."""
+        window.installEventFilter(self)
+        app = QGuiApplication.instance()
+        if isinstance(app, QGuiApplication):
+            app.applicationStateChanged.connect(self._on_application_state)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.WindowDeactivate and self._dirty:
+            self.save(reason="autosave", background=True)
+        return False
+
+    def _on_application_state(self, state: Qt.ApplicationState) -> None:
+        if state != Qt.ApplicationState.ApplicationActive and self._dirty:
+            self.save(reason="autosave", background=True)
 
     # -- opening ---------------------------------------------------------
 
@@ -136,7 +231,7 @@ class EditingSession(QObject):
         """Save the current article, then load `article_id`; False if either failed."""
         if self.article is not None and self.article.id == article_id:
             return True
-        if not self.save():
+        if not self.save(reason="autosave"):
             return False
         try:
             article = self._newsroom.get_article(article_id)
@@ -148,38 +243,72 @@ class EditingSession(QObject):
 
     def create(self) -> bool:
         """Save the current article, then start and open a new draft."""
-        if not self.save():
+        if not self.save(reason="autosave"):
             return False
         return self._create_and_open()
 
     def close_article(self) -> bool:
         """Save and stop editing (e.g. before the article is deleted)."""
-        if not self.save():
+        if not self.save(reason="autosave"):
             return False
         self._load(None)
         return True
 
     def _load(self, article: Article | None) -> None:
         self._autosave.stop()
+        self._journal.stop()
+        self._clear_journal()  # what it held was saved, copied, or declined by the person
         self.article = article
         self.session_id = str(uuid.uuid4())
         self._changes.clear()
         self._body_dirty = False
+        self._emptied_by_edit = False
+        self._journaled = False
+        self._last_revision = time.monotonic()
         self._set_conflict(False)
         self._set_dirty(False)
         self.opened.emit(article)
 
     # -- saving ----------------------------------------------------------
 
-    def save(self, reason: str = "save") -> bool:
-        """Write unsaved changes; True when nothing is left unsaved."""
+    def save(self, reason: str = "save", *, background: bool = False) -> bool:
+        """Write unsaved changes; True when nothing is left unsaved.
+
+        `reason` "save" writes a revision, "autosave" updates the session's working one
+        (or a revision after `revision_interval_s`). `background` saves (the pause timer,
+        focus loss) report failures quietly and retry instead of showing a dialog.
+        """
         self._autosave.stop()
         if self.article is None or not self._dirty:
             return True
-        if self._in_conflict and reason == "autosave":
+        if self._in_conflict and background:
             return False  # the person already chose to keep editing; ask again on Ctrl+S
+        if (
+            reason == "autosave"
+            and time.monotonic() - self._last_revision >= self._revision_interval_s
+        ):
+            reason = "save"  # a few minutes of work deserve a revision of their own
         changes = dict(self._changes)
         body = self._body_source() if self._body_dirty else None
+        if (
+            body is not None
+            and not body.strip()
+            and self.article.body.strip()
+            and not (self._emptied_by_edit and self._body_is_empty())
+        ):
+            # Nothing came back for a non-empty article without the person deleting it
+            # all (a failed load, or a conversion that failed): never write that over it.
+            body = None
+            if not self._body_is_empty():
+                self.autosave_failed.emit(
+                    "The text could not be converted for saving; the saved version was "
+                    "kept. Copy your text somewhere safe."
+                )
+                return False
+            self._body_dirty = False
+            if not changes:
+                self._set_dirty(False)
+                return True
         try:
             saved = self._newsroom.save_article(
                 self.article.id,
@@ -190,6 +319,7 @@ class EditingSession(QObject):
                 session_id=self.session_id,
             )
         except StaleWriteError as error:
+            self.write_journal()  # recoverable while the person decides
             return self._on_stale(str(error))
         except ValidationError as error:
             if error.field is not None and error.field in changes:
@@ -199,11 +329,13 @@ class EditingSession(QObject):
                 if not self._changes and not self._body_dirty:
                     self._set_dirty(False)  # nothing left that can be saved
                     return True
-                return self.save(reason)
+                return self.save(reason, background=background)
+            self.write_journal()
             self.failed.emit(str(error))
             return False
         except NewsroomError as error:
-            if reason == "autosave":
+            self.write_journal()  # the text stays recoverable whatever the store said
+            if background:
                 # No dialog every few seconds while the disk is full: say it in the status
                 # bar and try again later; Ctrl+S, switching and quitting still ask.
                 self.autosave_failed.emit(str(error))
@@ -213,8 +345,12 @@ class EditingSession(QObject):
             return False
         self._autosave.setInterval(self._autosave_delay_ms)
         self.article = saved
+        if reason != "autosave":
+            self._last_revision = time.monotonic()
         self._changes.clear()
         self._body_dirty = False
+        self._journal.stop()
+        self._clear_journal()
         self._set_conflict(False)
         self._set_dirty(False)
         self.saved.emit(saved)
@@ -248,6 +384,11 @@ class EditingSession(QObject):
         self._load(article)
         return True
 
+    def reload(self) -> bool:
+        """Load the open article again as the store has it now, e.g. after a workflow step
+        changed its status or flags. Call `save()` first: unsaved changes are dropped."""
+        return True if self.article is None else self._reload()
+
     def _reload(self) -> bool:
         assert self.article is not None
         try:
@@ -261,6 +402,7 @@ class EditingSession(QObject):
     def stop(self) -> None:
         """No more autosaves (the window is closing)."""
         self._autosave.stop()
+        self._journal.stop()
 
 
 def _date_or(value: object, fallback: date | None) -> date | None:

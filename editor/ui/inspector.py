@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from editor.core.model import Article
+from editor.ui.import_notes_panel import ImportNotesPanel
 from editor.ui.settings import SECTIONS
 from editor.ui.status_style import status_badge_css
 
@@ -70,6 +71,11 @@ class MetadataInspector(QScrollArea):
         self.story_date.setPlaceholderText("YYYY-MM-DD")
         self.story_date.setClearButtonEnabled(True)
         self.story_date.setToolTip("The date the story carries; leave empty for undated")
+        self.length_target = QLineEdit()
+        self.length_target.setObjectName("lengthTargetField")
+        self.length_target.setPlaceholderText("words wanted, e.g. 600")
+        self.length_target.setClearButtonEnabled(True)
+        self.length_target.setToolTip("The planned length; the status bar shows the copy-fit")
         self.status = QLabel()
         self.status.setObjectName("statusBadge")
         self.word_count = QLabel()
@@ -90,6 +96,7 @@ class MetadataInspector(QScrollArea):
             "tags": self.tags,
             "dateline": self.dateline,
             "story_date": self.story_date,
+            "length_target": self.length_target,
         }
         self._notes: dict[str, QLabel] = {"slug": self.slug_hint}
         form.addRow("Headline", self._with_note("headline", self.headline))
@@ -100,6 +107,7 @@ class MetadataInspector(QScrollArea):
         form.addRow("Tags", self._with_note("tags", self.tags))
         form.addRow("Dateline", self._with_note("dateline", self.dateline))
         form.addRow("Date", self._with_note("story_date", self.story_date))
+        form.addRow("Length", self._with_note("length_target", self.length_target))
         form.addRow("Status", _left(self.status))
         form.addRow("Words", self.word_count)
 
@@ -107,6 +115,9 @@ class MetadataInspector(QScrollArea):
         layout = QVBoxLayout(body)
         layout.setContentsMargins(16, 16, 16, 16)
         layout.addLayout(form)
+        # What the importer moved out of the body (see editor.ui.import_notes_panel).
+        self.import_notes = ImportNotesPanel()
+        layout.addWidget(self.import_notes)
         layout.addStretch(1)
         self.setWidget(body)
 
@@ -121,6 +132,7 @@ class MetadataInspector(QScrollArea):
         self.tags.textEdited.connect(lambda text: self._emit("tags", text))
         self.dateline.textEdited.connect(lambda text: self._emit("dateline", text))
         self.story_date.textEdited.connect(lambda text: self._emit("story_date", text))
+        self.length_target.textEdited.connect(lambda text: self._emit("length_target", text))
         self.show_article(None)
 
     def _with_note(self, name: str, field: QWidget) -> QWidget:
@@ -161,6 +173,8 @@ class MetadataInspector(QScrollArea):
             self.tags.setText(", ".join(current.tags))
             self.dateline.setText(current.dateline)
             self.story_date.setText(current.story_date.isoformat() if current.story_date else "")
+            self.length_target.setText(str(current.length_target or ""))
+            self.import_notes.show_article(article)
             for name in self.fields:
                 self.clear_field_error(name)
             self._show_derived(current)
@@ -242,6 +256,12 @@ class MetadataInspector(QScrollArea):
     def note(self, name: str) -> QLabel:
         """The label under field `name` that carries its hint or the store's message."""
         return self._notes[name]
+
+    def add_section(self, widget: QWidget, *, top: bool = False) -> None:
+        """Add another panel's section to the column: above the form (`top`) or below it."""
+        layout = self.widget().layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertWidget(0 if top else layout.count() - 1, widget)  # before the stretch
 
     def set_field_value(self, name: str, value: object) -> None:
         """Show `value` in field `name` (e.g. on undo) without reporting it as an edit."""

@@ -19,23 +19,34 @@ from PySide6.QtWidgets import (
 from editor.core.errors import NewsroomError
 from editor.core.model import Article
 from editor.core.newsroom import Newsroom
-from editor.core.text import word_count
 from editor.ui import dialogs, operations
 from editor.ui.actions import ActionRegistry
 from editor.ui.article_list import ArticleListModel
 from editor.ui.article_list_panel import ArticleListPanel
 from editor.ui.body_editor import BodyEditor
+from editor.ui.body_stack import BodyStack, install_source_mode
+from editor.ui.checks_panel import install_checks_panel
+from editor.ui.copyfit import DocumentCounter
 from editor.ui.editing_session import EditingSession
-from editor.ui.format_toolbar import FormatController, build_format_toolbar
+from editor.ui.find_bar import FindBar
+from editor.ui.focus_mode import FocusMode
+from editor.ui.format_toolbar import FormatController, SmartTypography, build_format_toolbar
 from editor.ui.headline_edit import HeadlineEdit
+from editor.ui.import_dialog import ImportController
+from editor.ui.import_notes_panel import apply_note_action
 from editor.ui.inspector import MetadataInspector
 from editor.ui.menus import build_main_toolbar, build_menus
 from editor.ui.preview import PreviewPane
+from editor.ui.review_panel import install_review
+from editor.ui.scroll_sync import ScrollSync
 from editor.ui.settings import Preferences, WindowState
 from editor.ui.signals import NewsroomSignals
+from editor.ui.spelling_controller import SpellingController
 from editor.ui.status_bar import EditorStatusBar
+from editor.ui.table_image_commands import install_tables_and_images
 from editor.ui.timers import debounce_timer
 from editor.ui.undo import MetadataHistory, UndoRouter
+from editor.ui.workflow_controller import install_workflow
 
 APP_TITLE = "Newsroom Editor"
 
@@ -62,11 +73,14 @@ class MainWindow(QMainWindow):
         self.editor = BodyEditor(
             point_size=prefs.body_font_point_size, max_width=prefs.body_max_width_px
         )
+        self.body_stack = BodyStack(self.editor)  # the rich editor or its Markdown source
         self.headline_field = HeadlineEdit(
             point_size=prefs.body_font_point_size + 9, max_width=prefs.body_max_width_px
         )
         self.format_toolbar = build_format_toolbar(self.actions, self)
         self.format_controller = FormatController(self.actions, self.editor)
+        self.find_bar = FindBar(self.editor)
+        self.typography = SmartTypography(self.editor, prefs.smart_typography, prefs.dash_style)
         self.preview = PreviewPane(prefs.preview_delay_ms)
         self.inspector = MetadataInspector()
         self.status = EditorStatusBar(self.actions["edit_undo_delete"], self)
@@ -76,24 +90,43 @@ class MainWindow(QMainWindow):
 
         self.session = EditingSession(
             newsroom,
-            body_source=self.editor.markdown,
+            body_source=self.body_stack.markdown,
             resolve_conflict=lambda message: dialogs.ask_conflict(self, message),
             autosave_delay_ms=prefs.autosave_delay_ms,
             parent=self,
+            body_is_empty=self.body_stack.is_empty,
         )
+        self.session.autosave_on_focus_loss(self)
+        self.spelling = SpellingController(
+            newsroom, self.editor, self.actions["view_spell_check"], self
+        )
+        self.counter = DocumentCounter(self.editor.document())
         self.preview.set_source(self.session.snapshot)
+        self.scroll_sync = ScrollSync(self.editor, self.preview, self)
         self.history = MetadataHistory(self)
 
-        self._word_timer = debounce_timer(self, 120, self._count_words)
+        self._word_timer = debounce_timer(self, 250, self._count_words)
 
         self._build_layout()
         build_menus(self, self.actions)
         self.undo_router = UndoRouter(
-            self.actions["edit_undo"], self.actions["edit_redo"], self.editor, self.history,
+            self.actions["edit_undo"], self.actions["edit_redo"], self.body_stack, self.history,
             [self.headline_field, self.inspector], self,
         )  # fmt: skip
-        build_main_toolbar(self, self.actions)
+        main_toolbar = build_main_toolbar(self, self.actions)
+        self.focus_mode = FocusMode(
+            self, self.editor,
+            [self.article_list, self.side_tabs, self.format_toolbar, main_toolbar,
+             self.menuBar(), self.statusBar()],
+            self.actions["view_focus_mode"], [self.actions[n] for n in self.actions.names()],
+        )  # fmt: skip
+        self.actions["view_typewriter"].toggled.connect(self.focus_mode.set_typewriter)
         self._connect()
+        self.review = install_review(self)  # Review tab, changes, history, dashboard
+        install_source_mode(self)  # View > Markdown Source
+        self.tables, self.images = install_tables_and_images(self)
+        # Last: it locks an approved article after the others have enabled their tools.
+        self.workflow = install_workflow(self)
         self.resize(prefs.default_window_width, prefs.default_window_height)
         self._show_article(None)
 
@@ -107,13 +140,15 @@ class MainWindow(QMainWindow):
         column.setSpacing(0)
         column.addWidget(self.format_toolbar)
         column.addWidget(self.headline_field)
-        column.addWidget(self.editor, 1)
+        column.addWidget(self.body_stack, 1)
+        column.addWidget(self.find_bar)
 
         self.side_tabs = QTabWidget()
         self.side_tabs.setObjectName("sideTabs")
         self.side_tabs.setDocumentMode(True)
         self.side_tabs.addTab(self.preview, "Preview")
         self.side_tabs.addTab(self.inspector, "Details")
+        self.checks = install_checks_panel(self)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
@@ -130,11 +165,24 @@ class MainWindow(QMainWindow):
         a["file_new"].triggered.connect(self.new_article)
         a["file_save"].triggered.connect(lambda: session.save(reason="save"))
         a["file_import"].triggered.connect(self.import_files)
+        self.importer = ImportController(self.newsroom, self)
+        self.importer.finished.connect(self._on_imported)
+        self.article_list.files_dropped.connect(self.import_paths)
+        notes = self.inspector.import_notes
+        notes.put_back_requested.connect(lambda i: apply_note_action(self, "put_back", i))
+        notes.dismiss_requested.connect(lambda i: apply_note_action(self, "dismiss", i))
         a["file_export_html"].triggered.connect(self.export_html)
+        a["file_export_site"].triggered.connect(self.export_site)
         a["file_quit"].triggered.connect(self.close)
         a["article_delete"].triggered.connect(self.delete_article)
         a["edit_undo_delete"].triggered.connect(self.undo_delete)
         a["view_find"].triggered.connect(self.article_list.focus_search)
+        a["edit_find"].triggered.connect(self.find_bar.open_find)
+        a["edit_replace"].triggered.connect(self.find_bar.open_replace)
+        a["edit_paste_plain"].triggered.connect(self.editor.paste_plain_text)
+        a["format_smart_typography"].setChecked(self.preferences.smart_typography)
+        a["format_smart_typography"].toggled.connect(self.typography.set_enabled)
+        a["format_apply_typography"].triggered.connect(self.typography.apply_to_body)
 
         self.article_list.article_activated.connect(self.open_article)
         self.editor.body_edited.connect(session.note_body_edited)
@@ -146,6 +194,8 @@ class MainWindow(QMainWindow):
 
         session.opened.connect(self.history.reset)
         session.opened.connect(self._show_article)
+        session.opened.connect(self.spelling.article_opened)
+        self.spelling.message.connect(lambda text: self.status.showMessage(text, 8000))
         self.history.value_restored.connect(self._restore_field)
         session.saved.connect(self._on_saved)
         session.created.connect(self.bus.article_created)
@@ -187,7 +237,7 @@ class MainWindow(QMainWindow):
         return opened
 
     def _show_article(self, article: Article | None) -> None:
-        self.editor.load_markdown(article.body if article else "")
+        self.body_stack.load_markdown(article.body if article else "")
         self.editor.setReadOnly(article is None)
         self.headline_field.setEnabled(article is not None)
         self.headline_field.setText(article.headline if article else "")
@@ -201,6 +251,7 @@ class MainWindow(QMainWindow):
         else:
             self.status.show_saved(article.updated_at)
             self.status.show_word_count(article.word_count)
+            self._word_timer.start()  # characters, reading time and copy-fit
             self.article_list.select_article(article.id)
         self._update_title()
         self.preview.refresh_now()
@@ -222,6 +273,8 @@ class MainWindow(QMainWindow):
         self.session.note_field_edited(name, value)
         self.preview.schedule()
         self._update_title()
+        if name == "length_target":
+            self._count_words()
 
     def _on_headline_typed(self, text: str) -> None:
         self.inspector.headline.setText(text)
@@ -250,9 +303,16 @@ class MainWindow(QMainWindow):
             self.status.show_conflict()
 
     def _count_words(self) -> None:
-        count = word_count(self.editor.toPlainText())
-        self.inspector.set_word_count(count)
-        self.status.show_word_count(count)
+        if self.session.article is None:
+            return
+        counts = self.counter.count()
+        self.inspector.set_word_count(counts.words)
+        target = self.session.field_value("length_target")
+        try:
+            target = int(str(target or "").replace(",", "")) or None
+        except ValueError:
+            target = self.session.article.length_target  # not a number (yet): the saved one
+        self.status.show_counts(counts, target)
 
     def _update_title(self) -> None:
         if self.session.article is None:
@@ -309,16 +369,45 @@ class MainWindow(QMainWindow):
         self.open_article(article_id)
 
     def import_files(self) -> None:
-        if not self.session.save():
+        """File > Import: choose files; they are imported off the GUI thread."""
+        paths = operations.choose_import_paths(self)
+        if paths:
+            self.import_paths(paths)
+
+    def import_paths(self, paths: list) -> None:
+        if self.importer.busy:
+            self.status.showMessage("An import is already running.", 5000)
             return
-        report = operations.choose_and_import(self, self.newsroom)
-        if report is None:
-            return
+        if self.session.save():
+            self.importer.start(paths)
+
+    def _on_imported(self, report) -> None:
         self.bus.articles_reloaded.emit()
-        if report.imported:
-            count = len(report.imported)
-            self.status.showMessage(f"Imported {count} article{'s' * (count != 1)}.", 8000)
-            self.open_article(report.imported[0].id)
+        done = [*report.imported, *report.updated]
+        parts = []
+        if count := len(report.imported):
+            parts.append(f"imported {count} article{'s' * (count != 1)}")
+        if report.updated:
+            parts.append(f"updated {len(report.updated)}")
+        if report.skipped:
+            parts.append(f"skipped {len(report.skipped)} imported before")
+        if report.cancelled:
+            parts.append(f"cancelled before {len(report.not_started)} file(s)")
+        if parts:
+            message = "; ".join(parts)
+            self.status.showMessage(message[0].upper() + message[1:] + ".", 8000)
+        if done:
+            self.open_article(done[0].id)
+
+    def export_site(self) -> None:
+        """File > Export Site…: the static site, on a worker thread (see export_dialog)."""
+        if self.session.article is not None and not self.session.save():
+            return
+        from editor.ui.export_dialog import export_site_interactively
+
+        report = export_site_interactively(self, self.newsroom)
+        if report is not None:
+            self.status.showMessage(report.summary_lines()[0], 8000)
 
     def export_html(self) -> None:
         if not self.session.save():
@@ -335,7 +424,7 @@ class MainWindow(QMainWindow):
         """Save; when the store refuses, let the person choose to quit without saving."""
         self._close_failures = failures = []
         try:
-            saved = self.session.save()
+            saved = self.session.save(reason="autosave")
         finally:
             self._close_failures = None
         if saved:
@@ -361,7 +450,10 @@ class MainWindow(QMainWindow):
             return
         self.session.stop()
         self.preview.shutdown()
+        self.importer.shutdown()
+        self.checks.shutdown()
         self.list_model.shutdown()
+        self.workflow.shutdown()
         if self._window_state is not None:
             current = self.session.article
             self._window_state.save(

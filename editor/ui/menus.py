@@ -5,14 +5,19 @@ from __future__ import annotations
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QMainWindow, QToolBar, QWidget
 
-from editor.ui.actions import FORMAT_ACTIONS, ActionRegistry
+from editor.ui.actions import FORMAT_ACTIONS, FORMAT_MENU_EXTRAS, ActionRegistry
 
 _MENUS: tuple[tuple[str, tuple[str | None, ...]], ...] = (
-    ("&File", ("file_new", "file_save", None, "file_import", "file_export_html", None,
-               "file_quit")),
-    ("&Edit", ("edit_undo", "edit_redo", None, "edit_undo_delete", "article_delete")),
-    ("F&ormat", FORMAT_ACTIONS),
-    ("&View", ("view_find",)),
+    ("&File", ("file_new", "file_save", None, "file_import", "file_export_html",
+               "file_export_site", None, "file_switch_user", "file_users", None, "file_quit")),
+    ("&Edit", ("edit_undo", "edit_redo", None, "edit_paste_plain", None, "edit_find",
+               "edit_replace", None, "edit_undo_delete", "article_delete")),
+    ("&Article", ("article_submit", "article_return", "article_approve", "article_publish",
+                  None, "article_spike", "article_reopen", None, "article_correct", None,
+                  "review_comment", "article_changes", "article_history")),
+    ("F&ormat", FORMAT_ACTIONS + FORMAT_MENU_EXTRAS),
+    ("&View", ("view_find", None, "view_spell_check", None, "view_focus_mode",
+               "view_typewriter", None, "view_dashboard", None, "view_markdown_source")),
 )  # fmt: skip
 
 _MAIN_TOOLBAR = ("file_new", "file_save", None, "file_import", "file_export_html", None,

@@ -1,15 +1,14 @@
-"""File operations started from the menus: import files as drafts, export one article."""
+"""File operations started from the menus: choose files to import, export one article."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, Qt
-from PySide6.QtWidgets import QApplication, QFileDialog, QProgressDialog, QWidget
+from PySide6.QtCore import QStandardPaths
+from PySide6.QtWidgets import QFileDialog, QWidget
 
 from editor.core.errors import NewsroomError
 from editor.core.model import Article
-from editor.core.newsroom import ImportReport, Newsroom
 from editor.ui import dialogs
 
 
@@ -18,38 +17,14 @@ def _documents_folder() -> Path:
     return Path(location) if location else Path.home()
 
 
-def choose_and_import(parent: QWidget, newsroom: Newsroom) -> ImportReport | None:
-    """Ask for .txt/.md files and import them one step at a time, cancellable."""
+def choose_import_paths(parent: QWidget) -> list[Path]:
+    """Ask for files to import (text, Markdown, web pages, Word documents)."""
+    from editor.ui.import_dialog import FILE_FILTER
+
     paths, _ = QFileDialog.getOpenFileNames(
-        parent,
-        "Import Articles",
-        str(_documents_folder()),
-        "Text and Markdown (*.txt *.md *.markdown);;All files (*)",
+        parent, "Import Articles", str(_documents_folder()), FILE_FILTER
     )
-    if not paths:
-        return None
-    return import_paths(parent, newsroom, [Path(p) for p in paths])
-
-
-def import_paths(parent: QWidget, newsroom: Newsroom, paths: list[Path]) -> ImportReport:
-    report = ImportReport()
-    progress = QProgressDialog("Importing…", "Cancel", 0, len(paths), parent)
-    progress.setWindowTitle("Import")
-    progress.setWindowModality(Qt.WindowModality.WindowModal)
-    progress.setMinimumDuration(400)
-    for number, path in enumerate(paths):
-        if progress.wasCanceled():
-            break
-        progress.setLabelText(f"Importing {path.name}…")
-        part = newsroom.import_files([path])
-        report.imported.extend(part.imported)
-        report.failed.extend(part.failed)
-        progress.setValue(number + 1)
-        QApplication.processEvents()
-    progress.close()
-    if report.failed:
-        dialogs.report_import_failures(parent, report.failed, len(report.imported))
-    return report
+    return [Path(p) for p in paths]
 
 
 def choose_and_export(parent: QWidget, article: Article) -> Path | None:

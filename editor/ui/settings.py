@@ -26,6 +26,9 @@ class Preferences:
     body_max_width_px: int = 720
     default_window_width: int = 1440
     default_window_height: int = 900
+    #: Smart typography as you type, and what "--" becomes ("em" or "en"): house style.
+    smart_typography: bool = False
+    dash_style: str = "em"
     #: Shares of the width for list, editor and preview/inspector.
     splitter_shares: tuple[float, float, float] = (0.28, 0.42, 0.30)
 

@@ -30,6 +30,7 @@ FIELD_LABELS = {
     "tags": "Tags",
     "dateline": "Dateline",
     "story_date": "Date",
+    "length_target": "Length Target",
 }
 
 
@@ -47,6 +48,7 @@ def field_values(article: Article | None) -> dict[str, object]:
         "tags": ", ".join(article.tags),
         "dateline": article.dateline,
         "story_date": article.story_date.isoformat() if article.story_date else "",
+        "length_target": str(article.length_target or ""),
     }
 
 

@@ -35,8 +35,15 @@ def test_export_to_a_file_path(tmp_path: Path) -> None:
     assert os.listdir(tmp_path) == ["page.html"]
 
 
-def test_export_is_the_public_page_not_the_preview(tmp_path: Path) -> None:
+def test_export_of_a_draft_is_a_marked_preview(tmp_path: Path) -> None:
     written = export_article_html(make_article(status=Status.DRAFT), tmp_path / "p.html")
+    text = written.read_text(encoding="utf-8")
+    assert '<meta name="robots" content="noindex">' in text
+    assert "not for publication" in text
+
+
+def test_export_of_an_approved_article_is_the_public_page(tmp_path: Path) -> None:
+    written = export_article_html(make_article(status=Status.PUBLISHED), tmp_path / "p.html")
     text = written.read_text(encoding="utf-8")
     assert "noindex" not in text and "not for publication" not in text
 

@@ -71,6 +71,27 @@ def test_markdown_with_front_matter(tmp_path):
     assert parsed.body == "The council **approved** the plan.\n"
 
 
+def test_markdown_toml_front_matter_and_extra_keys_kept_in_a_note(tmp_path):
+    path = tmp_path / "hugo.md"
+    path.write_text(
+        '+++\ntitle = "Bridge reopens"\ndate = 2026-03-01T09:00:00Z\n'
+        'authors = ["Ana Ribeiro"]\ncategories = ["Local", "Transport"]\n'
+        'slug = "bridge-reopens-march"\ndraft = true\nweight = 3\n+++\n\nTraffic flows.\n',
+        encoding="utf-8",
+    )
+    parsed = parse_file(path)
+    assert (parsed.headline, parsed.byline, parsed.section) == (
+        "Bridge reopens",
+        "Ana Ribeiro",
+        "Local",
+    )
+    assert parsed.story_date == date(2026, 3, 1)
+    assert parsed.slug == "bridge-reopens-march"
+    assert parsed.import_notes == [
+        {"kind": "metadata", "text": "draft: True; weight: 3", "position": None}
+    ]
+
+
 def test_markdown_h1_becomes_the_headline(tmp_path):
     path = tmp_path / "plain.md"
     path.write_text("# Big news\n\nIt happened.\n")
@@ -101,7 +122,11 @@ def test_encodings_and_line_endings(tmp_path, data):
         ("photo.txt", bytes(range(256)) * 8, "not a text file"),
         ("empty.txt", b"", "is empty"),
         ("blank.md", b"  \n\n \n", "is empty"),
-        ("report.pdf", b"%PDF-1.4", "only plain text"),
+        ("report.pdf", b"%PDF-1.4", "this kind of file cannot be imported"),
+        ("binary.md", b"\x00\x01\x02\x03" * 100, "not a text file"),
+        ("old.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "Word 97-2003"),
+        ("empty.html", b"", "is empty"),
+        ("empty.docx", b"", "is empty"),
         ("bad.md", b"---\ntitle: [unclosed\n---\nBody", "not valid YAML"),
     ],
 )
@@ -115,7 +140,7 @@ def test_bad_files_get_one_clear_message(tmp_path, name, data, message):
 def test_too_large_and_missing_files(tmp_path, monkeypatch):
     path = tmp_path / "huge.txt"
     path.write_bytes(b"word " * 1000)
-    monkeypatch.setattr(importing, "MAX_IMPORT_BYTES", 100)
+    monkeypatch.setattr(importing, "MAX_TEXT_BYTES", 100)
     with pytest.raises(ImportFileError, match="too large"):
         parse_file(path)
     with pytest.raises(ImportFileError, match="no such file"):
@@ -162,3 +187,134 @@ def test_entities_and_escapes_render_as_typed(text):
 
     html = markdown.markdown(escape_markdown(text))
     assert unescape(html.removeprefix("<p>").removesuffix("</p>")) == text
+
+
+# -- wire copy as the web serves it: masthead, repeated headline, furniture --------------
+
+SHARED_WIRE = Path("/work/shared/samples/wire-putin-kim-limousine.txt")
+
+
+@pytest.mark.parametrize("sample", [WIRE, SHARED_WIRE], ids=["resources", "shared"])
+def test_real_wire_sample_furniture_goes_to_notes_not_the_body(sample):
+    if not sample.exists():
+        pytest.skip(f"{sample} is not on this machine")
+    parsed = parse_file(sample)
+    assert parsed.headline == HEADLINE
+    assert parsed.story_date == date(2024, 7, 17)
+    kinds = [(n["kind"], n["text"]) for n in parsed.import_notes]
+    assert ("masthead", "Westside People") in kinds
+    assert ("masthead", "Complete News World") in kinds
+    assert any(k == "related" and t.startswith("See also") for k, t in kinds)
+    assert ("video", "Today’s featured video") in kinds
+    assert (
+        "teaser",
+        "An Indian American wins the Democratic primaries in the United States",
+    ) in kinds
+    for text in ("See also", "featured video", "Indian American", "Westside", "Complete News"):
+        assert text not in parsed.body
+    assert parsed.body.rstrip().endswith("“alliance.”")  # smart quotes kept
+    assert "Russia’s official presidential car" in parsed.body
+
+
+def test_notes_put_back_rebuild_the_original_order():
+    from editor.core.importers.notes import put_back
+
+    text = WIRE.read_text(encoding="utf-8")
+    parsed = parse_wire_text(text)
+    body, notes = parsed.body, parsed.import_notes
+    # Put back in a scrambled order: the result must not depend on it.
+    for index in (3, 0, 2, 0, 0):
+        body, notes = put_back(body, notes, index)
+    assert notes == []
+    original = [" ".join(b.split()) for b in text.split("\n\n") if b.strip()]
+    rebuilt = body.split("\n\n")
+    # Everything after the date line and the printed-twice headline, in order.
+    assert rebuilt == [original[1], original[2], *original[5:]]
+
+
+def test_byline_with_agency_and_boilerplate_in_the_header():
+    parsed = parse_wire_text(
+        "Menu\n\nStorm closes ports\n\nBy Jane Doe | Reuters\n\n"
+        "Published July 17, 2024 10:32 am\n\n"
+        "Sign up for our daily newsletter\n\nLONDON (Reuters) - Ports shut on Monday.\n\n"
+        "Follow us on Twitter\n\nMore rain is due."
+    )
+    assert parsed.headline == "Storm closes ports"
+    assert parsed.byline == "Jane Doe"
+    assert parsed.story_date == date(2024, 7, 17)
+    assert parsed.dateline == "LONDON (Reuters)"
+    assert parsed.body == "Ports shut on Monday.\n\nMore rain is due."
+    kinds = {n["kind"]: n for n in parsed.import_notes}
+    assert kinds["newsletter"]["position"] == 0
+    assert kinds["social"] == {"kind": "social", "text": "Follow us on Twitter", "position": 1}
+    assert kinds["masthead"]["text"] == "Menu"
+    assert kinds["byline"]["text"] == "By Jane Doe | Reuters"
+
+
+def test_a_sentence_after_a_marker_is_story_not_a_teaser():
+    parsed = parse_wire_text("Head\n\nFirst.\n\nRead more\n\nThe mayor said the work will go on.")
+    assert parsed.body == "First.\n\nThe mayor said the work will go on."
+    assert [n["kind"] for n in parsed.import_notes] == ["related"]
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "kind"),
+    [
+        ("See also: Council votes on budget", "related"),
+        ("READ MORE", "related"),
+        ("Today's featured video", "video"),
+        ("Sign up to our newsletter for the latest news", "newsletter"),
+        ("Get the best stories delivered straight to your inbox", "newsletter"),
+        ("Follow us on Instagram", "social"),
+        ("Advertisement", "advert"),
+        ("© 2024 Westside People. All rights reserved.", "boilerplate"),
+        ("The council will read more than 40 letters.", None),
+        ("Related findings were published in 2020 by the university.", None),
+        ("Subscribers said the plan was fair.", None),
+    ],
+)
+def test_is_boilerplate(paragraph, kind):
+    from editor.core.importers.boilerplate import is_boilerplate
+
+    assert is_boilerplate(paragraph) == kind
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        ("Naïve café – “quotes”".encode("utf-16-le"), "Naïve café – “quotes”"),  # no BOM
+        (codecs.BOM_UTF16_BE + "Zoë’s".encode("utf-16-be"), "Zoë’s"),
+        ("Señor Müller".encode("latin-1"), "Señor Müller"),
+        ("Smart “quotes” – dash".encode("cp1252"), "Smart “quotes” – dash"),
+        (b"caf\xe9 \x81", "café \x81"),  # a byte cp1252 leaves undefined: Latin-1
+    ],
+)
+def test_decode_encodings(data, expected):
+    assert importing.decode(data) == expected
+
+
+def test_old_mac_line_endings_and_mixed(tmp_path):
+    path = tmp_path / "mac.txt"
+    path.write_bytes(b"Head\r\rFirst line.\r\n\r\nSecond.\n\nThird.")
+    parsed = parse_file(path)
+    assert parsed.headline == "Head"
+    assert parsed.body == "First line.\n\nSecond.\n\nThird."
+
+
+def test_a_200_mb_file_is_refused_by_its_size_before_reading(tmp_path, monkeypatch):
+    path = tmp_path / "huge.txt"
+    with path.open("wb") as handle:  # sparse: 200 MB on paper, nothing on disk
+        handle.truncate(200 * 1024 * 1024)
+    opened = []
+    real_open = Path.open
+    monkeypatch.setattr(
+        Path, "open", lambda self, *a, **k: opened.append(self) or real_open(self, *a, **k)
+    )
+    with pytest.raises(ImportFileError, match=r"too large .*200 MB"):
+        parse_file(path)
+    assert path not in opened
+    docx = tmp_path / "huge.docx"
+    with docx.open("wb") as handle:
+        handle.truncate(200 * 1024 * 1024)
+    with pytest.raises(ImportFileError, match="too large"):
+        parse_file(docx)

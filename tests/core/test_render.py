@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 from datetime import UTC, datetime, timedelta, timezone
@@ -240,7 +241,9 @@ def test_page_structure_is_a_standalone_html5_document() -> None:
     for landmark in ("main", "article", "header", "h1", "time"):
         assert found.count(landmark) == 1, landmark
     assert found.count("style") == 1
-    assert "link" not in found and "script" not in found
+    assert "link" not in found
+    scripts = [e for e in elements if e.tag == "script"]
+    assert [s.attrs for s in scripts] == [{"type": "application/ld+json"}]
     metas = [e.attrs for e in elements if e.tag == "meta"]
     assert {"charset": "utf-8"} in metas
     assert {"name": "viewport", "content": "width=device-width, initial-scale=1"} in metas
@@ -295,7 +298,7 @@ def test_dateline_leads_the_first_paragraph(dateline: str, printed: str) -> None
     lead = next(e for e in elements if e.attrs.get("class") == "dateline")
     assert lead.text == printed
     assert lead.parents[-1] == "p"
-    body = page.split('<div class="story-body">', 1)[1]
+    body = page.split('<div class="story-body" id="article-body">', 1)[1]
     first_paragraph = parse(body)[0]
     assert first_paragraph.tag == "p"
     assert first_paragraph.text.strip() == "First paragraph."
@@ -359,7 +362,8 @@ def test_custom_css_is_inlined_and_cannot_close_the_style_element() -> None:
         make_article(), css="body { color: red }</style><script>alert(1)</script>"
     )
     assert "body { color: red }" in page
-    assert "script" not in tags(page)
+    assert "<\\/style><script>alert(1)<\\/script>" in page
+    assert tags(page).count("script") == 1  # the JSON-LD only
     assert tags(page).count("style") == 1
 
 
@@ -418,6 +422,168 @@ XSS_VECTORS = [
     "<x onclick=alert(1)>custom</x>",
 ]
 
+#: More vectors: Markdown-specific forms, entity and whitespace obfuscation, SVG and MathML,
+#: mutation XSS, CSS and legacy attributes. Each calls alert() or __xss(), which the browser
+#: test traps.
+XSS_VECTORS += [
+    # Markdown links and images
+    "[x](javascript:__xss())",
+    "[x]( javascript:__xss() )",
+    "[x](javascript&#58;__xss())",
+    "[x](javascript&colon;__xss())",
+    "[x](java%0ascript:__xss())",
+    "[x](\\javascript:__xss())",
+    "[x](javascript://%0a__xss())",
+    "[x](javascript:/*--></title></style></textarea></script><svg/onload=__xss()>)",
+    "[x](JAVASCRIPT:__xss())",
+    "[x](&#x6A;avascript:__xss())",
+    "[x](&#0000106avascript:__xss())",
+    "[x](data:text/html,<script>__xss()</script>)",
+    "[x](DATA:text/html;base64,PHNjcmlwdD5fX3hzcygpPC9zY3JpcHQ+)",
+    '[x](javascript:__xss() "title")',
+    '[x](https://ok.example "a\\" onmouseover=\\"__xss()")',
+    '[x](https://ok.example" onmouseover="__xss())',
+    "[x](https://ok.example'onmouseover='__xss())",
+    "![x](javascript:__xss())",
+    "![x](JaVaScRiPt:__xss())",
+    '![x"onerror="__xss()](x.png)',
+    '![x](x.png"onerror="__xss())',
+    '![x](x.png "t\\" onerror=\\"__xss()")',
+    "![x](data:text/html,<script>__xss()</script>)",
+    "![x](data:image/svg+xml,<svg onload=__xss()>)",
+    "![x](data:image/png;base64,iVBORw0KGgo=)",
+    "![x](asset:../../etc/passwd)",
+    '![x](asset:x" onerror="__xss())',
+    "[x](asset:abc)",
+    "[![x](javascript:__xss())](javascript:__xss())",
+    "[x][r]\n\n[r]: javascript:__xss()",
+    '[x][r]\n\n[r]: javascript:__xss() "t"',
+    "[x][r]\n\n[r]: <javascript:__xss()>",
+    "![x][r]\n\n[r]: javascript:__xss()",
+    "[r]\n\n[r]: data:text/html,<script>__xss()</script>",
+    "<javascript:__xss()>",
+    "<JAVASCRIPT:__xss()>",
+    "<data:text/html,<script>__xss()</script>>",
+    "<mailto:x@example.org?body=<script>__xss()</script>>",
+    '<https://ok.example/"onmouseover="__xss()>',
+    "`<script>__xss()</script>`",
+    "```html\n<script>__xss()</script>\n```",
+    "    <script>__xss()</script>",
+    "> <script>__xss()</script>",
+    "- <img src=x onerror=__xss()>",
+    "| a |\n|---|\n| <img src=x onerror=__xss()> |",
+    "Text[^1]\n\n[^1]: <script>__xss()</script>",
+    'Text[^x"onclick="__xss()]\n\n[^x"onclick="__xss()]: note',
+    "## <img src=x onerror=__xss()>",
+    "# Head {: onclick=__xss() }",
+    "**<img src=x onerror=__xss()>**",
+    "*[x](javascript:__xss())*",
+    "<div markdown=1>[x](javascript:__xss())</div>",
+    "<span onclick=__xss()>*x*</span>",
+    # raw HTML: event handlers and URL attributes
+    "<img src=x onerror=__xss()//",
+    '<img src=x onerror="__xss()"/>',
+    "<img src=`x` onerror=__xss()>",
+    "<img src=x:__xss() onerror=eval(src)>",
+    "<img/src=x/onerror=__xss()>",
+    "<img src=x\tonerror=__xss()>",
+    "<img src=x\nonerror=__xss()>",
+    "<img src=x onerror=&#95;&#95;xss()>",
+    '<img srcset="x 1x" onerror=__xss()>',
+    '<img src="x" alt="" onload=__xss()>',
+    "<image src=x onerror=__xss()>",
+    '<a href="javas&#99;ript:__xss()">x</a>',
+    '<a href="javascript&#x3A;__xss()">x</a>',
+    '<a href="&#x6A;&#x61;&#x76;&#x61;&#x73;&#x63;&#x72;&#x69;&#x70;&#x74;:__xss()">x</a>',
+    '<a href="java\nscript:__xss()">x</a>',
+    '<a href="java\0script:__xss()">x</a>',
+    '<a href="\x01javascript:__xss()">x</a>',
+    "<a href=javascript:__xss()>x</a>",
+    "<a href='vbscript:__xss()'>x</a>",
+    '<a href="livescript:__xss()">x</a>',
+    '<a href="data:text/html;base64,PHNjcmlwdD5fX3hzcygpPC9zY3JpcHQ+">x</a>',
+    '<a href="https://ok.example" onfocus=__xss() autofocus>x</a>',
+    '<a href="https://ok.example" style="position:fixed;inset:0">x</a>',
+    '<a xlink:href="javascript:__xss()">x</a>',
+    '<a href="#" target=_blank formaction=javascript:__xss()>x</a>',
+    '<blockquote cite="javascript:__xss()">q</blockquote>',
+    "<q cite=javascript:__xss()>q</q>",
+    "<del cite=javascript:__xss()>d</del>",
+    '<table background="javascript:__xss()"><tr><td>x</td></tr></table>',
+    "<td background=javascript:__xss()>x</td>",
+    '<div style="width:expression(__xss())">x</div>',
+    "<p style=\"background-image:url('javascript:__xss()')\">x</p>",
+    "<abbr title=x onmouseover=__xss()>x</abbr>",
+    "<body onpageshow=__xss()>",
+    "<marquee onstart=__xss()>x</marquee>",
+    "<input autofocus onfocus=__xss()>",
+    "<select autofocus onfocus=__xss()>",
+    "<textarea autofocus onfocus=__xss()>",
+    "<keygen autofocus onfocus=__xss()>",
+    "<audio src=x onerror=__xss()>",
+    "<video poster=javascript:__xss()>",
+    '<object type=text/html data="data:text/html,<script>__xss()</script>"></object>',
+    "<applet code=x>",
+    "<frameset onload=__xss()>",
+    "<isindex action=javascript:__xss() type=image>",
+    "<form><button formaction=javascript:__xss()>x</button></form>",
+    '<meta charset="x-imap4-modified-utf7">&ADz&AGn&AG0&AEf&ACA&AHM&AHI&AGO&AD0&AGn&ACA',
+    '<meta http-equiv="refresh" content="0; url=data:text/html,<script>__xss()</script>">',
+    '<link rel=import href="data:text/html,<script>__xss()</script>">',
+    '<base href="//evil.example/">',
+    '<iframe src="javascript:__xss()"></iframe>',
+    '<embed src="data:image/svg+xml,<svg onload=__xss()>">',
+    "<portal src=javascript:__xss()>",
+    "<script src=data:,__xss()></script>",
+    "<script>/*</script><img src=x onerror=__xss()>*/</script>",
+    # SVG and MathML
+    '<svg><a xlink:href="javascript:__xss()"><text x=20 y=20>x</text></a></svg>',
+    "<svg><animate onbegin=__xss() attributeName=x dur=1s>",
+    "<svg><set attributeName=onmouseover to=__xss()>",
+    "<svg><use href=\"data:image/svg+xml,<svg id='x' onload='__xss()'/>#x\"/></svg>",
+    "<svg><foreignObject><img src=x onerror=__xss()></foreignObject></svg>",
+    "<svg><style><img src=x onerror=__xss()></style></svg>",
+    "<svg/onload=__xss()>",
+    "<math><a xlink:href=javascript:__xss()>x</a></math>",
+    "<math><maction actiontype=statusline xlink:href=javascript:__xss()>x</maction></math>",
+    '<math><mi//xlink:href="data:x,<script>__xss()</script>">',
+    "<math><style><img src=x onerror=__xss()></style></math>",
+    # mutation XSS and parser confusion
+    '<noscript><p title="</noscript><img src=x onerror=__xss()>">',
+    '<svg></p><style><a id="</style><img src=1 onerror=__xss()>">',
+    '<math><mtext><h1><a><h6></a></h6><mglyph><svg><mtext><textarea><path id="</textarea>'
+    '<img onerror=__xss() src=1>"></textarea></mtext></svg></mglyph></h1></mtext></math>',
+    "<form><math><mtext></form><form><mglyph><style></math><img src onerror=__xss()>",
+    "<listing>&lt;img src=1 onerror=__xss()&gt;</listing>",
+    "<xmp><img src=x onerror=__xss()></xmp>",
+    "<plaintext><img src=x onerror=__xss()>",
+    "<title><img src=x onerror=__xss()></title>",
+    "<textarea><img src=x onerror=__xss()></textarea>",
+    "<![CDATA[<img src=x onerror=__xss()>]]>",
+    "<!--><img src=x onerror=__xss()>-->",
+    "<!-- --!><img src=x onerror=__xss()>-->",
+    '<?xml version="1.0"?><img src=x onerror=__xss()>',
+    "<%<!--'%><script>__xss();</script -->",
+    "<<script>__xss();//<</script>",
+    "<scr<script>ipt>__xss()</scr</script>ipt>",
+    '<img """><script>__xss()</script>">',
+    '<IMG """><SCRIPT>__xss()</SCRIPT>">',
+    "<div id=\"x\"></div><style>@import 'javascript:__xss()';</style>",
+    "\u2028<script>__xss()</script>\u2029",
+    "</script><script>__xss()</script>",
+    "<//script>__xss()",
+    "<sCrIpT/x>__xss()</ScRiPt>",
+    '<script\x20type="text/javascript">__xss();</script>',
+    '<script\x0dtype="text/javascript">__xss();</script>',
+    '<script\x2ftype="text/javascript">__xss();</script>',
+    "<custom-el onclick=__xss()>x</custom-el>",
+    "<details ontoggle=__xss() open>x</details>",
+    "<dialog open onclose=__xss()>x</dialog>",
+    "<picture><source srcset=x onerror=__xss()><img src=x></picture>",
+    "<img src=x onerror=__xss() id=article-body>",
+    "<a id=article-body href=#>x</a><p class=preview-banner>fake</p>",
+]
+
 DANGEROUS_TAGS = {
     *("script", "style", "iframe", "frame", "frameset", "object", "embed", "applet"),
     *("form", "input", "button", "textarea", "select", "meta", "link", "base", "svg"),
@@ -467,19 +633,31 @@ def test_xss_vector_in_metadata_is_neutralised(vector: str) -> None:
 
 def assert_page_is_harmless(page: str) -> None:
     elements = parse(page)
-    head_only = {"meta", "style", "title"}
+    head_only = {"meta", "style", "title", "link", "script"}
     for element in elements:
         if element.tag in head_only:
             assert element.parents == ("html", "head"), element.tag
         elif element.tag in DANGEROUS_TAGS:
             pytest.fail(f"<{element.tag}> in page")
-    assert [e.tag for e in elements].count("style") == 1
-    assert [e.tag for e in elements].count("title") == 1
-    assert [e.tag for e in elements].count("h1") == 1
+    found = [e.tag for e in elements]
+    assert found.count("style") + found.count("link") >= 1
+    assert found.count("title") == 1
+    assert found.count("h1") == 1
+    scripts = [e for e in elements if e.tag == "script"]
+    assert [s.attrs for s in scripts] == [{"type": "application/ld+json"}]
+    data = json.loads(scripts[0].text)  # still valid JSON: nothing closed the script early
+    assert data["@type"] == "NewsArticle"
+    assert "<" not in scripts[0].text and ">" not in scripts[0].text
+    for link in (e.attrs for e in elements if e.tag == "link"):
+        assert link.get("rel") in {"stylesheet", "canonical", "alternate"}, link
     allowed_meta_names = {"viewport", "robots", "description", "keywords", "author", "generator"}
+    allowed_meta_names |= {"twitter:card", "twitter:title", "twitter:description", "twitter:image"}
     for meta in (e.attrs for e in elements if e.tag == "meta"):
-        assert set(meta) in ({"charset"}, {"name", "content"}), meta
-        assert "charset" in meta or meta["name"] in allowed_meta_names
+        assert set(meta) in ({"charset"}, {"name", "content"}, {"property", "content"}), meta
+        if "name" in meta:
+            assert meta["name"] in allowed_meta_names
+        if "property" in meta:
+            assert meta["property"].startswith(("og:", "article:")), meta
     assert_harmless([e for e in elements if e.tag != "meta"])
 
 
@@ -544,3 +722,108 @@ def test_page_time_is_the_story_date_when_the_article_has_one():
     assert '<time datetime="2024-07-17">July 17, 2024</time>' in page
     article.story_date = date(2026, 9, 3)
     assert '<time datetime="2026-09-03">Sept. 3, 2026</time>' in render_article_page(article)
+
+
+# -- asset images, figures, JSON-LD, corrections ------------------------------------------------
+
+from editor.core.render import (  # noqa: E402
+    Correction,
+    ResolvedAsset,
+    SiteContext,
+    asset_ids_in,
+    data_url,
+    data_url_resolver,
+    json_ld,
+)
+
+PNG_URL = "data:image/png;base64,iVBORw0KGgo="
+
+
+def resolver(url: str = "assets/a1.png", **fields: object):
+    values = {"alt": "Flood water", "caption": "Riverside Road.", "credit": "Photo: Jo"}
+    values.update(fields)
+    return lambda asset_id: ResolvedAsset(url, width=8, height=6, **values) if asset_id else None
+
+
+def test_lone_asset_image_becomes_a_figure_with_caption_and_credit() -> None:
+    html = render_body_html("Text.\n\n![](asset:a1)\n\nMore.", resolver())
+    assert (
+        '<figure class="story-figure"><img src="assets/a1.png" alt="Flood water" width="8" '
+        'height="6" loading="lazy" decoding="async"><figcaption>Riverside Road. '
+        '<span class="credit">Photo: Jo</span></figcaption></figure>' in html
+    )
+    inline = render_body_html("See ![Own alt](asset:a1) here.", resolver())
+    assert "<figure" not in inline and 'alt="Own alt"' in inline
+
+
+def test_asset_words_are_escaped_and_empty_caption_has_no_figcaption() -> None:
+    html = render_body_html("![](asset:a1)", resolver(caption="<b>x</b> & y", credit=""))
+    assert "<figcaption>&lt;b&gt;x&lt;/b&gt; &amp; y</figcaption>" in html
+    html = render_body_html("![](asset:a1)", resolver(caption="", credit=""))
+    assert "figcaption" not in html
+
+
+def test_missing_asset_or_no_resolver_shows_the_alt_text() -> None:
+    for html in (
+        render_body_html("![Chart](asset:gone)", lambda _id: None),
+        render_body_html("![Chart](asset:gone)"),
+    ):
+        assert "<img" not in html and '<span class="image-missing">[Chart]</span>' in html
+
+
+def test_data_urls_only_from_the_renderer() -> None:
+    # the resolver may give image data...
+    html = render_body_html("![](asset:a1)", resolver(PNG_URL))
+    assert f'src="{PNG_URL}"' in html
+    # ...but never another kind of data, nor script
+    for url in ("data:image/svg+xml;base64,PHN2Zy8+", "data:text/html,x", "javascript:x"):
+        assert "<img" not in render_body_html("![](asset:a1)", resolver(url))
+    # and user text never produces a data: URL
+    html = render_body_html(f"![x]({PNG_URL}) <img src='{PNG_URL}'> [y]({PNG_URL})")
+    assert "data:" not in html
+
+
+def test_data_url_resolver_reads_asset_objects() -> None:
+    class Asset:
+        id, media_type, data = "a1", "image/png", b"\x89PNG"
+        alt, caption, credit, width, height = "A", "C", "K", 2, 1
+
+    resolve = data_url_resolver({"a1": Asset()}.get)
+    assert resolve("a1").url == data_url("image/png", b"\x89PNG")
+    assert resolve("a2") is None
+    assert data_url("image/svg+xml", b"<svg/>") is None
+    assert asset_ids_in("![](asset:a1) ![](asset:b2) ![](asset:a1)") == ["a1", "b2"]
+
+
+def test_featured_image_heads_the_page() -> None:
+    article = make_article(featured_asset_id="a1")
+    page = render_article_page(article, resolver=resolver())
+    header_end = page.index("</header>\n<figure")
+    assert page.index('<figure class="featured-image">') > header_end
+    assert '<img src="assets/a1.png" alt="Flood water" width="8" height="6"' in page
+
+
+def test_json_ld_cannot_end_its_script() -> None:
+    assert str(json_ld({"h": "</script><script>x()</script>&\u2028"})) == (
+        '{"h":"\\u003c/script\\u003e\\u003cscript\\u003ex()\\u003c/script\\u003e\\u0026\\u2028"}'
+    )
+    page = render_article_page(make_article(headline="</script><script>alert(1)</script>"))
+    assert page.count("<script") == 1 and page.count("</script>") == 1
+
+
+def test_site_page_has_canonical_open_graph_and_correction() -> None:
+    site = SiteContext(
+        root="../../../../",
+        base_url="https://news.example/",
+        path="local/2026/11/x/",
+        site_name="The Post",
+        sections=(("Local", "local/"),),
+        section_path="local/",
+    )
+    fix = Correction(datetime(2026, 12, 3, 10, tzinfo=UTC), "The date was wrong.")
+    page = render_article_page(make_article(), site=site, corrections=[fix])
+    assert '<link rel="canonical" href="https://news.example/local/2026/11/x/">' in page
+    assert '<link rel="stylesheet" href="../../../../assets/site.css">' in page
+    assert '<a href="../../../../local/index.html" aria-current="page">Local</a>' in page
+    assert 'Correction, <time datetime="2026-12-03">3 Dec 2026</time>:' in page
+    assert "<style>" not in page

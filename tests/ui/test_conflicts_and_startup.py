@@ -181,8 +181,8 @@ def test_a_failing_autosave_is_reported_quietly_and_retried(
 
 def test_a_store_with_several_users_asks_who_you_are_once(app, store_path, monkeypatch) -> None:
     from PySide6.QtCore import QSettings
-    from PySide6.QtWidgets import QInputDialog
 
+    from editor.ui import users_dialog
     from editor.ui.settings import WindowState
 
     setup = Newsroom.open(store_path)
@@ -194,11 +194,11 @@ def test_a_store_with_several_users_asks_who_you_are_once(app, store_path, monke
     state = WindowState(settings)
     asked: list[list[str]] = []
 
-    def pick(_parent, _title, _label, names, *args):
-        asked.append(list(names))
-        return "Edna Editor", True
+    def pick(room, first_start=False):
+        asked.append(sorted(u.name for u in room.users()))
+        return next(u for u in room.users() if u.name == "Edna Editor")
 
-    monkeypatch.setattr(QInputDialog, "getItem", pick)
+    monkeypatch.setattr(users_dialog, "choose_user", pick)
     room = gui_app._open_as_someone(str(store_path), None, state)
     assert room.user.name == "Edna Editor"
     room.close()
@@ -209,5 +209,5 @@ def test_a_store_with_several_users_asks_who_you_are_once(app, store_path, monke
     room.close()
 
     settings.remove("session/user_name")
-    monkeypatch.setattr(QInputDialog, "getItem", lambda *args: ("", False))
+    monkeypatch.setattr(users_dialog, "choose_user", lambda *args, **kwargs: None)
     assert gui_app._open_as_someone(str(store_path), None, state) is None

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QTextCursor
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QLabel, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox
 
 from editor.ui import preview as preview_module
-from editor.ui.format_toolbar import normalise_link
+from editor.ui.format_toolbar import LinkDialog, normalise_link
 from tests.ui.conftest import FAST, wait_for_list
 
 WIRE = Path(__file__).parents[2] / "resources" / "samples" / "wire-putin-kim-limousine.txt"
@@ -26,6 +26,18 @@ def _select_last_word(window, word: str) -> None:
     assert cursor.selectedText() == word
 
 
+def _answer_link_dialog(monkeypatch, typed: str, seen: list) -> None:
+    """Fill the real link dialog as a person would, instead of showing it modally."""
+
+    def run(dialog: LinkDialog) -> int:
+        seen.append(dialog)
+        dialog.url_field.setText(typed)
+        dialog.accept()
+        return dialog.result()
+
+    monkeypatch.setattr(LinkDialog, "exec", run)
+
+
 def test_a_link_on_the_selection_is_written_as_markdown(
     make_window, newsroom, qtbot, monkeypatch
 ) -> None:
@@ -33,17 +45,14 @@ def test_a_link_on_the_selection_is_written_as_markdown(
     window = make_window(SLOW_AUTOSAVE)
     window.open_article(article.id)
     _select_last_word(window, "report")
-    asked: list[str] = []
+    dialogs: list[LinkDialog] = []
+    _answer_link_dialog(monkeypatch, "example.org/audit", dialogs)
 
-    def answer(parent, title, label, echo, text):
-        asked.append(text)
-        return "example.org/audit", True
-
-    monkeypatch.setattr(QInputDialog, "getText", answer)
     window.actions["format_link"].trigger()
     window.actions["file_save"].trigger()
 
-    assert asked == ["https://"]
+    assert dialogs[0].windowTitle() == "Insert Link"
+    assert dialogs[0].text_field.text() == "report"
     body = newsroom.get_article(article.id).body
     assert "Read the [report](https://example.org/audit)" in body
 
@@ -53,14 +62,13 @@ def test_a_script_link_is_refused_with_a_message(make_window, newsroom, monkeypa
     window = make_window(SLOW_AUTOSAVE)
     window.open_article(article.id)
     _select_last_word(window, "report")
-    warnings: list[str] = []
-    monkeypatch.setattr(QInputDialog, "getText", lambda *args: ("javascript:alert(1)", True))
-    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text, *a: warnings.append(text))
+    dialogs: list[LinkDialog] = []
+    _answer_link_dialog(monkeypatch, "javascript:alert(1)", dialogs)
 
     window.actions["format_link"].trigger()
     window.actions["file_save"].trigger()
 
-    assert len(warnings) == 1 and "cannot be linked" in warnings[0]
+    assert "cannot be linked" in dialogs[0].error.text()
     assert "javascript:" not in newsroom.get_article(article.id).body
     assert window.editor.link_under_cursor() == ""
 
@@ -134,7 +142,8 @@ def test_import_keeps_the_good_file_and_reports_the_bad_one_once(
 
     monkeypatch.setattr(QMessageBox, "exec", exec_and_read)
 
-    window.actions["file_import"].trigger()
+    with qtbot.waitSignal(window.importer.finished, timeout=20000):  # off the GUI thread
+        window.actions["file_import"].trigger()
     wait_for_list(qtbot, window.list_model)
 
     assert len(reports) == 1

@@ -1,0 +1,182 @@
+"""The house style file: YAML rules with levels, found by path, environment or default.
+
+`load_style()` reads `resources/style/house.yml`; a newsroom's own file (a preference,
+`newsroom check --style FILE` or `$NEWSROOM_STYLE`) replaces it or, with
+`extends: house`, changes only the rules it names (`level: off` turns one off). Every
+mistake in a file is a `StyleError` naming the file and line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from editor.core.errors import ValidationError
+from editor.core.resources import resource
+
+STYLE_ENV = "NEWSROOM_STYLE"
+HOUSE = "house"
+LEVELS = ("error", "warning", "suggestion")
+_LINE_KEY = "__line__"
+
+
+class StyleError(ValidationError):
+    """A style file that cannot be read or holds a rule that makes no sense."""
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    """One rule as written in a style file; `options` holds its kind-specific keys."""
+
+    id: str
+    kind: str
+    level: str
+    message: str = ""
+    options: dict = field(default_factory=dict)
+    source: str = ""
+    line: int = 0
+
+    def where(self) -> str:
+        return f"{self.source}, line {self.line}" if self.line else self.source
+
+    def fail(self, problem: str) -> StyleError:
+        return StyleError(f"{self.where()}: rule '{self.id}': {problem}")
+
+
+@dataclass(frozen=True)
+class Style:
+    """The rules in force, in file order; `version` changes whenever any rule does."""
+
+    rules: tuple[RuleSpec, ...]
+    source: str
+    version: str
+
+
+class _LineLoader(yaml.SafeLoader):
+    """SafeLoader that remembers the line of every mapping, for messages."""
+
+
+def _mapping_with_line(loader: _LineLoader, node: yaml.MappingNode) -> dict:
+    mapping = loader.construct_mapping(node, deep=True)
+    mapping[_LINE_KEY] = node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_with_line)
+
+
+def house_style_text() -> str:
+    return resource("style", "house.yml").read_text(encoding="utf-8")
+
+
+def style_path_from(explicit: str | Path | None = None) -> Path | None:
+    """The style file in force: an explicit path, then `$NEWSROOM_STYLE`; None = house."""
+    if explicit:
+        return Path(explicit).expanduser()
+    env = os.environ.get(STYLE_ENV, "").strip()
+    return Path(env).expanduser() if env else None
+
+
+def load_style(path: str | Path | None = None) -> Style:
+    """The house style, or the file at `path` (merged over the house style if it extends it)."""
+    house = parse_style(house_style_text(), "house.yml")
+    if path is None:
+        return house
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise StyleError(f"Style file {path}: no such file.") from None
+    except UnicodeDecodeError:
+        raise StyleError(f"Style file {path} is not UTF-8 text.") from None
+    except OSError as error:
+        raise StyleError(f"Cannot read the style file {path}: {error.strerror}.") from None
+    return parse_style(text, path.name, base=house)
+
+
+def parse_style(text: str, source: str, base: Style | None = None) -> Style:
+    """Rules from YAML text; with `extends: house` in it, merged over `base`."""
+    try:
+        data = yaml.load(text, Loader=_LineLoader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = f", line {mark.line + 1}" if mark else ""
+        problem = error.problem or error.context or "not valid YAML"
+        raise StyleError(f"{source}{line}: not valid YAML ({problem}).") from None
+    except yaml.YAMLError as error:
+        raise StyleError(f"{source}: not valid YAML ({error}).") from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise StyleError(f"{source}: a style file is a mapping with a 'rules' key.")
+    unknown = set(data) - {"rules", "extends", "version", _LINE_KEY}
+    if unknown:
+        raise StyleError(f"{source}: unknown key(s) {', '.join(sorted(map(str, unknown)))}.")
+    extends = data.get("extends")
+    if extends not in (None, HOUSE):
+        raise StyleError(f"{source}: 'extends' can only name '{HOUSE}'.")
+    rules = data.get("rules") or {}
+    if not isinstance(rules, dict):
+        raise StyleError(f"{source}: 'rules' must map rule names to their settings.")
+    merged: dict[str, dict] = {}
+    if extends and base is not None:
+        merged = {spec.id: _spec_dict(spec) for spec in base.rules}
+    for rule_id, settings in rules.items():
+        if rule_id == _LINE_KEY:
+            continue
+        if not isinstance(settings, dict):
+            raise StyleError(f"{source}: rule '{rule_id}' must be a mapping of settings.")
+        line = settings.get(_LINE_KEY, 0)
+        entry = dict(merged.get(str(rule_id), {}))
+        entry.update({k: v for k, v in settings.items() if k != _LINE_KEY})
+        entry["__source__"], entry[_LINE_KEY] = source, line
+        merged[str(rule_id)] = entry
+    specs = []
+    for rule_id, entry in merged.items():
+        spec = _spec(rule_id, entry)
+        if spec is not None:
+            specs.append(spec)
+    canonical = json.dumps(
+        [[s.id, s.kind, s.level, s.message, s.options] for s in specs], sort_keys=True, default=str
+    )
+    version = hashlib.sha256(canonical.encode()).hexdigest()[:16]
+    return Style(tuple(specs), source, version)
+
+
+def _spec_dict(spec: RuleSpec) -> dict:
+    entry = dict(spec.options)
+    entry.update(kind=spec.kind, level=spec.level, message=spec.message)
+    entry["__source__"], entry[_LINE_KEY] = spec.source, spec.line
+    return entry
+
+
+def _spec(rule_id: str, entry: dict) -> RuleSpec | None:
+    source, line = entry.pop("__source__", ""), entry.pop(_LINE_KEY, 0)
+    where = f"{source}, line {line}" if line else source
+    level = str(entry.pop("level", "warning")).lower()
+    if level in ("off", "false", "none"):
+        return None
+    if level not in LEVELS:
+        raise StyleError(
+            f"{where}: rule '{rule_id}': level '{level}' is not one of error, warning, "
+            "suggestion or off."
+        )
+    kind = entry.pop("kind", None)
+    if not kind:
+        raise StyleError(f"{where}: rule '{rule_id}' has no 'kind'.")
+    message = entry.pop("message", "") or ""
+    options = _strip_lines(entry)
+    return RuleSpec(rule_id, str(kind), level, str(message), options, source, line)
+
+
+def _strip_lines(value: object) -> object:
+    if isinstance(value, dict):
+        return {k: _strip_lines(v) for k, v in value.items() if k != _LINE_KEY}
+    if isinstance(value, list):
+        return [_strip_lines(v) for v in value]
+    return value

@@ -1,0 +1,476 @@
+"""The Checks panel: copy-desk findings grouped by level, underlined in the editor.
+
+Checks run on a `QThreadPool` worker after a pause in typing (at most one in flight, one
+pending). Clicking a finding selects its words in the editor, found again by paragraph
+and matched text (the document is not the Markdown); a quick fix is one undo step; a
+finding can be dismissed for the article, which the store remembers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from difflib import SequenceMatcher
+
+import qtawesome
+import shiboken6
+from PySide6.QtCore import QModelIndex, QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtGui import (
+    QColor,
+    QStandardItem,
+    QStandardItemModel,
+    QTextCharFormat,
+    QTextCursor,
+    QTextDocument,
+    QTextFormat,
+)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QPushButton,
+    QTextEdit,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from editor.core.checks import BODY, CheckEngine, Finding, Level, apply_fix, mark_dismissed
+from editor.core.errors import NewsroomError
+from editor.core.model import Article
+from editor.ui.timers import debounce_timer
+
+#: Marks our extra selections so other layers (focus mode...) keep theirs.
+_MARK = QTextFormat.Property.UserProperty + 83
+FINDING_ROLE = Qt.ItemDataRole.UserRole + 1
+COLOURS = {
+    Level.ERROR: QColor("#d9730d"),  # orange: spelling's squiggle is red
+    Level.WARNING: QColor("#1f6fd1"),
+    Level.SUGGESTION: QColor("#6b8e23"),
+}
+ICONS = {
+    Level.ERROR: "fa6s.circle-xmark",
+    Level.WARNING: "fa6s.triangle-exclamation",
+    Level.SUGGESTION: "fa6s.lightbulb",
+}
+
+
+class _CheckSignals(QObject):
+    checked = Signal(int, object, str)  # ticket, findings, body they were made on
+    failed = Signal(int, str)
+
+
+class _CheckJob(QRunnable):
+    """Runs the engine over an article snapshot; never touches a widget."""
+
+    def __init__(self, ticket: int, engine: CheckEngine, article: Article,
+                 signals: _CheckSignals) -> None:  # fmt: skip
+        super().__init__()
+        self._ticket, self._engine, self._article, self._signals = ticket, engine, article, signals
+
+    def run(self) -> None:
+        try:
+            findings = self._engine.check(self._article)
+        except Exception as error:  # shown in the panel, never lost in a thread
+            self._signals.failed.emit(self._ticket, str(error) or type(error).__name__)
+        else:
+            self._signals.checked.emit(self._ticket, findings, self._article.body)
+
+
+def locate(document: QTextDocument, finding: Finding) -> tuple[int, int] | None:
+    """Document positions of a body finding's words, or None when they are gone.
+
+    The block is the one whose text is the finding's paragraph (nearest to its index),
+    else the one holding the matched words that looks most like that paragraph.
+    """
+    if finding.field != BODY or not finding.matched:
+        return None
+    matched, context = finding.matched, finding.context
+    best, best_score = None, -1.0
+    block = document.begin()
+    index = 0
+    while block.isValid():
+        text = block.text()
+        if matched in text:
+            if text == context:
+                score = 2.0 - min(abs(index - finding.paragraph), 1000) / 1000
+            else:
+                score = SequenceMatcher(None, text, context).quick_ratio()
+            if score > best_score:
+                best, best_score = block, score
+        block = block.next()
+        index += 1
+    if best is None:
+        return None
+    text = best.text()
+    expected = finding.context_start * len(text) / max(1, len(context))
+    starts = [i for i in _occurrences(text, matched)]
+    offset = min(starts, key=lambda i: abs(i - expected))
+    return best.position() + offset, best.position() + offset + len(matched)
+
+
+def _occurrences(text: str, part: str):
+    at = text.find(part)
+    while at >= 0:
+        yield at
+        at = text.find(part, at + 1)
+
+
+class ChecksPanel(QWidget):
+    """Lists findings of the article in the editor; `schedule()` re-checks after a pause."""
+
+    checks_finished = Signal(list)  # the findings shown
+    field_fix_requested = Signal(str, str)  # field name, new value
+
+    def __init__(self, newsroom, editor: QTextEdit, delay_ms: int = 700,
+                 parent: QWidget | None = None) -> None:  # fmt: skip
+        super().__init__(parent)
+        self.setObjectName("checksPanel")
+        self.newsroom = newsroom
+        self.editor = editor
+        self._source: Callable[[], Article | None] = lambda: None
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
+        self._signals = _CheckSignals(self)
+        self._signals.checked.connect(self._on_checked)
+        self._signals.failed.connect(self._on_failed)
+        self._ticket = 0
+        self._in_flight = False
+        self._again = False
+        self._article_id: str | None = None
+        self.findings: list[Finding] = []
+        self._timer = debounce_timer(self, delay_ms, self.check_now)
+
+        self.summary = QLabel("No article open.")
+        self.summary.setObjectName("checksSummary")
+        self.summary.setWordWrap(True)
+        self.model = QStandardItemModel(self)
+        self.view = QTreeView()
+        self.view.setObjectName("checksView")
+        self.view.setModel(self.model)
+        self.view.setHeaderHidden(True)
+        self.view.setWordWrap(True)
+        self.view.setUniformRowHeights(False)
+        self.view.clicked.connect(self._on_clicked)
+        self.view.activated.connect(self._on_clicked)
+        self.view.selectionModel().currentChanged.connect(lambda *_: self._update_buttons())
+        self.fix_button = QPushButton("Fix")
+        self.fix_button.setToolTip("Apply the suggested change (one undo step)")
+        self.fix_button.clicked.connect(lambda: self.apply_fix(self.current_finding()))
+        self.dismiss_button = QPushButton("Dismiss…")
+        self.dismiss_button.setToolTip("This finding is fine in this article: stop showing it")
+        self.dismiss_button.clicked.connect(self._ask_dismiss)
+        self.show_dismissed = QCheckBox("Show dismissed")
+        self.show_dismissed.toggled.connect(lambda _on: self._refill())
+        buttons = QHBoxLayout()
+        for widget in (self.fix_button, self.dismiss_button):
+            buttons.addWidget(widget)
+        buttons.addStretch(1)
+        buttons.addWidget(self.show_dismissed)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(buttons)
+        self._update_buttons()
+
+    # -- running ---------------------------------------------------------
+
+    def set_source(self, source: Callable[[], Article | None]) -> None:
+        self._source = source
+
+    def show_article(self, article: Article | None) -> None:
+        self._article_id = article.id if article else None
+        self.findings = []
+        self._refill()
+        if article is None:
+            self.summary.setText("No article open.")
+        else:
+            # After the editor has loaded the body: other slots of `opened` do that.
+            self.summary.setText("Checking…")
+            self._again = self._in_flight
+            self.schedule()
+
+    def schedule(self) -> None:
+        self._timer.start()
+
+    @property
+    def busy(self) -> bool:
+        return self._in_flight or self._timer.isActive()
+
+    def check_now(self) -> None:
+        self._timer.stop()
+        if self._in_flight:
+            self._again = True
+            return
+        article = self._source()
+        if article is None:
+            return
+        try:
+            engine = self.newsroom.check_engine()
+        except NewsroomError as error:
+            self.summary.setText(f"The checks cannot run: {error}")
+            return
+        self._ticket += 1
+        self._in_flight = True
+        self._pool.start(_CheckJob(self._ticket, engine, article, self._signals))
+
+    def _on_checked(self, ticket: int, findings: list[Finding], body: str) -> None:
+        self._in_flight = False
+        if self._again:
+            self._again = False
+            self.check_now()
+            return
+        if ticket != self._ticket or not shiboken6.isValid(self):
+            return
+        try:
+            dismissals = self.newsroom.dismissed_findings(self._article_id or "")
+        except NewsroomError:
+            dismissals = []
+        self.findings = mark_dismissed(findings, dismissals)
+        self._refill()
+        self.checks_finished.emit(self.findings)
+
+    def _on_failed(self, ticket: int, message: str) -> None:
+        self._in_flight = False
+        self.summary.setText(f"The checks failed: {message}")
+        if self._again:
+            self._again = False
+            self.check_now()
+
+    def shutdown(self) -> None:
+        self._timer.stop()
+        self._pool.waitForDone(5000)
+
+    # -- the list ----------------------------------------------------------
+
+    def visible_findings(self) -> list[Finding]:
+        shown = self.show_dismissed.isChecked()
+        return [f for f in self.findings if shown or not f.dismissed]
+
+    def _refill(self) -> None:
+        self.model.clear()
+        visible = self.visible_findings()
+        for level in Level:
+            group = [f for f in visible if f.level is level]
+            if not group:
+                continue
+            icon = qtawesome.icon(ICONS[level], color=COLOURS[level])
+            heading = QStandardItem(icon, f"{level.label}s ({len(group)})")
+            heading.setEditable(False)
+            heading.setSelectable(False)
+            font = heading.font()
+            font.setBold(True)
+            heading.setFont(font)
+            for finding in group:
+                where = f"{finding.line}:{finding.column}" if finding.field == BODY else (
+                    finding.field.capitalize())  # fmt: skip
+                item = QStandardItem(icon, f"{finding.message}  ({where})")
+                item.setEditable(False)
+                item.setData(finding, FINDING_ROLE)
+                item.setToolTip(f"{finding.rule}: {finding.message}")
+                if finding.dismissed:
+                    item.setForeground(QColor("#9ca3af"))
+                heading.appendRow(item)
+            self.model.appendRow(heading)
+        self.view.expandAll()
+        self._update_summary(visible)
+        self._underline()
+        self._update_buttons()
+
+    def _update_summary(self, visible: list[Finding]) -> None:
+        if self._article_id is None:
+            return
+        if not visible:
+            self.summary.setText("No findings: the copy desk has nothing to say.")
+            return
+        parts = []
+        for level in Level:
+            count = sum(1 for f in visible if f.level is level)
+            if count:
+                parts.append(f"{count} {level.value}{'s' * (count != 1)}")
+        blocking = " Errors block Submit." if any(
+            f.level is Level.ERROR and not f.dismissed for f in visible) else ""  # fmt: skip
+        self.summary.setText(", ".join(parts) + "." + blocking)
+
+    def current_finding(self) -> Finding | None:
+        index = self.view.currentIndex()
+        finding = index.data(FINDING_ROLE) if index.isValid() else None
+        return finding if isinstance(finding, Finding) else None
+
+    def select_finding(self, finding: Finding) -> None:
+        """Make `finding` the current row (as a click would) and show its words."""
+        for row in range(self.model.rowCount()):
+            heading = self.model.item(row)
+            for child in range(heading.rowCount()):
+                item = heading.child(child)
+                if item.data(FINDING_ROLE) == finding:
+                    self.view.setCurrentIndex(item.index())
+                    self._on_clicked(item.index())
+                    return
+
+    def _update_buttons(self) -> None:
+        finding = self.current_finding()
+        self.fix_button.setEnabled(finding is not None and finding.has_fix)
+        if finding is not None and finding.has_fix:
+            label = f"Fix: “{finding.replacement}”" if finding.replacement else "Fix: remove"
+            self.fix_button.setText(label if len(label) < 40 else "Fix")
+        else:
+            self.fix_button.setText("Fix")
+        self.dismiss_button.setEnabled(finding is not None and self._article_id is not None)
+        if finding is not None and finding.dismissed:
+            self.dismiss_button.setText("Undismiss")
+        else:
+            self.dismiss_button.setText("Dismiss…")
+
+    # -- acting on a finding -------------------------------------------------
+
+    def _on_clicked(self, index: QModelIndex) -> None:
+        finding = index.data(FINDING_ROLE)
+        self._update_buttons()
+        if not isinstance(finding, Finding) or finding.field != BODY:
+            return
+        span = locate(self.editor.document(), finding)
+        if span is None:
+            return
+        cursor = self.editor.textCursor()
+        cursor.setPosition(span[0])
+        cursor.setPosition(span[1], QTextCursor.MoveMode.KeepAnchor)
+        self.editor.setTextCursor(cursor)
+        self.editor.ensureCursorVisible()
+
+    def apply_fix(self, finding: Finding | None) -> bool:
+        """Apply the quick fix as one undo step; False when the words are no longer there."""
+        if finding is None or not finding.has_fix:
+            return False
+        if finding.field != BODY:
+            article = self._source()
+            value = str(getattr(article, finding.field, "") or "") if article else ""
+            if value[finding.start : finding.end] != finding.matched:
+                return False
+            self.field_fix_requested.emit(finding.field, apply_fix(value, finding))
+            self.schedule()
+            return True
+        span = locate(self.editor.document(), finding)
+        if span is None:
+            return False
+        document = self.editor.document()
+        cursor = QTextCursor(document)
+        cursor.beginEditBlock()
+        cursor.setPosition(span[0])
+        cursor.setPosition(span[1], QTextCursor.MoveMode.KeepAnchor)
+        block = document.findBlock(span[0])
+        if finding.replacement == "" and block.text() == finding.matched:
+            self._select_whole_block(cursor, block)
+        cursor.insertText(finding.replacement or "")
+        cursor.endEditBlock()
+        self.findings = [f for f in self.findings if f != finding]
+        self._refill()
+        self.schedule()
+        return True
+
+    @staticmethod
+    def _select_whole_block(cursor: QTextCursor, block) -> None:
+        if block.next().isValid():
+            cursor.setPosition(block.position())
+            cursor.setPosition(block.next().position(), QTextCursor.MoveMode.KeepAnchor)
+        elif block.previous().isValid():
+            previous = block.previous()
+            cursor.setPosition(previous.position() + previous.length() - 1)
+            cursor.setPosition(block.position() + block.length() - 1,
+                               QTextCursor.MoveMode.KeepAnchor)  # fmt: skip
+        else:
+            cursor.select(QTextCursor.SelectionType.BlockUnderCursor)
+
+    def _ask_dismiss(self) -> None:
+        finding = self.current_finding()
+        if finding is None:
+            return
+        if finding.dismissed:
+            self.undismiss(finding)
+            return
+        note, ok = QInputDialog.getText(
+            self, "Dismiss Finding", "Why is this fine in this article? (optional)"
+        )
+        if ok:
+            self.dismiss(finding, note)
+
+    def dismiss(self, finding: Finding, note: str = "") -> bool:
+        """Remember that `finding` is fine in this article (the article must be saved)."""
+        if self._article_id is None:
+            return False
+        try:
+            self.newsroom.dismiss_finding(self._article_id, finding, note)
+        except NewsroomError as error:
+            self.summary.setText(f"Cannot dismiss: {error}")
+            return False
+        self.findings = [_with_dismissed(f, True) if f == finding else f for f in self.findings]
+        self._refill()
+        return True
+
+    def undismiss(self, finding: Finding) -> bool:
+        if self._article_id is None:
+            return False
+        try:
+            self.newsroom.undismiss(self._article_id, finding)
+        except NewsroomError as error:
+            self.summary.setText(f"Cannot bring it back: {error}")
+            return False
+        self.findings = [_with_dismissed(f, False) if f == finding else f for f in self.findings]
+        self._refill()
+        return True
+
+    # -- underlines in the editor --------------------------------------------
+
+    def _underline(self) -> None:
+        document = self.editor.document()
+        ours: list[QTextEdit.ExtraSelection] = []
+        for finding in self.findings:
+            if finding.dismissed or finding.field != BODY:
+                continue
+            span = locate(document, finding)
+            if span is None:
+                continue
+            selection = QTextEdit.ExtraSelection()
+            selection.cursor = QTextCursor(document)
+            selection.cursor.setPosition(span[0])
+            selection.cursor.setPosition(span[1], QTextCursor.MoveMode.KeepAnchor)
+            fmt = QTextCharFormat()
+            fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DashUnderline)
+            fmt.setUnderlineColor(COLOURS[finding.level])
+            fmt.setToolTip(finding.message)
+            fmt.setProperty(_MARK, True)
+            selection.format = fmt
+            ours.append(selection)
+        others = [s for s in self.editor.extraSelections() if not s.format.hasProperty(_MARK)]
+        self.editor.setExtraSelections(others + ours)
+
+    def underlined(self) -> list[QTextEdit.ExtraSelection]:
+        return [s for s in self.editor.extraSelections() if s.format.hasProperty(_MARK)]
+
+
+def _with_dismissed(finding: Finding, dismissed: bool) -> Finding:
+    from dataclasses import replace
+
+    return replace(finding, dismissed=dismissed)
+
+
+def install_checks_panel(window) -> ChecksPanel:
+    """Add the Checks tab beside the inspector and wire it to the editing session."""
+    panel = ChecksPanel(window.newsroom, window.editor, parent=window)
+    panel.set_source(window.session.snapshot)
+    window.side_tabs.addTab(panel, "Checks")
+    window.session.opened.connect(panel.show_article)
+    window.session.saved.connect(lambda _article: panel.schedule())
+    window.editor.body_edited.connect(panel.schedule)
+    window.inspector.field_edited.connect(lambda *_: panel.schedule())
+    window.headline_field.headline_edited.connect(lambda *_: panel.schedule())
+
+    def fix_field(name: str, value: str) -> None:
+        if name == "headline":
+            window.headline_field.setText(value)
+        window.inspector.set_field_value(name, value)
+        window._on_field_edited(name, value)
+
+    panel.field_fix_requested.connect(fix_field)
+    return panel

@@ -1,0 +1,724 @@
+"""QTextDocument -> Markdown in the body dialect (Python-Markdown, see `editor.core.render`).
+
+Qt's own `toMarkdown()` writes CommonMark for md4c: two-space nesting, no blank line
+between a bullet and a numbered list, broken tables, lines re-wrapped at 80 columns.
+Python-Markdown reads those differently, so this module walks the document structure
+itself and writes exactly what the renderer understands:
+
+- one line per paragraph (never re-wrapped), a hard line break (U+2028 in a block) as
+  two trailing spaces;
+- `##`/`###` headings, `> ` quotes (per `BlockQuoteLevel`), `---` rules, fenced code;
+- lists with four-space nesting, the first number of a numbered list kept, a blank line
+  (and, between two lists of one kind, an HTML comment) so adjacent lists stay apart;
+- pipe tables with column alignment (see `column_alignment`), first row the header;
+- inline: `**bold**`, `*italic*`, `<del>struck</del>` (the dialect has no `~~`),
+  `` `code` ``, `[links](url)`, `![alt](asset:ID)`;
+- in a heading or a table's header row (bold already), only an explicitly heavier run
+  (weight >= ExtraBold, as the loader and the editor set it) is written `**bold**`;
+- a loose list item (`LOOSE_ITEM`, from a list with blank lines) keeps its blank line, and
+  two code blocks side by side (`CODE_BLOCK_ID`) stay two;
+- typed text escaped only where Python-Markdown would read it as markup, so it renders
+  exactly as typed. A footnote reference `[^label]` is kept as footnote syntax.
+
+Formats read (the editor's commands must set these): bold = font weight >= DemiBold,
+italic = `fontItalic`, struck = `fontStrikeOut`, inline code = `fontFixedPitch` or a
+monospace family, link = `anchorHref`, code block = `BlockCodeFence` property.
+
+Speed: `BlockCache` keeps each top-level block's Markdown between calls and drops a
+block's entry when `QTextDocument.contentsChange` touches it, so an autosave after typing
+in one paragraph re-reads only that paragraph (see benchmarks/RESULTS.md).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import (
+    QFont,
+    QTextBlock,
+    QTextCharFormat,
+    QTextDocument,
+    QTextFormat,
+    QTextList,
+    QTextListFormat,
+    QTextTable,
+)
+
+#: Monospace families that mark inline code when `fontFixedPitch` is not set (Qt's HTML
+#: reader gives `<code>` the family "monospace" or "Courier New" without the flag).
+CODE_FAMILIES = frozenset({"monospace", "courier", "courier new", "mono"})
+_NUMBERED_STYLES = frozenset(
+    {
+        QTextListFormat.Style.ListDecimal,
+        QTextListFormat.Style.ListLowerAlpha,
+        QTextListFormat.Style.ListUpperAlpha,
+        QTextListFormat.Style.ListLowerRoman,
+        QTextListFormat.Style.ListUpperRoman,
+    }
+)
+_LINE_BREAK = "\u2028"
+_OBJECT = "\ufffc"
+
+# Characters that are markup anywhere in a line; `|` only matters in tables and lines that
+# could form one (a block with hard breaks), see `_escape_text`.
+_INLINE_SPECIAL = re.compile(r"[\\`*_\[\]&<]")
+_INLINE_SPECIAL_PIPE = re.compile(r"[\\`*_\[\]&<|]")
+_INLINE_ESCAPES = {"&": "&amp;", "<": "&lt;"}
+_FOOTNOTE_REF = re.compile(r"\[\^[^\]\s\\]+\]")
+# What a line may not start with unescaped: list markers, quote, heading, rules, fences,
+# setext underlines. Applied to each line's first characters after indentation is gone.
+_LINE_START = re.compile(r"^(?:[-+>#]|\d+(?=[.)])|[~=])")
+_HEADING_END = re.compile(r"(#+)(\s*)$")
+_BACKTICKS = re.compile(r"`+")
+_URL_UNSAFE = re.compile(r"[\s<>()\\]")
+
+
+#: Block property of a list item that was loose (its text a paragraph of its own).
+LOOSE_ITEM = QTextFormat.Property.UserProperty + 0x4E01
+#: Block property: which code block a line belongs to (adjacent blocks stay apart).
+CODE_BLOCK_ID = QTextFormat.Property.UserProperty + 0x4E02
+#: In headings and table headers (bold already), explicit bold is at least this heavy.
+EXPLICIT_BOLD = int(QFont.Weight.Black.value)
+_EXTRABOLD = int(QFont.Weight.ExtraBold.value)
+
+
+def document_to_markdown(
+    document: QTextDocument,
+    cache: BlockCache | None = None,
+    *,
+    line_map: list[tuple[int, int]] | None = None,
+) -> str:
+    """The whole document as Markdown: one trailing newline, no trailing blank lines.
+
+    With a `cache` (see `BlockCache`), blocks unchanged since the last call are not read
+    again. `line_map`, when given, receives (Markdown line, document block number) for the
+    first line of each Markdown block, for mapping a cursor between the two.
+    """
+    if cache is None:
+        context, entries = _Context(document), None
+    else:
+        context, entries = cache.context, cache.entries
+    text = _join(list(_units(document, context, entries)), line_map)
+    return text + "\n" if text else ""
+
+
+def cached_markdown(
+    document: QTextDocument, *, line_map: list[tuple[int, int]] | None = None
+) -> str:
+    """`document_to_markdown` through the document's own `BlockCache` (made on first use)."""
+    cache = document.findChild(BlockCache)
+    if cache is None:
+        cache = BlockCache(document)
+    return document_to_markdown(document, cache, line_map=line_map)
+
+
+class BlockCache(QObject):
+    """Each top-level block's Markdown, kept until an edit touches the block.
+
+    Entries are keyed by the block's identity (`fragmentIndex`, stable while the block
+    lives) and checked against its revision, length and block format. Formatting changes
+    move none of those, so `contentsChange` (emitted for text and format edits, undo and
+    redo alike) drops the entries of the blocks in the changed range. List markers and
+    numbers, tables and code are worked out on every call: they depend on other blocks.
+    """
+
+    def __init__(self, document: QTextDocument) -> None:
+        super().__init__(document)
+        self.setObjectName("markdownBlockCache")
+        self._document = document
+        self.entries: dict[int, tuple[int, int, int, list[str]]] = {}
+        self.context = _Context(document)
+        document.documentLayout()  # Qt emits contentsChange only for a laid-out document
+        document.contentsChange.connect(self._changed)
+
+    def _changed(self, position: int, removed: int, added: int) -> None:
+        document = self._document
+        if added + 1 >= document.characterCount() or (not added and position == 0 and removed):
+            # The whole text was replaced (setHtml, clear): format indexes start afresh too.
+            self.entries.clear()
+            self.context = _Context(document)
+            return
+        if not self.entries:
+            return
+        end = position + added
+        block = document.findBlock(position)
+        while block.isValid():
+            self.entries.pop(block.fragmentIndex(), None)
+            if block.position() + block.length() > end:
+                break
+            block = block.next()
+
+
+_IMAGE = -1
+_QUOTE_LEVEL = QTextFormat.Property.BlockQuoteLevel
+_CODE_FENCE = QTextFormat.Property.BlockCodeFence
+_CODE_LANGUAGE = QTextFormat.Property.BlockCodeLanguage
+_RULER = QTextFormat.Property.BlockTrailingHorizontalRulerWidth
+_FAMILIES = QTextFormat.Property.FontFamilies
+_ALT = QTextFormat.Property.ImageAltText
+_DEMIBOLD = int(QFont.Weight.DemiBold.value)
+
+
+class _Context:
+    """Per-call caches: formats are analysed once per format index, not per fragment.
+
+    Walking fragments through the binding costs about a microsecond a call, so a 20,000-word
+    article must not pay for reading each fragment's weight, slant, link and font again.
+    """
+
+    def __init__(self, document: QTextDocument) -> None:
+        self.document = document
+        self._formats: list[QTextFormat] | None = None
+        self._chars: dict[tuple[int, bool], tuple[frozenset[int], object, str]] = {}
+        self._blocks: dict[int, _BlockKind] = {}
+
+    def _format(self, index: int) -> QTextFormat:
+        # The collection only grows (until the document is cleared): read it again when a
+        # format newer than the list we hold turns up.
+        if self._formats is None or index >= len(self._formats):
+            self._formats = self.document.allFormats()
+        return self._formats[index]
+
+    def char(self, index: int, heading: bool) -> tuple[frozenset[int], object, str]:
+        """(spans, link, image Markdown) of a character format."""
+        key = (index, heading)
+        found = self._chars.get(key)
+        if found is None:
+            found = _analyse_char(self._format(index).toCharFormat(), heading)
+            self._chars[key] = found
+        return found
+
+    def block(self, index: int) -> _BlockKind:
+        """(heading, quote, code, language, rule, in a list, loose, code id) of a format."""
+        found = self._blocks.get(index)
+        if found is None:
+            block_format = self._format(index).toBlockFormat()
+            found = (
+                block_format.headingLevel(),
+                block_format.intProperty(_QUOTE_LEVEL),
+                block_format.hasProperty(_CODE_FENCE) or block_format.hasProperty(_CODE_LANGUAGE),
+                block_format.stringProperty(_CODE_LANGUAGE),
+                block_format.hasProperty(_RULER),
+                block_format.objectIndex() >= 0,
+                block_format.boolProperty(LOOSE_ITEM),
+                block_format.intProperty(CODE_BLOCK_ID),
+            )
+            self._blocks[index] = found
+        return found
+
+
+_BlockKind = tuple[int, int, bool, str, bool, bool, bool, int]
+
+
+def _analyse_char(
+    char_format: QTextCharFormat, heading: bool
+) -> tuple[frozenset[int], object, str]:
+    href: object = char_format.anchorHref() if char_format.isAnchor() else ""
+    if href and char_format.toolTip():
+        href = (href, char_format.toolTip())
+    spans = {_LINK} if href else set()
+    if char_format.isImageFormat():
+        image = char_format.toImageFormat()
+        alt = image.stringProperty(_ALT)
+        return (
+            frozenset(spans | {_IMAGE}),
+            href,
+            f"![{_escape_alt(alt)}]({_escape_url(image.name())})",
+        )
+    if char_format.fontStrikeOut():
+        spans.add(_STRIKE)
+    if is_code_format(char_format):
+        spans.add(_CODE)
+    else:
+        if char_format.fontWeight() >= (_EXTRABOLD if heading else _DEMIBOLD):
+            spans.add(_BOLD)
+        if char_format.fontItalic():
+            spans.add(_ITALIC)
+    return frozenset(spans), href, ""
+
+
+# -- structure -----------------------------------------------------------
+
+
+@dataclass
+class _Unit:
+    """One Markdown block: its lines (without quote prefix) and what joins it to the next."""
+
+    lines: list[str]
+    quote: int = 0
+    kind: str = "para"  # para | item | code | table | rule
+    list_level: int = 0
+    list_key: object = None  # identifies the QTextList the item belongs to
+    numbered: bool = False
+    extra: dict[str, object] = field(default_factory=dict)
+    block: int = -1  # the document block it starts at
+
+
+def _units(
+    document: QTextDocument,
+    context: _Context,
+    entries: dict[int, tuple[int, int, int, list[str]]] | None,
+) -> Iterator[_Unit]:
+    # Tables are the only frames the editor makes: find their spans once, then walk the
+    # blocks in order (cheaper than the frame iterator) and emit a table where one starts.
+    tables = {}
+    for frame in document.rootFrame().childFrames():
+        if isinstance(frame, QTextTable):
+            tables[frame.firstPosition()] = frame
+    table_ends = sorted((frame.firstPosition(), frame.lastPosition()) for frame in tables.values())
+    next_table = table_ends[0][0] if table_ends else -1
+    code: _Unit | None = None
+    open_lists: list[object] = []  # the list at each nesting level, outermost first
+    loose_at: list[bool] = []  # whether the last item at each level was loose
+    block = document.begin()
+    while block.isValid():
+        if next_table >= 0 and block.position() >= next_table:
+            first, last = table_ends.pop(0)
+            next_table = table_ends[0][0] if table_ends else -1
+            if code is not None:
+                yield code
+                code = None
+            table = _table(tables[first], context)
+            if table is not None:
+                table.block = block.blockNumber()
+                yield table
+            open_lists = []
+            block = document.findBlock(last + 1)
+            continue
+        format_index = block.blockFormatIndex()
+        kind = context.block(format_index)
+        _heading_level, quote, is_code, language, rule, in_list, loose, code_id = kind
+        if is_code:
+            text = block.text().replace(_LINE_BREAK, "\n")
+            # Two code blocks side by side stay two; in a quote (indented code) they cannot.
+            if code is not None and code.quote == quote and (code.extra["id"] == code_id or quote):
+                code.lines.extend(text.split("\n"))
+            else:
+                if code is not None:
+                    yield code
+                code = _Unit(
+                    text.split("\n"),
+                    quote,
+                    "code",
+                    extra={"language": language, "id": code_id},
+                    block=block.blockNumber(),
+                )
+            block = block.next()
+            continue
+        if code is not None:
+            yield code
+            code = None
+        lines = _cached_lines(block, format_index, kind, context, entries)
+        if rule:
+            if lines:
+                yield _Unit(list(lines), quote, block=block.blockNumber())
+            yield _Unit(["---"], quote, "rule", block=block.blockNumber())
+            open_lists = []
+        elif in_list:
+            text_list = block.textList()
+            key = _list_key(text_list)
+            if key in open_lists:
+                level = open_lists.index(key) + 1
+                del open_lists[level:]
+                continues = True
+            else:
+                # Never deeper than one below the item before: a list cannot start nested.
+                level = max(1, min(text_list.format().indent(), len(open_lists) + 1))
+                continues = level == len(open_lists) + 1 and level > 1
+                del open_lists[level - 1 :]
+                open_lists.append(key)
+            del loose_at[level:]
+            # A blank line before an item makes it and the item before it loose.
+            blank = continues and loose and len(loose_at) == level and loose_at[-1]
+            if len(loose_at) < level:
+                loose_at.append(loose)
+            else:
+                loose_at[level - 1] = loose
+            unit = _item(block, text_list, key, level, quote, list(lines))
+            unit.extra["continues"] = continues
+            unit.extra["blank"] = blank
+            unit.block = block.blockNumber()
+            yield unit
+        else:
+            open_lists = []
+            loose_at = []
+            if lines:
+                yield _Unit(list(lines), quote, block=block.blockNumber())
+        block = block.next()
+    if code is not None:
+        yield code
+
+
+def _cached_lines(
+    block: QTextBlock,
+    format_index: int,
+    kind: _BlockKind,
+    context: _Context,
+    entries: dict[int, tuple[int, int, int, list[str]]] | None,
+) -> list[str]:
+    """The block's Markdown lines (markers aside), from the cache when it is still good."""
+    if entries is None:
+        return _block_lines(block, kind, context)
+    key = block.fragmentIndex()
+    revision, length = block.revision(), block.length()
+    found = entries.get(key)
+    if (
+        found is not None
+        and found[0] == revision
+        and found[1] == length
+        and (found[2] == format_index)
+    ):
+        return found[3]
+    lines = _block_lines(block, kind, context)
+    entries[key] = (revision, length, format_index, lines)
+    return lines
+
+
+def _block_lines(block: QTextBlock, kind: _BlockKind, context: _Context) -> list[str]:
+    heading, _quote, _code, _language, rule, in_list = kind[:6]
+    if rule:
+        return _inline_lines(block, context) if block.text().strip(_OBJECT + " ") else []
+    if heading and not in_list:
+        return [_heading(block, heading, context)]
+    return _inline_lines(block, context)
+
+
+def _list_key(text_list: QTextList) -> object:
+    # PySide wrappers are recreated per call; the object index identifies the list.
+    return text_list.objectIndex()
+
+
+def is_code_block(block: QTextBlock) -> bool:
+    """A line of a code block (`BlockCodeFence`, or Qt's `<pre>`: non-breakable lines)."""
+    block_format = block.blockFormat()
+    return block_format.hasProperty(QTextFormat.Property.BlockCodeFence) or (
+        block_format.hasProperty(QTextFormat.Property.BlockCodeLanguage)
+    )
+
+
+def _item(
+    block: QTextBlock, text_list: QTextList, key: object, level: int, quote: int, lines: list[str]
+) -> _Unit:
+    list_format = text_list.format()
+    numbered = list_format.style() in _NUMBERED_STYLES
+    index = text_list.itemNumber(block)
+    marker = f"{list_format.start() + index}. " if numbered else "- "
+    lines = lines or [""]
+    indent = "    " * (level - 1)
+    lines[0] = f"{indent}{marker}{lines[0]}".rstrip() if lines[0] else f"{indent}{marker}".rstrip()
+    continuation = "    " * level
+    lines[1:] = [continuation + line for line in lines[1:]]
+    return _Unit(lines, quote, "item", level, key, numbered)
+
+
+def _heading(block: QTextBlock, level: int, context: _Context) -> str:
+    text = _inline(block, context, heading=True).replace("\n", " ")
+    text = _HEADING_END.sub(lambda m: "\\#" * len(m.group(1)) + m.group(2), text).strip()
+    if text.startswith("#"):
+        text = "\\" + text
+    return "#" * min(level, 6) + " " + text
+
+
+def _join(units: list[_Unit], line_map: list[tuple[int, int]] | None = None) -> str:
+    out: list[str] = []
+    previous: _Unit | None = None
+    row = 0
+    for unit in units:
+        lines = _render_unit(unit)
+        if previous is not None:
+            separator = _separator(previous, unit)
+            out.append(separator)
+            row += separator.count("\n")
+        prefix = "> " * unit.quote
+        out.append("\n".join(prefix + line if line else prefix.rstrip() for line in lines))
+        if line_map is not None:
+            line_map.append((row, unit.block))
+        row += len(lines) - 1
+        previous = unit
+    return "".join(out).rstrip()
+
+
+def _separator(previous: _Unit, unit: _Unit) -> str:
+    if previous.kind == "item" and unit.kind == "item" and previous.quote == unit.quote:
+        if unit.extra.get("continues"):
+            return "\n\n" if unit.extra.get("blank") else "\n"
+        # Two lists side by side: Python-Markdown would join them into one (loose) list.
+        if unit.numbered != previous.numbered:
+            return "\n\n"
+        return "\n\n" + "> " * unit.quote + "<!-- -->\n\n"
+    quote = min(previous.quote, unit.quote)
+    if quote:
+        return "\n" + ">" * quote + "\n"
+    return "\n\n"
+
+
+def _render_unit(unit: _Unit) -> list[str]:
+    if unit.kind != "code":
+        return unit.lines
+    lines = list(unit.lines)
+    while lines and not lines[-1].strip():
+        lines.pop()
+    if unit.quote:
+        # fenced_code works only at the top level: indent the code inside a quote.
+        return ["    " + line if line else "" for line in lines]
+    longest = max((len(m.group()) for line in lines for m in _BACKTICKS.finditer(line)), default=0)
+    fence = "`" * max(3, longest + 1)
+    language = str(unit.extra.get("language") or "")
+    return [fence + language, *lines, fence]
+
+
+# -- tables ----------------------------------------------------------------
+
+
+def column_alignment(table: QTextTable, column: int) -> str:
+    """'left', 'center', 'right' or '' (none) for a column, from its header cell.
+
+    A chosen alignment carries `AlignAbsolute` (as the loader and the table commands set
+    it): Qt's own defaults, left and a centred header cell, mean "not set".
+    """
+    cell = table.cellAt(0, column)
+    alignment = cell.firstCursorPosition().block().blockFormat().alignment()
+    if not alignment & Qt.AlignmentFlag.AlignAbsolute:
+        return ""
+    if alignment & Qt.AlignmentFlag.AlignHCenter:
+        return "center"
+    if alignment & Qt.AlignmentFlag.AlignRight:
+        return "right"
+    return "left"
+
+
+_SEPARATORS = {"": "---", "left": ":---", "center": ":---:", "right": "---:"}
+
+
+def _table(table: QTextTable, context: _Context) -> _Unit | None:
+    rows, columns = table.rows(), table.columns()
+    if not rows or not columns:
+        return None
+    lines = []
+    for row in range(rows):
+        cells = []
+        for column in range(columns):
+            cell = table.cellAt(row, column)
+            if cell.row() != row or cell.column() != column:
+                cells.append("")  # covered by a merged cell: the dialect has no spans
+                continue
+            cells.append(_cell_text(cell, context, header=row == 0))
+        lines.append("| " + " | ".join(cells) + " |")
+        if row == 0:
+            separators = [_SEPARATORS[column_alignment(table, c)] for c in range(columns)]
+            lines.append("| " + " | ".join(separators) + " |")
+    return _Unit(lines, 0, "table")
+
+
+def _cell_text(cell, context: _Context, *, header: bool) -> str:
+    parts = []
+    block = cell.firstCursorPosition().block()
+    last = cell.lastCursorPosition().block().blockNumber()
+    while block.isValid() and block.blockNumber() <= last:
+        text = _inline(block, context, heading=header, pipes=True).replace("\n", " ").strip()
+        if text:
+            parts.append(text)
+        block = block.next()
+    return " ".join(parts)
+
+
+# -- inline ----------------------------------------------------------------
+
+
+def _inline_lines(block: QTextBlock, context: _Context) -> list[str]:
+    text = _inline(block, context, pipes=_LINE_BREAK in block.text())
+    if not text.strip():
+        return []
+    lines = [line.strip() for line in text.split("\n")]
+    while lines and not lines[-1]:
+        lines.pop()
+    while lines and not lines[0]:
+        lines.pop(0)
+    out = []
+    for index, line in enumerate(lines):
+        line = _escape_line_start(line)
+        out.append(line + "  " if index < len(lines) - 1 else line)
+    return out
+
+
+def _escape_line_start(line: str) -> str:
+    match = _LINE_START.match(line)
+    if not match:
+        return line
+    first = match.group()
+    if first[0].isdigit():
+        rest = line[len(first) :]
+        # "2024. The year" would open a numbered list; "2024.5" would not, escape anyway.
+        return first + "\\" + rest if rest[:1] == "." else line
+    if first == "~":
+        return "&#126;" + line[1:]
+    if first == "=":
+        return "&#61;" + line[1:]
+    return "\\" + line
+
+
+def is_code_format(char_format: QTextCharFormat) -> bool:
+    if char_format.fontFixedPitch():
+        return True
+    if not char_format.hasProperty(QTextFormat.Property.FontFamilies):
+        return False
+    families = char_format.fontFamilies()
+    return any(str(family).lower() in CODE_FAMILIES for family in families)
+
+
+# Span kinds in nesting order, outermost first.
+_LINK, _STRIKE, _BOLD, _ITALIC, _CODE = range(5)
+_OPEN = {_STRIKE: "<del>", _BOLD: "**", _ITALIC: "*"}
+_CLOSE = {_STRIKE: "</del>", _BOLD: "**", _ITALIC: "*"}
+
+
+def _segments(
+    block: QTextBlock, context: _Context, heading: bool
+) -> list[tuple[str, frozenset, object]]:
+    """(text, spans, link) per fragment; an image's text is its ready-written Markdown."""
+    out: list[tuple[str, frozenset, object]] = []
+    iterator = block.begin()
+    while not iterator.atEnd():
+        fragment = iterator.fragment()
+        iterator += 1
+        spans, href, image = context.char(fragment.charFormatIndex(), heading)
+        if image:
+            out.extend((image, spans, href) for _ in range(fragment.length()))
+        else:
+            out.append((fragment.text(), spans, href))
+    return out
+
+
+def _hug(segments: list[tuple[str, frozenset, str]]) -> list[tuple[str, frozenset, str]]:
+    """Move whitespace at the edges of a span outside it: `** a**` is not bold in Markdown."""
+    out: list[tuple[str, frozenset, str]] = []
+    count = len(segments)
+    for index, (text, spans, href) in enumerate(segments):
+        if _IMAGE in spans or not (spans - {_LINK}):
+            out.append((text, spans, href))
+            continue
+        core = text.strip(" \t" + _LINE_BREAK)
+        if not core:
+            keep = spans & (segments[index - 1][1] if index else frozenset())
+            keep &= segments[index + 1][1] if index + 1 < count else frozenset()
+            out.append((text, keep | (spans & {_LINK}), href))
+            continue
+        start = text.index(core[0])
+        end = start + len(core)
+        if start:
+            before = segments[index - 1][1] if index else frozenset()
+            out.append((text[:start], (spans & before) | (spans & {_LINK}), href))
+        out.append((core, spans, href))
+        if end < len(text):
+            after = segments[index + 1][1] if index + 1 < count else frozenset()
+            out.append((text[end:], (spans & after) | (spans & {_LINK}), href))
+    return out
+
+
+def _inline(
+    block: QTextBlock, context: _Context, *, heading: bool = False, pipes: bool = False
+) -> str:
+    """The block's text with its inline markup; hard line breaks become newlines."""
+    segments = _segments(block, context, heading)
+    if not segments:
+        return ""
+    if all(not spans for _, spans, _ in segments):
+        return _escape_text("".join(text for text, _, _ in segments), pipes)
+    segments = _hug(segments)
+    out: list[str] = []
+    stack: list[int] = []
+    open_href = ""
+    code: list[str] = []
+
+    def close_to(depth: int) -> None:
+        nonlocal open_href
+        while len(stack) > depth:
+            kind = stack.pop()
+            if kind == _CODE:
+                out.append(_code_span("".join(code)))
+                code.clear()
+            elif kind == _LINK:
+                out.append(f"]({_link_target(open_href)})")
+                open_href = ""
+            else:
+                out.append(_CLOSE[kind])
+
+    for text, spans, href in segments:
+        is_image = _IMAGE in spans
+        spans = spans - {_IMAGE}
+        # Keep the open spans that this segment still has (a changed link closes all).
+        depth = 0
+        while depth < len(stack):
+            kind = stack[depth]
+            if kind not in spans or (kind == _LINK and href != open_href):
+                break
+            depth += 1
+        close_to(depth)
+        for kind in (_LINK, _STRIKE, _BOLD, _ITALIC, _CODE):
+            if kind in spans and kind not in stack:
+                if kind == _LINK:
+                    out.append("[")
+                    open_href = href
+                elif kind != _CODE:
+                    out.append(_OPEN[kind])
+                stack.append(kind)
+        if is_image:
+            out.append(text)
+            continue
+        if _CODE in stack:
+            code.append(text)
+        else:
+            out.append(_escape_text(text, pipes))
+    close_to(0)
+    return "".join(out)
+
+
+def _escape_text(text: str, pipes: bool) -> str:
+    pattern = _INLINE_SPECIAL_PIPE if pipes else _INLINE_SPECIAL
+    if pattern.search(text):
+        footnotes = {m.start(): m.end() for m in _FOOTNOTE_REF.finditer(text)}
+        if footnotes:
+            parts, position = [], 0
+            for start, end in footnotes.items():
+                parts.append(_escape_plain(text[position:start], pattern))
+                parts.append(text[start:end])
+                position = end
+            parts.append(_escape_plain(text[position:], pattern))
+            text = "".join(parts)
+        else:
+            text = _escape_plain(text, pattern)
+    return text.replace(_LINE_BREAK, "\n")
+
+
+def _escape_plain(text: str, pattern: re.Pattern[str]) -> str:
+    return pattern.sub(lambda m: _INLINE_ESCAPES.get(m.group(), "\\" + m.group()), text)
+
+
+def _code_span(text: str) -> str:
+    text = text.replace(_LINE_BREAK, " ")
+    longest = max((len(m.group()) for m in _BACKTICKS.finditer(text)), default=0)
+    fence = "`" * (longest + 1)
+    if text.startswith("`") or text.endswith("`"):
+        text = f" {text} "
+    return f"{fence}{text}{fence}"
+
+
+def _link_target(href: str | tuple[str, str]) -> str:
+    if isinstance(href, str):
+        return _escape_url(href)
+    url, title = href
+    title = " ".join(title.split())
+    if '"' in title and "'" not in title:
+        return f"{_escape_url(url)} '{title}'"
+    return f'{_escape_url(url)} "{title.replace(chr(34), chr(39))}"'
+
+
+def _escape_alt(alt: str) -> str:
+    return re.sub(r"([\\\[\]])", r"\\\1", " ".join(alt.split()))
+
+
+def _escape_url(url: str) -> str:
+    return _URL_UNSAFE.sub(lambda m: f"%{ord(m.group()):02X}", url)

@@ -1,0 +1,95 @@
+"""At start: offer back the work a killed or crashed run left in the recovery journal.
+
+Each piece is offered with Restore (written back as a new revision; the saved text stays
+in the history), Discard, or Decide Later (kept for the next start).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from editor.core.errors import NewsroomError
+from editor.core.newsroom import Newsroom
+from editor.core.recovery import Recovery
+
+_PREVIEW_CHARS = 1500
+
+
+class RecoveryChoice(enum.Enum):
+    RESTORE = "restore"
+    DISCARD = "discard"
+    LATER = "later"
+
+
+RecoveryAsker = Callable[[QWidget | None, Recovery], RecoveryChoice]
+
+
+def ask_recovery(parent: QWidget | None, offer: Recovery) -> RecoveryChoice:
+    """The question for one piece of unsaved work; Escape decides later."""
+    box = QMessageBox(parent)
+    box.setObjectName("recoveryDialog")
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle("Recover Unsaved Work")
+    headline = offer.headline or "Untitled"
+    when = offer.entry.written_at
+    moment = f" (last typed at {when.astimezone():%H:%M})" if when else ""
+    box.setText(f"“{headline}” has changes that were not saved{moment}.")
+    notes = [
+        "The editor was closed before it could save them. Restore brings them back; "
+        "the saved version stays in the article's history."
+    ]
+    if offer.changed_since:
+        notes.append(
+            "The article was saved again since then: restoring puts this text on top, "
+            "and the newer version stays in the history."
+        )
+    if offer.deleted:
+        notes.append("The article was deleted since: restoring makes a new draft of it.")
+    box.setInformativeText("\n\n".join(notes))
+    preview = offer.entry.body
+    box.setDetailedText(preview[:_PREVIEW_CHARS] + ("…" if len(preview) > _PREVIEW_CHARS else ""))
+    restore = box.addButton("Restore", QMessageBox.ButtonRole.AcceptRole)
+    discard = box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
+    later = box.addButton("Decide Later", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(restore)
+    box.setEscapeButton(later)
+    box.exec()
+    clicked = box.clickedButton()
+    if clicked is restore:
+        return RecoveryChoice.RESTORE
+    if clicked is discard:
+        return RecoveryChoice.DISCARD
+    return RecoveryChoice.LATER
+
+
+def offer_recovery(
+    parent: QWidget | None,
+    newsroom: Newsroom,
+    ask: RecoveryAsker = ask_recovery,
+    report: Callable[[str], object] | None = None,
+) -> str | None:
+    """Offer each piece of unsaved work; the id of the last article restored, if any.
+
+    A store error is reported (the journal stays for the next start), never raised.
+    """
+    try:
+        offers = newsroom.recoverable()
+    except NewsroomError as error:
+        if report is not None:
+            report(f"Unsaved work could not be checked: {error}")
+        return None
+    restored: str | None = None
+    for offer in offers:
+        choice = ask(parent, offer)
+        try:
+            if choice is RecoveryChoice.RESTORE:
+                restored = newsroom.restore_unsaved(offer).id
+            elif choice is RecoveryChoice.DISCARD:
+                newsroom.discard_unsaved(offer.article_id)
+        except NewsroomError as error:
+            if report is not None:
+                report(f"“{offer.headline or 'Untitled'}” could not be restored: {error}")
+    return restored

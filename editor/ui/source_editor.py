@@ -1,0 +1,191 @@
+"""The body as Markdown text: a plain-text editor with Markdown highlighting (source mode).
+
+`SourceEditor` has the interface the editing session reads a body through (`markdown()`,
+`load_markdown()`, `body_edited`), so `BodyStack` can put it in the rich editor's place.
+`MarkdownHighlighter` colours the syntax of the project's dialect line by line; fenced
+code is the only construct that spans lines, carried in the block state.
+"""
+
+from __future__ import annotations
+
+import re
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontDatabase,
+    QResizeEvent,
+    QSyntaxHighlighter,
+    QTextCharFormat,
+    QTextCursor,
+    QTextDocument,
+)
+from PySide6.QtWidgets import QFrame, QPlainTextEdit, QWidget
+
+_SOURCE_FONT_FAMILIES = ["DejaVu Sans Mono", "Menlo", "Consolas", "Liberation Mono", "monospace"]
+_IN_FENCE = 1
+
+
+def _format(colour: str, *, bold: bool = False, italic: bool = False,
+            background: str | None = None) -> QTextCharFormat:  # fmt: skip
+    fmt = QTextCharFormat()
+    fmt.setForeground(QColor(colour))
+    if bold:
+        fmt.setFontWeight(QFont.Weight.Bold)
+    if italic:
+        fmt.setFontItalic(True)
+    if background:
+        fmt.setBackground(QColor(background))
+    return fmt
+
+
+#: The palette: quiet markup, readable text (Nord-like, on the editor's white page).
+FORMATS = {
+    "heading": _format("#1f3a5f", bold=True),
+    "marker": _format("#8a6d1f", bold=True),
+    "quote": _format("#4c6a55", italic=True),
+    "bold": _format("#2e3440", bold=True),
+    "italic": _format("#2e3440", italic=True),
+    "code": _format("#9a3412", background="#f5f1ea"),
+    "fence": _format("#7b8494", background="#f5f1ea"),
+    "link_text": _format("#1d5fa8"),
+    "link_url": _format("#7b8494"),
+    "image": _format("#6b4fa0"),
+    "table": _format("#7b8494", bold=True),
+    "rule": _format("#7b8494", bold=True),
+    "html": _format("#7b8494"),
+    "escape": _format("#a0a7b4"),
+}
+
+_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+_HEADING = re.compile(r"^\s{0,3}#{1,6}(\s|$).*")
+_QUOTE = re.compile(r"^(\s{0,3}>\s?)+")
+_LIST = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
+_RULE = re.compile(r"^\s{0,3}(?:(?:-\s*){3,}|(?:\*\s*){3,}|(?:_\s*){3,})$")
+_TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
+_INLINE = (
+    ("escape", re.compile(r"\\[\\`*_{}\[\]()#+\-.!|<>&~=]")),
+    ("html", re.compile(r"</?[A-Za-z][^>]*>|<!--.*?-->")),
+    ("bold", re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")),
+    ("italic", re.compile(r"(?<![*\w])([*_])(?![*_\s])(.+?)(?<![\s*_])\1(?![*\w])")),
+    ("image", re.compile(r"!\[[^\]]*\]\([^)]*\)")),
+    ("link", re.compile(r"(?<!!)\[([^\]]*)\]\(([^)]*)\)")),
+    ("code", re.compile(r"(`+)(.+?)\1")),
+)
+
+
+class MarkdownHighlighter(QSyntaxHighlighter):
+    """Headings, emphasis, code, links, images, lists, quotes, tables and rules."""
+
+    def highlightBlock(self, text: str) -> None:
+        in_fence = self.previousBlockState() == _IN_FENCE
+        if _FENCE.match(text):
+            self.setFormat(0, len(text), FORMATS["fence"])
+            self.setCurrentBlockState(0 if in_fence else _IN_FENCE)
+            return
+        if in_fence:
+            self.setFormat(0, len(text), FORMATS["code"])
+            self.setCurrentBlockState(_IN_FENCE)
+            return
+        self.setCurrentBlockState(0)
+        start = 0
+        quote = _QUOTE.match(text)
+        if quote:
+            start = quote.end()
+            self.setFormat(0, len(text), FORMATS["quote"])
+            self.setFormat(0, start, FORMATS["marker"])
+        rest = text[start:]
+        if _HEADING.match(rest):
+            self.setFormat(start, len(rest), FORMATS["heading"])
+            return
+        if _RULE.match(rest):
+            self.setFormat(start, len(rest), FORMATS["rule"])
+            return
+        item = _LIST.match(rest)
+        if item:
+            self.setFormat(start, item.end(), FORMATS["marker"])
+        if "|" in rest:
+            if _TABLE_SEPARATOR.match(rest):
+                self.setFormat(start, len(rest), FORMATS["table"])
+                return
+            for match in re.finditer(r"(?<!\\)\|", rest):
+                self.setFormat(start + match.start(), 1, FORMATS["table"])
+        self._inline(rest, start)
+
+    def _inline(self, text: str, offset: int) -> None:
+        for name, pattern in _INLINE:
+            for match in pattern.finditer(text):
+                begin = offset + match.start()
+                if name == "link":
+                    self.setFormat(begin, match.end() - match.start(), FORMATS["link_url"])
+                    self.setFormat(begin + 1, len(match.group(1)), FORMATS["link_text"])
+                elif name in ("bold", "italic"):
+                    self.setFormat(begin, match.end() - match.start(), FORMATS[name])
+                    marks = len(match.group(1))
+                    self.setFormat(begin, marks, FORMATS["marker"])
+                    self.setFormat(offset + match.end() - marks, marks, FORMATS["marker"])
+                else:
+                    self.setFormat(begin, match.end() - match.start(), FORMATS[name])
+
+
+class SourceEditor(QPlainTextEdit):
+    """Markdown text of the body; `body_edited` fires only for a person's edits."""
+
+    body_edited = Signal()
+
+    def __init__(self, parent: QWidget | None = None, *, point_size: int = 12,
+                 max_width: int = 760) -> None:  # fmt: skip
+        super().__init__(parent)
+        self.setObjectName("sourceEditor")
+        self._loading = False
+        self._max_width = max_width
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setTabChangesFocus(False)
+        self.setPlaceholderText("Write the story in Markdown…")
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        font.setFamilies(_SOURCE_FONT_FAMILIES)
+        font.setPointSize(point_size)
+        self.setFont(font)
+        self.setTabStopDistance(self.fontMetrics().horizontalAdvance(" ") * 4)
+        self.document().setDocumentMargin(24)
+        self.highlighter = MarkdownHighlighter(self.document())
+        self.document().contentsChanged.connect(self._on_contents_changed)
+
+    def load_markdown(self, markdown: str) -> None:
+        """Show `markdown` without counting it as an edit; undo starts afresh."""
+        self._loading = True
+        try:
+            self.setPlainText(markdown)
+            self.document().clearUndoRedoStacks()
+            self.document().setModified(False)
+        finally:
+            self._loading = False
+
+    def markdown(self) -> str:
+        """The text as typed, with exactly one newline at the end (none when empty)."""
+        text = self.toPlainText().rstrip()
+        return text + "\n" if text else ""
+
+    def is_empty(self) -> bool:
+        return not self.toPlainText().strip()
+
+    def _on_contents_changed(self) -> None:
+        if not self._loading:
+            self.body_edited.emit()
+
+    def set_cursor(self, line: int, column: int) -> None:
+        """Put the cursor on `line` (0-based) at `column`, clamped, and show it."""
+        document: QTextDocument = self.document()
+        block = document.findBlockByNumber(max(0, min(line, document.blockCount() - 1)))
+        cursor = QTextCursor(block)
+        cursor.setPosition(block.position() + max(0, min(column, block.length() - 1)))
+        self.setTextCursor(cursor)
+        self.centerCursor()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        # A readable column, as in the rich editor; margins outside the document.
+        side = max(0, (event.size().width() - self._max_width) // 2)
+        self.setViewportMargins(side, 0, side, 0)
+        super().resizeEvent(event)

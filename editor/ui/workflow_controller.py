@@ -1,0 +1,287 @@
+"""The workflow in the window: status actions, flags, audit log, read-only state and users.
+
+`install_workflow(window)` adds the workflow strip, the flags and the audit log to the
+inspector and the desk views above the list, and wires the Article menu, File ▸ Switch
+User and File ▸ Users. Every step goes through `Newsroom` (one permission check); this
+module saves the editing session first, asks for the note, shows a refusal as a message
+and reloads the article so every panel shows its new status and rights.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QFormLayout, QWidget
+
+from editor.core.errors import NewsroomError
+from editor.core.model import Article, Event, Role, User
+from editor.core.workflow import TRANSITIONS, Action, Decision
+from editor.ui import dialogs, note_dialog, users_dialog
+from editor.ui.audit_log import AuditLogSection
+from editor.ui.desk_views import install_desk_views
+from editor.ui.flags_panel import FlagsPanel
+from editor.ui.workflow_bar import WorkflowBar, read_only_notice
+
+#: Actions that ask for a note first (Return and Correct require one).
+ASKS_NOTE = frozenset({Action.SUBMIT, Action.RETURN, Action.APPROVE, Action.SPIKE})
+
+_DONE = {
+    Action.SUBMIT: "Submitted",
+    Action.RETURN: "Returned to the reporter",
+    Action.APPROVE: "Approved",
+    Action.PUBLISH: "Published",
+    Action.SPIKE: "Spiked",
+    Action.REOPEN: "Reopened",
+    Action.CORRECT: "Correction published for",
+}
+
+#: Actions that change text; disabled while the article is read-only.
+_EDITING_ACTIONS = (
+    "edit_paste_plain",
+    "edit_replace",
+    "format_apply_typography",
+    "format_image",
+    "format_table_insert",
+)
+
+_DESK_ROLES = (Role.EDITOR, Role.ADMIN)
+
+
+class WorkflowController(QObject):
+    """Drives the strip, the Article menu, the flags and the audit log of one window.
+
+    `ask_note`, `ask_correction` and `choose_user` are the questions put to the person;
+    tests replace them to answer without a modal dialog.
+    """
+
+    def __init__(self, window) -> None:
+        super().__init__(window)
+        self.window = window
+        self.newsroom = window.newsroom
+        self.session = window.session
+        self.decisions: dict[Action, Decision] = {}
+        self.events: list[Event] = []
+        self.ask_note: Callable[[Action, str], str | None] = lambda action, headline: (
+            note_dialog.ask_note(window, action, headline)
+        )
+        self.ask_correction: Callable[[str, str], tuple[str, str | None] | None] = (
+            lambda headline, body: note_dialog.ask_correction(window, headline, body)
+        )
+        self.choose_user: Callable[[], User | None] = lambda: users_dialog.choose_user(
+            self.newsroom, window
+        )
+
+        self.bar = WorkflowBar()
+        self.flags = FlagsPanel()
+        self.audit = AuditLogSection()
+        window.inspector.add_section(self.bar, top=True)
+        window.inspector.add_section(self.flags)
+        window.inspector.add_section(self.audit)
+        self.desk_views = install_desk_views(window)
+        # The strip shows the status with its icon; the form's own badge would repeat it.
+        _hide_form_row(window.inspector, window.inspector.status)
+
+        self.bar.action_requested.connect(self.perform)
+        self.flags.flags_edited.connect(self.apply_flags)
+        for action in TRANSITIONS:
+            window.actions[f"article_{action.value}"].triggered.connect(
+                lambda _checked=False, a=action: self.perform(a.value)
+            )
+        for entry in window.menuBar().actions():
+            if entry.menu() is not None and entry.text().replace("&", "") == "Article":
+                entry.menu().setToolTipsVisible(True)  # a greyed step says why on hover
+        window.actions["file_switch_user"].triggered.connect(self.switch_user)
+        window.actions["file_users"].triggered.connect(self.manage_users)
+        # After the window's own slots (connected earlier) have shown the article.
+        self.session.opened.connect(self.refresh)
+        stack = getattr(window, "body_stack", None)
+        if stack is not None and hasattr(stack, "mode_changed"):
+            # Leaving the Markdown source re-enables the format tools: lock them again.
+            stack.mode_changed.connect(lambda _source: self._apply_read_only(self.session.article))
+        self.refresh()
+        self._show_identity()
+
+    # -- showing ---------------------------------------------------------
+
+    def refresh(self, *_args: object) -> None:
+        """Show the open article's status, the acting user's rights and its audit log."""
+        article: Article | None = self.session.article
+        decisions: list[Decision] = []
+        self.events = []
+        if article is not None:
+            try:
+                decisions = self.newsroom.allowed_actions(article)
+                self.events = self.newsroom.events(article.id)
+            except NewsroomError as error:
+                self.window.status.showMessage(str(error), 8000)
+        self.decisions = {d.action: d for d in decisions}
+        self.bar.show_state(article, decisions, self.events)
+        for action in TRANSITIONS:
+            qaction = self.window.actions[f"article_{action.value}"]
+            decision = self.decisions.get(action)
+            qaction.setEnabled(bool(decision and decision.allowed))
+            tip = decision.reason if decision else "Open an article first"
+            qaction.setStatusTip(tip)
+            qaction.setToolTip(f"{action.label}: {tip}")
+        self._apply_read_only(article)
+        is_desk = self.newsroom.user.role in _DESK_ROLES
+        self.flags.show_article(
+            article,
+            editable=article is not None and is_desk,
+            reason="" if is_desk else "Only an editor sets the flags.",
+        )
+        self.audit.show_events(self.events)
+        self.audit.setVisible(article is not None)
+        self.flags.setVisible(article is not None)
+
+    def can_edit(self) -> bool:
+        edit = self.decisions.get(Action.EDIT)
+        return bool(self.session.article is not None and edit and edit.allowed)
+
+    def _apply_read_only(self, article: Article | None) -> None:
+        """Approved, published, spiked, or not this person's to edit: lock text and details."""
+        w = self.window
+        editable = self.can_edit()
+        if article is None:
+            return  # the window already shows an empty, disabled editor
+        w.editor.setReadOnly(not editable)
+        w.headline_field.setReadOnly(not editable)
+        stack = getattr(w, "body_stack", None)
+        # Formatting is for the rich text: the Markdown source view has none.
+        rich = editable and not getattr(stack, "source_mode", False)
+        w.format_controller.set_enabled(rich)
+        if stack is not None:
+            stack.source.setReadOnly(not editable)  # the Markdown source view of the body
+        names = set(w.actions.names())
+        for name in _EDITING_ACTIONS:
+            if name in names:
+                w.actions[name].setEnabled(rich if name.startswith("format_") else editable)
+        notice = read_only_notice(article, self.decisions.get(Action.EDIT))
+        for field in w.inspector.fields.values():
+            field.setEnabled(editable)
+            field.setToolTip(notice)
+        w.editor.setToolTip(notice)
+
+    def _show_identity(self) -> None:
+        user = self.newsroom.user
+        store = self.newsroom.store
+        where = store.path.name if getattr(store, "path", None) else "store"
+        self.window.status.show_identity(users_dialog.describe(user), where)
+        self.window.status.identity.setToolTip("File ▸ Switch User… to work as someone else")
+        self.window.actions["file_users"].setEnabled(user.role is Role.ADMIN)
+        self.window.actions["file_users"].setToolTip(
+            "Users…" if user.role is Role.ADMIN else "Only an admin manages users"
+        )
+
+    # -- workflow steps ----------------------------------------------------
+
+    def perform(self, action_value: str, note: str | None = None) -> Article | None:
+        """Save, ask for the note, apply the step; the refused step says why in a message.
+
+        `note` given: no question is asked (tests, scripts). Returns the updated article,
+        or None when cancelled or refused.
+        """
+        action = Action(action_value)
+        if self.session.article is None:
+            return None
+        if not self.session.save(reason="save"):
+            return None  # the session has shown why (or the person kept editing)
+        article = self.session.article
+        assert article is not None
+        headline = article.headline or "Untitled"
+        body: str | None = None
+        if note is None:
+            if action is Action.CORRECT:
+                answer = self.ask_correction(headline, article.body)
+                if answer is None:
+                    return None
+                note, body = answer
+            elif action in ASKS_NOTE:
+                note = self.ask_note(action, headline)
+                if note is None:
+                    return None
+            else:
+                note = ""
+        try:
+            updated = self.newsroom.transition(
+                article.id, action, note, expected_version=article.version, body=body
+            )
+        except NewsroomError as error:
+            dialogs.show_error(self.window, f"Cannot {action.label}", str(error))
+            if getattr(error, "findings", None) and hasattr(self.window, "checks"):
+                self.window.side_tabs.setCurrentWidget(self.window.checks)  # what to fix
+            self.session.reload()  # show what the store has now (another desk may have moved)
+            return None
+        self._after_change(updated)
+        self.window.status.showMessage(f"{_DONE[action]} “{headline}”.", 8000)
+        return updated
+
+    def apply_flags(self, values: dict[str, object]) -> Article | None:
+        """Set a flag through `Newsroom.set_flags` (editors only; refusals as a message)."""
+        if self.session.article is None:
+            return None
+        if not self.session.save(reason="save"):
+            self.refresh()
+            return None
+        article = self.session.article
+        assert article is not None
+        try:
+            updated = self.newsroom.set_flags(
+                article.id, expected_version=article.version, **values
+            )
+        except NewsroomError as error:
+            dialogs.show_error(self.window, "Cannot Change the Flags", str(error))
+            self.session.reload()
+            return None
+        self._after_change(updated)
+        return updated
+
+    def _after_change(self, updated: Article) -> None:
+        self.session.reload()  # every panel shows the new status, rights and log
+        self.window.bus.article_saved.emit(updated)
+        self.desk_views.refresh_counts()
+
+    # -- people ------------------------------------------------------------
+
+    def switch_user(self, user: User | str | None = None) -> bool:
+        """Save, then work as `user` (asked when None); the rights follow at once."""
+        if user is None:
+            user = self.choose_user()
+            if user is None:
+                return False
+        if not self.session.save(reason="save"):
+            return False
+        try:
+            self.newsroom.switch_user(user)
+        except NewsroomError as error:
+            dialogs.show_error(self.window, "Switch User", str(error))
+            return False
+        state = getattr(self.window, "_window_state", None)
+        if state is not None:
+            state.remember_user(self.newsroom.user.name)
+        self._show_identity()
+        self.refresh()
+        self.window.list_model.reload()
+        self.desk_views.refresh_counts()
+        self.window.status.showMessage(
+            f"Working as {users_dialog.describe(self.newsroom.user)}.", 8000
+        )
+        return True
+
+    def manage_users(self) -> None:
+        users_dialog.UsersDialog(self.newsroom, self.window).exec()
+
+    def shutdown(self) -> None:
+        self.desk_views.shutdown()
+
+
+def _hide_form_row(inspector: QWidget, field: QWidget) -> None:
+    holder = field.parentWidget()
+    for form in inspector.findChildren(QFormLayout):
+        if holder is not None and form.indexOf(holder) >= 0:
+            form.setRowVisible(holder, False)
+
+
+def install_workflow(window) -> WorkflowController:
+    return WorkflowController(window)

@@ -1,0 +1,318 @@
+"""The workflow through `Newsroom` on SQLite and PostgreSQL: people, states, log, races."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from editor.core.errors import (
+    PermissionDeniedError,
+    StaleWriteError,
+    TransitionError,
+    ValidationError,
+)
+from editor.core.model import ArticleQuery, Desk, Status
+from editor.core.newsroom import Newsroom
+
+
+@dataclass
+class Desk3:
+    """A reporter and two editors working on one store."""
+
+    rita: Newsroom
+    ed: Newsroom
+    eve: Newsroom
+
+
+@pytest.fixture(autouse=True)
+def no_copy_desk_errors(monkeypatch):
+    """These tests are about the workflow, not the house style rules (which have their own)."""
+    monkeypatch.setattr(Newsroom, "blocking_findings", lambda self, article_id: [])
+
+
+@pytest.fixture
+def people(newsroom):
+    as_user = lambda user: Newsroom(newsroom.store, user)  # noqa: E731
+    return Desk3(
+        rita=as_user(newsroom.add_user("Rita Reporter", "reporter")),
+        ed=as_user(newsroom.add_user("Ed Editor", "editor")),
+        eve=as_user(newsroom.add_user("Eve Editor", "editor")),
+    )
+
+
+def _save(room: Newsroom, article, body: str, reason: str = "save", **kw):
+    return room.save_article(
+        article.id, expected_version=article.version, body=body, reason=reason, **kw
+    )
+
+
+def test_draft_to_corrected_with_two_editors_and_a_reporter(people):
+    rita, ed, eve = people.rita, people.ed, people.eve
+    story = rita.create_article("Floods hit York", "The river rose overnight.")
+    story = rita.transition(story.id, "submit", "Ready for the desk")
+    assert story.status is Status.SUBMITTED
+
+    with pytest.raises(PermissionDeniedError, match="Submitted articles are edited by the desk"):
+        _save(rita, story, "Sneaky change.")
+    with pytest.raises(ValidationError, match="needs a note") as missing:
+        ed.transition(story.id, "return")
+    assert missing.value.field == "note"
+    story = ed.transition(story.id, "return", "Name the river, please")
+    assert story.status is Status.CHANGES_REQUESTED
+
+    story = _save(rita, story, "The river Ouse rose overnight.")
+    story = rita.transition(story.id, "submit", expected_version=story.version)
+    story = _save(ed, story, "The River Ouse rose overnight.")  # the desk edits: tracked
+    with pytest.raises(PermissionDeniedError) as self_approval:
+        ed.transition(story.id, "approve")
+    assert str(self_approval.value) == "You wrote the last revision: another editor must approve."
+
+    story = eve.transition(story.id, "approve", "Good to go")
+    assert story.status is Status.APPROVED
+    for room in (rita, ed, eve):  # read-only after approval, autosaves included
+        with pytest.raises(PermissionDeniedError, match="Approved articles are read-only"):
+            _save(room, story, "Late change.", reason="autosave", session_id="s1")
+    assert eve.get_article(story.id).body == "The River Ouse rose overnight."
+
+    story = eve.transition(story.id, "publish")
+    assert story.status is Status.PUBLISHED and story.published_at is not None
+    first_published = story.published_at
+    with pytest.raises(PermissionDeniedError, match="Published articles are read-only"):
+        _save(eve, story, "Silent fix.")
+    with pytest.raises(PermissionDeniedError, match="Only an editor can publish a correction"):
+        rita.transition(story.id, "correct", "Fixed the day")
+    story = ed.transition(
+        story.id,
+        "correct",
+        "An earlier version said the river rose overnight; it rose on Tuesday.",
+        body="The River Ouse rose on Tuesday.",
+    )
+    assert story.status is Status.CORRECTED
+    assert story.body == "The River Ouse rose on Tuesday."
+    assert story.published_at == first_published
+
+    events = ed.events(story.id)
+    assert [(e.actor, e.action, e.from_status, e.to_status, e.note) for e in events] == [
+        ("Rita Reporter", "create", None, "draft", ""),
+        ("Rita Reporter", "submit", "draft", "submitted", "Ready for the desk"),
+        ("Ed Editor", "return", "submitted", "changes_requested", "Name the river, please"),
+        ("Rita Reporter", "submit", "changes_requested", "submitted", ""),
+        ("Eve Editor", "approve", "submitted", "approved", "Good to go"),
+        ("Eve Editor", "publish", "approved", "published", ""),
+        (
+            "Ed Editor",
+            "correct",
+            "published",
+            "corrected",
+            "An earlier version said the river rose overnight; it rose on Tuesday.",
+        ),
+    ]
+    revisions = {r.id: r for r in ed.revisions(story.id)}
+    assert [(r.reason, r.author) for r in ed.revisions(story.id)] == [
+        ("create", "Rita Reporter"),
+        ("submit", "Rita Reporter"),
+        ("return", "Ed Editor"),
+        ("save", "Rita Reporter"),
+        ("submit", "Rita Reporter"),
+        ("save", "Ed Editor"),
+        ("approve", "Eve Editor"),
+        ("publish", "Eve Editor"),
+        ("correct", "Ed Editor"),
+    ]
+    for event in events[1:]:  # each transition points at the revision it wrote
+        assert revisions[event.revision_id].reason == event.action
+    approve = next(e for e in events if e.action == "approve")
+    assert revisions[approve.revision_id].body == "The River Ouse rose overnight."
+    assert events[-1].revision_id == story.head_revision_id
+
+
+def test_a_stale_transition_is_refused(people):
+    rita, ed = people.rita, people.ed
+    story = rita.create_article("Council budget", "The council met.")
+    loaded = rita.transition(story.id, "submit")
+    ed.transition(loaded.id, "return", "More figures", expected_version=loaded.version)
+    with pytest.raises(StaleWriteError, match="was changed by Ed Editor"):
+        people.eve.transition(loaded.id, "approve", expected_version=loaded.version)
+    assert ed.get_article(story.id).status is Status.CHANGES_REQUESTED
+    assert [e.action for e in ed.events(story.id)] == ["create", "submit", "return"]
+
+
+def test_refusals_say_why_and_write_nothing(people, newsroom):
+    rita, ed = people.rita, people.ed
+    story = rita.create_article("Harriers win late", "Okafor scored.")
+    with pytest.raises(PermissionDeniedError, match=r"^Only an editor can approve\.$"):
+        rita.transition(story.id, "approve")
+    with pytest.raises(TransitionError, match="Only a submitted article can be approved"):
+        ed.transition(story.id, "approve")
+    with pytest.raises(PermissionDeniedError, match="Only its author can submit"):
+        ed.transition(story.id, "submit")
+    with pytest.raises(PermissionDeniedError, match="A draft is edited by its author"):
+        _save(ed, story, "Not yours.")
+    with pytest.raises(ValidationError, match="not a workflow action"):
+        ed.transition(story.id, "fly")
+    after = newsroom.get_article(story.id)
+    assert (after.version, after.status, after.body) == (1, Status.DRAFT, "Okafor scored.")
+
+
+def test_spike_and_reopen(people):
+    rita, ed, eve = people.rita, people.ed, people.eve
+    story = rita.transition(rita.create_article("Battery plant", "Plans.").id, "submit")
+    story = ed.transition(story.id, "spike", "Story fell through")
+    with pytest.raises(PermissionDeniedError, match="Spiked articles are read-only"):
+        _save(rita, story, "x")
+    story = ed.transition(story.id, "reopen")
+    assert story.status is Status.DRAFT
+    story = _save(rita, story, "Plans, with figures.")
+    story = rita.transition(story.id, "submit")
+    story = eve.transition(story.id, "approve")
+    story = ed.transition(story.id, "reopen", "One more check")
+    assert story.status is Status.SUBMITTED
+    story = _save(ed, story, "Plans, with checked figures.")  # editable again by the desk
+    assert eve.transition(story.id, "approve").status is Status.APPROVED
+
+
+def test_allowed_actions_grey_out_with_reasons(people):
+    rita, ed = people.rita, people.ed
+    story = rita.create_article("Draft", "Words.")
+    mine = {a.action.value: (a.allowed, a.reason) for a in rita.allowed_actions(story)}
+    assert mine["submit"] == (True, "Send it to the desk for review")
+    assert mine["approve"] == (False, "Only an editor can approve")
+    assert mine["edit"][0] is True
+    story = rita.transition(story.id, "submit")
+    desk = {a.action.value: a.allowed for a in ed.allowed_actions(story)}
+    assert desk == {
+        "submit": False,
+        "return": True,
+        "approve": True,
+        "publish": False,
+        "spike": True,
+        "reopen": False,
+        "correct": False,
+        "edit": True,
+    }
+
+
+class _Finding:
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+
+def test_copy_desk_errors_block_a_reporter_and_an_editor_overrides_with_a_note(people, monkeypatch):
+    rita, ed = people.rita, people.ed
+    findings = [_Finding("“Okafor” is spelt “Okafur” twice"), _Finding("No byline")]
+    for room in (rita, ed):
+        monkeypatch.setattr(room, "blocking_findings", lambda article_id: findings)
+    story = rita.create_article("Harriers", "Okafur scored.")
+    with pytest.raises(TransitionError) as blocked:
+        rita.transition(story.id, "submit")
+    assert (
+        "2 copy-desk errors block submitting: “Okafor” is spelt “Okafur” twice; No byline."
+        in str(blocked.value)
+    )
+    assert "No byline" in str(blocked.value) and blocked.value.findings == findings
+
+    desk_story = ed.create_article("Desk brief", "Words.")
+    with pytest.raises(TransitionError, match="submit anyway with a note"):
+        ed.transition(desk_story.id, "submit")
+    submitted = ed.transition(desk_story.id, "submit", "Byline follows from the agency")
+    assert submitted.status is Status.SUBMITTED
+    log = [(e.action, e.note.split("\n")[0]) for e in ed.events(desk_story.id)]
+    assert log == [
+        ("create", ""),
+        ("override", "Byline follows from the agency"),
+        ("submit", "Byline follows from the agency"),
+    ]
+    assert "No byline" in ed.events(desk_story.id)[1].note
+
+
+def test_editors_set_flags_and_flags_block_publication(people):
+    rita, ed, eve = people.rita, people.ed, people.eve
+    story = rita.transition(rita.create_article("Court case", "The trial.").id, "submit")
+    story = ed.transition(story.id, "approve")
+    with pytest.raises(PermissionDeniedError, match="Only an editor can set flags"):
+        rita.set_flags(story.id, legal_hold=True)
+    story = eve.set_flags(story.id, legal_hold=True, note="Lawyers to read")
+    assert story.legal_hold
+    with pytest.raises(TransitionError, match="On legal hold"):
+        ed.transition(story.id, "publish")
+    later = datetime.now(UTC) + timedelta(days=1)
+    story = eve.set_flags(story.id, legal_hold=False, embargo_until=later)
+    assert story.embargo_until == later.replace(microsecond=story.embargo_until.microsecond)
+    with pytest.raises(TransitionError, match="Embargoed until"):
+        ed.transition(story.id, "publish")
+    story = eve.set_flags(story.id, embargo_until=None)
+    assert eve.set_flags(story.id, embargo_until=None).version == story.version  # no change
+    assert ed.transition(story.id, "publish").status is Status.PUBLISHED
+    notes = [e.note for e in ed.events(story.id) if e.action == "flags"]
+    assert notes[0] == "Legal hold on. Lawyers to read"
+    assert notes[1].startswith("Legal hold lifted; embargo until ")
+    assert notes[2] == "Embargo lifted"
+
+
+def test_desk_views(people):
+    rita, ed, eve = people.rita, people.ed, people.eve
+    draft = rita.create_article("Rita draft")
+    ed.create_article("Ed draft")
+    waiting = rita.transition(rita.create_article("Waiting").id, "submit")
+    returned = rita.transition(rita.create_article("Returned").id, "submit")
+    ed.transition(returned.id, "return", "Shorter")
+    approved = rita.transition(rita.create_article("Approved").id, "submit")
+    ed.transition(approved.id, "approve")
+    published = rita.transition(rita.create_article("Published").id, "submit")
+    eve.transition(eve.transition(published.id, "approve").id, "publish")
+    corrected = rita.transition(rita.create_article("Corrected").id, "submit")
+    eve.transition(eve.transition(corrected.id, "approve").id, "publish")
+    ed.transition(corrected.id, "correct", "Fixed a name")
+    ed.transition(rita.create_article("Spiked").id, "spike")
+
+    def view(room: Newsroom, desk: str) -> list[str]:
+        rows = room.list_articles(ArticleQuery(desk=desk, sort_key="headline", descending=False))
+        assert room.count_articles(ArticleQuery(desk=desk)) == len(rows)
+        return [r.headline for r in rows]
+
+    assert view(rita, Desk.MY_DRAFTS) == ["Rita draft"]
+    assert view(ed, "my_drafts") == ["Ed draft"]
+    assert view(ed, "waiting") == ["Waiting"]
+    assert view(rita, "returned_to_me") == ["Returned"]
+    assert view(ed, "returned_to_me") == []
+    assert view(eve, "approved") == ["Approved"]
+    assert view(eve, "published") == ["Corrected", "Published"]
+    assert view(eve, "spiked") == ["Spiked"]
+    assert draft.id and waiting.id
+    with pytest.raises(ValidationError, match="Unknown desk view"):
+        ed.list_articles(ArticleQuery(desk="lunch"))
+
+
+def test_only_admins_add_users_once_there_is_one(people, newsroom):
+    with pytest.raises(PermissionDeniedError, match="Only an admin can add users"):
+        people.ed.add_user("Mallory", "admin")
+    assert newsroom.add_user("Sam", "reporter").role.value == "reporter"  # the admin may
+    assert "Mallory" not in {u.name for u in newsroom.users()}
+
+
+def test_a_correction_may_change_metadata_and_keeps_the_first_publication_time(people):
+    rita, ed, eve = people.rita, people.ed, people.eve
+    story = rita.transition(
+        rita.create_article("Mayor Jo Blogs opens bridge", "Words.").id, "submit"
+    )
+    story = eve.transition(eve.transition(story.id, "approve").id, "publish")
+    fixed = ed.transition(
+        story.id,
+        "correct",
+        "The mayor's name is Bloggs.",
+        expected_version=story.version,
+        changes={"headline": "Mayor Jo Bloggs opens bridge"},
+    )
+    assert fixed.headline == "Mayor Jo Bloggs opens bridge"
+    assert fixed.slug == "mayor-jo-bloggs-opens-bridge"
+    assert fixed.published_at == story.published_at
+    again = ed.transition(fixed.id, "correct", "A second fix.", body="Better words.")
+    assert again.status.value == "corrected" and again.body == "Better words."
+    corrections = [(e.action, e.note) for e in ed.events(story.id) if e.action == "correct"]
+    assert corrections == [("correct", "The mayor's name is Bloggs."), ("correct", "A second fix.")]
+    with pytest.raises(ValidationError, match="Only a correction changes the text"):
+        ed.transition(
+            rita.transition(rita.create_article("X", "y").id, "submit").id, "approve", body="z"
+        )
