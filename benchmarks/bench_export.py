@@ -155,6 +155,7 @@ def main() -> int:
         cpu_before = _cpu_seconds()
         load = os.getloadavg()[0]
         full = export_site(newsroom, out, options=options)
+        load_after = os.getloadavg()[0]
         rate = full.articles / full.seconds
         cpu = _cpu_seconds() - cpu_before
         cores = os.cpu_count() or 1
@@ -166,7 +167,7 @@ def main() -> int:
     lines = [
         f"- full export: {full.articles} articles, {len(full.written)} files in "
         f"{full.seconds:.2f} s = **{rate:.0f} articles/s** wall (target >= 600); load average "
-        f"{load:.1f} on {cores} cores when it started",
+        f"{load:.1f} when it started, {load_after:.1f} when it ended, on {cores} cores",
         f"- full export CPU time (parent + render processes): {cpu:.1f} s = "
         f"{cpu / full.articles * 1000:.2f} ms per article, i.e. **{full.articles / cpu * cores:.0f}"
         f" articles/s** on {cores} otherwise idle cores",
@@ -183,8 +184,9 @@ def main() -> int:
                 f"({datetime.now().date()})\n\n"
                 f"{args.articles:,} published articles of ~800 words (bulk-inserted store), "
                 f"{os.cpu_count()} cores, Python {platform.python_version()}, a spawn process "
-                "pool rendering while the parent reads bodies in batches of 250. Shared "
-                "machine: other work was running.\n\n" + "\n".join(lines) + "\n"
+                "pool rendering while the parent reads bodies in batches of 250; simple "
+                "paragraphs, subheads, quotes and lists rendered by editor/core/fastbody.py. "
+                "Shared machine: other work was running.\n\n" + "\n".join(lines) + "\n"
             )
     return 0
 

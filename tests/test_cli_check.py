@@ -29,7 +29,11 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
 def test_check_a_file_without_storing_it(store, capsys):
     code, out, _ = run(capsys, "--store", store, "check", str(WIRE))
     assert code == 1
-    assert "error name-spelled-two-ways “Aurus” is also spelled “Urus”" in out
+    assert (
+        "1:140 error name-spelled-two-ways “Urus” (2×) is also spelled “Aurus” (1×) in this "
+        "story: use “Aurus”, the dictionary spelling.  [fix: “Aurus”]"
+    ) in out
+    assert "“Aurus” (1×) is also spelled" not in out
     assert "byline error missing-byline" in out
     assert any(line.startswith("7:113 warning vague-attribution") for line in out.splitlines())
     code, out, _ = run(capsys, "--store", store, "list", "--json")
@@ -46,9 +50,33 @@ def test_check_json_shape(store, capsys):
     name = next(f for f in data["findings"] if f["rule"] == "name-spelled-two-ways")
     assert set(name) == {
         "rule", "level", "message", "field", "start", "end", "line", "column", "matched",
-        "replacement", "fingerprint", "dismissed",
+        "replacement", "choices", "fingerprint", "dismissed",
     }  # fmt: skip
-    assert (name["matched"], name["replacement"], name["field"]) == ("Aurus", "Urus", "body")
+    assert (name["matched"], name["replacement"], name["field"]) == ("Urus", "Aurus", "body")
+    assert name["choices"] == []
+
+
+def test_check_the_imported_wire_story_points_at_urus(store, capsys):
+    code, out, _ = run(capsys, "--store", store, "import", str(WIRE))
+    assert code == 0
+    code, out, _ = run(capsys, "--store", store, "list", "--json")
+    (story,) = json.loads(out)
+    code, out, _ = run(capsys, "--store", store, "check", story["id"], "--json")
+    assert code == 1
+    names = [f for f in json.loads(out)["findings"] if f["rule"] == "name-spelled-two-ways"]
+    assert [(f["matched"], f["replacement"]) for f in names] == [("Urus", "Aurus")] * 2
+
+
+def test_two_unknown_spellings_print_both_choices(store, capsys, tmp_path):
+    story = tmp_path / "plant.md"
+    story.write_text(
+        "Brightloom will build a plant. Shares in Brightloom rose.\n\n"
+        "The head of Brightlume spoke.\n"
+    )
+    code, out, _ = run(capsys, "--store", store, "check", str(story))
+    assert code == 1
+    assert "Neither is in the dictionary: choose one" in out
+    assert "[choose: “Brightloom” or “Brightlume”]" in out
 
 
 def test_check_a_stored_article_exit_zero_when_clean(store, capsys, tmp_path):

@@ -232,3 +232,66 @@ def test_an_editor_overrides_copy_desk_errors_with_a_note(store, capsys, monkeyp
     assert shown["events"][1]["note"] == (
         "Section comes with the page plan\nOverrode: The story has no section"
     )
+
+
+DELETE_CASES = [
+    # (start, user, exit code, expected line: stdout when 0, stderr when 2)
+    ("draft", "Rita", 0, "deleted “A story that is draft”"),
+    ("draft", "Ed", 0, "deleted “A story that is draft”"),
+    ("submitted", "Rita", 2, "Only an editor can delete a submitted article."),
+    ("submitted", "Ed", 0, "deleted “A story that is submitted”"),
+    ("changes_requested", "Rita", 2, "Only an editor can delete a returned article."),
+    ("approved", "Rita", 2, "Only an editor can delete an approved article."),
+    ("approved", "Eve", 0, "deleted “A story that is approved”"),
+    ("spiked", "Ed", 0, "deleted “A story that is spiked”"),
+    (
+        "published",
+        "Ed",
+        2,
+        "A published article cannot be deleted: publish a correction instead.",
+    ),
+    (
+        "published",
+        "Rita",
+        2,
+        "A published article cannot be deleted: publish a correction instead.",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("start", "user", "code", "line"),
+    DELETE_CASES,
+    ids=[f"{c[0]}-{c[1]}-{c[2]}" for c in DELETE_CASES],
+)
+def test_delete_command(store, capsys, start, user, code, line):
+    article_id = _article_at(store, start)
+    got, out, err = run(capsys, "--store", store, "--as", user, "delete", article_id[:8])
+    assert got == code, err
+    listed = run(capsys, "--store", store, "--as", "Ed", "list", "--json")[1]
+    ids = [row["id"] for row in json.loads(listed)]
+    if code == 0:
+        assert line in out and err == "" and article_id not in ids
+        got, out, err = run(capsys, "--store", store, "--as", user, "restore", article_id)
+        assert (got, err) == (0, "") and f"restored {article_id}" in out
+    else:
+        assert out == "" and err == f"newsroom: {line}\n"
+        assert article_id in ids  # nothing deleted
+
+
+def test_a_reporter_deletes_only_their_own_drafts_and_restores_them(store, capsys):
+    mine = _article_at(store, "draft")
+    eds = _article_at(store, "draft", author="Ed")
+    code, _, err = run(capsys, "--store", store, "--as", "Rita", "delete", eds)
+    assert (code, err) == (2, "newsroom: A reporter can delete only their own drafts.\n")
+    assert run(capsys, "--store", store, "--as", "Rita", "delete", mine)[0] == 0
+    # Ed deletes his own draft; Rita may not bring it back either.
+    assert run(capsys, "--store", store, "--as", "Ed", "delete", eds)[0] == 0
+    code, _, err = run(capsys, "--store", store, "--as", "Rita", "restore", eds)
+    assert (code, err) == (2, "newsroom: A reporter can restore only their own drafts.\n")
+    assert run(capsys, "--store", store, "--as", "Rita", "restore", mine)[0] == 0
+    shown = json.loads(run(capsys, "--store", store, "--as", "Ed", "show", mine, "--json")[1])
+    assert [(e["actor"], e["action"]) for e in shown["events"]][-2:] == [
+        ("Rita", "delete"),
+        ("Rita", "restore"),
+    ]

@@ -170,10 +170,17 @@ class Newsroom(
         )
 
     def delete_article(self, article_id: str) -> None:
-        """Soft delete: hidden from lists, kept in the store, undone by `restore_article`."""
+        """Soft delete: hidden from lists, kept in the store, undone by `restore_article`.
+
+        Who may: `workflow.decide_delete` (never a published article; a reporter only
+        their own drafts); a refusal raises `PermissionDeniedError` or `TransitionError`.
+        """
+        self.check_delete(article_id)
         self.store.set_deleted(article_id, deleted=True, actor=self.user)
 
     def restore_article(self, article_id: str) -> None:
+        """Undo a delete; the same rule as `delete_article` says who may."""
+        self.check_delete(article_id, restore=True)
         self.store.set_deleted(article_id, deleted=False, actor=self.user)
 
     def add_user(self, name: str, role: Role | str) -> User:

@@ -40,8 +40,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from sqlalchemy import select
-
 from editor.core.errors import NewsroomError
 from editor.core.model import Article, Status
 from editor.core.render import (
@@ -173,6 +171,8 @@ def _chunks(items: Sequence[str], size: int = 500) -> Iterator[Sequence[str]]:
 
 def _read_articles(newsroom, selection: Selection) -> list[Article]:
     """Metadata of the selected live articles, without bodies (those are read in batches)."""
+    from sqlalchemy import select
+
     from editor.store.models import ArticleRow
 
     columns = (
@@ -237,6 +237,8 @@ def _read_articles(newsroom, selection: Selection) -> list[Article]:
 
 
 def _read_bodies(newsroom, revision_ids: Sequence[str]) -> dict[str, str]:
+    from sqlalchemy import select
+
     from editor.store.models import RevisionRow
 
     bodies: dict[str, str] = {}
@@ -249,6 +251,8 @@ def _read_bodies(newsroom, revision_ids: Sequence[str]) -> dict[str, str]:
 
 def read_corrections(newsroom, article_ids: Iterable[str]) -> dict[str, list[Correction]]:
     """Corrections (events with action "correct") of the given articles, oldest first."""
+    from sqlalchemy import select
+
     from editor.store.models import EventRow
 
     wanted = set(article_ids)
@@ -271,6 +275,8 @@ def read_assets(
     newsroom, asset_ids: Iterable[str] | None = None, *, with_data: bool = False
 ) -> dict[str, AssetInfo]:
     """Asset rows by id (all of them when `asset_ids` is None); bytes only with `with_data`."""
+    from sqlalchemy import select
+
     from editor.store.models import AssetRow
 
     columns = [
@@ -463,9 +469,10 @@ def _render_batch(jobs: Sequence[_Job], config: _RenderConfig | None = None) -> 
         path = job.folder + "index.html"
         wrote = digest != job.old_hash
         if wrote:
-            target = Path(config.staging, path)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
+            folder = f"{config.staging}/{job.folder}"
+            os.makedirs(folder, exist_ok=True)
+            with open(folder + "index.html", "wb") as handle:
+                handle.write(data)
         used = [a for a in asset_ids_in(article.body) if a in config.assets]
         if article.featured_asset_id and article.featured_asset_id in config.assets:
             used.insert(0, article.featured_asset_id)
@@ -712,6 +719,14 @@ def export_site(
     return report
 
 
+def _usable_cores() -> int:
+    """The cores this process may run on (its affinity mask), not all the machine has."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # not on Linux
+        return os.cpu_count() or 1
+
+
 def _render_all(
     newsroom,
     jobs: list[_Job],
@@ -729,7 +744,7 @@ def _render_all(
                 job.article.body = bodies.get(job.article.head_revision_id or "", "")
             yield batch
 
-    count = workers or os.cpu_count() or 1
+    count = workers or _usable_cores()
     if len(jobs) < _POOL_THRESHOLD or count < 2:
         for batch in batches():
             if cancelled():

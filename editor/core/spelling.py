@@ -1,15 +1,25 @@
-"""Spelling: the shipped English word list (pyspellchecker) plus the newsroom dictionary.
+"""Spelling: the general English list (pyspellchecker), the house list and the newsroom's own.
+
+Three layers of words: the general list shipped by pyspellchecker; the **house dictionary**
+(`resources/dictionaries/house.txt`: names and newsroom words the general list lacks,
+"Aurus", "Pongsan", "Zelensky"), loaded once with the general list and replaceable per
+installation with $NEWSROOM_HOUSE_DICTIONARY; and the **newsroom dictionary** in the store,
+where each newsroom adds its own words.
 
 `misspellings(text, dictionary_words)` and `suggestions(word)` are the plain functions the
-editor's squiggles and the copy-desk checks share. Verdicts are cached per word, so the
+editor's squiggles and the copy-desk checks share; `in_house_dictionary(word)` tells the
+names check which of two spellings is the house's. Verdicts are cached per word, so the
 editor can look words up on every keystroke and ask the (slower) word list only once.
 """
 
 from __future__ import annotations
 
+import logging
+import os
 import re
 import threading
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from editor.core.errors import ValidationError
@@ -20,6 +30,11 @@ if TYPE_CHECKING:  # the seam's attributes, for type checkers only
 
 #: Longest word the newsroom dictionary takes (the column is 200 characters).
 MAX_WORD_LENGTH = 100
+
+#: Names a file of words that replaces the shipped house dictionary ("" for none).
+HOUSE_DICTIONARY_ENV = "NEWSROOM_HOUSE_DICTIONARY"
+
+_log = logging.getLogger(__name__)
 
 # What is never spell-checked: web addresses, e-mail addresses, Markdown link targets,
 # inline code and `asset:` images. Their spans are blanked before words are found.
@@ -61,15 +76,124 @@ def checkable_words(text: str) -> Iterator[tuple[int, int, str]]:
         yield match.start(), match.end(), word
 
 
-class WordList:
-    """The shipped English word list; loading takes ~0.2 s, so it happens once, on demand.
+class WordSet:
+    """Dictionary words with Hunspell's case rule, for the house and newsroom dictionaries.
 
-    Thread-safe to use from a worker and the GUI thread: it is only read after loading.
+    A word with a capital ("Aurus") is accepted as written or in capitals; a lower-case
+    one ("ceasefire") in any case. Possessives ("Aurus's") count as their word.
     """
 
-    def __init__(self, language: str = "en") -> None:
+    __slots__ = ("_any_case", "_as_written", "_upper")
+
+    def __init__(self, words: Iterable[str] = ()) -> None:
+        self._any_case: set[str] = set()
+        self._as_written: set[str] = set()
+        self._upper: set[str] = set()
+        for word in words:
+            self.add(word)
+
+    def add(self, word: str) -> None:
+        word = word.strip().translate(_APOSTROPHES)
+        if not word:
+            return
+        if word == word.lower():
+            self._any_case.add(word)
+        else:
+            self._as_written.add(word)
+            self._upper.add(word.upper())
+
+    def discard(self, word: str) -> None:
+        word = word.strip().translate(_APOSTROPHES)
+        self._any_case.discard(word)
+        if word in self._as_written:
+            self._as_written.discard(word)
+            self._upper = {w.upper() for w in self._as_written}
+
+    def clear(self) -> None:
+        self._any_case.clear()
+        self._as_written.clear()
+        self._upper.clear()
+
+    def __contains__(self, word: object) -> bool:
+        if not isinstance(word, str):
+            return False
+        word = word.translate(_APOSTROPHES)
+        if word in self._as_written or word.lower() in self._any_case:
+            return True
+        if word.isupper() and word in self._upper:
+            return True
+        base = _POSSESSIVE.sub("", word)
+        return bool(base) and base != word and base in self
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self._as_written
+        yield from self._any_case
+
+    def __len__(self) -> int:
+        return len(self._as_written) + len(self._any_case)
+
+    def near(self, word: str) -> list[str]:
+        """Words one edit from `word` (case aside), sorted: names offered as suggestions."""
+        lower = word.translate(_APOSTROPHES).lower()
+        return sorted(
+            w for w in self if abs(len(w) - len(lower)) <= 1 and _one_edit(lower, w.lower())
+        )
+
+
+def house_dictionary_path() -> Path | None:
+    """The house word list in force: $NEWSROOM_HOUSE_DICTIONARY, else the shipped one."""
+    chosen = os.environ.get(HOUSE_DICTIONARY_ENV)
+    if chosen is not None:
+        return Path(chosen).expanduser() if chosen.strip() else None
+    from editor.core.resources import resource
+
+    return Path(str(resource("dictionaries", "house.txt")))
+
+
+def parse_word_list(text: str) -> list[str]:
+    """The words of a house list: one a line, `#` starts a comment, blank lines ignored.
+
+    A line that is not one word (spaces, punctuation) is left out with a warning in the
+    log rather than making the whole list unusable.
+    """
+    words = []
+    for number, line in enumerate(text.splitlines(), 1):
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        cleaned = line.translate(_APOSTROPHES)
+        if len(cleaned) > MAX_WORD_LENGTH or not _WORD.fullmatch(cleaned):
+            _log.warning("House dictionary line %d is not one word: %r", number, line)
+            continue
+        words.append(cleaned)
+    return words
+
+
+def load_house_words(path: Path | None) -> WordSet:
+    """The words of the list at `path` (None: no house list); an unreadable file is logged."""
+    if path is None:
+        return WordSet()
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        _log.warning("House dictionary %s not read: %s", path, error)
+        return WordSet()
+    return WordSet(parse_word_list(text))
+
+
+class WordList:
+    """The general English list and the house list; loading takes ~0.2 s, once, on demand.
+
+    `house_path`: the house list to load with it (by default `house_dictionary_path()`,
+    read when the list loads; None for none). Thread-safe to use from a worker and the GUI
+    thread: it is only read after loading.
+    """
+
+    def __init__(self, language: str = "en", house_path: Path | str | bool | None = True):
         self._language = language
+        self._house_path = house_path
         self._checker = None
+        self._house: WordSet | None = None
         self._lock = threading.Lock()
 
     @property
@@ -83,11 +207,26 @@ class WordList:
                 if self._checker is None:
                     from spellchecker import SpellChecker as _Backend
 
+                    path = self._house_path
+                    if path is True:
+                        path = house_dictionary_path()
+                    self._house = load_house_words(Path(path) if path else None)
                     self._checker = _Backend(language=self._language, distance=1)
         return self._checker
 
+    @property
+    def house(self) -> WordSet:
+        """The house dictionary's words (loaded with the general list)."""
+        self.load()
+        assert self._house is not None
+        return self._house
+
     def knows(self, word: str) -> bool:
-        """Whether the list has `word` (any case; apostrophes normalised; possessives too)."""
+        """Whether the general or the house list has `word` (possessives and case rules too)."""
+        return self.knows_general(word) or word in self.house
+
+    def knows_general(self, word: str) -> bool:
+        """Whether the general list has `word` (any case; apostrophes normalised)."""
         backend = self.load()
         lower = word.translate(_APOSTROPHES).lower()
         if lower in backend:
@@ -110,7 +249,7 @@ _SHARED_WORD_LIST = WordList()
 
 
 class SpellChecker:
-    """The word list, a newsroom dictionary and words ignored for now, with cached verdicts.
+    """The word lists, a newsroom dictionary and words ignored for now, with cached verdicts.
 
     A dictionary word with a capital ("Aurus") is accepted as written or in capitals;
     a lower-case one ("ceasefire") in any case, as in Hunspell.
@@ -119,30 +258,22 @@ class SpellChecker:
     def __init__(self, dictionary_words: Iterable[str] = (), word_list: WordList | None = None):
         self.word_list = word_list or _SHARED_WORD_LIST
         self._verdicts: dict[str, bool] = {}
-        self._any_case: set[str] = set()
-        self._as_written: set[str] = set()
+        self.newsroom = WordSet()
         self._ignored: set[str] = set()
         self.set_dictionary(dictionary_words)
 
     # -- the newsroom dictionary and ignored words -------------------------
 
     def set_dictionary(self, words: Iterable[str]) -> None:
-        self._any_case.clear()
-        self._as_written.clear()
+        self.newsroom.clear()
         for word in words:
             self.add_word(word)
 
     def add_word(self, word: str) -> None:
-        word = word.strip().translate(_APOSTROPHES)
-        if word == word.lower():
-            self._any_case.add(word)
-        else:
-            self._as_written.add(word)
+        self.newsroom.add(word)
 
     def remove_word(self, word: str) -> None:
-        word = word.strip().translate(_APOSTROPHES)
-        self._any_case.discard(word)
-        self._as_written.discard(word)
+        self.newsroom.discard(word)
 
     def ignore(self, word: str) -> None:
         """Accept `word` (exactly as written) until this checker is dropped."""
@@ -152,15 +283,8 @@ class SpellChecker:
         self._ignored.clear()
 
     def in_dictionary(self, word: str) -> bool:
-        word = word.translate(_APOSTROPHES)
-        if word in self._ignored or word in self._as_written or word.lower() in self._any_case:
-            return True
-        base = _POSSESSIVE.sub("", word)
-        if base != word and base:
-            return self.in_dictionary(base)
-        if word.isupper():
-            return any(w.upper() == word for w in self._as_written)
-        return False
+        """Ignored, or in the newsroom dictionary (the house list comes with the word list)."""
+        return word.translate(_APOSTROPHES) in self._ignored or word in self.newsroom
 
     # -- verdicts ----------------------------------------------------------
 
@@ -190,9 +314,8 @@ class SpellChecker:
     def suggestions(self, word: str, limit: int = 6) -> list[str]:
         """Replacements for `word`, newsroom names first, in the word's own case."""
         plain = word.translate(_APOSTROPHES)
-        names = [
-            w for w in self._as_written | self._any_case if _one_edit(plain.lower(), w.lower())
-        ]
+        names = self.newsroom.near(plain)
+        names += [w for w in self.word_list.house.near(plain) if w not in names]
         found = names + [w for w in self.word_list.candidates(plain, limit) if w not in names]
         return [_same_case(plain, w) for w in found[:limit]]
 
@@ -246,6 +369,16 @@ def misspellings(text: str, dictionary_words: Iterable[str] = ()) -> list[tuple[
 
 def suggestions(word: str, dictionary_words: Iterable[str] = (), limit: int = 6) -> list[str]:
     return _checker_for(dictionary_words).suggestions(word, limit)
+
+
+def in_house_dictionary(word: str) -> bool:
+    """Whether the house dictionary in force has `word` (loads the word lists once)."""
+    return word in _SHARED_WORD_LIST.house
+
+
+def knows_general_word(word: str) -> bool:
+    """Whether the general English list has `word` in any case ("urus" for "Urus")."""
+    return _SHARED_WORD_LIST.knows_general(word)
 
 
 def normalise_word(word: object) -> str:

@@ -18,6 +18,11 @@ and correct, and edit any submitted article. Nobody approves an article whose la
 revision they wrote. Approved, published, corrected and spiked articles are read-only;
 a published article changes only through a correction (`transition(..., "correct", note,
 body=...)`), which is recorded as an event with action "correct" and the note.
+
+Deleting (a soft delete, undone by restoring) is not a status change: `decide_delete`
+says who may. A reporter deletes only their own drafts; editors and admins any article
+not yet published; a published or corrected article is never deleted (it is corrected).
+Restoring follows the same rule.
 """
 
 from __future__ import annotations
@@ -138,6 +143,31 @@ _DOES = {
 }
 
 
+class Removal(enum.StrEnum):
+    """Deleting an article and undoing it: soft deletes, not workflow transitions."""
+
+    DELETE = "delete"
+    RESTORE = "restore"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+#: Statuses nobody deletes: the public record changes only through a correction.
+_NEVER_DELETED = frozenset({Status.PUBLISHED, Status.CORRECTED})
+
+_AN_ARTICLE = {
+    Status.DRAFT: "a draft",
+    Status.SUBMITTED: "a submitted article",
+    Status.CHANGES_REQUESTED: "a returned article",
+    Status.APPROVED: "an approved article",
+    Status.PUBLISHED: "a published article",
+    Status.SPIKED: "a spiked article",
+    Status.CORRECTED: "a corrected article",
+}
+
+
 class Decision(NamedTuple):
     """The answer of the permission check: `(action, allowed, reason)`.
 
@@ -147,7 +177,7 @@ class Decision(NamedTuple):
     refusals (role, owner) raise `PermissionDeniedError`, the others `TransitionError`.
     """
 
-    action: Action
+    action: Action | Removal
     allowed: bool
     reason: str
     kind: str = ""
@@ -256,6 +286,40 @@ def decide_edit(situation: Situation) -> Decision:
     )
 
 
+def decide_delete(situation: Situation, *, restore: bool = False) -> Decision:
+    """May this person delete the article (or restore it, with `restore`)? One rule both ways.
+
+    Nobody deletes a published or corrected article ("publish a correction instead");
+    a reporter deletes only a draft they wrote; editors and admins delete anything else.
+    A published article deleted before this rule existed may be restored by the desk:
+    that puts the public record back, which is what the rule protects.
+    """
+    action = Removal.RESTORE if restore else Removal.DELETE
+    verb = action.value
+    role, status = situation.role, situation.status
+    desk = role in _DESK_ROLES
+    if status in _NEVER_DELETED and not (restore and desk):
+        if restore:
+            return Decision(action, False, "Only an editor can restore a published article", "role")
+        return Decision(
+            action, False, "A published article cannot be deleted: publish a correction instead",
+            "state",
+        )  # fmt: skip
+    if desk:
+        return Decision(action, True, _REMOVAL_DOES[action])
+    if status is not Status.DRAFT:
+        return Decision(action, False, f"Only an editor can {verb} {_AN_ARTICLE[status]}", "role")
+    if not situation.is_owner:
+        return Decision(action, False, f"A reporter can {verb} only their own drafts", "owner")
+    return Decision(action, True, _REMOVAL_DOES[action])
+
+
+_REMOVAL_DOES = {
+    Removal.DELETE: "Delete it: hidden from the lists, kept in the store, can be restored",
+    Removal.RESTORE: "Restore it to the lists",
+}
+
+
 def publication_blocks(situation: Situation) -> str:
     """Why the flags forbid publishing now ("" when they do not)."""
     if situation.legal_hold:
@@ -335,6 +399,19 @@ class WorkflowMixin:
         """
         situation = self.situation(article)
         return [decide(action, situation) for action in (*TRANSITIONS, Action.EDIT)]
+
+    def delete_decision(self, article: Article, *, restore: bool = False) -> Decision:
+        """Whether the acting user may delete (or restore) `article`, and why (not)."""
+        return decide_delete(self.situation(article, last_writer=False), restore=restore)
+
+    def check_delete(self, article_id: str, *, restore: bool = False) -> Article:
+        """The article, or `PermissionDeniedError` / `TransitionError` saying why not.
+
+        Raises `NotFoundError` for an unknown id (a deleted one counts when restoring).
+        """
+        article = self.store.get_article(article_id, include_deleted=restore)
+        refuse(self.delete_decision(article, restore=restore))
+        return article
 
     def check_edit(self, article: Article) -> None:
         """Raise `PermissionDeniedError` unless the acting user may change `article` now."""

@@ -32,11 +32,13 @@ from editor.ui.find_bar import FindBar
 from editor.ui.focus_mode import FocusMode
 from editor.ui.format_toolbar import FormatController, SmartTypography, build_format_toolbar
 from editor.ui.headline_edit import HeadlineEdit
+from editor.ui.idle_gc import IdleCollector
 from editor.ui.import_dialog import ImportController
 from editor.ui.import_notes_panel import apply_note_action
 from editor.ui.inspector import MetadataInspector
 from editor.ui.menus import build_main_toolbar, build_menus
 from editor.ui.preview import PreviewPane
+from editor.ui.preview_assets import preview_resolver
 from editor.ui.review_panel import install_review
 from editor.ui.scroll_sync import ScrollSync
 from editor.ui.settings import Preferences, WindowState
@@ -102,6 +104,7 @@ class MainWindow(QMainWindow):
         )
         self.counter = DocumentCounter(self.editor.document())
         self.preview.set_source(self.session.snapshot)
+        self.preview.set_resolver(preview_resolver(newsroom))  # asset: images, inlined
         self.scroll_sync = ScrollSync(self.editor, self.preview, self)
         self.history = MetadataHistory(self)
 
@@ -122,6 +125,9 @@ class MainWindow(QMainWindow):
         )  # fmt: skip
         self.actions["view_typewriter"].toggled.connect(self.focus_mode.set_typewriter)
         self._connect()
+        self.idle_gc = IdleCollector(self)  # full GC passes in idle time, not while typing
+        self.session.opened.connect(self.idle_gc.opened)
+        self.editor.body_edited.connect(self.idle_gc.active)
         self.review = install_review(self)  # Review tab, changes, history, dashboard
         install_source_mode(self)  # View > Markdown Source
         self.tables, self.images = install_tables_and_images(self)
@@ -332,6 +338,10 @@ class MainWindow(QMainWindow):
         if article is None:
             return
         headline = self.headline_field.text().strip()
+        decision = self.newsroom.delete_decision(article)
+        if not decision.allowed:  # the rule of core.workflow, said before asking anything
+            dialogs.show_error(self, "Delete Article", f"{decision.reason}.")
+            return
         if not dialogs.confirm_delete(self, headline):
             return
         row = self.list_model.row_of(article.id)
@@ -414,7 +424,7 @@ class MainWindow(QMainWindow):
             return
         if self.session.article is None:
             return
-        path = operations.choose_and_export(self, self.session.article)
+        path = operations.choose_and_export(self, self.session.article, self.newsroom)
         if path is not None:
             self.status.showMessage(f"Exported to {path}", 8000)
 
@@ -454,6 +464,7 @@ class MainWindow(QMainWindow):
         self.checks.shutdown()
         self.list_model.shutdown()
         self.workflow.shutdown()
+        self.idle_gc.shutdown()
         if self._window_state is not None:
             current = self.session.article
             self._window_state.save(

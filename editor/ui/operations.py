@@ -27,8 +27,11 @@ def choose_import_paths(parent: QWidget) -> list[Path]:
     return [Path(p) for p in paths]
 
 
-def choose_and_export(parent: QWidget, article: Article) -> Path | None:
-    """Ask where to write `article` as a web page (default `<slug>.html`) and write it."""
+def choose_and_export(parent: QWidget, article: Article, newsroom=None) -> Path | None:
+    """Ask where to write `article` as a web page (default `<slug>.html`) and write it.
+
+    With the `newsroom`, the page is whole: its images inlined, its corrections printed.
+    """
     default = _documents_folder() / f"{article.slug or 'article'}.html"
     path, _ = QFileDialog.getSaveFileName(
         parent, "Export HTML", str(default), "Web page (*.html *.htm)"
@@ -36,6 +39,10 @@ def choose_and_export(parent: QWidget, article: Article) -> Path | None:
     if not path:
         return None
     try:
+        if newsroom is not None:
+            from editor.core.site import export_single_page
+
+            return export_single_page(newsroom, article, Path(path))
         from editor.core.export import export_article_html
 
         return export_article_html(article, Path(path))

@@ -124,6 +124,7 @@ class WorkflowController(QObject):
             tip = decision.reason if decision else "Open an article first"
             qaction.setStatusTip(tip)
             qaction.setToolTip(f"{action.label}: {tip}")
+        self._show_delete_right(article)
         self._apply_read_only(article)
         is_desk = self.newsroom.user.role in _DESK_ROLES
         self.flags.show_article(
@@ -134,6 +135,20 @@ class WorkflowController(QObject):
         self.audit.show_events(self.events)
         self.audit.setVisible(article is not None)
         self.flags.setVisible(article is not None)
+
+    def _show_delete_right(self, article: Article | None) -> None:
+        """Article ▸ Delete greyed out, with the reason, when the rule says no."""
+        qaction = self.window.actions["article_delete"]
+        decision = None
+        if article is not None:
+            try:
+                decision = self.newsroom.delete_decision(article)
+            except NewsroomError:
+                decision = None
+        qaction.setEnabled(bool(decision and decision.allowed))
+        tip = decision.reason if decision else "Open an article first"
+        qaction.setStatusTip(tip)
+        qaction.setToolTip(f"Delete: {tip}")
 
     def can_edit(self) -> bool:
         edit = self.decisions.get(Action.EDIT)

@@ -139,23 +139,50 @@ def test_boilerplate_and_trailing_teaser_are_found():
     )
 
 
-def test_the_samples_inconsistent_name_is_found():
+def test_the_samples_inconsistent_name_is_fixed_to_the_dictionary_spelling():
+    # "Urus" is written twice and "Aurus" once: the house dictionary, not the vote, decides.
     parsed = parse_file(SAMPLES / "wire-putin-kim-limousine.txt")
-    findings = check(parsed.body, headline=parsed.headline)
-    (name,) = only(findings, "name-spelled-two-ways")
-    assert name.matched == "Aurus" and name.replacement == "Urus"
-    assert "Urus" in name.message and name.level is Level.ERROR
-    assert parsed.body[name.start : name.end] == "Aurus"
+    findings = only(check(parsed.body, headline=parsed.headline), "name-spelled-two-ways")
+    assert [(f.matched, f.replacement) for f in findings] == [("Urus", "Aurus")] * 2
+    for name in findings:
+        assert parsed.body[name.start : name.end] == "Urus"
+        assert name.level is Level.ERROR and name.choices == ()
+        assert "use “Aurus”, the dictionary spelling" in name.message
+    fixed_body = apply_fix(apply_fix(parsed.body, findings[1]), findings[0])
+    assert "Urus" not in fixed_body.replace("Aurus", "")
+    assert only(check(fixed_body, headline=parsed.headline), "name-spelled-two-ways") == []
 
 
-def test_names_spelled_two_ways_and_not():
+def test_two_spellings_neither_dictionary_knows_are_offered_as_a_choice():
     body = (
         "Brightloom said it would build a plant. Shares in Brightloom rose.\n\n"
         "The chief executive of Brightlume spoke. Russia and Russian officials, "
         "Korea and Korean ones, met Hart at the Price Club."
     )
+    (found,) = only(check(body), "name-spelled-two-ways")
+    assert (found.matched, found.replacement) == ("Brightlume", None)
+    assert found.choices == ("Brightloom", "Brightlume") and not found.has_fix
+    assert "Neither is in the dictionary: choose one" in found.message
+    assert found.to_json()["choices"] == ["Brightloom", "Brightlume"]
+
+
+def test_the_newsroom_dictionary_decides_against_the_majority():
+    body = "Brightlume opened. Shares in Brightlume rose. The Brightloom plant is new."
+    engine = CheckEngine(HOUSE, ["Brightloom"])
+    article = Article(id="a", headline="A headline for the story", body=body, **META)
+    found = only(engine.check(article), "name-spelled-two-ways")
+    assert [(f.matched, f.replacement) for f in found] == [("Brightlume", "Brightloom")] * 2
+    # Both spellings in the dictionary: two names the newsroom knows, not one misspelled.
+    engine = CheckEngine(HOUSE, ["Brightloom", "Brightlume"])
+    assert only(engine.check(article), "name-spelled-two-ways") == []
+
+
+def test_a_known_word_beats_an_unknown_spelling():
+    # "Urus" is in the general list, "Urrus" in no list: the known word is the fix.
+    body = "The Urrus drove off. Kim sat in the Urus. The Urrus stopped."
     found = only(check(body), "name-spelled-two-ways")
-    assert [(f.matched, f.replacement) for f in found] == [("Brightlume", "Brightloom")]
+    assert [(f.matched, f.replacement) for f in found] == [("Urrus", "Urus")] * 2
+    assert "use “Urus”, a known word" in found[0].message
 
 
 @pytest.mark.parametrize("name", ["brightloom-battery-plant.md", "council-flood-defences.md",

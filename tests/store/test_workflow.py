@@ -316,3 +316,39 @@ def test_a_correction_may_change_metadata_and_keeps_the_first_publication_time(p
         ed.transition(
             rita.transition(rita.create_article("X", "y").id, "submit").id, "approve", body="z"
         )
+
+
+def test_delete_and_restore_follow_the_rule(people, newsroom):
+    rita, ed, eve = people.rita, people.ed, people.eve
+    draft = rita.create_article("Rita's draft", "Words.")
+    with pytest.raises(PermissionDeniedError, match=r"^A reporter can delete only their own"):
+        Newsroom(newsroom.store, newsroom.add_user("Rob Reporter", "reporter")).delete_article(
+            draft.id
+        )
+    rita.delete_article(draft.id)
+    assert [e.action for e in ed.events(draft.id)][-1] == "delete"
+    assert rita.delete_decision(newsroom.store.get_article(draft.id, include_deleted=True),
+                                restore=True).allowed  # fmt: skip
+    rita.restore_article(draft.id)
+    assert newsroom.get_article(draft.id).deleted_at is None
+
+    filed = rita.transition(rita.create_article("Filed", "Words.").id, "submit")
+    with pytest.raises(PermissionDeniedError, match=r"^Only an editor can delete a submitted"):
+        rita.delete_article(filed.id)
+    assert newsroom.get_article(filed.id).version == filed.version  # nothing written
+    ed.delete_article(filed.id)
+    with pytest.raises(PermissionDeniedError, match=r"^Only an editor can restore a submitted"):
+        rita.restore_article(filed.id)
+    eve.restore_article(filed.id)
+
+    published = ed.transition(eve.transition(filed.id, "approve").id, "publish")
+    for room in (rita, ed, eve):
+        with pytest.raises(TransitionError) as refused:
+            room.delete_article(published.id)
+        assert str(refused.value) == (
+            "A published article cannot be deleted: publish a correction instead."
+        )
+    after = newsroom.get_article(published.id)
+    assert after.deleted_at is None and after.version == published.version
+    decision = rita.delete_decision(after)
+    assert (decision.action.value, decision.allowed) == ("delete", False)

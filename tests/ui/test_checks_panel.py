@@ -7,8 +7,8 @@ from PySide6.QtGui import QTextCursor
 from editor.core.checks import Level
 
 BODY = (
-    "The Urus is a car. Putin drives the Urus.\n\n"
-    "He saw the the Aurus at the plant.\n\n"
+    "The Aurus is a car. Putin drives the Aurus.\n\n"
+    "He saw the the Urus at the plant.\n\n"
     "Sales rose 5% in **one** year."
 )
 
@@ -35,7 +35,7 @@ def test_findings_are_grouped_by_level_and_underlined(make_window, newsroom, qtb
     assert "Errors block Submit" in panel.summary.text()
     assert window.side_tabs.tabText(window.side_tabs.indexOf(panel)) == "Checks"
     underlined = {s.cursor.selectedText() for s in panel.underlined()}
-    assert {"Aurus", " the", "5%"} <= underlined
+    assert {"Urus", " the", "5%"} <= underlined
     colours = {s.format.underlineColor().name() for s in panel.underlined()}
     assert len(colours) >= 2  # errors and warnings in different colours
 
@@ -46,8 +46,8 @@ def test_clicking_a_finding_selects_its_words(make_window, newsroom, qtbot):
     assert name.level is Level.ERROR
     panel.select_finding(name)
     cursor = window.editor.textCursor()
-    assert cursor.selectedText() == "Aurus"
-    assert cursor.block().text().startswith("He saw the the Aurus")
+    assert cursor.selectedText() == "Urus"
+    assert cursor.block().text().startswith("He saw the the Urus")
 
 
 def test_quick_fix_is_one_undo_step(make_window, newsroom, qtbot):
@@ -56,9 +56,9 @@ def test_quick_fix_is_one_undo_step(make_window, newsroom, qtbot):
     assert panel.apply_fix(finding(panel, "percent"))
     assert "Sales rose 5 percent in one year." in window.editor.toPlainText()
     assert panel.apply_fix(finding(panel, "doubled-word"))
-    assert "He saw the Aurus" in window.editor.toPlainText()
+    assert "He saw the Urus" in window.editor.toPlainText()
     window.editor.document().undo()
-    assert "He saw the the Aurus" in window.editor.toPlainText()
+    assert "He saw the the Urus" in window.editor.toPlainText()
     window.editor.document().undo()
     assert window.editor.toPlainText() == before
     qtbot.waitUntil(lambda: not panel.busy, timeout=10000)

@@ -49,9 +49,9 @@ def _menu_at_word(window, word: str) -> QMenu:
 def test_misspelled_words_are_squiggled_after_opening(make_window, newsroom, qtbot) -> None:
     window, _ = _open(
         make_window, newsroom, qtbot,
-        "The Aurus limousine recieved a new coat.\n\nSee https://example.com/teh and NATO.\n",
+        "The Brightlume limousine recieved a new coat.\n\nSee https://example.com/teh and NATO.\n",
     )  # fmt: skip
-    assert _squiggled(window) == ["Aurus", "recieved"]
+    assert _squiggled(window) == ["Brightlume", "recieved"]
     assert not window.isWindowModified()  # squiggles are not edits
 
 
@@ -81,13 +81,13 @@ def test_suggestion_replaces_the_word_as_one_undo_step(make_window, newsroom, qt
 
 
 def test_add_to_dictionary_is_kept_in_the_store(make_window, newsroom, qtbot) -> None:
-    window, _ = _open(make_window, newsroom, qtbot, "The Pongsan plant.\n\nPongsan again.\n")
-    assert _squiggled(window) == ["Pongsan", "Pongsan"]
-    menu = _menu_at_word(window, "Pongsan")
+    window, _ = _open(make_window, newsroom, qtbot, "The Wendshire plant.\n\nWendshire again.\n")
+    assert _squiggled(window) == ["Wendshire", "Wendshire"]
+    menu = _menu_at_word(window, "Wendshire")
     next(a for a in menu.actions() if a.objectName() == "spellAddToDictionary").trigger()
     qtbot.waitUntil(lambda: _squiggled(window) == [], timeout=5000)
-    assert newsroom.dictionary_words() == ["Pongsan"]
-    assert "Added “Pongsan”" in window.status.currentMessage()
+    assert newsroom.dictionary_words() == ["Wendshire"]
+    assert "Added “Wendshire”" in window.status.currentMessage()
 
 
 def test_ignore_lasts_while_the_article_is_open(make_window, newsroom, qtbot) -> None:

@@ -10,7 +10,12 @@ import re
 from collections.abc import Iterable
 
 from editor.core.checks.markdown_units import RUNNING_TEXT, Unit, sentences
-from editor.core.checks.names import inconsistent_names, name_occurrences, similar_names
+from editor.core.checks.names import (
+    DICTIONARY,
+    inconsistent_names,
+    name_occurrences,
+    similar_names,
+)
 from editor.core.checks.rules import (
     PROSE_KINDS,
     ArticleContext,
@@ -240,16 +245,38 @@ def ap_dates(unit: Unit, rule: CustomRule) -> Iterable[Hit]:
     scope="article",
     collect=lambda unit, rule: name_occurrences(unit),
     kinds=PROSE_KINDS,
-    message="“{match}” is also spelled “{other}” ({count}×) in this story: one name, two "
-    "spellings?",
+    message="“{match}” ({match_count}×) is also spelled “{other}” ({count}×) in this story: "
+    "{advice}.",
 )
 def names(context: ArticleContext, rule: CustomRule) -> Iterable[Hit]:
     common = _common_word_test()
-    for unit_index, start, end, text, other, count in inconsistent_names(
-        context.collected, common, context.dictionary
-    ):
-        message = rule.format(match=text, other=other, count=count)
-        yield Hit(start, end, message, other, unit=unit_index)
+    in_dictionary = _dictionary_test(context.dictionary)
+    for found in inconsistent_names(context.collected, common, in_dictionary):
+        if found.fix is None:
+            advice = (
+                "one name, two spellings? Neither is in the dictionary: choose one "
+                "(and add it to the dictionary)"
+            )
+            choices = (found.other, found.spelling)
+        else:
+            why = "the dictionary spelling" if found.standing == DICTIONARY else "a known word"
+            advice = f"use “{found.fix}”, {why}"
+            choices = ()
+        message = rule.format(
+            match=found.spelling, match_count=found.count, other=found.other,
+            count=found.other_count, advice=advice,
+        )  # fmt: skip
+        yield Hit(found.start, found.end, message, found.fix, unit=found.unit, choices=choices)
+
+
+def _dictionary_test(newsroom_words: frozenset[str]):
+    """Whether a spelling is in the house or the newsroom dictionary (with their case rule)."""
+    try:
+        from editor.core.spelling import WordSet, in_house_dictionary
+    except ImportError:  # no word lists: the newsroom's words as written
+        return newsroom_words.__contains__
+    newsroom = WordSet(newsroom_words)
+    return lambda word: word in newsroom or in_house_dictionary(word)
 
 
 def _common_word_test():
@@ -258,7 +285,7 @@ def _common_word_test():
 
         word_list = SpellChecker().word_list
         word_list.load()
-        return word_list.knows
+        return word_list.knows_general  # the house list counts as the dictionary
     except (ImportError, AttributeError, OSError):  # the word list is optional here
         return lambda word: False
 

@@ -125,6 +125,7 @@ def _body_finding(rule: Rule, unit: Unit, hit: Hit, body: str) -> Finding:
         paragraph=unit.index,
         context=unit.prose,
         context_start=hit.start,
+        choices=hit.choices,
     )
 
 
@@ -140,4 +141,5 @@ def _field_finding(rule: Rule, name: str, text: str, hit: Hit) -> Finding:
         replacement=hit.replacement,
         context=text,
         context_start=hit.start,
+        choices=hit.choices,
     )

@@ -47,6 +47,8 @@ class Finding:
     None, is the quick fix for the span. `paragraph` is the index of the body unit (see
     `markdown_units`), `context` that unit's reader text and `context_start` where the
     match begins in it: enough for a GUI to find the words in its own document.
+    `choices`, for a finding without one right fix, are the replacements to choose from
+    (the two spellings of a name neither dictionary knows).
     """
 
     rule: str
@@ -64,6 +66,7 @@ class Finding:
     line: int = 0
     column: int = 0
     dismissed: bool = False
+    choices: tuple[str, ...] = ()
 
     @property
     def fingerprint(self) -> str:
@@ -93,6 +96,7 @@ class Finding:
             "column": self.column,
             "matched": self.matched,
             "replacement": self.replacement,
+            "choices": list(self.choices),
             "fingerprint": self.fingerprint,
             "dismissed": self.dismissed,
         }

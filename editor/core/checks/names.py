@@ -3,14 +3,20 @@
 Per unit, `name_occurrences` lists capitalised words and whether they sit mid-sentence
 (evidence of a name rather than a sentence's first word); `inconsistent_names` compares
 the story's names pairwise, cheaply: only names sharing their first or last three letters.
+
+Which spelling is right is not a vote: the wire story writes "Urus" twice and "Aurus"
+once, and "Aurus" is the car. A spelling in the house or newsroom dictionary beats one
+that is not; a word of the general list beats an unknown one; when the dictionaries
+cannot tell, both spellings are offered and nothing is fixed automatically.
 """
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Container, Iterator
 from difflib import SequenceMatcher
+from typing import NamedTuple
 
 from editor.core.checks.markdown_units import Unit, sentences
 
@@ -21,6 +27,29 @@ _DERIVED = ("s", "es", "n", "an", "ian", "ean", "ese", "ish", "i", "ic", "ns", "
 MIN_LENGTH = 4
 
 Occurrence = tuple[str, int, int, bool]  # name, start, end, mid-sentence
+
+#: How much a spelling is worth: in the house or newsroom dictionary, in the general list.
+DICTIONARY, KNOWN_WORD, UNKNOWN = 2, 1, 0
+
+
+class NameVariant(NamedTuple):
+    """One place a name is spelled the wrong (or an uncertain) way.
+
+    `spelling` is written at `unit`[start:end] `count` times in the story; `other` is the
+    other spelling, written `other_count` times. `fix` is the spelling to use (`other`),
+    or None when neither is in a dictionary and the desk must choose. `standing` says
+    why the fix is right: DICTIONARY or KNOWN_WORD (UNKNOWN when there is no fix).
+    """
+
+    unit: int
+    start: int
+    end: int
+    spelling: str
+    other: str
+    count: int
+    other_count: int
+    fix: str | None
+    standing: int
 
 
 def name_occurrences(unit: Unit) -> list[Occurrence]:
@@ -87,9 +116,17 @@ def similar_names(a: str, b: str) -> bool:
 def inconsistent_names(
     collected: list[list[Occurrence] | None],
     is_common_word: Callable[[str], bool],
-    dictionary: frozenset[str] = frozenset(),
-) -> Iterator[tuple[int, int, int, str, str, int]]:
-    """(unit, start, end, spelling, other spelling, its count) for each rarer spelling."""
+    dictionary: Container[str] | Callable[[str], bool] = frozenset(),
+) -> Iterator[NameVariant]:
+    """Each occurrence of a spelling that should give way to another one in the story.
+
+    `is_common_word(lower)`: the general word list; `dictionary`: the house and newsroom
+    dictionaries (a container or a test). Two spellings both in the dictionary, or both
+    ordinary words ("Price", "Prince"), are two different words and not reported. One
+    spelling standing higher (dictionary > general list > unknown) is the fix for the
+    other; two unknown ones are reported at the rarer spelling, without a fix.
+    """
+    in_dictionary = dictionary if callable(dictionary) else dictionary.__contains__
     places: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
     evidence: set[str] = set()
     for unit_index, occurrences in enumerate(collected):
@@ -98,11 +135,19 @@ def inconsistent_names(
             if mid:
                 evidence.add(word)
     common: dict[str, bool] = {}
+    standings: dict[str, int] = {}
 
     def is_common(word: str) -> bool:
         if word not in common:
             common[word] = is_common_word(word.lower())
         return common[word]
+
+    def standing(word: str) -> int:
+        if word not in standings:
+            standings[word] = (
+                DICTIONARY if in_dictionary(word) else KNOWN_WORD if is_common(word) else UNKNOWN
+            )
+        return standings[word]
 
     names = [w for w in places if w in evidence or not is_common(w)]
     buckets: dict[str, set[str]] = defaultdict(set)
@@ -118,20 +163,31 @@ def inconsistent_names(
         for i, a in enumerate(ordered):
             for b in ordered[i + 1 :]:
                 if (a, b) not in pairs and similar_names(a, b):
-                    if is_common(a) and is_common(b):
+                    if (
+                        is_common(a)
+                        and is_common(b)
+                        and DICTIONARY not in (standing(a), standing(b))
+                    ):
                         continue  # two ordinary words ("Price", "Prince")
-                    if a in dictionary and b in dictionary:
+                    if standing(a) == standing(b) == DICTIONARY:
                         continue  # both names the newsroom knows
                     pairs.add((a, b))
     reported: set[tuple[int, int]] = set()
     for a, b in sorted(pairs):
         count_a, count_b = len(places[a]), len(places[b])
-        if count_a == count_b:
-            rare = a if places[a][0] > places[b][0] else b
+        if standing(a) != standing(b):
+            wrong = a if standing(a) < standing(b) else b
+        elif count_a == count_b:
+            wrong = a if places[a][0] > places[b][0] else b
         else:
-            rare = a if count_a < count_b else b
-        other = b if rare == a else a
-        for unit_index, start, end in places[rare]:
+            wrong = a if count_a < count_b else b
+        right = b if wrong == a else a
+        known = standing(right) > standing(wrong)
+        for unit_index, start, end in places[wrong]:
             if (unit_index, start) not in reported:
                 reported.add((unit_index, start))
-                yield unit_index, start, end, rare, other, len(places[other])
+                yield NameVariant(
+                    unit_index, start, end, wrong, right, len(places[wrong]),
+                    len(places[right]), right if known else None,
+                    standing(right) if known else UNKNOWN,
+                )  # fmt: skip

@@ -20,6 +20,8 @@ def text_lines(findings: list[Finding]) -> list[str]:
         fix = f"  [fix: “{f.replacement}”]" if f.replacement else ""
         if f.replacement == "":
             fix = "  [fix: remove]"
+        elif f.replacement is None and f.choices:
+            fix = "  [choose: " + " or ".join(f"“{c}”" for c in f.choices) + "]"
         lines.append(f"{where} {f.level.value} {f.rule} {f.message}{fix}")
     return lines
 

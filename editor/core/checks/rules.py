@@ -32,6 +32,8 @@ class Hit:
     replacement: str | None = None
     unit: int = -1
     field: str = BODY
+    #: Spellings to choose from when there is no single fix ("Aurus" or "Urus").
+    choices: tuple[str, ...] = ()
 
 
 @dataclass
