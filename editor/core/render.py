@@ -33,8 +33,8 @@ import json
 import re
 import threading
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Protocol
@@ -623,13 +623,6 @@ def normalise_base_url(url: str) -> str:
     return url if url.endswith("/") else url + "/"
 
 
-@dataclass
-class PageParts:
-    """What `render_article_page` computed besides the page (the export keeps them)."""
-
-    asset_ids: list[str] = field(default_factory=list)
-
-
 def _featured(article: Article, resolver: AssetResolver | None) -> dict[str, object] | None:
     if not article.featured_asset_id or resolver is None:
         return None
@@ -645,11 +638,15 @@ def _featured(article: Article, resolver: AssetResolver | None) -> dict[str, obj
     }
 
 
+def _tags(article: Article) -> list[str]:
+    return [tag.strip() for tag in article.tags if tag.strip()]
+
+
 def _json_ld_data(
     article: Article,
     site: SiteContext | None,
     headline: str,
-    featured: dict[str, object] | None,
+    image_url: str,
 ) -> dict[str, object]:
     data: dict[str, object] = {
         "@context": "https://schema.org",
@@ -667,11 +664,11 @@ def _json_ld_data(
     authors = author_names(article.byline)
     if authors:
         data["author"] = [{"@type": "Person", "name": name} for name in authors]
-    if featured is not None and site is not None and site.base_url:
-        data["image"] = [site.absolute(str(featured["url"]).removeprefix(site.root))]
+    if image_url:
+        data["image"] = [image_url]
     if article.section.strip():
         data["articleSection"] = article.section.strip()
-    keywords = [tag.strip() for tag in article.tags if tag.strip()]
+    keywords = _tags(article)
     if keywords:
         data["keywords"] = keywords
     if site is not None:
@@ -719,7 +716,7 @@ def article_page_context(
         "byline": _byline_text(article.byline),
         "authors": author_names(article.byline),
         "section": article.section.strip(),
-        "tags": [tag.strip() for tag in article.tags if tag.strip()],
+        "tags": _tags(article),
         "time_iso": time_iso,
         "time_text": time_text,
         "time_label": time_label,
@@ -744,7 +741,7 @@ def article_page_context(
         "site": site,
         "canonical": canonical,
         "image_url": image_url,
-        "json_ld": _json_ld_data(article, site, headline, featured),
+        "json_ld": _json_ld_data(article, site, headline, image_url),
     }
 
 
@@ -779,12 +776,3 @@ def render_article_page(
         body_html=body_html,
     )
     return render_template("article.html", context, templates_dir)
-
-
-def corrections_from_events(events: Iterable[Any]) -> list[Correction]:
-    """The corrections among an article's events (action "correct", the note is the text)."""
-    return [
-        Correction(when=event.created_at, text=event.note)
-        for event in events
-        if event.action == "correct" and (event.note or "").strip()
-    ]

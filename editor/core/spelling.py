@@ -376,11 +376,6 @@ def in_house_dictionary(word: str) -> bool:
     return word in _SHARED_WORD_LIST.house
 
 
-def knows_general_word(word: str) -> bool:
-    """Whether the general English list has `word` in any case ("urus" for "Urus")."""
-    return _SHARED_WORD_LIST.knows_general(word)
-
-
 def normalise_word(word: object) -> str:
     """A word fit for the newsroom dictionary, or a `ValidationError` saying why not."""
     if not isinstance(word, str):

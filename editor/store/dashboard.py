@@ -196,7 +196,7 @@ class DashboardStoreMixin:
         `section` "" means articles without a section; the submitted bounds select articles
         waiting for review by when they went in; `filed_on` those first submitted that day.
         """
-        from editor.store.store import _SUMMARY_COLUMNS, _aware, _naive
+        from editor.store.store import _SUMMARY_COLUMNS, _naive, _summary
 
         filters: list[ColumnElement[bool]] = [_live()]
         if status is not None:
@@ -225,19 +225,7 @@ class DashboardStoreMixin:
             .limit(limit)
         )
         with self._read() as session:
-            return [
-                ArticleSummary(
-                    id=r.id,
-                    headline=r.headline,
-                    slug=r.slug,
-                    status=Status(r.status),
-                    section=r.section or "",
-                    byline=r.byline,
-                    word_count=r.word_count,
-                    updated_at=_aware(r.updated_at),
-                )
-                for r in session.execute(statement)
-            ]
+            return [_summary(r) for r in session.execute(statement)]
 
 
 def _as_date(value: object) -> date:

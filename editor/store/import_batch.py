@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 
 from editor.core.errors import NewsroomError, NotFoundError, StoreError, ValidationError
 from editor.core.model import Article, User
-from editor.store.models import ArticleRow, AssetRow, EventRow, RevisionRow
-from editor.store.store import Store, _article, _now, _revision_meta, _row_fields
+from editor.store.models import ArticleRow, AssetRow, EventRow
+from editor.store.store import Store, _article, _now, _revision_row, _row_fields
 
 
 @dataclass
@@ -133,15 +133,13 @@ class _Writer:
         self.session.flush()
         self._add_assets(item, article.id, now)
         self.session.add(
-            RevisionRow(
-                id=revision_id,
-                article_id=article.id,
+            _revision_row(
+                article,
                 parent_id=None,
-                author_id=self.author.id,
-                created_at=now,
+                author=self.author,
                 reason="import",
-                body=article.body,
-                meta=_revision_meta(article),
+                now=now,
+                revision_id=revision_id,
             )
         )
         self.session.add(self._event(article.id, "create", article.status.value, item))
@@ -171,15 +169,8 @@ class _Writer:
         row.version += 1
         row.updated_at = now
         self._add_assets(item, row.id, now)
-        revision = RevisionRow(
-            id=str(uuid.uuid4()),
-            article_id=row.id,
-            parent_id=row.head_revision_id,
-            author_id=self.author.id,
-            created_at=now,
-            reason="import",
-            body=article.body,
-            meta={**article.metadata(), "status": row.status},
+        revision = _revision_row(
+            article, parent_id=row.head_revision_id, author=self.author, reason="import", now=now
         )
         self.session.add(revision)
         self.session.flush()

@@ -253,19 +253,7 @@ class Store(
             .limit(limit)
         )
         with self._read() as session:
-            return [
-                ArticleSummary(
-                    id=r.id,
-                    headline=r.headline,
-                    slug=r.slug,
-                    status=Status(r.status),
-                    section=r.section,
-                    byline=r.byline,
-                    word_count=r.word_count,
-                    updated_at=_aware(r.updated_at),
-                )
-                for r in session.execute(statement)
-            ]
+            return [_summary(r) for r in session.execute(statement)]
 
     # -- one article ------------------------------------------------------
 
@@ -337,15 +325,13 @@ class Store(
                 session.add(row)
                 session.flush()
                 session.add(
-                    RevisionRow(
-                        id=revision_id,
-                        article_id=article.id,
+                    _revision_row(
+                        article,
                         parent_id=None,
-                        author_id=author.id,
-                        created_at=now,
+                        author=author,
                         reason=reason,
-                        body=article.body,
-                        meta=_revision_meta(article),
+                        now=now,
+                        revision_id=revision_id,
                     )
                 )
                 session.add(_event(article.id, author, "create", None, article.status.value))
@@ -410,24 +396,16 @@ class Store(
                     head.meta = _revision_meta(article)
                     head.created_at = now
                 else:
-                    revision = RevisionRow(
-                        id=str(uuid.uuid4()),
-                        article_id=article.id,
-                        parent_id=row.head_revision_id,
-                        author_id=author.id,
-                        created_at=now,
-                        reason=reason,
-                        session_id=session_id,
-                        body=article.body,
-                        meta=_revision_meta(article),
-                    )
-                    session.add(revision)
-                    session.flush()
-                    session.execute(
-                        update(ArticleRow)
-                        .where(ArticleRow.id == article.id)
-                        .values(head_revision_id=revision.id)
-                        .execution_options(synchronize_session=False)
+                    _append_revision(
+                        session,
+                        _revision_row(
+                            article,
+                            parent_id=row.head_revision_id,
+                            author=author,
+                            reason=reason,
+                            now=now,
+                            session_id=session_id,
+                        ),
                     )
                 session.refresh(row)
                 self._index(session, row, article.body)
@@ -491,19 +469,7 @@ class Store(
                 .where(RevisionRow.article_id == article_id)
                 .order_by(RevisionRow.created_at)
             )
-            return [
-                Revision(
-                    id=r.id,
-                    article_id=r.article_id,
-                    parent_id=r.parent_id,
-                    author=name or "",
-                    created_at=_aware(r.created_at),
-                    reason=r.reason,
-                    body=r.body,
-                    metadata=dict(r.meta),
-                )
-                for r, name in rows
-            ]
+            return [_revision(r, name) for r, name in rows]
 
     def list_events(self, article_id: str) -> list[Event]:
         with self._read() as session:
@@ -565,6 +531,69 @@ def _row_fields(article: Article) -> dict[str, object]:
 
 def _revision_meta(article: Article) -> dict[str, object]:
     return {**article.metadata(), "status": article.status.value}
+
+
+def _revision_row(
+    article: Article,
+    *,
+    parent_id: str | None,
+    author: User,
+    reason: str,
+    now: datetime,
+    session_id: str | None = None,
+    revision_id: str | None = None,
+) -> RevisionRow:
+    """A revision holding `article`'s body and fields as they are now."""
+    return RevisionRow(
+        id=revision_id or str(uuid.uuid4()),
+        article_id=article.id,
+        parent_id=parent_id,
+        author_id=author.id,
+        created_at=now,
+        reason=reason,
+        session_id=session_id,
+        body=article.body,
+        meta=_revision_meta(article),
+    )
+
+
+def _append_revision(session: Session, revision: RevisionRow) -> None:
+    """Add `revision` and make it its article's head (the row's version is already swapped)."""
+    session.add(revision)
+    session.flush()
+    session.execute(
+        update(ArticleRow)
+        .where(ArticleRow.id == revision.article_id)
+        .values(head_revision_id=revision.id)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _revision(row: RevisionRow, author: str | None) -> Revision:
+    return Revision(
+        id=row.id,
+        article_id=row.article_id,
+        parent_id=row.parent_id,
+        author=author or "",
+        created_at=_aware(row.created_at),
+        reason=row.reason,
+        body=row.body,
+        metadata=dict(row.meta),
+    )
+
+
+def _summary(row) -> ArticleSummary:
+    """One article-list row from a select of `_SUMMARY_COLUMNS`."""
+    return ArticleSummary(
+        id=row.id,
+        headline=row.headline,
+        slug=row.slug,
+        status=Status(row.status),
+        section=row.section or "",
+        byline=row.byline,
+        word_count=row.word_count,
+        updated_at=_aware(row.updated_at),
+    )
 
 
 def _event(

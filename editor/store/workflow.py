@@ -73,7 +73,7 @@ class WorkflowStoreMixin:
         return None
 
     def get_revision(self, revision_id: str) -> Revision:
-        from editor.store.store import _aware
+        from editor.store.store import _revision
 
         with self._read() as session:
             found = session.execute(
@@ -83,17 +83,7 @@ class WorkflowStoreMixin:
             ).first()
         if found is None:
             raise NotFoundError(f"No revision with id {revision_id}.")
-        row, name = found
-        return Revision(
-            id=row.id,
-            article_id=row.article_id,
-            parent_id=row.parent_id,
-            author=name or "",
-            created_at=_aware(row.created_at),
-            reason=row.reason,
-            body=row.body,
-            metadata=dict(row.meta),
-        )
+        return _revision(*found)
 
     # -- writes -----------------------------------------------------------
 
@@ -123,7 +113,7 @@ class WorkflowStoreMixin:
         `extra_events` (action, note) and then the action's event, whose `revision_id`
         is the new head. Raises `StaleWriteError` when the article moved on.
         """
-        from editor.store.store import _now, _revision_meta, _row_fields
+        from editor.store.store import _append_revision, _now, _revision_row, _row_fields
 
         now = _now()
         revision_id = str(uuid.uuid4())
@@ -144,24 +134,16 @@ class WorkflowStoreMixin:
                 )
                 if swapped.rowcount != 1:
                     raise self._stale(session, row, expected_version)
-                session.add(
-                    RevisionRow(
-                        id=revision_id,
-                        article_id=article.id,
+                _append_revision(
+                    session,
+                    _revision_row(
+                        article,
                         parent_id=row.head_revision_id,
-                        author_id=actor.id,
-                        created_at=now,
+                        author=actor,
                         reason=action,
-                        body=article.body,
-                        meta=_revision_meta(article),
-                    )
-                )
-                session.flush()
-                session.execute(
-                    update(ArticleRow)
-                    .where(ArticleRow.id == article.id)
-                    .values(head_revision_id=revision_id)
-                    .execution_options(synchronize_session=False)
+                        now=now,
+                        revision_id=revision_id,
+                    ),
                 )
                 events = [*extra_events, (action, note)]
                 for step, (event_action, event_note) in enumerate(events):

@@ -31,6 +31,8 @@ _SPECS: dict[str, tuple[str, str | None, Shortcut, bool, str]] = {
                   "Undo the last change to the text"),
     "edit_redo": ("&Redo", "fa6s.arrow-rotate-right", StandardKey.Redo, False,
                   "Redo the change just undone"),
+    "edit_preferences": ("Pre&ferences…", "fa6s.gear", "Ctrl+,", False,
+                         "Typography, spelling, the house style and the web export"),
     "edit_undo_delete": ("Undo &Delete", "fa6s.rotate-left", None, False,
                          "Bring back the article just deleted"),
     "file_switch_user": ("Switch &User…", "fa6s.user-group", None, False,

@@ -23,23 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from editor.core.model import Event, Status
-from editor.ui.status_style import STATUS_COLOURS, action_icon
-
-_VERBS = {
-    "create": "Created",
-    "import": "Imported",
-    "submit": "Submitted",
-    "return": "Returned",
-    "approve": "Approved",
-    "publish": "Published",
-    "spike": "Spiked",
-    "reopen": "Reopened",
-    "correct": "Corrected",
-    "flags": "Flags changed",
-    "override": "Submitted over copy-desk errors",
-    "delete": "Deleted",
-    "restore": "Restored",
-}
+from editor.ui.status_style import STATUS_COLOURS, action_icon, action_label
 
 
 @dataclass(frozen=True)
@@ -69,7 +53,7 @@ def audit_entries(events: list[Event]) -> list[AuditEntry]:
     """Display rows for `events`, newest first."""
     entries = []
     for event in reversed(events):
-        verb = _VERBS.get(event.action, event.action.replace("_", " ").capitalize())
+        verb = action_label(event.action)
         who = event.actor or "someone no longer in this store"
         move = ""
         if event.from_status and event.to_status and event.from_status != event.to_status:

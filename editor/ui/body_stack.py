@@ -6,7 +6,11 @@ same place: both sides are cut into the same top-level blocks (a paragraph, a he
 list item, a table, a code block), the cursor's block is found by its index, and the
 offset inside it by lining the block's plain text up with its Markdown. Each editor keeps
 its own undo history; coming back to the rich editor without a change in the source keeps
-the rich history too.
+the rich history too, and with a change the new body replaces the old as one undo step of
+the rich editor (Ctrl+Z there brings back the text as it was before the source edits).
+
+`install_source_mode` makes the window's writing aids follow the editor shown: counts and
+copy-fit (`markdown_counts`), find and replace, and spell check.
 """
 
 from __future__ import annotations
@@ -14,11 +18,21 @@ from __future__ import annotations
 import bisect
 import re
 
-from PySide6.QtCore import QEvent, QObject, Signal
-from PySide6.QtGui import QTextCursor, QTextDocument, QTextTable
+from PySide6.QtCore import QEvent, QObject, QUrl, Signal
+from PySide6.QtGui import (
+    QTextBlockFormat,
+    QTextCharFormat,
+    QTextCursor,
+    QTextDocument,
+    QTextDocumentFragment,
+    QTextTable,
+)
 from PySide6.QtWidgets import QMainWindow, QStackedWidget, QWidget
 
+from editor.ui import markdown_bridge
 from editor.ui.body_editor import BodyEditor
+from editor.ui.copyfit import Counts, DocumentCounter
+from editor.ui.markdown_counts import MarkdownCounter
 from editor.ui.markdown_writer import cached_markdown
 from editor.ui.source_editor import SourceEditor
 
@@ -114,10 +128,9 @@ class BodyStack(QStackedWidget):
         cursor = self.source.textCursor()
         line, column = cursor.blockNumber(), cursor.positionInBlock()
         if text != self._entered_with:
-            self.rich.load_markdown(text)
-            # The rich editor's listeners (counts, spelling, checks) learn of the change;
-            # the session already knows from the source's own edits.
-            self.rich.body_edited.emit()
+            # The rich editor's listeners (counts, spelling, checks) learn of the change
+            # from its `body_edited`; the session already knows from the source's edits.
+            replace_body(self.rich, text)
         position = source_to_rich(self.rich, text.split("\n"), line, column)
         self.setCurrentWidget(self.rich)
         rich_cursor = self.rich.textCursor()
@@ -130,6 +143,56 @@ class BodyStack(QStackedWidget):
         if watched is self.rich and event.type() == QEvent.Type.ReadOnlyChange:
             self.source.setReadOnly(self.rich.isReadOnly())  # approved, nothing open...
         return super().eventFilter(watched, event)
+
+
+def replace_body(rich: BodyEditor, markdown: str) -> None:
+    """Show `markdown` in `rich` as one undoable edit (`load_markdown` would clear undo).
+
+    The body is read into a scratch document exactly as `load_markdown` reads it, then
+    put in place of the whole content inside one edit block, with the reading rhythm.
+    Pictures the document does not have yet are fetched from `rich.image_source`.
+    """
+    scratch = QTextDocument()
+    scratch.setDefaultFont(rich.document().defaultFont())
+    markdown_bridge.load_markdown(scratch, markdown)
+    document = rich.document()
+    image_type = QTextDocument.ResourceType.ImageResource
+    for url in markdown_bridge.image_urls(scratch):
+        if rich.image_source is not None and document.resource(image_type, QUrl(url)) is None:
+            data = rich.image_source(url)
+            if data:
+                markdown_bridge.register_image(document, url, data)
+    cursor = QTextCursor(document)
+    cursor.beginEditBlock()
+    try:
+        cursor.select(QTextCursor.SelectionType.Document)
+        cursor.removeSelectedText()
+        # What is left is one empty block with the old first block's formats: clear them.
+        cursor.setBlockFormat(QTextBlockFormat())
+        cursor.setBlockCharFormat(QTextCharFormat())
+        cursor.setCharFormat(QTextCharFormat())
+        if not scratch.isEmpty():
+            cursor.insertFragment(QTextDocumentFragment(scratch))
+        # The fragment's first block takes the format of the block it lands in (a rule
+        # would be lost): give it its own.
+        first, wanted = document.begin(), scratch.begin()
+        if first.blockFormat() != wanted.blockFormat() and wanted.textList() is None:
+            QTextCursor(first).setBlockFormat(wanted.blockFormat())
+        rich._apply_reading_rhythm()
+    finally:
+        cursor.endEditBlock()
+
+
+class BodyCounter:
+    """Counts of the body in whichever editor shows it; both agree on the same body."""
+
+    def __init__(self, stack: BodyStack, rich: DocumentCounter) -> None:
+        self._stack = stack
+        self._rich = rich
+        self._source = MarkdownCounter(stack.source.document())
+
+    def count(self) -> Counts:
+        return (self._source if self._stack.source_mode else self._rich).count()
 
 
 # -- cursor mapping (block index + offset in the block's text) ------------------
@@ -248,6 +311,12 @@ def install_source_mode(window: QMainWindow) -> None:
     window.format_toolbar.addAction(action)
     stack.source_edited.connect(window.session.note_body_edited)
     stack.source_edited.connect(window.preview.schedule)
+    # Counts and copy-fit, find and replace, spell check: on the editor shown.
+    window.counter = BodyCounter(stack, window.counter)
+    stack.source_edited.connect(window._word_timer.start)
+    stack.mode_changed.connect(lambda _source: window._word_timer.start())
+    window.find_bar.follow(stack.editor)
+    window.spelling.attach_source(stack.source)
     action.toggled.connect(stack.set_source_mode)
 
     def on_mode(source: bool) -> None:

@@ -37,27 +37,13 @@ from editor.core.errors import NewsroomError
 from editor.core.model import Revision
 from editor.core.review import RevisionDiff
 from editor.ui.article_list import full_time, short_time
+from editor.ui.status_style import action_label
 
 INSERT_STYLE = "color:#065f46; background-color:#dcfce7; text-decoration:underline;"
 DELETE_STYLE = "color:#991b1b; background-color:#fee2e2; text-decoration:line-through;"
 _TAG = re.compile(r'<(ins|del)(?: class="break")?>|</(ins|del)>')
 _FONT = ["Georgia", "Charter", "Noto Serif", "DejaVu Serif", "serif"]
 
-REASON_LABELS = {
-    "create": "Created",
-    "save": "Saved",
-    "autosave": "Autosaved",
-    "submit": "Submitted",
-    "return": "Returned",
-    "approve": "Approved",
-    "publish": "Published",
-    "spike": "Spiked",
-    "reopen": "Reopened",
-    "correct": "Corrected",
-    "restore": "Restored",
-    "merge": "Merged",
-    "import": "Imported",
-}
 FIELD_LABELS = {
     "headline": "Headline",
     "standfirst": "Standfirst",
@@ -70,14 +56,10 @@ FIELD_LABELS = {
 }
 
 
-def reason_label(reason: str) -> str:
-    return REASON_LABELS.get(reason, reason.replace("_", " ").capitalize())
-
-
 def revision_label(revision: Revision, *, current: bool = False) -> str:
     """ "Tue 11 Mar 2025, 14:02 · Rita · Submitted (current)" """
     text = f"{full_time(revision.created_at)} · {revision.author or 'Unknown'}"
-    text += f" · {reason_label(revision.reason)}"
+    text += f" · {action_label(revision.reason)}"
     return text + (" (current)" if current else "")
 
 

@@ -8,14 +8,18 @@ finding can be dismissed for the article, which the store remembers.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections.abc import Callable
+from dataclasses import replace
 from difflib import SequenceMatcher
+from functools import partial
 
 import qtawesome
 import shiboken6
-from PySide6.QtCore import QModelIndex, QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QModelIndex, QObject, QPoint, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtGui import (
+    QAction,
     QColor,
     QStandardItem,
     QStandardItemModel,
@@ -29,6 +33,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
     QLabel,
+    QMenu,
     QPushButton,
     QTextEdit,
     QTreeView,
@@ -39,6 +44,7 @@ from PySide6.QtWidgets import (
 from editor.core.checks import BODY, CheckEngine, Finding, Level, apply_fix, mark_dismissed
 from editor.core.errors import NewsroomError
 from editor.core.model import Article
+from editor.ui.body_editor import is_code_format
 from editor.ui.timers import debounce_timer
 
 #: Marks our extra selections so other layers (focus mode...) keep theirs.
@@ -205,12 +211,16 @@ class ChecksPanel(QWidget):
         self.view.clicked.connect(self._on_clicked)
         self.view.activated.connect(self._on_clicked)
         self.view.selectionModel().currentChanged.connect(lambda *_: self._update_buttons())
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._show_view_menu)
         self.fix_button = QPushButton("Fix")
         self.fix_button.setToolTip("Apply the suggested change (one undo step)")
         self.fix_button.clicked.connect(lambda: self.apply_fix(self.current_finding()))
+        self.choices_menu = QMenu(self.fix_button)  # a finding with spellings to choose from
+        self.choices_menu.setObjectName("checksChoicesMenu")
         self.dismiss_button = QPushButton("Dismiss…")
         self.dismiss_button.setToolTip("This finding is fine in this article: stop showing it")
-        self.dismiss_button.clicked.connect(self._ask_dismiss)
+        self.dismiss_button.clicked.connect(lambda: self._ask_dismiss())
         self.show_dismissed = QCheckBox("Show dismissed")
         self.show_dismissed.toggled.connect(lambda _on: self._refill())
         buttons = QHBoxLayout()
@@ -362,10 +372,19 @@ class ChecksPanel(QWidget):
 
     def _update_buttons(self) -> None:
         finding = self.current_finding()
-        self.fix_button.setEnabled(finding is not None and finding.has_fix)
+        choosing = finding is not None and not finding.has_fix and bool(finding.choices)
+        self.fix_button.setEnabled(finding is not None and (finding.has_fix or choosing))
+        self.choices_menu.clear()
+        self.fix_button.setMenu(self.choices_menu if choosing else None)
         if finding is not None and finding.has_fix:
             label = f"Fix: “{finding.replacement}”" if finding.replacement else "Fix: remove"
             self.fix_button.setText(label if len(label) < 40 else "Fix")
+            self.fix_button.setToolTip("Apply the suggested change (one undo step)")
+        elif choosing:
+            for action in self.finding_actions(finding, self.choices_menu, dismiss=False):
+                self.choices_menu.addAction(action)
+            self.fix_button.setText("Fix: choose")
+            self.fix_button.setToolTip("Choose one spelling for the whole story (one undo step)")
         else:
             self.fix_button.setText("Fix")
         self.dismiss_button.setEnabled(finding is not None and self._article_id is not None)
@@ -389,6 +408,36 @@ class ChecksPanel(QWidget):
         cursor.setPosition(span[1], QTextCursor.MoveMode.KeepAnchor)
         self.editor.setTextCursor(cursor)
         self.editor.ensureCursorVisible()
+
+    def apply_choice(self, finding: Finding | None, choice: str) -> bool:
+        """Use `choice`, one of the finding's spellings, throughout the story: every
+        whole-word use of its other spellings in the body (outside code) becomes `choice`,
+        as one undo step; in a metadata field, that field too. False when none was left.
+        """
+        if finding is None or choice not in finding.choices:
+            return False
+        others = {c for c in (*finding.choices, finding.matched) if c and c != choice}
+        if not others:
+            return False
+        pattern = re.compile(
+            r"(?<!\w)(?:" + "|".join(re.escape(o) for o in sorted(others, key=len, reverse=True))
+            + r")(?!\w)"
+        )  # fmt: skip
+        changed = 0
+        if finding.field != BODY:
+            article = self._source()
+            value = str(getattr(article, finding.field, "") or "") if article else ""
+            fixed, count = pattern.subn(choice, value)
+            if count:
+                self.field_fix_requested.emit(finding.field, fixed)
+                changed += count
+        changed += replace_words(self.editor.document(), pattern, choice)
+        if not changed:
+            return False
+        self.findings = [f for f in self.findings if f != finding]
+        self._refill()
+        self.schedule()
+        return True
 
     def apply_fix(self, finding: Finding | None) -> bool:
         """Apply the quick fix as one undo step; False when the words are no longer there."""
@@ -433,8 +482,86 @@ class ChecksPanel(QWidget):
         else:
             cursor.select(QTextCursor.SelectionType.BlockUnderCursor)
 
-    def _ask_dismiss(self) -> None:
-        finding = self.current_finding()
+    # -- menus: the finding's fix, its choices and Dismiss ----------------------
+
+    def finding_actions(self, finding: Finding, parent: QObject,
+                        dismiss: bool = True) -> list[QAction]:  # fmt: skip
+        """The actions for `finding`: its quick fix, "Use “X”" per choice, Dismiss."""
+        actions: list[QAction] = []
+        if finding.has_fix:
+            if finding.replacement:
+                label = f"Fix: use “{_short(finding.replacement)}”"
+            else:
+                label = f"Fix: remove “{_short(finding.matched)}”"
+            fix = QAction(label, parent)
+            fix.setObjectName("checkFix")
+            fix.triggered.connect(partial(self.apply_fix, finding))
+            actions.append(fix)
+        for choice in finding.choices:
+            use = QAction(f"Use “{_short(choice)}”", parent)
+            use.setObjectName("checkChoice")
+            use.setToolTip(f"Spell it “{choice}” throughout the story")
+            use.triggered.connect(partial(self.apply_choice, finding, choice))
+            actions.append(use)
+        if dismiss and self._article_id is not None:
+            label = "Undismiss Finding" if finding.dismissed else "Dismiss Finding…"
+            act = QAction(label, parent)
+            act.setObjectName("checkDismiss")
+            act.triggered.connect(partial(self._ask_dismiss, finding))
+            actions.append(act)
+        return actions
+
+    def _show_view_menu(self, point: QPoint) -> None:
+        index = self.view.indexAt(point)
+        finding = index.data(FINDING_ROLE) if index.isValid() else None
+        if not isinstance(finding, Finding):
+            return
+        self.view.setCurrentIndex(index)
+        self._update_buttons()
+        menu = self.finding_menu(finding, self.view)
+        menu.exec(self.view.viewport().mapToGlobal(point))
+        menu.deleteLater()
+
+    def finding_menu(self, finding: Finding, parent: QWidget) -> QMenu:
+        """The list's right-click menu for `finding`."""
+        menu = QMenu(parent)
+        menu.setObjectName("checksFindingMenu")
+        for action in self.finding_actions(finding, menu):
+            menu.addAction(action)
+        return menu
+
+    def finding_at(self, position: int) -> Finding | None:
+        """The underlined (not dismissed) body finding at document `position`, if any."""
+        index = BlockIndex(self.editor.document(), self._ratios)
+        best: tuple[int, Finding] | None = None
+        for finding in self.findings:
+            if finding.dismissed or finding.field != BODY:
+                continue
+            span = index.locate(finding)
+            if span is None or not span[0] <= position <= span[1]:
+                continue
+            if best is None or span[1] - span[0] < best[0]:
+                best = (span[1] - span[0], finding)  # the narrowest: a word over a sentence
+        return best[1] if best else None
+
+    def extend_editor_menu(self, menu: QMenu, cursor: QTextCursor) -> None:
+        """The editor's context menu on an underlined finding: its fix, choices, Dismiss."""
+        if self.editor.isReadOnly():
+            return
+        finding = self.finding_at(cursor.position())
+        if finding is None:
+            return
+        first = menu.actions()[0] if menu.actions() else None
+        title = QAction(_short(finding.message, 70), menu)
+        title.setEnabled(False)
+        menu.insertAction(first, title)
+        for action in self.finding_actions(finding, menu):
+            menu.insertAction(first, action)
+        if first is not None:
+            menu.insertSeparator(first)
+
+    def _ask_dismiss(self, finding: Finding | None = None) -> None:
+        finding = finding if isinstance(finding, Finding) else self.current_finding()
         if finding is None:
             return
         if finding.dismissed:
@@ -504,9 +631,39 @@ class ChecksPanel(QWidget):
 
 
 def _with_dismissed(finding: Finding, dismissed: bool) -> Finding:
-    from dataclasses import replace
-
     return replace(finding, dismissed=dismissed)
+
+
+def _short(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def replace_words(document: QTextDocument, pattern: re.Pattern[str], replacement: str) -> int:
+    """Replace `pattern`'s matches outside code with `replacement`, as one undo step."""
+    cursor = QTextCursor(document)
+    count = 0
+    cursor.beginEditBlock()
+    try:
+        block = document.lastBlock()
+        while block.isValid():
+            fence = block.blockFormat()
+            code_block = fence.nonBreakableLines() or fence.hasProperty(
+                QTextFormat.Property.BlockCodeFence
+            )
+            matches = [] if code_block else list(pattern.finditer(block.text()))
+            for match in reversed(matches):  # from the end: earlier offsets stay valid
+                start = block.position() + match.start()
+                cursor.setPosition(start + 1)
+                if is_code_format(cursor.charFormat()):
+                    continue
+                cursor.setPosition(start)
+                cursor.setPosition(block.position() + match.end(), QTextCursor.MoveMode.KeepAnchor)
+                cursor.insertText(replacement)  # keeps the words' formatting
+                count += 1
+            block = block.previous()
+    finally:
+        cursor.endEditBlock()
+    return count
 
 
 def install_checks_panel(window) -> ChecksPanel:
@@ -527,4 +684,5 @@ def install_checks_panel(window) -> ChecksPanel:
         window._on_field_edited(name, value)
 
     panel.field_fix_requested.connect(fix_field)
+    window.editor.add_context_menu_provider(panel.extend_editor_menu)
     return panel

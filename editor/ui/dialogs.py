@@ -2,11 +2,48 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TypeVar
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from editor.ui.editing_session import ConflictChoice
+
+Answer = TypeVar("Answer")
+_Role = QMessageBox.ButtonRole
+
+
+def ask_choice(
+    parent: QWidget | None,
+    *,
+    name: str,
+    title: str,
+    text: str,
+    informative: str,
+    buttons: Sequence[tuple[str, QMessageBox.ButtonRole, Answer]],
+    default: Answer,
+    escape: Answer,
+    details: str | None = None,
+) -> Answer:
+    """A warning with one button per answer (label, role, answer): the answer clicked.
+
+    Closing the box any other way (Escape, the window's close button) gives `escape`.
+    """
+    box = QMessageBox(parent)
+    box.setObjectName(name)
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle(title)
+    box.setText(text)
+    box.setInformativeText(informative)
+    if details is not None:
+        box.setDetailedText(details)
+    added = [(box.addButton(label, role), answer) for label, role, answer in buttons]
+    box.setDefaultButton(next(button for button, answer in added if answer == default))
+    box.setEscapeButton(next(button for button, answer in added if answer == escape))
+    box.exec()
+    clicked = box.clickedButton()
+    return next((answer for button, answer in added if button is clicked), escape)
 
 
 def show_error(parent: QWidget | None, title: str, message: str) -> None:
@@ -28,47 +65,40 @@ def confirm_delete(parent: QWidget | None, headline: str) -> bool:
 
 def ask_conflict(parent: QWidget | None, message: str) -> ConflictChoice:
     """Someone else saved the article first: keep the person's text and let them choose."""
-    box = QMessageBox(parent)
-    box.setObjectName("conflictDialog")
-    box.setIcon(QMessageBox.Icon.Warning)
-    box.setWindowTitle("Article Changed Elsewhere")
-    box.setText("Someone else saved this article while you were editing it.")
-    box.setInformativeText(
-        f"{message}\n\nYour text is still in the editor and nothing has been lost. "
+    return ask_choice(
+        parent,
+        name="conflictDialog",
+        title="Article Changed Elsewhere",
+        text="Someone else saved this article while you were editing it.",
+        informative=f"{message}\n\nYour text is still in the editor and nothing has been lost. "
         "Save your version as a separate copy, or reload their version "
-        "(your unsaved changes to this article are then dropped)."
+        "(your unsaved changes to this article are then dropped).",
+        buttons=[
+            ("Save My Version as a Copy", _Role.AcceptRole, ConflictChoice.SAVE_COPY),
+            ("Reload Theirs", _Role.DestructiveRole, ConflictChoice.RELOAD_THEIRS),
+            ("Keep Editing", _Role.RejectRole, ConflictChoice.KEEP_EDITING),
+        ],
+        default=ConflictChoice.SAVE_COPY,
+        escape=ConflictChoice.KEEP_EDITING,
     )
-    copy = box.addButton("Save My Version as a Copy", QMessageBox.ButtonRole.AcceptRole)
-    reload = box.addButton("Reload Theirs", QMessageBox.ButtonRole.DestructiveRole)
-    keep = box.addButton("Keep Editing", QMessageBox.ButtonRole.RejectRole)
-    box.setDefaultButton(copy)
-    box.setEscapeButton(keep)
-    box.exec()
-    clicked = box.clickedButton()
-    if clicked is copy:
-        return ConflictChoice.SAVE_COPY
-    if clicked is reload:
-        return ConflictChoice.RELOAD_THEIRS
-    return ConflictChoice.KEEP_EDITING
 
 
 def ask_quit_without_saving(parent: QWidget | None, message: str) -> bool:
     """Saving failed on the way out: True only when the person chooses to lose the changes."""
-    box = QMessageBox(parent)
-    box.setObjectName("quitUnsavedDialog")
-    box.setIcon(QMessageBox.Icon.Warning)
-    box.setWindowTitle("Changes Not Saved")
-    box.setText("Your latest changes could not be saved.")
-    box.setInformativeText(
-        f"{message}\n\nKeep the window open to try again once the problem is fixed "
-        "(or copy your text somewhere safe), or quit and lose the unsaved changes."
+    return ask_choice(
+        parent,
+        name="quitUnsavedDialog",
+        title="Changes Not Saved",
+        text="Your latest changes could not be saved.",
+        informative=f"{message}\n\nKeep the window open to try again once the problem is fixed "
+        "(or copy your text somewhere safe), or quit and lose the unsaved changes.",
+        buttons=[
+            ("Keep Window Open", _Role.RejectRole, False),
+            ("Quit Without Saving", _Role.DestructiveRole, True),
+        ],
+        default=False,
+        escape=False,
     )
-    keep = box.addButton("Keep Window Open", QMessageBox.ButtonRole.RejectRole)
-    quit_anyway = box.addButton("Quit Without Saving", QMessageBox.ButtonRole.DestructiveRole)
-    box.setDefaultButton(keep)
-    box.setEscapeButton(keep)
-    box.exec()
-    return box.clickedButton() is quit_anyway
 
 
 def report_import_failures(parent: QWidget | None, failed: list[tuple[Path, str]],

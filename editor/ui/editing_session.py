@@ -106,10 +106,6 @@ class EditingSession(QObject):
     # -- state -----------------------------------------------------------
 
     @property
-    def is_dirty(self) -> bool:
-        return self._dirty
-
-    @property
     def in_conflict(self) -> bool:
         return self._in_conflict
 

@@ -2,11 +2,13 @@
 
 Whole word, match case and regular expression options; next and previous wrap around;
 Replace All is one undo step. A bad regular expression is reported in the bar itself.
+It searches whichever editor shows the body (`follow`): the rich text or its Markdown source.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import qtawesome
 from PySide6.QtCore import Qt
@@ -16,6 +18,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QTextEdit,
     QToolButton,
     QVBoxLayout,
@@ -24,12 +27,12 @@ from PySide6.QtWidgets import (
 
 
 class FindBar(QWidget):
-    """Searches a `QTextEdit`; hidden until `open_find` or `open_replace`."""
+    """Searches a `QTextEdit` (or `QPlainTextEdit`); hidden until `open_find` or `open_replace`."""
 
     def __init__(self, editor: QTextEdit, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("findBar")
-        self._editor = editor
+        self._editor_of: Callable[[], QTextEdit | QPlainTextEdit] = lambda: editor
         self.find_field = QLineEdit(placeholderText="Find in the story")
         self.replace_field = QLineEdit(placeholderText="Replace with")
         self.whole_word = QCheckBox("Whole word")
@@ -75,6 +78,14 @@ class FindBar(QWidget):
         QShortcut(QKeySequence("Shift+F3"), self, self.find_previous,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)  # fmt: skip
         self.hide()
+
+    @property
+    def _editor(self) -> QTextEdit | QPlainTextEdit:
+        return self._editor_of()
+
+    def follow(self, editor_of: Callable[[], QTextEdit | QPlainTextEdit]) -> None:
+        """Search the editor `editor_of()` names at each use (both share the cursor API)."""
+        self._editor_of = editor_of
 
     def _button(self, icon: str, tip: str, slot) -> QToolButton:
         button = QToolButton()

@@ -34,8 +34,8 @@ from editor.core.render import render_body_html
 from editor.core.text import word_count
 from editor.ui import dialogs
 from editor.ui.article_list import full_time, short_time
-from editor.ui.changes_view import DiffView, _page, _Pane, reason_label
-from editor.ui.status_style import action_icon
+from editor.ui.changes_view import DiffView, _page, _Pane
+from editor.ui.status_style import action_icon, action_label
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 COMPARE_PREVIOUS = "previous"
@@ -157,7 +157,7 @@ class HistoryDialog(QDialog):
                 [
                     short_time(revision.created_at),
                     revision.author or "Unknown",
-                    reason_label(revision.reason) + (" · current" if current else ""),
+                    action_label(revision.reason) + (" · current" if current else ""),
                     f"{word_count(revision.body):,}",
                 ]
             )
@@ -211,7 +211,7 @@ class HistoryDialog(QDialog):
             _page(
                 f"<h2>{_escape(str(headline))}</h2>"
                 f"<p style='color:#6b7280'>{_escape(full_time(revision.created_at))} · "
-                f"{_escape(revision.author or 'Unknown')} · {reason_label(revision.reason)}</p>"
+                f"{_escape(revision.author or 'Unknown')} · {action_label(revision.reason)}</p>"
                 + render_body_html(revision.body)
             )
         )

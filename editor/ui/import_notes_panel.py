@@ -1,28 +1,43 @@
 """Import notes in the inspector: what the importer moved out of the body, one click back.
 
 Each note shows its kind ("Related link", "Masthead"...), its text and where it stood;
-"Put Back" inserts it into the body at that paragraph, "Dismiss" forgets it. The panel
-only asks (`put_back_requested`, `dismiss_requested`); `apply_note_action` does it for
-a window through `Newsroom`, after saving what the person typed.
+"Put Back" inserts it into the editor at that paragraph as one undo step, "Dismiss"
+forgets it. The panel only asks (`put_back_requested`, `dismiss_requested`);
+`apply_note_action` does it for a window, after saving what the person typed.
 """
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import (
+    QTextBlockFormat,
+    QTextCharFormat,
+    QTextCursor,
+    QTextDocument,
+    QTextDocumentFragment,
+)
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QPlainTextEdit,
     QPushButton,
+    QTextEdit,
     QVBoxLayout,
     QWidget,
 )
 
 from editor.core.errors import NewsroomError
+from editor.core.importers import notes as import_notes
 from editor.core.importers.boilerplate import KIND_LABELS
 from editor.core.model import Article
+from editor.ui import markdown_bridge
+from editor.ui.scroll_sync import editor_block_starts
 
 _PREVIEW_CHARS = 220
+_PARAGRAPH_GAP = re.compile(r"\n[ \t]*\n+")  # as `import_notes.paragraphs` splits
 
 
 class ImportNotesPanel(QFrame):
@@ -104,8 +119,9 @@ class ImportNotesPanel(QFrame):
 def apply_note_action(window, action: str, index: int) -> bool:
     """Put back (`action="put_back"`) or dismiss note `index` of the window's article.
 
-    Saves what the person typed first, writes through `Newsroom`, then reopens the
-    article so the editor shows the new body. False (with a message) when refused.
+    Saves what the person typed first. Dismiss writes through `Newsroom`. Put Back inserts
+    the text into the editor at the note's paragraph as one undo step (Ctrl+Z takes it out
+    again) and drops the note through the session's ordinary save. False when refused.
     """
     from editor.ui import dialogs
 
@@ -113,8 +129,10 @@ def apply_note_action(window, action: str, index: int) -> bool:
     if session.article is None or not session.save():
         return False
     article = session.article
+    if action == "put_back" and not window.body_stack.editor().isReadOnly():
+        return _put_back_in_editor(window, index)
     method = (
-        window.newsroom.put_back_import_note
+        window.newsroom.put_back_import_note  # a locked article: the store says if it may
         if action == "put_back"
         else window.newsroom.dismiss_import_note
     )
@@ -127,3 +145,124 @@ def apply_note_action(window, action: str, index: int) -> bool:
         window.open_article(updated.id)
     window.bus.article_saved.emit(updated)
     return True
+
+
+def _put_back_in_editor(window, index: int) -> bool:
+    from editor.ui import dialogs
+
+    session = window.session
+    stack = window.body_stack
+    body = stack.markdown()
+    try:
+        _new_body, remaining = import_notes.put_back(body, session.article.import_notes, index)
+    except NewsroomError as error:
+        dialogs.show_error(window, "Import Notes", str(error))
+        return False
+    note = session.article.import_notes[index]
+    where = min(int(note["position"]), len(import_notes.paragraphs(body)))
+    text = str(note["text"]).strip("\n")
+    if stack.source_mode:
+        editor = stack.source
+        span = insert_markdown_paragraph_in_source(editor, text, where)
+    else:
+        editor = stack.rich
+        span = insert_markdown_paragraph(editor, text, where)
+    session.note_field_edited("import_notes", remaining)
+    if not session.save():
+        return False
+    window.inspector.import_notes.show_article(session.article)
+    cursor = editor.textCursor()
+    cursor.setPosition(span[0])
+    cursor.setPosition(span[1], QTextCursor.MoveMode.KeepAnchor)
+    editor.setTextCursor(cursor)
+    editor.ensureCursorVisible()
+    editor.setFocus()  # Ctrl+Z acts on the body, where the text went
+    window.status.showMessage("Put back; Ctrl+Z removes the text again.", 8000)
+    return True
+
+
+def insert_markdown_paragraph(editor: QTextEdit, markdown_text: str, where: int) -> tuple[int, int]:
+    """Insert `markdown_text` (a paragraph or more) before top-level block `where` of the
+    rich editor's document (at the end when there is none), as one undo step.
+
+    Returns the document span of the inserted text.
+    """
+    document = editor.document()
+    source = QTextDocument()
+    markdown_bridge.load_markdown(source, markdown_text)
+    whole = QTextCursor(source)
+    whole.select(QTextCursor.SelectionType.Document)
+    fragment = QTextDocumentFragment(whole)
+    starts = editor_block_starts(document)
+    cursor = QTextCursor(document)
+    cursor.beginEditBlock()
+    try:
+        if where < len(starts):
+            block = document.findBlockByNumber(starts[where])
+            table = QTextCursor(block).currentTable()
+            if table is not None:
+                cursor.setPosition(table.firstPosition() - 1)  # the block before the table
+                if cursor.block().text():
+                    cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
+            else:
+                cursor.setPosition(block.position())
+                cursor.insertBlock()
+                cursor.movePosition(QTextCursor.MoveOperation.PreviousBlock)
+                _make_plain(cursor)
+        else:
+            cursor.movePosition(QTextCursor.MoveOperation.End)
+            if cursor.block().text() or cursor.currentTable() is not None:
+                cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
+            _make_plain(cursor)
+        start = cursor.position()
+        rhythm = QTextBlockFormat()  # the editor's line height (see BodyEditor)
+        rhythm.setLineHeight(
+            cursor.blockFormat().lineHeight(), cursor.blockFormat().lineHeightType()
+        )
+        cursor.insertFragment(fragment)
+        end = cursor.position()
+        cursor.setPosition(start, QTextCursor.MoveMode.KeepAnchor)
+        if rhythm.lineHeight():
+            cursor.mergeBlockFormat(rhythm)
+    finally:
+        cursor.endEditBlock()
+    return start, end
+
+
+def _make_plain(cursor: QTextCursor) -> None:
+    """The (empty) block at `cursor` becomes a plain paragraph: no list, quote or heading."""
+    text_list = cursor.currentList()
+    if text_list is not None:
+        text_list.remove(cursor.block())
+    block_format = QTextBlockFormat()
+    block_format.setLineHeight(
+        cursor.blockFormat().lineHeight(), cursor.blockFormat().lineHeightType()
+    )
+    cursor.setBlockFormat(block_format)
+    cursor.setBlockCharFormat(QTextCharFormat())
+    cursor.setCharFormat(QTextCharFormat())
+
+
+def insert_markdown_paragraph_in_source(
+    editor: QPlainTextEdit, markdown_text: str, where: int
+) -> tuple[int, int]:
+    """The same in the Markdown source: the text and a blank line, before paragraph `where`."""
+    text = editor.toPlainText()
+    starts = [len(text) - len(text.lstrip("\n"))] if text.strip() else []
+    starts += [m.end() for m in _PARAGRAPH_GAP.finditer(text.rstrip("\n"))]
+    cursor = QTextCursor(editor.document())
+    cursor.beginEditBlock()
+    if where < len(starts):
+        cursor.setPosition(starts[where])
+        start = cursor.position()
+        cursor.insertText(markdown_text + "\n\n")
+        end = start + len(markdown_text)
+    else:
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        tail = len(text) - len(text.rstrip("\n"))
+        cursor.insertText("\n" * max(0, 2 - tail) if text.strip() else "")
+        start = cursor.position()
+        cursor.insertText(markdown_text + "\n")
+        end = start + len(markdown_text)
+    cursor.endEditBlock()
+    return start, end

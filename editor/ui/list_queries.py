@@ -87,10 +87,6 @@ class ListQueryRunner(QObject):
         return self._reset_in_flight or self._pending_reset is not None or self._page_in_flight
 
     @property
-    def page_in_flight(self) -> bool:
-        return self._page_in_flight
-
-    @property
     def reset_waiting(self) -> bool:
         return self._reset_in_flight or self._pending_reset is not None
 

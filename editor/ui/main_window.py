@@ -37,11 +37,12 @@ from editor.ui.import_dialog import ImportController
 from editor.ui.import_notes_panel import apply_note_action
 from editor.ui.inspector import MetadataInspector
 from editor.ui.menus import build_main_toolbar, build_menus
+from editor.ui.preferences_dialog import install_preferences
 from editor.ui.preview import PreviewPane
 from editor.ui.preview_assets import preview_resolver
 from editor.ui.review_panel import install_review
 from editor.ui.scroll_sync import ScrollSync
-from editor.ui.settings import Preferences, WindowState
+from editor.ui.settings import Preferences, PreferenceStore, WindowState
 from editor.ui.signals import NewsroomSignals
 from editor.ui.spelling_controller import SpellingController
 from editor.ui.status_bar import EditorStatusBar
@@ -61,7 +62,8 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.setObjectName("mainWindow")
         self.newsroom = newsroom
-        self.preferences = prefs = preferences or Preferences()
+        # What the person set in Edit > Preferences… (QSettings) over the given defaults.
+        self.preferences = prefs = PreferenceStore().load(preferences or Preferences())
         self._window_state = window_state
         self.bus = NewsroomSignals(self)
         self.actions = ActionRegistry(self)
@@ -100,8 +102,9 @@ class MainWindow(QMainWindow):
         )
         self.session.autosave_on_focus_loss(self)
         self.spelling = SpellingController(
-            newsroom, self.editor, self.actions["view_spell_check"], self
-        )
+            newsroom, self.editor, self.actions["view_spell_check"], self,
+            enabled=prefs.spell_check,
+        )  # fmt: skip
         self.counter = DocumentCounter(self.editor.document())
         self.preview.set_source(self.session.snapshot)
         self.preview.set_resolver(preview_resolver(newsroom))  # asset: images, inlined
@@ -130,6 +133,7 @@ class MainWindow(QMainWindow):
         self.editor.body_edited.connect(self.idle_gc.active)
         self.review = install_review(self)  # Review tab, changes, history, dashboard
         install_source_mode(self)  # View > Markdown Source
+        self.preferences_controller = install_preferences(self)  # Edit > Preferences…
         self.tables, self.images = install_tables_and_images(self)
         # Last: it locks an approved article after the others have enabled their tools.
         self.workflow = install_workflow(self)

@@ -414,14 +414,6 @@ def _list_key(text_list: QTextList) -> object:
     return text_list.objectIndex()
 
 
-def is_code_block(block: QTextBlock) -> bool:
-    """A line of a code block (`BlockCodeFence`, or Qt's `<pre>`: non-breakable lines)."""
-    block_format = block.blockFormat()
-    return block_format.hasProperty(QTextFormat.Property.BlockCodeFence) or (
-        block_format.hasProperty(QTextFormat.Property.BlockCodeLanguage)
-    )
-
-
 def _item(
     block: QTextBlock, text_list: QTextList, key: object, level: int, quote: int, lines: list[str]
 ) -> _Unit:

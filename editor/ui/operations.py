@@ -27,10 +27,9 @@ def choose_import_paths(parent: QWidget) -> list[Path]:
     return [Path(p) for p in paths]
 
 
-def choose_and_export(parent: QWidget, article: Article, newsroom=None) -> Path | None:
-    """Ask where to write `article` as a web page (default `<slug>.html`) and write it.
-
-    With the `newsroom`, the page is whole: its images inlined, its corrections printed.
+def choose_and_export(parent: QWidget, article: Article, newsroom) -> Path | None:
+    """Ask where to write `article` as a web page (default `<slug>.html`) and write it,
+    whole: its images inlined (read from the `newsroom`), its corrections printed.
     """
     default = _documents_folder() / f"{article.slug or 'article'}.html"
     path, _ = QFileDialog.getSaveFileName(
@@ -38,14 +37,10 @@ def choose_and_export(parent: QWidget, article: Article, newsroom=None) -> Path 
     )
     if not path:
         return None
+    from editor.core.site import export_single_page
+
     try:
-        if newsroom is not None:
-            from editor.core.site import export_single_page
-
-            return export_single_page(newsroom, article, Path(path))
-        from editor.core.export import export_article_html
-
-        return export_article_html(article, Path(path))
+        return export_single_page(newsroom, article, Path(path))
     except NewsroomError as error:
         dialogs.show_error(parent, "Export HTML", str(error))
         return None

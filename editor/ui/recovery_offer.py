@@ -14,6 +14,9 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from editor.core.errors import NewsroomError
 from editor.core.newsroom import Newsroom
 from editor.core.recovery import Recovery
+from editor.ui.dialogs import ask_choice
+
+_Role = QMessageBox.ButtonRole
 
 _PREVIEW_CHARS = 1500
 
@@ -29,14 +32,9 @@ RecoveryAsker = Callable[[QWidget | None, Recovery], RecoveryChoice]
 
 def ask_recovery(parent: QWidget | None, offer: Recovery) -> RecoveryChoice:
     """The question for one piece of unsaved work; Escape decides later."""
-    box = QMessageBox(parent)
-    box.setObjectName("recoveryDialog")
-    box.setIcon(QMessageBox.Icon.Warning)
-    box.setWindowTitle("Recover Unsaved Work")
     headline = offer.headline or "Untitled"
     when = offer.entry.written_at
     moment = f" (last typed at {when.astimezone():%H:%M})" if when else ""
-    box.setText(f"“{headline}” has changes that were not saved{moment}.")
     notes = [
         "The editor was closed before it could save them. Restore brings them back; "
         "the saved version stays in the article's history."
@@ -48,21 +46,22 @@ def ask_recovery(parent: QWidget | None, offer: Recovery) -> RecoveryChoice:
         )
     if offer.deleted:
         notes.append("The article was deleted since: restoring makes a new draft of it.")
-    box.setInformativeText("\n\n".join(notes))
     preview = offer.entry.body
-    box.setDetailedText(preview[:_PREVIEW_CHARS] + ("…" if len(preview) > _PREVIEW_CHARS else ""))
-    restore = box.addButton("Restore", QMessageBox.ButtonRole.AcceptRole)
-    discard = box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
-    later = box.addButton("Decide Later", QMessageBox.ButtonRole.RejectRole)
-    box.setDefaultButton(restore)
-    box.setEscapeButton(later)
-    box.exec()
-    clicked = box.clickedButton()
-    if clicked is restore:
-        return RecoveryChoice.RESTORE
-    if clicked is discard:
-        return RecoveryChoice.DISCARD
-    return RecoveryChoice.LATER
+    return ask_choice(
+        parent,
+        name="recoveryDialog",
+        title="Recover Unsaved Work",
+        text=f"“{headline}” has changes that were not saved{moment}.",
+        informative="\n\n".join(notes),
+        details=preview[:_PREVIEW_CHARS] + ("…" if len(preview) > _PREVIEW_CHARS else ""),
+        buttons=[
+            ("Restore", _Role.AcceptRole, RecoveryChoice.RESTORE),
+            ("Discard", _Role.DestructiveRole, RecoveryChoice.DISCARD),
+            ("Decide Later", _Role.RejectRole, RecoveryChoice.LATER),
+        ],
+        default=RecoveryChoice.RESTORE,
+        escape=RecoveryChoice.LATER,
+    )
 
 
 def offer_recovery(

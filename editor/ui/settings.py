@@ -6,7 +6,7 @@ are set, never at import time.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 
 from PySide6.QtCore import QByteArray, QSettings
 
@@ -29,6 +29,10 @@ class Preferences:
     #: Smart typography as you type, and what "--" becomes ("em" or "en"): house style.
     smart_typography: bool = False
     dash_style: str = "em"
+    #: Red squiggles under words the dictionaries do not know (View > Check Spelling).
+    spell_check: bool = True
+    #: The newsroom's YAML style file for the copy-desk checks; "" = the built-in house style.
+    style_path: str = ""
     #: Shares of the width for list, editor and preview/inspector.
     splitter_shares: tuple[float, float, float] = (0.28, 0.42, 0.30)
 
@@ -45,6 +49,62 @@ SECTIONS = (
     "Technology",
     "Opinion",
 )
+
+
+#: What Edit > Preferences… changes, and where QSettings keeps it. The web export's site
+#: name, address and templates live under "export/" (see `editor.ui.export_dialog`).
+PREFERENCE_KEYS = {
+    "smart_typography": "editing/smart_typography",
+    "dash_style": "editing/dash_style",
+    "spell_check": "editing/spell_check",
+    "style_path": "checks/style_path",
+}
+DASH_STYLES = ("em", "en")
+
+
+class PreferenceStore:
+    """The preferences a person sets, kept in QSettings so they survive a restart."""
+
+    def __init__(self, settings: QSettings | None = None) -> None:
+        self._settings = settings if settings is not None else QSettings()
+
+    def load(self, base: Preferences) -> Preferences:
+        """`base` with every preference the person has set; unset ones keep `base`'s."""
+        types = {f.name: f.type for f in fields(Preferences)}
+        changes: dict[str, object] = {}
+        for name, key in PREFERENCE_KEYS.items():
+            if not self._settings.contains(key):
+                continue
+            value = self._settings.value(key)
+            if types[name] in (bool, "bool"):
+                changes[name] = _as_bool(value, getattr(base, name))
+            else:
+                changes[name] = str(value or "")
+        if changes.get("dash_style") not in (None, *DASH_STYLES):
+            del changes["dash_style"]  # a hand-edited settings file: keep the house default
+        return replace(base, **changes)
+
+    def save(self, preferences: Preferences) -> None:
+        for name in PREFERENCE_KEYS:
+            self.set(name, getattr(preferences, name), sync=False)
+        self._settings.sync()
+
+    def set(self, name: str, value: object, *, sync: bool = True) -> None:
+        self._settings.setValue(PREFERENCE_KEYS[name], value)
+        if sync:
+            self._settings.sync()
+
+
+def _as_bool(value: object, default: bool) -> bool:
+    """QSettings gives back "true"/"false" strings from an INI file, bools elsewhere."""
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("true", "1", "yes", "on"):
+        return True
+    if text in ("false", "0", "no", "off"):
+        return False
+    return default
 
 
 class WindowState:

@@ -9,19 +9,25 @@ code is the only construct that spans lines, carried in the block state.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import (
     QColor,
+    QContextMenuEvent,
     QFont,
     QFontDatabase,
     QResizeEvent,
     QSyntaxHighlighter,
+    QTextBlock,
     QTextCharFormat,
     QTextCursor,
     QTextDocument,
 )
-from PySide6.QtWidgets import QFrame, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QFrame, QMenu, QPlainTextEdit, QWidget
+
+from editor.core.spelling import SpellChecker
+from editor.ui.spell_highlighter import SpellHighlighter
 
 _SOURCE_FONT_FAMILIES = ["DejaVu Sans Mono", "Menlo", "Consolas", "Liberation Mono", "monospace"]
 _IN_FENCE = 1
@@ -64,6 +70,17 @@ _QUOTE = re.compile(r"^(\s{0,3}>\s?)+")
 _LIST = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
 _RULE = re.compile(r"^\s{0,3}(?:(?:-\s*){3,}|(?:\*\s*){3,}|(?:_\s*){3,})$")
 _TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
+# What spell check skips in the source (see `MarkdownSpellHighlighter`).
+_NOT_PROSE = re.compile(
+    r"(`+).+?\1"  # code spans
+    r"|\]\([^)]*\)"  # link and image targets
+    r"|<!--.*?-->|</?[A-Za-z][^>]*>|<[^>\s]+>"  # comments, tags, autolinks
+    r"|&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);"  # entities
+    r"|\{[^}]*\}"  # attribute lists
+    r"|\[\^[^\]]*\]"  # footnote labels
+    r"|^[ ]{0,3}\[[^\]]+\]:[ \t]*\S+"  # a reference definition's label and URL
+)
+_NOT_PROSE_HINT = re.compile(r"[`(<&{\[]")
 _INLINE = (
     ("escape", re.compile(r"\\[\\`*_{}\[\]()#+\-.!|<>&~=]")),
     ("html", re.compile(r"</?[A-Za-z][^>]*>|<!--.*?-->")),
@@ -75,10 +92,12 @@ _INLINE = (
 )
 
 
-class MarkdownHighlighter(QSyntaxHighlighter):
-    """Headings, emphasis, code, links, images, lists, quotes, tables and rules."""
+class MarkdownRules:
+    """The colouring, for a `QSyntaxHighlighter` subclass (a document has one highlighter,
+    so spelling squiggles and syntax colours come from the same one: see
+    `MarkdownSpellHighlighter`)."""
 
-    def highlightBlock(self, text: str) -> None:
+    def highlight_markdown(self, text: str) -> None:
         in_fence = self.previousBlockState() == _IN_FENCE
         if _FENCE.match(text):
             self.setFormat(0, len(text), FORMATS["fence"])
@@ -129,6 +148,47 @@ class MarkdownHighlighter(QSyntaxHighlighter):
                     self.setFormat(begin, match.end() - match.start(), FORMATS[name])
 
 
+class MarkdownHighlighter(MarkdownRules, QSyntaxHighlighter):
+    """Headings, emphasis, code, links, images, lists, quotes, tables and rules."""
+
+    def highlightBlock(self, text: str) -> None:
+        self.highlight_markdown(text)
+
+
+class MarkdownSpellHighlighter(MarkdownRules, SpellHighlighter):
+    """Markdown colours plus the rich editor's spell check (same checker, same steps).
+
+    Only prose is checked: a fenced code block, code spans, link and image targets,
+    autolinks, HTML tags, entities, attribute lists and footnote labels are blanked
+    before words are looked for. A squiggle is merged into the syntax colour under it.
+    """
+
+    def highlightBlock(self, text: str) -> None:
+        self.highlight_markdown(text)
+        SpellHighlighter.highlightBlock(self, text)
+
+    def checked_text(self, text: str) -> str:
+        if self.currentBlockState() == _IN_FENCE:
+            return ""
+        return _not_prose(text)
+
+    def _checked_block_text(self, block: QTextBlock) -> str:
+        return "" if block.userState() == _IN_FENCE else _not_prose(block.text())
+
+    def underline(self, start: int, length: int) -> None:
+        for position in range(start, start + length):
+            fmt = self.format(position)
+            fmt.merge(self._format)
+            self.setFormat(position, 1, fmt)
+
+
+def _not_prose(text: str) -> str:
+    """`text` with its Markdown syntax that is not prose blanked, offsets unchanged."""
+    if not _NOT_PROSE_HINT.search(text):
+        return text
+    return _NOT_PROSE.sub(lambda m: " " * len(m.group()), text)
+
+
 class SourceEditor(QPlainTextEdit):
     """Markdown text of the body; `body_edited` fires only for a person's edits."""
 
@@ -139,6 +199,7 @@ class SourceEditor(QPlainTextEdit):
         super().__init__(parent)
         self.setObjectName("sourceEditor")
         self._loading = False
+        self._menu_providers: list[Callable[[QMenu, QTextCursor], None]] = []
         self._max_width = max_width
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setTabChangesFocus(False)
@@ -174,6 +235,25 @@ class SourceEditor(QPlainTextEdit):
     def _on_contents_changed(self) -> None:
         if not self._loading:
             self.body_edited.emit()
+
+    def use_spell_checker(self, checker: SpellChecker) -> MarkdownSpellHighlighter:
+        """Colour and spell-check with one highlighter (a document keeps only one's formats)."""
+        self.highlighter.setDocument(None)
+        self.highlighter.deleteLater()
+        self.highlighter = MarkdownSpellHighlighter(self, checker)
+        return self.highlighter
+
+    def add_context_menu_provider(self, provider: Callable[[QMenu, QTextCursor], None]) -> None:
+        """`provider(menu, cursor_at_click)` adds entries (spelling) to the context menu."""
+        self._menu_providers.append(provider)
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        menu = self.createStandardContextMenu(event.pos())
+        clicked = self.cursorForPosition(event.pos())
+        for provider in self._menu_providers:
+            provider(menu, clicked)
+        menu.exec(event.globalPos())
+        menu.deleteLater()
 
     def set_cursor(self, line: int, column: int) -> None:
         """Put the cursor on `line` (0-based) at `column`, clamped, and show it."""

@@ -130,7 +130,7 @@ class SpellHighlighter(QSyntaxHighlighter):
         checker = self.checker
         typing_end = self._typing_position()
         unknown = False
-        for start, end, word in checkable_words(text):
+        for start, end, word in checkable_words(self.checked_text(text)):
             verdict = checker.cached(word)
             if verdict is None:
                 if end == typing_end:
@@ -140,10 +140,18 @@ class SpellHighlighter(QSyntaxHighlighter):
                     continue
                 verdict = checker.is_correct(word)
             if not verdict:
-                self.setFormat(start, end - start, self._format)
+                self.underline(start, end - start)
         if unknown:
             self._pending.append(QTextCursor(self.currentBlock()))
             self._schedule()
+
+    def checked_text(self, text: str) -> str:
+        """The block's text with what is not prose blanked (same length); a subclass hook."""
+        return text
+
+    def underline(self, start: int, length: int) -> None:
+        """Squiggle `length` characters from `start`; a subclass may merge other formats."""
+        self.setFormat(start, length, self._format)
 
     def _typing_position(self) -> int:
         """Position in this block of the end of the word the cursor is typing, or -1."""
@@ -218,13 +226,16 @@ class SpellHighlighter(QSyntaxHighlighter):
 
     # -- what the context menu needs ---------------------------------------
 
+    def _checked_block_text(self, block: QTextBlock) -> str:
+        return self.checked_text(block.text())
+
     def misspelled_at(self, cursor: QTextCursor) -> tuple[int, int, str] | None:
         """(start, end, word) in the document of the misspelled word at `cursor`, if any."""
         if not self._enabled or not self._ready():
             return None
         block = cursor.block()
         offset = cursor.positionInBlock()
-        for start, end, word in checkable_words(block.text()):
+        for start, end, word in checkable_words(self._checked_block_text(block)):
             if start <= offset <= end:
                 if self.checker.is_correct(word):
                     return None

@@ -11,12 +11,13 @@ from functools import partial
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QFont, QTextCursor
-from PySide6.QtWidgets import QMenu
+from PySide6.QtWidgets import QMenu, QWidget
 
 from editor.core.errors import NewsroomError
 from editor.core.newsroom import Newsroom
 from editor.core.spelling import SpellChecker
 from editor.ui.body_editor import BodyEditor
+from editor.ui.source_editor import SourceEditor
 from editor.ui.spell_highlighter import SpellHighlighter
 
 
@@ -28,7 +29,7 @@ class SpellingController(QObject):
 
     def __init__(
         self, newsroom: Newsroom, editor: BodyEditor, toggle: QAction | None = None,
-        parent: QObject | None = None,
+        parent: QObject | None = None, *, enabled: bool = True,
     ) -> None:  # fmt: skip
         super().__init__(parent)
         self._newsroom = newsroom
@@ -39,13 +40,29 @@ class SpellingController(QObject):
             words = []  # the words come back with the next start; checking goes on
         self.checker = SpellChecker(words)
         self.highlighter = SpellHighlighter(editor, self.checker)
+        #: The Markdown source editor's highlighter, once `attach_source` gave one.
+        self.source_highlighter: SpellHighlighter | None = None
         editor.add_context_menu_provider(self.extend_menu)
+        self.set_enabled(enabled)  # the person's preference, kept between runs
         if toggle is not None:
-            toggle.setChecked(True)
+            toggle.setChecked(enabled)
             toggle.toggled.connect(self.set_enabled)
 
     def set_enabled(self, enabled: bool) -> None:
-        self.highlighter.set_enabled(enabled)
+        for highlighter in self._highlighters():
+            highlighter.set_enabled(enabled)
+
+    def attach_source(self, source: SourceEditor) -> None:
+        """Check the Markdown source editor too, with the same checker and word cache."""
+        highlighter = source.use_spell_checker(self.checker)
+        highlighter.set_enabled(self.highlighter.enabled)
+        self.source_highlighter = highlighter
+        source.add_context_menu_provider(
+            lambda menu, cursor: self.extend_menu(menu, cursor, source, highlighter)
+        )
+
+    def _highlighters(self) -> list[SpellHighlighter]:
+        return [h for h in (self.highlighter, self.source_highlighter) if h is not None]
 
     def article_opened(self, _article: object = None) -> None:
         """Words ignored belong to the article they were ignored in."""
@@ -53,10 +70,12 @@ class SpellingController(QObject):
 
     # -- the context menu --------------------------------------------------
 
-    def extend_menu(self, menu: QMenu, cursor: QTextCursor) -> None:
-        if self._editor.isReadOnly():
+    def extend_menu(self, menu: QMenu, cursor: QTextCursor, editor: QWidget | None = None,
+                    highlighter: SpellHighlighter | None = None) -> None:  # fmt: skip
+        editor = editor or self._editor
+        if editor.isReadOnly():
             return
-        found = self.highlighter.misspelled_at(cursor)
+        found = (highlighter or self.highlighter).misspelled_at(cursor)
         if found is None:
             return
         start, end, word = found
@@ -67,7 +86,9 @@ class SpellingController(QObject):
             bold = QFont(action.font())
             bold.setBold(True)
             action.setFont(bold)
-            action.triggered.connect(partial(self.replace, start, end, word, suggestion))
+            action.triggered.connect(
+                partial(self.replace, start, end, word, suggestion, editor=editor)
+            )
             entries.append(action)
         if not entries:
             none = QAction("No suggestions", menu)
@@ -88,15 +109,17 @@ class SpellingController(QObject):
         if first is not None:
             menu.insertSeparator(first)
 
-    def replace(self, start: int, end: int, word: str, replacement: str) -> bool:
+    def replace(self, start: int, end: int, word: str, replacement: str, *,
+                editor: QWidget | None = None) -> bool:  # fmt: skip
         """Put `replacement` where `word` still stands; False when the text moved on."""
-        cursor = QTextCursor(self._editor.document())
+        editor = editor or self._editor
+        cursor = QTextCursor(editor.document())
         cursor.setPosition(start)
         cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
         if cursor.selectedText() != word:
             return False
         cursor.insertText(replacement)  # keeps the word's formatting; one undo step
-        self._editor.setTextCursor(cursor)
+        editor.setTextCursor(cursor)
         return True
 
     def add_to_dictionary(self, word: str) -> bool:
@@ -106,10 +129,12 @@ class SpellingController(QObject):
             self.message.emit(str(error))
             return False
         self.checker.add_word(added)
-        self.highlighter.recheck_word(added)
+        for highlighter in self._highlighters():
+            highlighter.recheck_word(added)
         self.message.emit(f"Added “{added}” to the newsroom dictionary.")
         return True
 
     def ignore(self, word: str) -> None:
         self.checker.ignore(word)
-        self.highlighter.recheck_word(word)
+        for highlighter in self._highlighters():
+            highlighter.recheck_word(word)

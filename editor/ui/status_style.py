@@ -64,6 +64,32 @@ ACTION_ICONS: dict[str, str] = {
     "import": "fa6s.file-import",
 }
 
+#: Past-tense labels of workflow actions, logged events and revision reasons (one vocabulary).
+ACTION_LABELS: dict[str, str] = {
+    "create": "Created",
+    "save": "Saved",
+    "autosave": "Autosaved",
+    "import": "Imported",
+    "submit": "Submitted",
+    "return": "Returned",
+    "approve": "Approved",
+    "publish": "Published",
+    "spike": "Spiked",
+    "reopen": "Reopened",
+    "correct": "Corrected",
+    "flags": "Flags changed",
+    "override": "Submitted over copy-desk errors",
+    "delete": "Deleted",
+    "restore": "Restored",
+    "merge": "Merged",
+}
+
+
+def action_label(action: str) -> str:
+    """The label of `action` ("submit" reads "Submitted"); an unknown one, capitalised."""
+    return ACTION_LABELS.get(action, action.replace("_", " ").capitalize())
+
+
 ACTION_COLOURS: dict[str, str] = {
     "submit": STATUS_COLOURS[Status.SUBMITTED],
     "return": STATUS_COLOURS[Status.CHANGES_REQUESTED],

@@ -147,9 +147,9 @@ def test_interrupted_export_leaves_the_previous_site(
     before = tree(out)
     for key in ("flood", "win", "approved"):
         change(newsroom, site_store[key].id, body="Changed.")
-    from editor.core import site
+    from editor.core.site import export
 
-    real = site._render_batch
+    real = export.render_batch
     calls = []
 
     def crash(jobs, config=None):
@@ -158,7 +158,7 @@ def test_interrupted_export_leaves_the_previous_site(
         raise RuntimeError("power cut")
         return result
 
-    monkeypatch.setattr(site, "_render_batch", crash)
+    monkeypatch.setattr(export, "render_batch", crash)
     with pytest.raises(RuntimeError, match="power cut"):
         export_site(newsroom, out, options=OPTIONS)
     assert calls

@@ -40,18 +40,6 @@ class Unit:
             return at, at
         return self.start + self.starts[prose_start], self.start + self.ends[prose_end - 1]
 
-    def markdown_of(self, prose_start: int, prose_end: int) -> str:
-        start, end = self.span(prose_start, prose_end)
-        return self.text[start - self.start : end - self.start]
-
-    def prose_offset(self, markdown_offset: int) -> int:
-        """The prose index of the first prose character at or after a body Markdown offset."""
-        relative = markdown_offset - self.start
-        for index, start in enumerate(self.starts):
-            if start >= relative:
-                return index
-        return len(self.prose)
-
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _HEADING = re.compile(r"^ {0,3}#{1,6}(?:\s|$)")

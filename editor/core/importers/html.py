@@ -33,6 +33,7 @@ from editor.core.importers.common import (
 from editor.core.importers.htmlmd import (
     DROPPED,
     MarkdownConverter,
+    _drop,
     _tag,
     element_text,
     furniture_kind,
@@ -374,17 +375,8 @@ def _remove_header_furniture(root: etree._Element, parsed: ParsedArticle) -> Non
 
 
 def _remove(element: etree._Element) -> None:
-    parent = element.getparent()
-    if parent is None:
-        return
-    tail = element.tail
-    previous = element.getprevious()
-    parent.remove(element)
-    if tail and tail.strip():
-        if previous is not None:
-            previous.tail = (previous.tail or "") + tail
-        else:
-            parent.text = (parent.text or "") + tail
+    """Remove page furniture; its tail stays unless it is only white space."""
+    _drop(element, keep_blank_tail=False)
 
 
 def _lift_furniture(

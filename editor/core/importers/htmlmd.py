@@ -18,7 +18,6 @@ from urllib.parse import quote, urljoin, urlsplit
 
 from lxml import etree
 
-from editor.core.importers.boilerplate import is_boilerplate
 from editor.core.importers.common import (
     MAX_IMAGE_BYTES,
     ImportedImage,
@@ -548,15 +547,15 @@ def _nearest_table(element: etree._Element) -> etree._Element | None:
     return parent
 
 
-def _drop(element: etree._Element) -> None:
-    """Remove `element` but keep its tail text in place."""
+def _drop(element: etree._Element, *, keep_blank_tail: bool = True) -> None:
+    """Remove `element` but keep its tail text in place (a blank tail too, by default)."""
     parent = element.getparent()
     if parent is None:
         return
     tail = element.tail
     previous = element.getprevious()
     parent.remove(element)
-    if tail:
+    if tail and (keep_blank_tail or tail.strip()):
         if previous is not None:
             previous.tail = (previous.tail or "") + tail
         else:
@@ -592,10 +591,3 @@ def _data_uri(src: str) -> tuple[bytes, str, str] | None:
     if not data:
         return None
     return data, f"image{_IMAGE_TYPES[media_type]}", media_type
-
-
-def is_furniture_paragraph(block: str) -> str | None:
-    """The furniture kind of a converted Markdown block (see `boilerplate.is_boilerplate`)."""
-    if block.startswith(("#", "|", "```", "~~~", "![")):
-        return None
-    return is_boilerplate(block)

@@ -1,0 +1,93 @@
+"""What a site export is asked to do (options, selection) and what it reports."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from editor.core.errors import NewsroomError
+from editor.core.model import Status
+
+MANIFEST_NAME = ".newsroom-manifest.json"
+
+
+MANIFEST_FORMAT = 1
+
+
+CSS_PATH = "assets/site.css"
+
+
+PUBLISHABLE = frozenset({Status.APPROVED, Status.PUBLISHED, Status.CORRECTED})
+
+
+ProgressCallback = Callable[[int, int, str], None]
+
+
+class ExportError(NewsroomError):
+    """The site cannot be written where it was asked to go."""
+
+
+class ExportCancelled(NewsroomError):
+    """The export was cancelled; the previous site was left as it was."""
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    """How a site is exported. `base_url` is needed for absolute canonical/feed/sitemap URLs."""
+
+    base_url: str = ""
+    templates_dir: str | Path | None = None
+    site_name: str = "Newsroom"
+    lang: str = "en"
+    #: Render processes; None: one per core.
+    workers: int | None = None
+    #: Stories on the front page and in the feed.
+    front_page_size: int = 40
+    #: Newest stories listed on each section page (all of them are in the sitemap).
+    section_page_size: int = 100
+    #: "Now" for embargoes (tests pin it); None: the clock.
+    now: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which articles make the site: all live ones, those in one status, or given ids."""
+
+    status: Status | None = None
+    ids: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class SkippedArticle:
+    article_id: str
+    headline: str
+    reason: str
+
+
+@dataclass
+class ExportReport:
+    """What one run did; `summary_lines()` is what the CLI and the dialog print."""
+
+    out_dir: Path
+    articles: int = 0
+    written: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    removed: list[str] = field(default_factory=list)
+    skipped: list[SkippedArticle] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def summary_lines(self) -> list[str]:
+        lines = [
+            f"{self.articles} article(s) in the site at {self.out_dir}: "
+            f"{len(self.written)} file(s) written, {self.unchanged} unchanged, "
+            f"{len(self.removed)} removed, {len(self.skipped)} article(s) skipped "
+            f"({self.seconds:.1f} s)"
+        ]
+        for skipped in self.skipped:
+            title = skipped.headline or "Untitled"
+            lines.append(f"skipped {skipped.article_id[:8]}  “{title}”: {skipped.reason}")
+        lines += [f"warning: {warning}" for warning in self.warnings]
+        return lines
