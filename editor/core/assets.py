@@ -171,6 +171,14 @@ def validate_image(data: bytes, name: str = "") -> str:
             f"{label} is not an image this editor can use: choose a JPEG, PNG, GIF or WebP file.",
             field="file",
         )
+    size = image_size(data, media_type)
+    if size is None or not all(size):
+        kind = media_type.removeprefix("image/").upper()
+        raise ValidationError(
+            f"{label} looks like a {kind} image but it is damaged (its size cannot be read): "
+            "save it again from the photo editor and try again.",
+            field="file",
+        )
     return media_type
 
 

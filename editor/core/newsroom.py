@@ -175,13 +175,17 @@ class Newsroom(
         Who may: `workflow.decide_delete` (never a published article; a reporter only
         their own drafts); a refusal raises `PermissionDeniedError` or `TransitionError`.
         """
-        self.check_delete(article_id)
-        self.store.set_deleted(article_id, deleted=True, actor=self.user)
+        seen = self.check_delete(article_id)
+        self.store.set_deleted(
+            article_id, deleted=True, actor=self.user, expected_version=seen.version
+        )
 
     def restore_article(self, article_id: str) -> None:
         """Undo a delete; the same rule as `delete_article` says who may."""
-        self.check_delete(article_id, restore=True)
-        self.store.set_deleted(article_id, deleted=False, actor=self.user)
+        seen = self.check_delete(article_id, restore=True)
+        self.store.set_deleted(
+            article_id, deleted=False, actor=self.user, expected_version=seen.version
+        )
 
     def add_user(self, name: str, role: Role | str) -> User:
         self.check_manage_users()

@@ -428,13 +428,24 @@ class Store(
             "Your change was not written over theirs."
         )
 
-    def set_deleted(self, article_id: str, *, deleted: bool, actor: User) -> None:
+    def set_deleted(
+        self,
+        article_id: str,
+        *,
+        deleted: bool,
+        actor: User,
+        expected_version: int | None = None,
+    ) -> None:
+        """Delete or restore; with `expected_version`, refused if the article changed since
+        (the permission check was made on that version)."""
         with self._write() as session:
             row = session.get(ArticleRow, article_id)
             if row is None:
                 raise NotFoundError(f"No article with id {article_id}.")
             if (row.deleted_at is not None) == deleted:
                 return
+            if expected_version is not None and row.version != expected_version:
+                raise self._stale(session, row, expected_version)
             row.deleted_at = _now() if deleted else None
             row.version += 1
             action = "delete" if deleted else "restore"

@@ -420,6 +420,7 @@ class MainWindow(QMainWindow):
         from editor.ui.export_dialog import export_site_interactively
 
         report = export_site_interactively(self, self.newsroom)
+        self.preferences_controller.sync_site()  # the dialog may have changed the templates
         if report is not None:
             self.status.showMessage(report.summary_lines()[0], 8000)
 

@@ -191,6 +191,7 @@ class PreferencesController(QObject):
         actions["format_smart_typography"].toggled.connect(self._typography_toggled)
         actions["view_spell_check"].toggled.connect(self._spell_check_toggled)
         self._use_style(window.preferences.style_path, at_start=True)
+        self._use_site(self.export_values())
 
     def export_values(self) -> ExportValues:
         return ExportValues(
@@ -212,7 +213,8 @@ class PreferencesController(QObject):
         """Take effect in the open window at once, and keep for the next start."""
         window = self._window
         style_changed = preferences.style_path != window.preferences.style_path
-        if style_changed and not self._use_style(preferences.style_path):
+        style_refused = style_changed and not self._use_style(preferences.style_path)
+        if style_refused:
             preferences = replace(preferences, style_path=window.preferences.style_path)
         window.preferences = preferences
         window.typography.dash_style = preferences.dash_style
@@ -223,9 +225,24 @@ class PreferencesController(QObject):
         self.store.save(preferences)
         for name in _EXPORT_DEFAULTS:
             self.export.set(name, getattr(export, name))
+        self.sync_site()
         if style_changed:
             window.checks.schedule()
-        window.status.showMessage("Preferences saved.", 5000)
+        if not style_refused:  # else the status bar keeps saying what is wrong with the file
+            window.status.showMessage("Preferences saved.", 5000)
+
+    def _use_site(self, export: ExportValues) -> None:
+        """The preview renders with the export's templates and site: what the web gets."""
+        self._site = export
+        preview = getattr(self._window, "preview", None)
+        if preview is not None:
+            preview.set_site(export.templates_dir or None, export.site_name, export.base_url)
+
+    def sync_site(self) -> None:
+        """Re-render the preview if the export settings changed (here or in Export Site…)."""
+        export = self.export_values()
+        if export != self._site:
+            self._use_site(export)
 
     def _use_style(self, path: str, *, at_start: bool = False) -> bool:
         """Make the checks use the style at `path` ("" = house); False (said) if it fails."""

@@ -6,7 +6,8 @@ edit changed (`preview_render`), and the GUI thread only sends the patch to the 
 JavaScript (`resources/js/preview.js`, run in an isolated world; the page's own scripts are
 off): no reload, no jump in scroll position. One render is in flight and one pending at
 most (Ghostwriter's coalescing). Without QtWebEngine, or when its process dies, a
-`QTextBrowser` stands in, with a notice.
+`QTextBrowser` stands in, with a notice. The page uses the export's template folder and
+site settings (`set_site`); a page whose template lacks `#article-body` is loaded whole.
 """
 
 from __future__ import annotations
@@ -104,6 +105,8 @@ class PreviewPane(QWidget):
         self._keep_scroll = True
         self._scroll_y: object = 0
         self._html = ""
+        self._engine_notice = ""
+        self._patchable = True
         self._source: Callable[[], Article | None] = lambda: None
         self._started_at = 0.0
         #: Why the last patch did not apply (then the page is loaded whole instead).
@@ -169,6 +172,7 @@ class PreviewPane(QWidget):
             self.browser.setOpenExternalLinks(True)
             self._stack.addWidget(self.browser)
         self._stack.setCurrentWidget(self.browser)
+        self._engine_notice = notice
         self._show_message(notice)
 
     def _on_render_process_terminated(self, status: object, code: int) -> None:
@@ -213,6 +217,24 @@ class PreviewPane(QWidget):
         self._need_full = True
         self.schedule()
 
+    def set_site(self, templates_dir: str | None, site_name: str = "Newsroom",
+                 base_url: str = "") -> None:  # fmt: skip
+        """Render with the export's template folder and site settings; the page reloads."""
+        self._pool.waitForDone(5000)  # the renderer is the worker's while a job runs
+        self._renderer.set_site(templates_dir, site_name, base_url)
+        self._need_full = True
+        self.schedule()
+
+    @property
+    def patchable(self) -> bool:
+        """False when the template has no `#article-body`: every edit loads the page whole."""
+        return self._patchable
+
+    @property
+    def template_notice(self) -> str:
+        """Why the built-in templates stand in for the newsroom's ("" when they do not)."""
+        return self._renderer.notice
+
     def set_source(self, source: Callable[[], Article | None]) -> None:
         """Where snapshots come from; called only when a render actually starts."""
         self._source = source
@@ -244,7 +266,7 @@ class PreviewPane(QWidget):
         self._started_at = time.perf_counter()
         snapshot = replace(article, tags=list(article.tags))
         renderer = self._renderer
-        if self._need_full or self.web_view is None:
+        if self._need_full or self.web_view is None or not self._patchable:
             self._need_full = False
             self._generation += 1
             work: Callable[[], object] = lambda: renderer.full(snapshot)  # noqa: E731
@@ -293,17 +315,26 @@ class PreviewPane(QWidget):
 
     def _load(self, load: PageLoad) -> None:
         self._html = load.page_html
+        self._patchable = load.patchable
+        notices = [text for text in (self._engine_notice, load.notice) if text]
+        if notices:
+            self._show_message("\n".join(notices))
+        else:
+            self._message.hide()
         if self.web_view is None:
             assert self.browser is not None
             bar = self.browser.verticalScrollBar()
             position = bar.value()
+            if load.path is not None:  # the linked stylesheet resolves beside the page
+                self.browser.document().setBaseUrl(QUrl.fromLocalFile(str(load.path)))
             self.browser.setHtml(load.page_html)
             bar.setValue(position)
             self._shown()
             return
-        self._message.hide()
         self._page_ready = False
-        self._queued_js = [f"window.newsroomPreview.reset({json.dumps(load.parts)})"]
+        # Without the body container there is nothing to patch: the page is loaded whole.
+        reset = f"window.newsroomPreview.reset({json.dumps(load.parts)})"
+        self._queued_js = [reset] if load.patchable else []
         page = self.web_view.page()
         # Ask the old page where it was scrolled, then load; restored once loaded.
         page.runJavaScript("window.scrollY", _WORLD, lambda y: self._navigate(load, y))

@@ -4,16 +4,25 @@ No widgets here (the worker must never touch one). `PreviewRenderer` keeps the b
 their HTML as the page shows them; `update()` re-renders only blocks whose text is new and
 diffs the HTML parts, so the page receives only what changed. Every part goes through
 `render.render_body_html`, the export's own Markdown + nh3 pipeline.
+
+The page is the export's: the newsroom's template folder and site settings (`set_site`), a
+`SiteContext` built as `editor.core.site.pages` builds it, and the stylesheet linked from
+`assets/site.css` beside the page. A template folder that is missing or fails to render
+falls back to the built-in templates with a notice; a page without `id="article-body"` is
+not patchable (the pane then loads it whole after each edit).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from editor.core import render
 from editor.core.blocks import BlockRenderCache, diff_blocks, join_rendered, split_blocks
+from editor.core.errors import NewsroomError
 from editor.core.model import Article
+from editor.core.site import CSS_PATH, article_folder, section_folder
 
 
 @dataclass(frozen=True)
@@ -23,6 +32,10 @@ class PageLoad:
     page_html: str
     parts: list[str]
     path: Path | None = None
+    #: False when the template has no `id="article-body"`: edits load the page whole.
+    patchable: bool = True
+    #: Why the built-in templates stand in for the newsroom's (shown above the preview).
+    notice: str = ""
 
 
 @dataclass(frozen=True)
@@ -46,10 +59,36 @@ def _with_dateline(first_part: str, dateline: str) -> str:
     return str(render._with_dateline(first_part, dateline))
 
 
-def _frame(article: Article, resolver: render.AssetResolver | None) -> str:
+#: The patcher's container, as the default article.html has it.
+_BODY_ID = re.compile(r"""\bid\s*=\s*["']?article-body(?:["'\s>/])""")
+#: The page's folder below the preview's folder; the site root is one level up.
+_PAGES = "page"
+
+
+def _site(article: Article, site_name: str, base_url: str) -> render.SiteContext:
+    """Where the page would sit in the exported site (as `site.pages.render_batch` has it)."""
+    section_path = section_folder(article.section) + "/"
+    return render.SiteContext(
+        root="../",
+        base_url=base_url,
+        path=article_folder(article),
+        site_name=site_name,
+        sections=((article.section.strip() or "News", section_path),),
+        section_path=section_path,
+        css_path=CSS_PATH,
+    )
+
+
+def _frame(article: Article, resolver: render.AssetResolver | None, site_name: str = "Newsroom",
+           base_url: str = "", templates_dir: str | None = None) -> str:  # fmt: skip
     """The page without a body: header, featured image, footer, banner (no body render)."""
     return render.render_article_page(
-        replace(article, body=""), preview=True, resolver=resolver, body_html=""
+        replace(article, body=""),
+        preview=True,
+        resolver=resolver,
+        site=_site(article, site_name, base_url),
+        templates_dir=templates_dir,
+        body_html="",
     )
 
 
@@ -64,6 +103,15 @@ class PreviewRenderer:
         self._parts: list[str] = []
         self._frame = ""
         self.block_count = 0
+        #: The export's settings (see `set_site`); `_templates` is the folder in use.
+        self.templates_dir: str | None = None
+        self.site_name = "Newsroom"
+        self.base_url = ""
+        self._templates: str | None = None
+        self._css = ""
+        self.notice = ""
+        #: Whether the last full page has the patcher's `#article-body` container.
+        self.patchable = True
 
     def _render_block(self, markdown_text: str) -> str:
         return render.render_body_html(markdown_text, self.resolver)
@@ -72,6 +120,46 @@ class PreviewRenderer:
         """How `asset:` images find their URLs; cached blocks are rendered afresh."""
         self.resolver = resolver
         self.cache = BlockRenderCache(self._render_block)
+
+    def set_site(self, templates_dir: str | None, site_name: str, base_url: str) -> None:
+        """The export's template folder, site name and address; the next `full` uses them."""
+        self.templates_dir = str(Path(templates_dir).expanduser()) if templates_dir else None
+        self.site_name = site_name.strip() or "Newsroom"
+        try:
+            self.base_url = render.normalise_base_url(base_url)
+        except NewsroomError:
+            self.base_url = ""  # the Preferences dialog refuses it; the page needs none
+
+    def _page(self, article: Article, body_html: str, templates: str | None) -> tuple[str, str]:
+        page = render.render_article_page(
+            article,
+            preview=True,
+            resolver=self.resolver,
+            site=_site(article, self.site_name, self.base_url),
+            templates_dir=templates,
+            body_html=body_html,
+        )
+        frame = _frame(article, self.resolver, self.site_name, self.base_url, templates)
+        return page, frame
+
+    def _render_page(self, article: Article, body_html: str) -> tuple[str, str]:
+        """Page and frame with the newsroom's templates, else the built-in ones (and why)."""
+        self.notice = ""
+        templates = self.templates_dir
+        if templates:
+            try:
+                if not Path(templates).is_dir():
+                    raise render.TemplateError(f"The template folder {templates} does not exist.")
+                page, frame = self._page(article, body_html, templates)
+                self._templates = templates
+                self._css = render.site_css(templates)
+                return page, frame
+            except (render.TemplateError, OSError, ValueError) as error:
+                reason = str(error).strip() or type(error).__name__
+                self.notice = f"{reason} The preview uses the built-in templates."
+        self._templates = None
+        self._css = render.site_css(None)
+        return self._page(article, body_html, None)
 
     @property
     def render_count(self) -> int:
@@ -99,26 +187,29 @@ class PreviewRenderer:
         """The page as the export renders it; written to a file when a folder is set."""
         raw = self._raw_parts(article)
         # The page from the same block renders the patches use: the body is rendered once.
-        page = render.render_article_page(
-            article, preview=True, resolver=self.resolver, body_html=join_rendered(raw)
-        )
+        page, self._frame = self._render_page(article, join_rendered(raw))
         self._parts = self._body_parts(article, raw)
-        self._frame = _frame(article, self.resolver)
+        self.patchable = _BODY_ID.search(self._frame) is not None
         path = None
         if self._folder is not None:
             self._loads += 1
-            path = self._folder / f"preview-{self._loads}.html"
+            pages = self._folder / _PAGES
+            pages.mkdir(exist_ok=True)
+            css = self._folder / CSS_PATH
+            css.parent.mkdir(parents=True, exist_ok=True)
+            css.write_text(self._css, encoding="utf-8")
+            path = pages / f"preview-{self._loads}.html"
             path.write_text(page, encoding="utf-8")
-            previous = self._folder / f"preview-{self._loads - 1}.html"
+            previous = pages / f"preview-{self._loads - 1}.html"
             previous.unlink(missing_ok=True)
-        return PageLoad(page, list(self._parts), path)
+        return PageLoad(page, list(self._parts), path, self.patchable, self.notice)
 
     def update(self, article: Article) -> BodyPatch:
         """Only what changed since the last `full` or `update`."""
         parts = self._body_parts(article)
         diff = diff_blocks(self._parts, parts)
         self._parts = parts
-        frame = _frame(article, self.resolver)
+        frame = _frame(article, self.resolver, self.site_name, self.base_url, self._templates)
         header = frame if frame != self._frame else None
         self._frame = frame
         return BodyPatch(

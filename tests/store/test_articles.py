@@ -105,6 +105,17 @@ def test_soft_delete_hides_and_restore_brings_back(newsroom):
     assert [e.action for e in newsroom.events(article.id)] == ["create", "delete", "restore"]
 
 
+def test_a_delete_checked_on_an_older_version_is_refused(newsroom):
+    """The permission check and the delete see the same version: a change between is stale."""
+    article = newsroom.create_article("Doomed", "Text")
+    newsroom.save_article(article.id, expected_version=article.version, body="Changed")
+    with pytest.raises(StaleWriteError):
+        newsroom.store.set_deleted(
+            article.id, deleted=True, actor=newsroom.user, expected_version=article.version
+        )
+    assert newsroom.count_articles() == 1
+
+
 def test_slug_follows_headline_unique_and_locks_when_set_by_hand(newsroom):
     first = newsroom.create_article("Budget day")
     second = newsroom.create_article("Budget day")

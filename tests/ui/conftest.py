@@ -26,6 +26,15 @@ def _settings_in_tmp(tmp_path_factory: pytest.TempPathFactory) -> None:
         QSettings.setPath(QSettings.Format.IniFormat, scope, str(folder))
 
 
+@pytest.fixture(autouse=True)
+def _fresh_settings() -> Iterator[None]:
+    """Each test starts from empty settings: a preference saved by one test (Preferences
+    OK, a remembered toggle) must not change what the next one sees."""
+    QSettings().clear()
+    yield
+    QSettings().clear()
+
+
 @pytest.fixture
 def app(qapp: QApplication) -> QApplication:
     qapp.setOrganizationName(ORGANISATION)

@@ -96,7 +96,15 @@ def load_style(path: str | Path | None = None) -> Style:
         raise StyleError(f"Style file {path} is not UTF-8 text.") from None
     except OSError as error:
         raise StyleError(f"Cannot read the style file {path}: {error.strerror}.") from None
-    return parse_style(text, path.name, base=house)
+    if "\x00" in text:
+        raise StyleError(f"Style file {path} is not a text file (it holds binary data).")
+    style = parse_style(text, path.name, base=house)
+    # Compile its rules now, so an unknown kind or a bad pattern is said when the file is
+    # chosen (Preferences, --style), not later by the first check that runs.
+    from editor.core.checks.engine import CheckEngine
+
+    CheckEngine(style)
+    return style
 
 
 def parse_style(text: str, source: str, base: Style | None = None) -> Style:
@@ -106,10 +114,10 @@ def parse_style(text: str, source: str, base: Style | None = None) -> Style:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = f", line {mark.line + 1}" if mark else ""
-        problem = error.problem or error.context or "not valid YAML"
+        problem = " ".join(str(error.problem or error.context or "not valid YAML").split())
         raise StyleError(f"{source}{line}: not valid YAML ({problem}).") from None
     except yaml.YAMLError as error:
-        raise StyleError(f"{source}: not valid YAML ({error}).") from None
+        raise StyleError(f"{source}: not valid YAML ({' '.join(str(error).split())}).") from None
     if data is None:
         data = {}
     if not isinstance(data, dict):

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import codecs
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -59,13 +61,28 @@ def read_bytes(path: Path, limit: int) -> bytes:
     try:
         if path.is_dir():
             raise ImportFileError(f"{path.name} is a folder, not a file.")
-        size = path.stat().st_size
-        if size > limit:
-            raise ImportFileError(
-                f"{path.name} is too large to be an article ({_size(size)}; "
-                f"the limit for this kind of file is {_size(limit)})."
-            )
-        with path.open("rb") as handle:
+        # Non-blocking open, then look at what was opened: a pipe or a device would
+        # otherwise block the whole batch (a FIFO with no writer waits forever).
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        try:
+            info = os.fstat(descriptor)
+            if stat.S_ISDIR(info.st_mode):
+                raise ImportFileError(f"{path.name} is a folder, not a file.")
+            if not stat.S_ISREG(info.st_mode):
+                raise ImportFileError(
+                    f"{path.name} is not an ordinary file (a pipe, socket or device); "
+                    "only files can be imported."
+                )
+            if info.st_size > limit:
+                raise ImportFileError(
+                    f"{path.name} is too large to be an article ({_size(info.st_size)}; "
+                    f"the limit for this kind of file is {_size(limit)})."
+                )
+            handle = os.fdopen(descriptor, "rb")
+        except BaseException:
+            os.close(descriptor)
+            raise
+        with handle:
             data = handle.read(limit + 1)
     except FileNotFoundError:
         raise ImportFileError(f"{path}: no such file.") from None

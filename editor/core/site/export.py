@@ -39,7 +39,7 @@ from editor.core.site.model import (
 )
 from editor.core.site.pages import Job, RenderConfig, Rendered, init_worker, render_batch
 from editor.core.site.reading import read_articles, read_assets, read_bodies, read_corrections
-from editor.core.site.staging import Staging, commit, stage_images
+from editor.core.site.staging import Staging, commit, stage_images, write_error
 
 _BATCH = 250
 
@@ -197,6 +197,8 @@ def export_site(
             "articles": new_articles,
         }
         write_manifest(out, manifest)
+    except OSError as error:  # staging (commit and manifest say their own): site untouched
+        raise write_error(error, out) from None
     finally:
         staging.cleanup()
     report.seconds = time.perf_counter() - started

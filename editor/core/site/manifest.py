@@ -13,7 +13,7 @@ from editor.core.model import Article
 from editor.core.render import (
     Correction,
 )
-from editor.core.site.model import MANIFEST_FORMAT, MANIFEST_NAME, ExportError
+from editor.core.site.model import MANIFEST_FORMAT, MANIFEST_NAME
 from editor.core.site.reading import AssetInfo
 
 
@@ -85,4 +85,6 @@ def write_manifest(out: Path, manifest: dict) -> None:
     except OSError as error:
         with contextlib.suppress(OSError):
             temp.unlink()
-        raise ExportError(f"Cannot write {target}: {error.strerror or error}.") from error
+        from editor.core.site.staging import write_error
+
+        raise write_error(error, out, unchanged=False) from error

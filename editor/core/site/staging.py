@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import shutil
 import tempfile
@@ -13,6 +14,31 @@ from editor.core.render import (
 )
 from editor.core.site.model import ExportError, ExportReport
 from editor.core.site.reading import AssetInfo, chunks, read_assets
+
+#: errno values that mean "no room left", whatever the file system calls it.
+_DISK_FULL = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC), errno.EFBIG}
+
+
+def write_error(error: OSError, out: Path, *, unchanged: bool = True) -> ExportError:
+    """One sentence for a failed write while exporting to `out`.
+
+    `unchanged`: the failure came before anything was moved into the site (staging), so
+    the previous site is intact; otherwise some pages were already replaced.
+    """
+    after = (
+        "The previous site is unchanged."
+        if unchanged
+        else "Pages already moved are complete; export again to finish."
+    )
+    if error.errno in _DISK_FULL:
+        return ExportError(
+            f"The disk is full: cannot write the site in {out}. {after} "
+            "Free some space and export again."
+        )
+    if isinstance(error, PermissionError) or error.errno == errno.EROFS:
+        return ExportError(f"Cannot write the site in {out}: permission denied. {after}")
+    reason = error.strerror or str(error) or type(error).__name__
+    return ExportError(f"Cannot write the site in {out}: {reason}. {after}")
 
 
 class Staging:
@@ -25,7 +51,7 @@ class Staging:
                 tempfile.mkdtemp(prefix=f".{out_dir.name}.export-", dir=out_dir.parent)
             )
         except OSError as error:
-            raise ExportError(f"Cannot write to {out_dir.parent}: {error.strerror}.") from None
+            raise write_error(error, out_dir) from None
         self.files: dict[str, str] = {}
 
     def write(self, relative: str, data: bytes) -> None:
@@ -78,6 +104,7 @@ def commit(
     whole new site) moves in one rename; other files are replaced one by one (each replace
     is atomic, so a reader never sees half a page).
     """
+    touched = False  # whether the site on disk has changed yet
     try:
         out.mkdir(parents=True, exist_ok=True)
         existing: set[str] = {""}
@@ -95,21 +122,21 @@ def commit(
                     existing.add(folder)
                     continue
                 os.rename(staging.path / folder, out / folder)
+                touched = True
                 moved = folder + "/"
                 break
             else:
                 os.replace(staging.path / relative, out / relative)
+                touched = True
         for relative in sorted(set(old_files) - set(new_files)):
             target = out / relative
             with contextlib.suppress(FileNotFoundError):
                 target.unlink()
+                touched = True
             report.removed.append(relative)
             _prune(target.parent, out)
     except OSError as error:
-        raise ExportError(
-            f"Cannot write the site in {out}: {error.strerror or error}. "
-            "Pages already moved are complete; export again to finish."
-        ) from error
+        raise write_error(error, out, unchanged=not touched) from error
 
 
 def _prune(folder: Path, root: Path) -> None:
