@@ -53,7 +53,14 @@ SENTENCE = "The convoy reached the port before dawn, officials said on Tuesday. 
 TRACED = {
     "editor.ui.checks_panel:ChecksPanel": ["check_now", "_on_checked", "_underline"],
     "editor.ui.preview:PreviewPane": ["_start", "_on_rendered", "_load", "_flush"],
-    "editor.ui.editing_session:EditingSession": ["save", "write_journal", "note_body_edited"],
+    "editor.ui.editing_session:EditingSession": [
+        "save",
+        "write_journal",
+        "note_body_edited",
+        "_autosave_in_background",
+        "_journal_in_background",
+        "_on_written",
+    ],
     "editor.ui.main_window:MainWindow": ["_count_words"],
     "editor.ui.review_panel:ReviewPanel": ["reanchor", "_update_highlights"],
     "editor.ui.spell_highlighter:SpellHighlighter": ["_step", "highlightBlock"],

@@ -7,6 +7,11 @@ Ctrl+S, before a status change (the window calls `save()`), and at least every
 `revision_interval_s` of editing. Between saves, a recovery journal in the store keeps
 what is on screen, written a second after a keystroke pause (every five seconds while typing
 on), so a killed process loses nothing; it is cleared once the article itself is saved.
+The pause autosave and the journal write in a worker thread (a store write with revision
+and full-text index is 25-50 ms): one write in flight, at most one of each kind pending
+(it takes the newest text when it starts), results applied here on the GUI thread. Every
+other save (Ctrl+S, switching, status changes, focus loss, quit) first waits for the write
+in flight, then saves synchronously, so versions stay in order and nothing is lost.
 A stale write never loses text: the person chooses to save their version as a copy or
 reload theirs. An empty body is never written over a non-empty one unless the person
 emptied the document themselves.
@@ -18,13 +23,13 @@ import enum
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtGui import QGuiApplication
 
-from editor.core.errors import NewsroomError, StaleWriteError, ValidationError
+from editor.core.errors import NewsroomError, StaleWriteError, StoreError, ValidationError
 from editor.core.model import Article
 from editor.core.newsroom import Newsroom
 from editor.ui.timers import debounce_timer
@@ -47,6 +52,68 @@ class ConflictChoice(enum.Enum):
 
 #: Asked when a save is refused as stale; gets the store's message, returns the choice.
 ConflictResolver = Callable[[str], ConflictChoice]
+
+
+@dataclass
+class _Write:
+    """One store write for the worker: what to write, then what came of it."""
+
+    kind: str  # "save" (an autosave) or "journal"
+    article_id: str
+    session_id: str
+    version: int
+    body: str | None
+    changes: dict[str, object]
+    reason: str = "autosave"
+    body_edits: int = 0  # the session's body-edit count when the text was taken
+    clear_journal: bool = False
+    saved: Article | None = None
+    journal_cleared: bool = False
+    error: NewsroomError | None = field(default=None)
+
+
+class _WriteSignals(QObject):
+    finished = Signal(object)  # _Write
+
+
+class _WriteJob(QRunnable):
+    """Runs one `_Write` against the store; never touches a widget or the session."""
+
+    def __init__(self, newsroom: Newsroom, write: _Write, signals: _WriteSignals) -> None:
+        super().__init__()
+        self._newsroom = newsroom
+        self._write = write
+        self._signals = signals
+
+    def run(self) -> None:
+        write = self._write
+        try:
+            if write.kind == "journal":
+                self._newsroom.journal_unsaved(
+                    write.article_id, write.session_id, write.version, write.body or "",
+                    write.changes,
+                )  # fmt: skip
+            else:
+                write.saved = self._newsroom.save_article(
+                    write.article_id,
+                    expected_version=write.version,
+                    changes=write.changes or None,
+                    body=write.body,
+                    reason=write.reason,
+                    session_id=write.session_id,
+                )
+                if write.clear_journal:
+                    # The journal held no more than this save (writes are serialised).
+                    try:
+                        self._newsroom.discard_unsaved(write.article_id, write.session_id)
+                        write.journal_cleared = True
+                    except NewsroomError:
+                        pass  # harmless: the next start finds the text equal to the article's
+        except NewsroomError as error:
+            write.error = error
+        except Exception as error:  # the GUI thread must always hear that the write ended
+            write.error = StoreError(f"Saving failed: {error}")
+        self._signals.finished.emit(write)
 
 
 class EditingSession(QObject):
@@ -93,15 +160,21 @@ class EditingSession(QObject):
         self._dirty = False
         self._in_conflict = False
         self._journaled = False
+        self._body_edits = 0  # so a result knows which typing it did not include
         self._typing_since: float | None = None
         self._last_revision = time.monotonic()
         self._revision_interval_s = revision_interval_s
         self._autosave_delay_ms = autosave_delay_ms
-        self._autosave = debounce_timer(
-            self, autosave_delay_ms, lambda: self.save(reason="autosave", background=True)
-        )
+        self._autosave = debounce_timer(self, autosave_delay_ms, self._autosave_in_background)
         self._journal_delay_ms = journal_delay_ms
-        self._journal = debounce_timer(self, journal_delay_ms, self.write_journal)
+        self._journal = debounce_timer(self, journal_delay_ms, self._journal_in_background)
+        # One worker thread: at most one write in flight, so writes land in order.
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
+        self._write_signals = _WriteSignals(self)
+        self._write_signals.finished.connect(self._on_written)
+        self._in_flight: _Write | None = None
+        self._pending: set[str] = set()  # "save", "journal": wanted while one was in flight
 
     # -- state -----------------------------------------------------------
 
@@ -152,6 +225,7 @@ class EditingSession(QObject):
         if self.article is None:
             return
         self._body_dirty = True
+        self._body_edits += 1
         # Only a person's edit may empty the body (see `save`); this is one.
         self._emptied_by_edit = self._body_is_empty()
         self._set_dirty(True)
@@ -178,9 +252,11 @@ class EditingSession(QObject):
         self._journal.start(min(self._journal_delay_ms, left_ms))
 
     def write_journal(self) -> bool:
-        """Keep what is on screen in the store's journal until the article is saved."""
+        """Keep what is on screen in the store's journal until the article is saved (now,
+        after the write in flight; the journal timer writes it in the background)."""
         self._journal.stop()
         self._typing_since = None
+        self._finish_writes(drop={"journal"})
         if self.article is None or not self._dirty:
             return False
         body = self._body_source() if self._body_dirty else self.article.body
@@ -253,6 +329,7 @@ class EditingSession(QObject):
     def _load(self, article: Article | None) -> None:
         self._autosave.stop()
         self._journal.stop()
+        self._finish_writes()
         self._clear_journal()  # what it held was saved, copied, or declined by the person
         self.article = article
         self.session_id = str(uuid.uuid4())
@@ -268,43 +345,20 @@ class EditingSession(QObject):
     # -- saving ----------------------------------------------------------
 
     def save(self, reason: str = "save", *, background: bool = False) -> bool:
-        """Write unsaved changes; True when nothing is left unsaved.
+        """Write unsaved changes now; True when nothing is left unsaved.
 
         `reason` "save" writes a revision, "autosave" updates the session's working one
-        (or a revision after `revision_interval_s`). `background` saves (the pause timer,
-        focus loss) report failures quietly and retry instead of showing a dialog.
+        (or a revision after `revision_interval_s`). `background` saves (focus loss, the
+        retry after a failure) report failures quietly and retry instead of showing a
+        dialog. A write in flight on the worker is waited for and applied first.
         """
         self._autosave.stop()
-        if self.article is None or not self._dirty:
-            return True
-        if self._in_conflict and background:
-            return False  # the person already chose to keep editing; ask again on Ctrl+S
-        if (
-            reason == "autosave"
-            and time.monotonic() - self._last_revision >= self._revision_interval_s
-        ):
-            reason = "save"  # a few minutes of work deserve a revision of their own
-        changes = dict(self._changes)
-        body = self._body_source() if self._body_dirty else None
-        if (
-            body is not None
-            and not body.strip()
-            and self.article.body.strip()
-            and not (self._emptied_by_edit and self._body_is_empty())
-        ):
-            # Nothing came back for a non-empty article without the person deleting it
-            # all (a failed load, or a conversion that failed): never write that over it.
-            body = None
-            if not self._body_is_empty():
-                self.autosave_failed.emit(
-                    "The text could not be converted for saving; the saved version was "
-                    "kept. Copy your text somewhere safe."
-                )
-                return False
-            self._body_dirty = False
-            if not changes:
-                self._set_dirty(False)
-                return True
+        self._finish_writes()
+        prepared = self._prepare_save(reason, background)
+        if isinstance(prepared, bool):
+            return prepared
+        write = prepared
+        changes, body, reason = write.changes, write.body, write.reason
         try:
             saved = self._newsroom.save_article(
                 self.article.id,
@@ -339,18 +393,174 @@ class EditingSession(QObject):
             else:
                 self.failed.emit(str(error))
             return False
+        self._apply_saved(write, saved)
+        self._clear_journal()
+        return True
+
+    def _apply_saved(self, write: _Write, saved: Article) -> None:
+        """Take the store's new version; edits made while it was written stay unsaved."""
         self._autosave.setInterval(self._autosave_delay_ms)
         self.article = saved
-        if reason != "autosave":
+        if write.reason != "autosave":
             self._last_revision = time.monotonic()
-        self._changes.clear()
-        self._body_dirty = False
-        self._journal.stop()
-        self._clear_journal()
+        for name, value in write.changes.items():
+            if name in self._changes and self._changes[name] == value:
+                del self._changes[name]
+        if self._body_edits == write.body_edits:
+            self._body_dirty = False
+        still_dirty = bool(self._changes) or self._body_dirty
+        if not still_dirty:
+            self._journal.stop()
         self._set_conflict(False)
-        self._set_dirty(False)
+        self._set_dirty(still_dirty)
         self.saved.emit(saved)
-        return True
+        if still_dirty:
+            self.dirty_changed.emit(True)  # "saved", but typed on meanwhile: say editing
+
+    # -- writes on the worker ------------------------------------------------
+
+    def _autosave_in_background(self) -> None:
+        """The typing pause: autosave on the worker (after the write in flight)."""
+        self._autosave.stop()
+        if self._in_flight is not None:
+            self._pending.add("save")
+            return
+        prepared = self._prepare_save("autosave", background=True)
+        if isinstance(prepared, _Write):
+            self._start(prepared)
+
+    def _journal_in_background(self) -> None:
+        self._journal.stop()
+        self._typing_since = None
+        if self.article is None or not self._dirty:
+            return
+        if self._in_flight is not None:
+            self._pending.add("journal")
+            return
+        body = self._body_source() if self._body_dirty else self.article.body
+        self._start(
+            _Write(
+                "journal", self.article.id, self.session_id, self.article.version, body,
+                dict(self._changes),
+            )
+        )  # fmt: skip
+
+    def _start(self, write: _Write) -> None:
+        self._in_flight = write
+        self._pool.start(_WriteJob(self._newsroom, write, self._write_signals))
+
+    def _on_written(self, write: _Write) -> None:
+        if write is not self._in_flight:
+            return  # already applied by `_finish_writes`
+        self._in_flight = None
+        self._apply_write(write, settling=False)
+        while self._in_flight is None and self._pending:
+            kind = "save" if "save" in self._pending else "journal"
+            self._pending.discard(kind)
+            if kind == "save":
+                self._autosave_in_background()
+            else:
+                self._journal_in_background()
+
+    def _finish_writes(self, drop: set[str] | None = None) -> None:
+        """Wait for the write in flight and apply it; pending writes not in `drop`
+        (default: all, the caller writes everything itself) go back to their timers."""
+        pending, self._pending = self._pending, set()
+        if drop is not None:
+            if "save" in pending - drop:
+                self._autosave.start()
+            if "journal" in pending - drop:
+                self._journal.start(0)
+        write = self._in_flight
+        if write is None:
+            return
+        self._pool.waitForDone(-1)
+        self._in_flight = None
+        self._apply_write(write, settling=True)
+
+    def _apply_write(self, write: _Write, *, settling: bool) -> None:
+        """A worker's result, on the GUI thread, handled as a synchronous save handles it.
+
+        `settling`: a synchronous save or load follows at once, so a refused autosave is
+        left to it (it meets the same refusal and asks the person once).
+        """
+        if (
+            self.article is None
+            or write.article_id != self.article.id
+            or write.session_id != self.session_id
+        ):
+            return
+        if write.kind == "journal":
+            if write.error is None:
+                self._journaled = True
+            else:
+                self.autosave_failed.emit(str(write.error))
+            return
+        if write.error is None:
+            assert write.saved is not None
+            if write.journal_cleared:
+                self._journaled = False
+            self._apply_saved(write, write.saved)
+            return
+        if settling:
+            return
+        error = write.error
+        if isinstance(error, StaleWriteError):
+            self.write_journal()  # recoverable while the person decides
+            self._on_stale(str(error))
+        elif isinstance(error, ValidationError):
+            if error.field is not None and error.field in write.changes:
+                self._changes.pop(error.field, None)
+                self.field_rejected.emit(error.field, str(error))
+                if not self._changes and not self._body_dirty:
+                    self._set_dirty(False)  # nothing left that can be saved
+                else:
+                    self._pending.add("save")  # the rest, at once
+                return
+            self.write_journal()
+            self.failed.emit(str(error))
+        else:
+            self.write_journal()  # the text stays recoverable whatever the store said
+            self.autosave_failed.emit(str(error))
+            self._autosave.start(AUTOSAVE_RETRY_MS)
+
+    def _prepare_save(self, reason: str, background: bool) -> _Write | bool:
+        """What a save would write now, or its answer when there is nothing to write."""
+        if self.article is None or not self._dirty:
+            return True
+        if self._in_conflict and background:
+            return False  # the person already chose to keep editing; ask again on Ctrl+S
+        if (
+            reason == "autosave"
+            and time.monotonic() - self._last_revision >= self._revision_interval_s
+        ):
+            reason = "save"  # a few minutes of work deserve a revision of their own
+        changes = dict(self._changes)
+        body = self._body_source() if self._body_dirty else None
+        if (
+            body is not None
+            and not body.strip()
+            and self.article.body.strip()
+            and not (self._emptied_by_edit and self._body_is_empty())
+        ):
+            # Nothing came back for a non-empty article without the person deleting it
+            # all (a failed load, or a conversion that failed): never write that over it.
+            body = None
+            if not self._body_is_empty():
+                self.autosave_failed.emit(
+                    "The text could not be converted for saving; the saved version was "
+                    "kept. Copy your text somewhere safe."
+                )
+                return False
+            self._body_dirty = False
+            if not changes:
+                self._set_dirty(False)
+                return True
+        return _Write(
+            "save", self.article.id, self.session_id, self.article.version, body, changes,
+            reason=reason, body_edits=self._body_edits,
+            clear_journal=self._journaled,
+        )  # fmt: skip
 
     def _on_stale(self, message: str) -> bool:
         self._set_conflict(True)
@@ -396,9 +606,10 @@ class EditingSession(QObject):
         return True
 
     def stop(self) -> None:
-        """No more autosaves (the window is closing)."""
+        """No more autosaves (the window is closing); the write in flight is finished."""
         self._autosave.stop()
         self._journal.stop()
+        self._finish_writes()
 
 
 def _date_or(value: object, fallback: date | None) -> date | None:
