@@ -39,6 +39,7 @@ from editor.store import opening
 from editor.store.assets import AssetsStoreMixin
 from editor.store.comments import CommentsStoreMixin
 from editor.store.dashboard import DashboardStoreMixin
+from editor.store.export_reads import ExportReadsStoreMixin
 from editor.store.findings import FindingsStoreMixin
 from editor.store.journal import JournalStoreMixin
 from editor.store.models import ArticleRow, EventRow, RevisionRow, UserRow
@@ -88,6 +89,7 @@ class Store(
     JournalStoreMixin,
     FindingsStoreMixin,
     DashboardStoreMixin,
+    ExportReadsStoreMixin,
 ):
     """One open store. Use `Store.open`; close it when done."""
 
