@@ -10,7 +10,7 @@ import pytest
 from editor.cli import main
 
 WIRE = (
-    Path(__file__).resolve().parents[1] / "resources" / "samples" / "wire-putin-kim-limousine.txt"
+    Path(__file__).resolve().parents[1] / "editor" / "resources" / "samples" / "wire-putin-kim-limousine.txt"
 )
 HEADLINE = "Putin takes Kim Jong Un in a limousine, and later gives him a car"
 

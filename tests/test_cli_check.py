@@ -9,7 +9,7 @@ import pytest
 
 from editor.cli import main
 
-SAMPLES = Path(__file__).resolve().parents[1] / "resources" / "samples"
+SAMPLES = Path(__file__).resolve().parents[1] / "editor" / "resources" / "samples"
 WIRE = SAMPLES / "wire-putin-kim-limousine.txt"
 
 

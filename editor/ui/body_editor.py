@@ -22,7 +22,14 @@ from PySide6.QtGui import (
     QTextFormat,
     QTextListFormat,
 )
-from PySide6.QtWidgets import QApplication, QFrame, QMenu, QTextEdit, QWidget
+from PySide6.QtWidgets import (
+    QAbstractScrollArea,
+    QApplication,
+    QFrame,
+    QMenu,
+    QTextEdit,
+    QWidget,
+)
 
 from editor.ui import markdown_bridge, paste_handler
 
@@ -49,6 +56,23 @@ def is_code_format(fmt: QTextCharFormat) -> bool:
         return True
     families = fmt.fontFamilies() or []
     return any("mono" in str(family).lower() for family in families)
+
+
+def centre_column(
+    editor: QAbstractScrollArea, max_width: int, *, inset: int = 0, top: int = 0, bottom: int = 0
+) -> None:
+    """Centre a column at most `max_width` wide with margins outside the viewport.
+
+    A scroll area's `resizeEvent` also receives the *viewport's* resizes, whose size
+    is the width inside the margins; measuring that one flipped the margins on and
+    off without end (a segfault past ~720 px). The widget's own width is the measure,
+    and the margins are set only when they change.
+    """
+    side = max(0, (editor.width() - 2 * editor.frameWidth() - max_width) // 2) + inset
+    wanted = (side, top, side, bottom)
+    margins = editor.viewportMargins()
+    if (margins.left(), margins.top(), margins.right(), margins.bottom()) != wanted:
+        editor.setViewportMargins(*wanted)
 
 
 @dataclass(frozen=True)
@@ -437,9 +461,7 @@ class BodyEditor(QTextEdit):
     def resizeEvent(self, event: QResizeEvent) -> None:
         # Centre a readable column: the margins sit outside the viewport, so the
         # document (and its undo stack) never changes when the window does.
-        spare = event.size().width() - self._max_width
-        side = max(0, spare // 2)
-        self.setViewportMargins(side, 0, side, 0)
+        centre_column(self, self._max_width)
         super().resizeEvent(event)
 
     # -- paste (cleaning in editor.core.paste, insertion in paste_handler) ------

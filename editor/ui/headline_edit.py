@@ -6,7 +6,7 @@ from PySide6.QtCore import QMimeData, QSize, Qt, Signal
 from PySide6.QtGui import QFont, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import QFrame, QPlainTextEdit, QSizePolicy, QWidget
 
-from editor.ui.body_editor import BODY_FONT_FAMILIES
+from editor.ui.body_editor import BODY_FONT_FAMILIES, centre_column
 
 _TEXT_INSET = 28  # lines the headline up with the body's document margin
 
@@ -77,7 +77,6 @@ class HeadlineEdit(QPlainTextEdit):
         self.insertPlainText(" ".join(source.text().split()))
 
     def resizeEvent(self, event: QResizeEvent) -> None:
-        side = max(0, (event.size().width() - self._max_width) // 2) + _TEXT_INSET
-        self.setViewportMargins(side, 22, side, 2)
+        centre_column(self, self._max_width, inset=_TEXT_INSET, top=22, bottom=2)
         super().resizeEvent(event)
         self._fit_height()

@@ -267,7 +267,7 @@ def _apply_state(cursor: QTextCursor, block: QTextBlock, state: int, languages: 
 
 
 def _is_cell(cursor: QTextCursor) -> bool:
-    # Not `currentTable()`: it returns None outside tables (see `qt_workarounds`).
+    # The innermost frame: a cell of a table, not any frame around it.
     return isinstance(cursor.currentFrame(), QTextTable)
 
 

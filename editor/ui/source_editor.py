@@ -27,6 +27,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QFrame, QMenu, QPlainTextEdit, QWidget
 
 from editor.core.spelling import SpellChecker
+from editor.ui.body_editor import centre_column
 from editor.ui.spell_highlighter import SpellHighlighter
 
 _SOURCE_FONT_FAMILIES = ["DejaVu Sans Mono", "Menlo", "Consolas", "Liberation Mono", "monospace"]
@@ -266,6 +267,5 @@ class SourceEditor(QPlainTextEdit):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         # A readable column, as in the rich editor; margins outside the document.
-        side = max(0, (event.size().width() - self._max_width) // 2)
-        self.setViewportMargins(side, 0, side, 0)
+        centre_column(self, self._max_width)
         super().resizeEvent(event)

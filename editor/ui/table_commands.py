@@ -71,7 +71,7 @@ def table_format() -> QTextTableFormat:
 
 def current_table(editor: QTextEdit) -> tuple[QTextTable, QTextTableCell] | None:
     cursor = editor.textCursor()
-    # Not `currentTable()`: see `qt_workarounds` (and nested frames are not ours).
+    # The innermost frame, not `currentTable()`: nested frames are not ours.
     frame = cursor.currentFrame()
     if not isinstance(frame, QTextTable):
         return None

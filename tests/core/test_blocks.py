@@ -19,7 +19,7 @@ from editor.core.blocks import (
 from editor.core.render import render_body_html
 
 SAMPLE_FOLDERS = [
-    Path(__file__).resolve().parents[2] / "resources" / "samples",
+    Path(__file__).resolve().parents[2] / "editor" / "resources" / "samples",
     Path("/work/shared/samples"),
 ]
 

@@ -12,7 +12,7 @@ from editor.core.checks.style import StyleError, parse_style
 from editor.core.importing import parse_file
 from editor.core.model import Article
 
-SAMPLES = Path(__file__).resolve().parents[2] / "resources" / "samples"
+SAMPLES = Path(__file__).resolve().parents[2] / "editor" / "resources" / "samples"
 HOUSE = load_style()
 ENGINE = CheckEngine(HOUSE)
 META = {"standfirst": "A short summary.", "byline": "Ana Ribeiro", "section": "World"}

@@ -15,7 +15,7 @@ from editor.core import importing
 from editor.core.errors import ImportFileError
 from editor.core.importing import escape_markdown, parse_file, parse_wire_text
 
-SAMPLES = Path(__file__).resolve().parents[2] / "resources" / "samples"
+SAMPLES = Path(__file__).resolve().parents[2] / "editor" / "resources" / "samples"
 WIRE = SAMPLES / "wire-putin-kim-limousine.txt"
 HEADLINE = "Putin takes Kim Jong Un in a limousine, and later gives him a car"
 

@@ -199,7 +199,7 @@ def test_embargo_lifts_when_its_time_comes(newsroom, site_store, tmp_path: Path)
 def test_custom_templates_override_and_fall_back(newsroom, site_store, tmp_path: Path) -> None:
     templates = tmp_path / "templates"
     templates.mkdir()
-    base = Path(__file__).parents[2] / "resources/templates/base.html"
+    base = Path(__file__).parents[2] / "editor/resources/templates/base.html"
     text = base.read_text().replace(
         '<a class="site-name"', '<p class="house-flag">Our own masthead</p>\n<a class="site-name"'
     )

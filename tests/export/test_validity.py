@@ -26,7 +26,7 @@ ROOT = Path(__file__).parents[2]
 VNU = ROOT / "node_modules/vnu-jar/build/dist/vnu.jar"
 AXE = ROOT / "node_modules/axe-core/axe.min.js"
 RUNNER = Path(__file__).with_name("browser_runner.py")
-SAMPLES = ROOT / "resources/samples"
+SAMPLES = ROOT / "editor/resources/samples"
 
 
 def require_tools() -> None:

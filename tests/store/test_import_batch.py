@@ -14,7 +14,7 @@ from editor.store import import_batch
 from editor.store.models import AssetRow
 from tests.core.test_import_html import PAGE, png
 
-SAMPLES = Path(__file__).resolve().parents[2] / "resources" / "samples"
+SAMPLES = Path(__file__).resolve().parents[2] / "editor" / "resources" / "samples"
 WIRE = SAMPLES / "wire-putin-kim-limousine.txt"
 
 

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QPushButton
 
 from editor.ui.import_notes_panel import ImportNotesPanel
 
-SAMPLES = Path(__file__).resolve().parents[2] / "resources" / "samples"
+SAMPLES = Path(__file__).resolve().parents[2] / "editor" / "resources" / "samples"
 WIRE = SAMPLES / "wire-putin-kim-limousine.txt"
 
 

@@ -18,7 +18,7 @@ from editor.ui.markdown_counts import MarkdownCounter
 from editor.ui.source_editor import FORMATS, MarkdownHighlighter, SourceEditor
 from tests.ui.test_markdown_roundtrip import documents
 
-SAMPLES = sorted((Path(__file__).parents[2] / "resources" / "samples").glob("*.md"))
+SAMPLES = sorted((Path(__file__).parents[2] / "editor" / "resources" / "samples").glob("*.md"))
 
 BODY = (
     "Floodwater reached the **harbour wall** at dawn.\n\n"
