@@ -13,6 +13,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import QEvent, QObject, QRunnable, Qt, QThreadPool, QUrl, Signal
 from PySide6.QtWidgets import QCheckBox, QMessageBox, QProgressDialog, QWidget
 
@@ -149,11 +150,22 @@ class ImportController(QObject):
                 self._progress.setLabelText(f"Importing {name}…")
 
     def _close_progress(self) -> None:
-        if self._progress is not None:
-            self._progress.canceled.disconnect()
-            self._progress.close()
-            self._progress.deleteLater()
-            self._progress = None
+        """Hide the progress dialog for good before anything else is asked.
+
+        `close()` alone leaves QProgressDialog's show-after-`minimumDuration` timer
+        running, and `deleteLater()` waits for the outer event loop: during the
+        duplicate question's `exec()` the timer fired and showed the dialog again,
+        window-modal over the question, and neither took input. `reset()` stops the
+        timer; hiding and deleting now leaves nothing to come back.
+        """
+        progress, self._progress = self._progress, None
+        if progress is None:
+            return
+        progress.canceled.disconnect()
+        progress.reset()  # stops the auto-show timer
+        progress.hide()
+        progress.setParent(None)  # no longer a window-modal child of the main window
+        shiboken6.delete(progress)  # not deleteLater: a nested exec() would keep it alive
 
     def _on_finished(self, result: object) -> None:
         self._close_progress()
