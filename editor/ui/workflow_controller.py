@@ -91,8 +91,12 @@ class WorkflowController(QObject):
         for entry in window.menuBar().actions():
             if entry.menu() is not None and entry.text().replace("&", "") == "Article":
                 entry.menu().setToolTipsVisible(True)  # a greyed step says why on hover
-        window.actions["file_switch_user"].triggered.connect(self.switch_user)
-        window.actions["file_users"].triggered.connect(self.manage_users)
+        # A lambda, not the method: PySide passes `triggered(checked)` to a slot that takes
+        # an argument, and `switch_user(False)` would try to switch to the user "False".
+        window.actions["file_switch_user"].triggered.connect(
+            lambda _checked=False: self.switch_user()
+        )
+        window.actions["file_users"].triggered.connect(lambda _checked=False: self.manage_users())
         # After the window's own slots (connected earlier) have shown the article.
         self.session.opened.connect(self.refresh)
         stack = getattr(window, "body_stack", None)
