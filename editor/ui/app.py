@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import sys
+from collections.abc import MutableMapping
+from typing import TextIO
 
 import qtawesome
 from PySide6.QtCore import QEvent
@@ -20,10 +23,51 @@ EXIT_STORE_ERROR = 2
 EXIT_CANCELLED = 1
 
 
+#: The one line said on stderr when the preview's sandbox is turned off for root.
+ROOT_SANDBOX_WARNING = "newsroom: running as root: the preview's Chromium sandbox is off"
+
+
+def chromium_flags_for(euid: int | None, flags: str, sandbox_disabled: bool = False) -> str | None:
+    """The QTWEBENGINE_CHROMIUM_FLAGS to use, or None to leave them as they are.
+
+    Chromium (Qt WebEngine, the preview) refuses to start as root with its sandbox on,
+    and the whole window dies with it. As root (effective uid 0) the sandbox cannot
+    protect much anyway, so `--no-sandbox` is added unless the person already said so
+    (the flag, or QTWEBENGINE_DISABLE_SANDBOX=1). Anyone else keeps the sandbox.
+    """
+    if euid != 0 or sandbox_disabled or "--no-sandbox" in flags.split():
+        return None
+    return f"{flags} --no-sandbox".strip()
+
+
+def allow_preview_as_root(
+    environ: MutableMapping[str, str] | None = None,
+    euid: int | None = None,
+    warn: TextIO | None = None,
+) -> bool:
+    """Before QApplication exists: turn the preview's sandbox off for root, saying so once.
+
+    True when the flags were changed. `environ`, `euid` and `warn` default to the
+    process's own (tests pass their own).
+    """
+    environ = os.environ if environ is None else environ
+    if euid is None:
+        geteuid = getattr(os, "geteuid", None)  # not on Windows, where there is no root
+        euid = geteuid() if geteuid is not None else None
+    disabled = environ.get("QTWEBENGINE_DISABLE_SANDBOX", "") not in ("", "0")
+    flags = chromium_flags_for(euid, environ.get("QTWEBENGINE_CHROMIUM_FLAGS", ""), disabled)
+    if flags is None:
+        return False
+    environ["QTWEBENGINE_CHROMIUM_FLAGS"] = flags
+    print(ROOT_SANDBOX_WARNING, file=warn or sys.stderr)
+    return True
+
+
 def make_application() -> QApplication:
     """The one QApplication, named before any QSettings exists."""
     app = QApplication.instance()
     if not isinstance(app, QApplication):
+        allow_preview_as_root()  # Chromium reads its flags once, when the preview starts
         app = QApplication(sys.argv[:1])
     app.setOrganizationName(ORGANISATION)
     app.setApplicationName(APPLICATION)
