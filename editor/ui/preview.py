@@ -21,10 +21,12 @@ from dataclasses import replace
 from pathlib import Path
 
 import shiboken6
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, QUrl, Signal
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QUrl, Signal
 from PySide6.QtWidgets import (
+    QFrame,
     QHBoxLayout,
     QLabel,
+    QScrollArea,
     QStackedLayout,
     QTextBrowser,
     QVBoxLayout,
@@ -157,13 +159,21 @@ class PreviewPane(QWidget):
         page.message_received.connect(self._on_page_message)
         page.renderProcessTerminated.connect(self._on_render_process_terminated)
         self.web_view = view
-        # A holder centres the view when a width preset makes it narrower than the pane.
-        self._web_holder = QWidget(self)
-        row = QHBoxLayout(self._web_holder)
+        # A holder centres the view when a width preset makes it narrower than the pane,
+        # and scrolls sideways when the preset is wider than the pane at a readable zoom.
+        self._web_holder = QScrollArea(self)
+        self._web_holder.setObjectName("previewHolder")
+        self._web_holder.setFrameShape(QFrame.Shape.NoFrame)
+        self._web_holder.setWidgetResizable(True)
+        self._web_holder.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._web_holder.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        inner = QWidget(self._web_holder)
+        row = QHBoxLayout(inner)
         row.setContentsMargins(0, 0, 0, 0)
         row.addStretch(0)
         row.addWidget(view, 1)
         row.addStretch(0)
+        self._web_holder.setWidget(inner)
         self._stack.addWidget(self._web_holder)
 
     def _use_browser(self, notice: str) -> None:
@@ -425,8 +435,18 @@ class PreviewPane(QWidget):
         self._fit()
 
     def _fit(self) -> None:
+        # The page keeps its reading position through the new layout by itself
+        # (preview.js, on "resize"), and says nothing to scroll sync meanwhile: the
+        # reflow is not the person scrolling, so the editor must not follow it.
         if self.web_view is not None:
             fit_view(self.web_view, WIDTH_PRESETS[self.width_bar.current], self.width())
+
+    @property
+    def sideways(self) -> bool:
+        """True when the chosen width, at a readable zoom, is wider than the pane."""
+        if self.web_view is None:
+            return False
+        return self._web_holder.horizontalScrollBar().maximum() > 0
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)

@@ -1,7 +1,9 @@
 """Width presets for the preview: see the responsive page as a desktop, tablet or phone shows it.
 
 A preset lays the page out at that many CSS pixels: the view is at most that wide, and
-when the pane is narrower the page is zoomed out so the layout still gets the full width.
+when the pane is narrower the page is zoomed out so the layout still gets the full width,
+but never below `MIN_READABLE_ZOOM`: text at a third of its size cannot be read, so past
+that point the view keeps its readable width and the pane scrolls sideways instead.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ _TIPS = {
     "tablet": "Show the page as a 768 px wide tablet does",
     "phone": "Show the page as a 390 px wide phone does",
 }
-_MIN_ZOOM = 0.25  # Qt WebEngine's lowest zoom factor
+#: The smallest zoom at which body text (about 17 px) is still readable: about 10 px.
+MIN_READABLE_ZOOM = 0.6
 
 
 class WidthBar(QWidget):
@@ -60,12 +63,33 @@ class WidthBar(QWidget):
             self.preset_chosen.emit(name)
 
 
-def fit_view(view: QWidget, css_width: int, available: int) -> None:
-    """Size `view` (a QWebEngineView) so the page lays out `css_width` CSS pixels wide."""
+def preset_geometry(css_width: int, available: int) -> tuple[int, float]:
+    """The view's width in device pixels and its zoom for a `css_width` page in `available`.
+
+    0 for the width means "the pane's own width" (Fit). The width can exceed `available`
+    when even `MIN_READABLE_ZOOM` does not fit the layout: then the pane scrolls sideways.
+    """
     if css_width <= 0 or available <= 0:
-        view.setMaximumWidth(16777215)
-        view.setZoomFactor(1.0)
-        return
-    zoom = max(_MIN_ZOOM, min(1.0, available / css_width))
-    view.setMaximumWidth(max(1, round(css_width * zoom)))
-    view.setZoomFactor(zoom)
+        return 0, 1.0
+    zoom = max(MIN_READABLE_ZOOM, min(1.0, available / css_width))
+    return max(1, round(css_width * zoom)), zoom
+
+
+def fit_view(view: QWidget, css_width: int, available: int) -> bool:
+    """Size `view` (a QWebEngineView) so the page lays out `css_width` CSS pixels wide.
+
+    Returns whether the width or zoom changed (the page lays out again then).
+    """
+    width, zoom = preset_geometry(css_width, available)
+    minimum, maximum = (width, width) if width else (0, 16777215)
+    changed = (
+        view.minimumWidth() != minimum
+        or view.maximumWidth() != maximum
+        or abs(view.zoomFactor() - zoom) > 1e-3
+    )
+    # A fixed width (not just a maximum) so a layout narrower than the view scrolls.
+    view.setMinimumWidth(minimum)
+    view.setMaximumWidth(maximum)
+    if abs(view.zoomFactor() - zoom) > 1e-3:
+        view.setZoomFactor(zoom)
+    return changed

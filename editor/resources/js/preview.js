@@ -12,6 +12,9 @@
   let groups = [];
   let quietUntil = 0;
   let scrollQueued = false;
+  // Where the reader is (block, fraction): set by the person's scrolls and by scroll
+  // sync, never by a reflow, so a new width or zoom can bring the same words back.
+  let reading = null;
 
   const body = () =>
     document.getElementById("article-body") || document.querySelector(".story-body");
@@ -90,6 +93,7 @@
     groups = parts.map(nodesOf);
     container.replaceChildren(document.createTextNode("\n"), ...groups.flat());
     number(0);
+    reading = null;
     return true;
   }
 
@@ -113,6 +117,7 @@
     groups.splice(start, remove, ...fresh);
     number(start);
     keep(anchor);
+    if (reading) reading = position(); // block numbers after the patch shifted
     return true;
   }
 
@@ -149,8 +154,20 @@
     if (!box) return false;
     quietUntil = performance.now() + 250;
     window.scrollTo(0, window.scrollY + box.top + fraction * (box.bottom - box.top));
+    reading = { block: target, fraction };
     return true;
   }
+
+  // A new width or zoom (a width preset, the pane resized) lays the page out again and
+  // the same scrollY shows other words: put the reader's block back, and stay quiet so
+  // the editor, which did not move, is not scrolled to follow the reflow.
+  // Without a reading position (a fresh page) there is nothing to keep, and no reason to
+  // go quiet: the first layouts of a page resize it too.
+  window.addEventListener("resize", () => {
+    if (!reading || reading.block < 0) return;
+    quietUntil = performance.now() + 300;
+    scrollToBlock(reading.block, reading.fraction);
+  });
 
   window.addEventListener(
     "scroll",
@@ -159,7 +176,9 @@
       scrollQueued = true;
       requestAnimationFrame(() => {
         scrollQueued = false;
-        if (performance.now() >= quietUntil) send({ scrolled: position() });
+        if (performance.now() < quietUntil) return;
+        reading = position();
+        send({ scrolled: reading });
       });
     },
     { passive: true },
