@@ -69,7 +69,9 @@ def _article_at(store: str, status: str, author: str = "Rita") -> str:
 CASES = [
     # (start, user, --to, note, exit code, expected line: stdout when 0, stderr when 2)
     ("draft", "Rita", "submitted", "", 0, "submit: “A story that is draft” draft -> submitted"),
-    ("draft", "Ed", "submitted", "", 2, "Only its author can submit an article."),
+    ("draft", "Ed", "submitted", "", 2, "Submitting someone else's article needs a note"),
+    ("draft", "Ed", "submitted", "Rita is on a plane", 0, "draft -> submitted"),
+    ("draft", "Eve", "submitted", "", 2, "it is logged as an override."),
     ("changes_requested", "Rita", "submitted", "Fixed", 0, "changes_requested -> submitted"),
     ("submitted", "Ed", "changes_requested", "Cut 100 words", 0, "submitted -> changes_requested"),
     ("submitted", "Rita", "changes_requested", "x", 2, "Only an editor can return an article."),
@@ -295,3 +297,78 @@ def test_a_reporter_deletes_only_their_own_drafts_and_restores_them(store, capsy
         ("Rita", "delete"),
         ("Rita", "restore"),
     ]
+
+
+def test_an_editor_may_not_approve_his_story_after_another_edits_one_word(store, capsys, tmp_path):
+    """Ed writes and submits; Eve changes one word; Ed's approval is refused, so no export."""
+    ed = Newsroom.open(store, "Ed")
+    eve = Newsroom.open(store, "Eve")
+    try:
+        story = ed.create_article("Ferry strike ends", "The ferry strike ended on Monday.")
+        story = ed.transition(story.id, "submit")
+        eve.save_article(
+            story.id, expected_version=story.version, body="The ferry strike ended on Tuesday."
+        )
+    finally:
+        ed.close()
+        eve.close()
+    code, out, err = run(
+        capsys, "--store", store, "--as", "Ed", "status", story.slug, "--to", "approved"
+    )
+    assert (code, out) == (2, "")
+    assert err == (
+        "newsroom: You wrote some of this text since it was last approved: "
+        "another editor must approve.\n"
+    )
+    site = tmp_path / "site"
+    code, out, _ = run(capsys, "--store", store, "export", "--all", "--out", str(site))
+    assert code == 0 and "0 article(s) in the site" in out
+    # Rita (reporter) may not approve anything; an editor who wrote none of it may.
+    assert (
+        run(capsys, "--store", store, "--as", "Rita", "status", story.slug, "--to", "approved")[0]
+        == 2
+    )
+    run(capsys, "--store", store, "user", "add", "Dee", "--role", "editor", "--as", _admin(store))
+    code, out, _ = run(
+        capsys, "--store", store, "--as", "Dee", "status", story.slug, "--to", "approved"
+    )
+    assert code == 0 and "submitted -> approved" in out
+
+
+def _admin(store: str) -> str:
+    room = Newsroom.open(store, "Ed")
+    try:
+        return next(u.name for u in room.users() if u.role.value == "admin")
+    finally:
+        room.close()
+
+
+def test_an_editor_submits_a_reporters_blocked_story_with_a_note(store, capsys, monkeypatch):
+    class Finding:
+        message = "The story has no section."
+
+    monkeypatch.setattr(Newsroom, "blocking_findings", lambda self, article_id: [Finding()])
+    story = _article_at(store, "draft")
+    code, _, err = run(
+        capsys, "--store", store, "--as", "Rita", "status", story, "--to", "submitted"
+    )
+    assert code == 2 and err.endswith("Fix them, or ask an editor to submit it with a note.\n")
+    argv = ["--store", store, "--as", "Ed", "status", story, "--to", "submitted"]
+    code, out, err = run(capsys, *argv)
+    assert (code, out) == (2, "")
+    assert err == (
+        "newsroom: Submitting someone else's article needs a note saying why; "
+        "it is logged as an override.\n"
+    )
+    code, out, err = run(capsys, *argv, "--note", "Section comes with the page plan")
+    assert (code, err) == (0, "") and "draft -> submitted" in out
+    shown = json.loads(run(capsys, "--store", store, "show", story, "--json")[1])
+    assert [(e["actor"], e["action"]) for e in shown["events"]] == [
+        ("Rita", "create"),
+        ("Ed", "override"),
+        ("Ed", "submit"),
+    ]
+    assert shown["events"][1]["note"] == (
+        "Section comes with the page plan\nSubmitted for its author, Rita\n"
+        "Overrode: The story has no section"
+    )

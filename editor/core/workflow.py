@@ -14,10 +14,14 @@ The state machine (DESIGN.md):
 
 Who: reporters create, edit their own drafts and returned articles and submit them;
 editors (and admins, who can also manage users) return, approve, publish, spike, reopen
-and correct, and edit any submitted article. Nobody approves an article whose last
-revision they wrote. Approved, published, corrected and spiked articles are read-only;
-a published article changes only through a correction (`transition(..., "correct", note,
-body=...)`), which is recorded as an event with action "correct" and the note.
+and correct, and edit any submitted article. An editor may submit a reporter's article
+for them with a note (when copy-desk errors block the reporter, say), logged as an
+"override" event. Nobody approves an article whose text they wrote in any revision since
+its last approval (or since it was created): a transition that changed only the status
+does not count as writing, any other revision does. Approved, published, corrected and
+spiked articles are read-only; a published article changes only through a correction
+(`transition(..., "correct", note, body=...)`), recorded as an event with action
+"correct" and the note.
 
 Deleting (a soft delete, undone by restoring) is not a status change: `decide_delete`
 says who may. A reporter deletes only their own drafts; editors and admins any article
@@ -189,13 +193,16 @@ class Situation:
 
     `is_owner`: the acting user created the article (an article with no recorded creator
     counts as owned by editors and admins). `wrote_last_revision`: the acting user wrote
-    the latest revision that changed the text (transitions do not count).
+    the latest revision that changed the text (transitions do not count). `wrote_text`:
+    the acting user wrote any revision since the last approval (or since creation) other
+    than a pure workflow one; either refuses their approval.
     """
 
     role: Role
     status: Status
     is_owner: bool = False
     wrote_last_revision: bool = False
+    wrote_text: bool = False
     legal_hold: bool = False
     not_for_publication: bool = False
     embargo_until: datetime | None = None
@@ -232,9 +239,13 @@ def decide(action: Action | str, situation: Situation) -> Decision:
     if action is Action.SUBMIT:
         if status not in _MOVES[action]:
             return _state(action, status)
-        if not situation.is_owner:
-            return Decision(action, False, "Only its author can submit an article", "owner")
-        return Decision(action, True, _DOES[action])
+        if situation.is_owner:
+            return Decision(action, True, _DOES[action])
+        if role in _DESK_ROLES:
+            # The desk may submit for a reporter (whose submit copy-desk errors block, or
+            # who is away): allowed, but with a note and logged as an override.
+            return Decision(action, True, _SUBMIT_FOR_AUTHOR)
+        return Decision(action, False, "Only its author can submit an article", "owner")
     if role not in _DESK_ROLES:
         return Decision(action, False, _ONLY_EDITOR[action], "role")
     if status not in _MOVES[action]:
@@ -243,9 +254,34 @@ def decide(action: Action | str, situation: Situation) -> Decision:
         return Decision(
             action, False, "You wrote the last revision: another editor must approve", "owner"
         )
+    if action is Action.APPROVE and situation.wrote_text:
+        return Decision(action, False, SELF_APPROVAL, "owner")
     if action is Action.PUBLISH and (blocked := publication_blocks(situation)):
         return Decision(action, False, blocked, "flags")
     return Decision(action, True, _DOES[action])
+
+
+#: Why an editor who wrote earlier text (not the last revision) may not approve it.
+SELF_APPROVAL = (
+    "You wrote some of this text since it was last approved: another editor must approve"
+)
+
+_SUBMIT_FOR_AUTHOR = "Submit it for its author: needs a note saying why, logged as an override"
+
+_NOTE_FOR_AUTHOR = (
+    "Submitting someone else's article needs a note saying why; it is logged as an override."
+)
+
+
+def needs_note(action: Action | str, situation: Situation) -> bool:
+    """Whether `action` is refused without a note in this situation (the GUI asks first).
+
+    Returns and corrections always need one; so does submitting someone else's article.
+    """
+    action = Action(action)
+    if action in NOTE_REQUIRED:
+        return True
+    return action is Action.SUBMIT and not situation.is_owner
 
 
 def decide_edit(situation: Situation) -> Decision:
@@ -380,11 +416,14 @@ class WorkflowMixin:
         owner = article.created_by == user.id or (
             article.created_by is None and user.role in _DESK_ROLES
         )
+        # One history walk answers both: the newest writer first, back to the last approval.
+        writers = self.store.text_writers(article.id) if last_writer else []
         return Situation(
             role=user.role,
             status=article.status,
             is_owner=owner,
-            wrote_last_revision=last_writer and self.store.last_writer(article.id) == user.id,
+            wrote_last_revision=bool(writers) and writers[0] == user.id,
+            wrote_text=user.id in writers,
             legal_hold=article.legal_hold,
             not_for_publication=article.not_for_publication,
             embargo_until=article.embargo_until,
@@ -395,7 +434,7 @@ class WorkflowMixin:
         """Every action with (allowed, reason) for the acting user: grey buttons, tooltips.
 
         Transitions come in button order, then EDIT. A note is not checked here: the GUI
-        asks for one (`NOTE_REQUIRED`) when the button is pressed.
+        asks for one (`needs_note`) when the button is pressed.
         """
         situation = self.situation(article)
         return [decide(action, situation) for action in (*TRANSITIONS, Action.EDIT)]
@@ -435,7 +474,9 @@ class WorkflowMixin:
         Writes, in one transaction: the new status, a revision with the action as its
         reason and an event (from, to, note, revision). Submitting runs
         `blocking_findings`: errors refuse a reporter; an editor may submit anyway with a
-        note, logged as an "override" event. Only "correct" takes `body` and `changes`:
+        note, logged as an "override" event. An editor submitting someone else's article
+        needs a note too, and it is logged as an override naming the author (with the
+        findings overridden, if any). Only "correct" takes `body` and `changes`:
         the corrected text and metadata, written with the correction.
         """
         try:
@@ -450,15 +491,21 @@ class WorkflowMixin:
         elif expected_version != article.version:
             self.store.raise_stale(article_id, expected_version)  # who changed it, and when
         note = (note or "").strip()
-        refuse(decide(action, self.situation(article)))
+        situation = self.situation(article)
+        refuse(decide(action, situation))
         if action in NOTE_REQUIRED and not note:
             raise ValidationError(_NOTE_MISSING[action], field="note")
+        # `decide` let a desk user submit someone else's article: only with a note.
+        for_author = action is Action.SUBMIT and not situation.is_owner
+        if for_author and not note:
+            raise ValidationError(_NOTE_FOR_AUTHOR, field="note")
         if (body is not None or changes) and action is not Action.CORRECT:
             raise ValidationError(
                 "Only a correction changes the text with a transition; save it first."
             )
         extra_events: list[tuple[str, str]] = []
-        if action is Action.SUBMIT and (findings := list(self.blocking_findings(article_id))):
+        findings = list(self.blocking_findings(article_id)) if action is Action.SUBMIT else []
+        if findings:
             listed = _blocked_text(findings)
             if self.user.role not in _DESK_ROLES:
                 error = TransitionError(
@@ -474,7 +521,13 @@ class WorkflowMixin:
                 )
                 error.findings = findings
                 raise error
-            extra_events.append(("override", f"{note}\nOverrode: {_finding_messages(findings)}"))
+        if for_author or findings:
+            lines = [note]
+            if for_author:
+                lines.append(f"Submitted for its author, {self._author_name(article)}")
+            if findings:
+                lines.append(f"Overrode: {_finding_messages(findings)}")
+            extra_events.append(("override", "\n".join(lines)))
         updated = replace(article, tags=list(article.tags))
         if action is Action.CORRECT and (body is not None or changes):
             updated = self._apply_changes(article, changes or {}, body)
@@ -490,6 +543,11 @@ class WorkflowMixin:
             note=note,
             extra_events=extra_events,
         )
+
+    def _author_name(self, article: Article) -> str:
+        """The name of the user who created `article` ("someone" when unknown)."""
+        names = {u.id: u.name for u in self.store.list_users()}
+        return names.get(article.created_by or "", "") or "someone"
 
     def _apply_changes(self, article: Article, changes: dict[str, object], body: str | None):
         """The article with `changes` and `body` applied and derived fields recomputed."""
@@ -564,8 +622,14 @@ class WorkflowMixin:
     def with_desk_user(self, query: ArticleQuery) -> ArticleQuery:
         """`query` with the acting user filled in for the desk views that need one."""
         if query.desk and query.desk_user_id is None:
+            if query.desk not in _PERSONAL_DESKS:
+                return query  # the shared views need nobody: a reader may list them
             return replace(query, desk_user_id=self.user.id)
         return query
+
+
+#: Desk views that show one person's articles: they need an acting user.
+_PERSONAL_DESKS = frozenset({"my_drafts", "returned_to_me"})
 
 
 def _parse_moment(value: object) -> datetime | None:

@@ -25,6 +25,18 @@ if TYPE_CHECKING:
 _NO_TEXT_REASONS = frozenset({"submit", "return", "approve", "publish", "spike", "reopen"})
 
 
+def _pure_workflow(revision, parent) -> bool:
+    """A revision written by a transition that changed nothing but the status."""
+    if revision.reason not in _NO_TEXT_REASONS or parent is None:
+        return False
+    return revision.body == parent.body and _text_meta(revision.meta) == _text_meta(parent.meta)
+
+
+def _text_meta(meta: dict | None) -> dict:
+    """A revision's metadata without its status, which every transition changes."""
+    return {k: v for k, v in (meta or {}).items() if k != "status"}
+
+
 class WorkflowStoreMixin:
     """Methods of `Store` (see `editor.store.store`); use `self._write()` and `self._read()`."""
 
@@ -71,6 +83,42 @@ class WorkflowStoreMixin:
                 return current.author_id
             current = by_id.get(current.parent_id)
         return None
+
+    def text_writers(self, article_id: str) -> list[str | None]:
+        """Ids of everyone who wrote the article's text since its last approval, newest first.
+
+        Walks the first-parent chain from the head back to the last "approve" revision (or
+        to the first revision). A pure workflow revision (a transition whose body and
+        metadata equal its parent's) is skipped: moving an article writes none of its text.
+        Any other revision counts, whatever its reason (save, restore, merge, correct...).
+        An author appears once, at their newest revision; None stands for an unknown one.
+        """
+        with self._read() as session:
+            head = session.scalar(
+                select(ArticleRow.head_revision_id).where(ArticleRow.id == article_id)
+            )
+            rows = session.execute(
+                select(
+                    RevisionRow.id,
+                    RevisionRow.parent_id,
+                    RevisionRow.author_id,
+                    RevisionRow.reason,
+                    RevisionRow.body,
+                    RevisionRow.meta,
+                ).where(RevisionRow.article_id == article_id)
+            ).all()
+        by_id = {r.id: r for r in rows}
+        writers: dict[str | None, None] = {}
+        current, seen = by_id.get(head), set()
+        while current is not None and current.id not in seen:
+            seen.add(current.id)
+            if current.reason == "approve":
+                break
+            parent = by_id.get(current.parent_id)
+            if not _pure_workflow(current, parent):
+                writers.setdefault(current.author_id, None)
+            current = parent
+        return list(writers)
 
     def get_revision(self, revision_id: str) -> Revision:
         from editor.store.store import _revision

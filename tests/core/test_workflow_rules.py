@@ -30,6 +30,7 @@ ACTIONS = ("submit", "return", "approve", "publish", "spike", "reopen", "correct
 # draft or returned article) or self-approval; D edit: the desk edits submitted
 # articles; L edit: read-only until reopened; P edit: published, change by correction.
 # Actors: "*-author" created the article and wrote its last revision; the others did not.
+# The desk may submit a reporter's article for them (with a note: see `needs_note`).
 REPORTER_AUTHOR = {
     "draft":             "Y R R R R R R Y",
     "submitted":         "S R R R R R R D",
@@ -58,9 +59,9 @@ DESK_AUTHOR = {
     "corrected":         "S S S S S S Y P",
 }  # fmt: skip
 DESK_OTHER = {
-    "draft":             "O S S S Y S S O",
+    "draft":             "Y S S S Y S S O",
     "submitted":         "S Y Y S Y S S Y",
-    "changes_requested": "O S S S Y S S O",
+    "changes_requested": "Y S S S Y S S O",
     "approved":          "S S S Y Y Y S L",
     "published":         "S S S S S S Y P",
     "spiked":            "S S S S S Y S L",

@@ -146,8 +146,11 @@ def test_refusals_say_why_and_write_nothing(people, newsroom):
         rita.transition(story.id, "approve")
     with pytest.raises(TransitionError, match="Only a submitted article can be approved"):
         ed.transition(story.id, "approve")
-    with pytest.raises(PermissionDeniedError, match="Only its author can submit"):
+    with pytest.raises(ValidationError, match="Submitting someone else's article needs a note"):
         ed.transition(story.id, "submit")
+    rob = Newsroom(newsroom.store, newsroom.add_user("Rob Reporter", "reporter"))
+    with pytest.raises(PermissionDeniedError, match="Only its author can submit"):
+        rob.transition(story.id, "submit", "Mine now")
     with pytest.raises(PermissionDeniedError, match="A draft is edited by its author"):
         _save(ed, story, "Not yours.")
     with pytest.raises(ValidationError, match="not a workflow action"):
@@ -352,3 +355,138 @@ def test_delete_and_restore_follow_the_rule(people, newsroom):
     assert after.deleted_at is None and after.version == published.version
     decision = rita.delete_decision(after)
     assert (decision.action.value, decision.allowed) == ("delete", False)
+
+
+# -- nobody approves text they wrote since the last approval -------------------------------
+
+
+def test_an_editor_who_wrote_the_story_may_not_approve_after_another_editor_edits_it(
+    people, newsroom
+):
+    """The loophole: Bob writes and submits, Carol changes one word, Bob approves his own."""
+    bob, carol = people.ed, people.eve  # two editors
+    story = bob.create_article("Bridge reopens", "The bridge reopened on Monday.")
+    story = bob.transition(story.id, "submit")
+    story = _save(carol, story, "The bridge reopened on Tuesday.")
+    with pytest.raises(PermissionDeniedError) as refused:
+        bob.transition(story.id, "approve")
+    assert str(refused.value) == (
+        "You wrote some of this text since it was last approved: another editor must approve."
+    )
+    with pytest.raises(PermissionDeniedError, match="You wrote the last revision"):
+        carol.transition(story.id, "approve")
+    approve = {d.action: d for d in bob.allowed_actions(story)}["approve"]
+    assert not approve.allowed and "You wrote some of this text" in approve.reason
+    assert newsroom.get_article(story.id).status is Status.SUBMITTED  # nothing written
+    dave = Newsroom(newsroom.store, newsroom.add_user("Dave Desk", "editor"))
+    assert dave.transition(story.id, "approve").status is Status.APPROVED
+
+
+def test_a_reporters_text_edited_by_one_editor_is_approved_by_another(people, newsroom):
+    """Rita (reporter) writes, Ed edits, Eve approves; Ed and an editor-author may not."""
+    rita, ed, eve = people.rita, people.ed, people.eve
+    story = rita.transition(rita.create_article("Mill closes", "The mill closed.").id, "submit")
+    story = _save(ed, story, "The old mill closed.")
+    with pytest.raises(PermissionDeniedError):
+        ed.transition(story.id, "approve")
+    with pytest.raises(PermissionDeniedError, match="Only an editor can approve"):
+        rita.transition(story.id, "approve")
+    assert eve.transition(story.id, "approve").status is Status.APPROVED
+
+
+def test_pure_workflow_revisions_do_not_count_as_writing(people):
+    """Spiking, reopening, returning write revisions with the same text: no authorship."""
+    rita, ed = people.rita, people.ed
+    story = rita.create_article("Fair opens", "The fair opened.")
+    ed.transition(story.id, "spike", "Hold for now")
+    ed.transition(story.id, "reopen")
+    story = rita.transition(story.id, "submit")
+    ed.transition(story.id, "return", "Name the fair")
+    story = rita.get_article(story.id)
+    story = _save(rita, story, "The Goose Fair opened.")
+    story = rita.transition(story.id, "submit")
+    assert ed.store.text_writers(story.id) == [rita.user.id]
+    assert ed.transition(story.id, "approve").status is Status.APPROVED
+
+
+def test_text_written_before_the_last_approval_does_not_count_again(people):
+    """After an approval and a reopen, only what is written since counts."""
+    rita, ed, eve = people.rita, people.ed, people.eve
+    story = rita.transition(rita.create_article("Pier", "The pier.").id, "submit")
+    story = _save(ed, story, "The pier reopened.")
+    story = eve.transition(story.id, "approve")
+    story = eve.transition(story.id, "reopen", "One more look")
+    assert ed.store.text_writers(story.id) == []
+    story = _save(eve, story, "The pier reopened on Friday.")
+    with pytest.raises(PermissionDeniedError):
+        eve.transition(story.id, "approve")
+    assert ed.transition(story.id, "approve").status is Status.APPROVED
+
+
+# -- the desk submits for a reporter -------------------------------------------------------
+
+
+def test_an_editor_submits_a_reporters_blocked_story_with_a_note_as_an_override(
+    people, monkeypatch
+):
+    rita, ed = people.rita, people.ed
+    findings = [_Finding("No byline")]
+    for room in (rita, ed):
+        monkeypatch.setattr(room, "blocking_findings", lambda article_id: findings)
+    story = rita.create_article("Late goal", "Okafor scored.")
+    with pytest.raises(TransitionError, match="ask an editor to submit it with a note"):
+        rita.transition(story.id, "submit")
+    with pytest.raises(ValidationError) as missing:
+        ed.transition(story.id, "submit")
+    assert missing.value.field == "note"
+    submitted = ed.transition(story.id, "submit", "Byline comes from the agency")
+    assert submitted.status is Status.SUBMITTED
+    events = ed.events(story.id)
+    assert [(e.actor, e.action) for e in events] == [
+        ("Rita Reporter", "create"),
+        ("Ed Editor", "override"),
+        ("Ed Editor", "submit"),
+    ]
+    assert events[1].note == (
+        "Byline comes from the agency\nSubmitted for its author, Rita Reporter\nOverrode: No byline"
+    )
+    assert events[2].note == "Byline comes from the agency"
+
+
+def test_an_editor_submits_a_clean_story_for_its_author_with_a_logged_note(people):
+    rita, ed = people.rita, people.ed
+    story = rita.create_article("Clean copy", "Words.")
+    submit = {d.action: d for d in ed.allowed_actions(story)}["submit"]
+    assert submit.allowed and "needs a note" in submit.reason
+    ed.transition(story.id, "submit", "Rita asked by phone")
+    override = [e for e in ed.events(story.id) if e.action == "override"]
+    assert [e.note for e in override] == [
+        "Rita asked by phone\nSubmitted for its author, Rita Reporter"
+    ]
+
+
+# -- a stale write names who made the latest change --------------------------------------
+
+
+def test_a_stale_save_names_who_set_the_flags_not_the_author_of_the_text(people):
+    rita, ed = people.rita, people.ed
+    story = rita.create_article("Strike vote", "Members vote today.")
+    ed.set_flags(story.id, embargo_until="2030-01-01 09:00")
+    with pytest.raises(StaleWriteError) as stale:
+        _save(rita, story, "Members voted today.")
+    message = str(stale.value)
+    assert "was changed by Ed Editor (flags changed) at " in message
+    assert "Rita Reporter" not in message
+    assert "(you had version 1, the store has 2)" in message
+
+
+def test_a_stale_write_names_the_latest_change_of_several_people(people, newsroom):
+    rita, ed, eve = people.rita, people.ed, people.eve
+    story = rita.transition(rita.create_article("Bus fares", "Fares rise.").id, "submit")
+    loaded = story
+    story = _save(ed, story, "Fares rise in May.")
+    newsroom.delete_article(story.id)  # the admin deletes it...
+    newsroom.restore_article(story.id)  # ...and brings it back
+    with pytest.raises(StaleWriteError) as stale:
+        eve.transition(loaded.id, "approve", expected_version=loaded.version)
+    assert f"was changed by {newsroom.user.name} (restored) at " in str(stale.value)
