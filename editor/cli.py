@@ -1,12 +1,18 @@
 """The `newsroom` command: the GUI without a subcommand, scriptable verbs with one.
 
-Errors are one line on stderr and exit code 2; `--json` output is stable:
-`list` prints an array of article summaries, `show` one article with its `body`.
+Errors are one line on stderr and exit code 2; output cut short by its reader (`| head`)
+ends quietly with exit code 141. `--json` output is stable: `list` prints an array of
+article summaries, `show` one article with its `body`.
+
+Who acts: `--as NAME`, or the store's only user. Reading (list, show, check, export,
+user list) needs nobody; writing does, and a store with no users yet says to run
+`newsroom init --admin NAME`, which makes its first admin.
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import sys
@@ -14,10 +20,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from editor import __version__
-from editor.core.errors import NewsroomError
+from editor.core.errors import NewsroomError, ValidationError
 from editor.core.model import Article, ArticleQuery, ArticleSummary, Desk, Status
 
 EXIT_ERROR = 2
+#: A closed pipe (`newsroom list | head`): 128 + SIGPIPE, as a shell reports it.
+EXIT_PIPE = 141
 _PAGE = 500
 
 
@@ -110,7 +118,16 @@ def build_parser() -> argparse.ArgumentParser:
     sub = commands.add_parser("delete", parents=[common], help="delete an article (undoable)")
     sub.add_argument("article", metavar="ID_OR_SLUG")
     sub = commands.add_parser("restore", parents=[common], help="undo the delete of an article")
-    sub.add_argument("article", metavar="ID")
+    sub.add_argument("article", metavar="ID", help="the id, or its first eight characters")
+
+    sub = commands.add_parser(
+        "init",
+        parents=[common],
+        help="create the store (if needed) and its first admin",
+        description="Make the first admin of a store that has no users yet (the store is "
+        "created if it does not exist). Refused when the store already has users.",
+    )
+    sub.add_argument("--admin", required=True, metavar="NAME", help="the first admin's name")
 
     user = commands.add_parser("user", parents=[common], help="manage users")
     user_commands = user.add_subparsers(dest="user_command", metavar="ACTION", required=True)
@@ -134,13 +151,39 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_gui(store, user)
     try:
-        return _run(args, store, user)
+        code = _run(args, store, user)
+        sys.stdout.flush()  # a reader gone away shows here, inside this handler
+        return code
+    except BrokenPipeError:
+        return _pipe_closed()
     except NewsroomError as error:
         print(f"newsroom: {error}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("newsroom: interrupted", file=sys.stderr)
         return 130
+
+
+def _pipe_closed() -> int:
+    """Stdout's reader went away (`newsroom show ID | head -1`): stop quietly.
+
+    What is still buffered goes to /dev/null, so Python's flush at exit does not print
+    a second BrokenPipeError of its own.
+    """
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, io.UnsupportedOperation):  # a stdout with no descriptor
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - lives until the process ends
+    return EXIT_PIPE
+
+
+def _reads_only(args: argparse.Namespace) -> bool:
+    """Whether the command only reads, which everyone may do without `--as`."""
+    if args.command == "user":
+        return args.user_command == "list"
+    return args.command in ("list", "show", "check", "export")
 
 
 def _no_display() -> str | None:
@@ -158,12 +201,27 @@ def _no_display() -> str | None:
 def _run(args: argparse.Namespace, store: str | None, user: str | None) -> int:
     from editor.core.newsroom import Newsroom
 
-    newsroom = Newsroom.open(store, user)
+    if args.command == "init":
+        return _init(Newsroom, store, args.admin)
+    # No silent admin here (the window's first start makes one): `newsroom init` does.
+    newsroom = Newsroom.open(store, user, bootstrap=False, reader=_reads_only(args))
     try:
         handler = _HANDLERS[args.command]
         return handler(newsroom, args)
     finally:
         newsroom.close()
+
+
+def _init(newsroom_class, store: str | None, admin: str) -> int:
+    newsroom = newsroom_class.init(store, admin)
+    try:
+        where = newsroom.store.path or newsroom.store.location
+        name = newsroom.user.name
+        print(f"initialised {where}: {name} is its first admin")
+        print(f'add people with: newsroom --as "{name}" user add NAME --role reporter|editor')
+    finally:
+        newsroom.close()
+    return 0
 
 
 def _import(newsroom, args: argparse.Namespace) -> int:
@@ -202,14 +260,16 @@ def _list(newsroom, args: argparse.Namespace) -> int:
         rows.extend(batch)
         if len(batch) < _PAGE:
             break
+    deleted = newsroom.deleted_among(r.id for r in rows) if args.deleted else set()
     if args.json:
-        print(json.dumps([summary_json(r) for r in rows], indent=2))
+        print(json.dumps([summary_json(r, r.id in deleted) for r in rows], indent=2))
         return 0
     for r in rows:
         when = r.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        mark = "  [deleted]" if r.id in deleted else ""
         print(
             f"{r.id[:8]}  {r.status.label:<10} {when}  {r.word_count:>6}w  "
-            f"{r.section or '-':<10.10} {r.headline or 'Untitled'}"
+            f"{r.section or '-':<10.10} {r.headline or 'Untitled'}{mark}"
         )
     return 0
 
@@ -327,8 +387,15 @@ def _delete(newsroom, args: argparse.Namespace) -> int:
 
 
 def _restore(newsroom, args: argparse.Namespace) -> int:
-    newsroom.restore_article(args.article)
-    print(f"restored {args.article}")
+    # The short ids `list --deleted` prints work here too, as for every other command.
+    article = newsroom.find_article(args.article, include_deleted=True)
+    headline = article.headline or "Untitled"
+    if article.deleted_at is None:
+        raise ValidationError(
+            f"“{headline}” ({article.id[:8]}) is not deleted: nothing to restore."
+        )
+    newsroom.restore_article(article.id)
+    print(f"restored {article.id}  “{headline}”")
     return 0
 
 
@@ -365,7 +432,8 @@ _HANDLERS = {
 }
 
 
-def summary_json(summary: ArticleSummary) -> dict[str, object]:
+def summary_json(summary: ArticleSummary, deleted: bool = False) -> dict[str, object]:
+    """One `list --json` row; `deleted` is true only for rows `--deleted` brought in."""
     return {
         "id": summary.id,
         "headline": summary.headline,
@@ -375,6 +443,7 @@ def summary_json(summary: ArticleSummary) -> dict[str, object]:
         "byline": summary.byline,
         "word_count": summary.word_count,
         "updated_at": summary.updated_at.isoformat(),
+        "deleted": deleted,
     }
 
 

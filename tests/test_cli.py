@@ -10,7 +10,11 @@ import pytest
 from editor.cli import main
 
 WIRE = (
-    Path(__file__).resolve().parents[1] / "editor" / "resources" / "samples" / "wire-putin-kim-limousine.txt"
+    Path(__file__).resolve().parents[1]
+    / "editor"
+    / "resources"
+    / "samples"
+    / "wire-putin-kim-limousine.txt"
 )
 HEADLINE = "Putin takes Kim Jong Un in a limousine, and later gives him a car"
 
@@ -18,7 +22,9 @@ HEADLINE = "Putin takes Kim Jong Un in a limousine, and later gives him a car"
 @pytest.fixture
 def store(tmp_path, monkeypatch):
     monkeypatch.delenv("NEWSROOM_STORE", raising=False)
-    return str(tmp_path / "cli.db")
+    path = str(tmp_path / "cli.db")
+    assert main(["--store", path, "init", "--admin", "Ada"]) == 0  # the store's first admin
+    return path
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -35,8 +41,10 @@ def test_import_list_show_export(store, capsys, tmp_path):
     rows = json.loads(out)
     assert code == 0 and [r["headline"] for r in rows] == [HEADLINE]
     assert set(rows[0]) == {
-        "id", "headline", "slug", "status", "section", "byline", "word_count", "updated_at"
+        "id", "headline", "slug", "status", "section", "byline", "word_count", "updated_at",
+        "deleted",
     }  # fmt: skip
+    assert rows[0]["deleted"] is False
     assert rows[0]["status"] == "draft"
 
     code, out, _ = run(capsys, "show", rows[0]["slug"], "--json", "--store", store)

@@ -17,7 +17,9 @@ WIRE = SAMPLES / "wire-putin-kim-limousine.txt"
 def store(tmp_path, monkeypatch):
     monkeypatch.delenv("NEWSROOM_STORE", raising=False)
     monkeypatch.delenv("NEWSROOM_STYLE", raising=False)
-    return str(tmp_path / "cli.db")
+    path = str(tmp_path / "cli.db")
+    assert main(["--store", path, "init", "--admin", "Ada"]) == 0  # the store's first admin
+    return path
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:

@@ -363,6 +363,8 @@ def test_cli_import_prints_one_line_per_bad_file(store_file, tmp_path, capsys) -
     os.mkfifo(fifo)
     folder = tmp_path / "notes.md"
     folder.mkdir()
+    assert main(["--store", str(store_file), "init", "--admin", "Ada"]) == 0
+    capsys.readouterr()
     code = main(["--store", str(store_file), "import", str(fifo), str(folder), str(good)])
     stdout, stderr = capsys.readouterr()
     assert code == 2

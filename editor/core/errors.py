@@ -43,6 +43,31 @@ class NotFoundError(NewsroomError):
     """No article, user or revision matches."""
 
 
+class NoUsersError(NotFoundError):
+    """The store has nobody to act as yet: its first admin is made with `newsroom init`."""
+
+    def __init__(self, message: str = "") -> None:
+        super().__init__(
+            message or "This store has no users yet: run `newsroom init --admin NAME`."
+        )
+
+
+class AmbiguousIdError(NotFoundError):
+    """A shortened id matches several articles; `matches` holds their full ids."""
+
+    def __init__(self, message: str, matches: list[str]) -> None:
+        super().__init__(message)
+        self.matches = matches
+
+
+class AlreadyInitialisedError(NewsroomError):
+    """`newsroom init` on a store that already has users; `names` lists them."""
+
+    def __init__(self, message: str, names: list[str]) -> None:
+        super().__init__(message)
+        self.names = names
+
+
 class ImportFileError(NewsroomError):
     """A file given to import cannot become an article."""
 

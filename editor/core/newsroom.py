@@ -18,7 +18,9 @@ from editor.core.assets import AssetsMixin
 from editor.core.checks import ChecksMixin
 from editor.core.dashboard import DashboardMixin
 from editor.core.errors import (
+    AlreadyInitialisedError,
     NotFoundError,
+    NoUsersError,
     UserRequiredError,
     ValidationError,
 )
@@ -55,25 +57,88 @@ class Newsroom(
     ChecksMixin,
     DashboardMixin,
 ):
-    """A store seen by one acting user."""
+    """A store seen by one acting user (or, to read only, by nobody in particular)."""
 
-    def __init__(self, store: Store, user: User) -> None:
+    def __init__(self, store: Store, user: User | None) -> None:
         self.store = store
-        self.user = user
+        self._user = user
+
+    @property
+    def user(self) -> User:
+        """The acting user; a reader opened without one gets a typed error saying who to be.
+
+        Everything that writes asks for it, so a reading session that tries to write is
+        refused with one clear line instead of writing under nobody's name.
+        """
+        if self._user is None:
+            names = [u.name for u in self.store.list_users()]
+            if not names:
+                raise NoUsersError()
+            raise UserRequiredError(f"Say who you are with --as NAME ({', '.join(names)}).", names)
+        return self._user
+
+    @user.setter
+    def user(self, user: User) -> None:
+        self._user = user
+
+    @property
+    def has_user(self) -> bool:
+        """Whether someone acts (False for a reader opened with `reader=True`)."""
+        return self._user is not None
 
     @classmethod
-    def open(cls, location: str | Path | None = None, user_name: str | None = None) -> Newsroom:
+    def open(
+        cls,
+        location: str | Path | None = None,
+        user_name: str | None = None,
+        *,
+        bootstrap: bool = True,
+        reader: bool = False,
+    ) -> Newsroom:
         """Open (creating if needed) the store and pick the acting user.
 
-        `user_name` names an existing user; without it the store's only user acts,
-        and an empty store gets one user named after the login account.
+        `user_name` names an existing user; without it the store's only user acts. A store
+        with no users gets, with `bootstrap` (the window's first start), an admin named
+        after the login account; without it, `NoUsersError` says to run `newsroom init`.
+        With `reader`, a store whose user cannot be told (none, or several and no name)
+        opens for reading by nobody in particular (`has_user` is False) instead.
         """
         store = Store.open(location)
         try:
-            newsroom = cls(store, _resolve_user(store, user_name))
-            if location is None and store.created:
+            had_users = bool(store.list_users())
+            user = _resolve_user(store, user_name, bootstrap=bootstrap, reader=reader)
+            newsroom = cls(store, user)
+            # The default store's first start shows the samples; a store the command line
+            # opened earlier (for reading, with no users yet) still gets them here.
+            if location is None and user is not None and (store.created or not had_users):
                 newsroom.import_samples()
             return newsroom
+        except BaseException:
+            store.close()
+            raise
+
+    @classmethod
+    def init(cls, location: str | Path | None, admin_name: str) -> Newsroom:
+        """Create the store if needed and its first admin, who then acts (`newsroom init`).
+
+        Refused with `AlreadyInitialisedError` when the store already has users; nothing
+        is written then.
+        """
+        name = admin_name.strip()
+        if not name:
+            raise ValidationError("The first admin needs a name: newsroom init --admin NAME.")
+        store = Store.open(location)
+        try:
+            admin = store.add_first_user(name, Role.ADMIN)
+            if admin is None:
+                names = [u.name for u in store.list_users()]
+                raise AlreadyInitialisedError(
+                    f"This store already has users ({', '.join(names)}): nothing to "
+                    "initialise. An admin adds people with "
+                    "`newsroom --as ADMIN user add NAME --role reporter|editor|admin`.",
+                    names,
+                )
+            return cls(store, admin)
         except BaseException:
             store.close()
             raise
@@ -94,8 +159,14 @@ class Newsroom(
     def get_article(self, article_id: str) -> Article:
         return self.store.get_article(article_id)
 
-    def find_article(self, id_or_slug: str) -> Article:
-        return self.store.find_article(id_or_slug)
+    def find_article(self, id_or_slug: str, *, include_deleted: bool = False) -> Article:
+        """By id, slug or a unique id prefix (6+ characters); `AmbiguousIdError` when the
+        prefix fits several. `include_deleted` finds deleted articles too (to restore)."""
+        return self.store.find_article(id_or_slug, include_deleted=include_deleted)
+
+    def deleted_among(self, ids: Iterable[str]) -> set[str]:
+        """Which of `ids` are deleted (a list with `include_deleted` marks them)."""
+        return self.store.deleted_among(ids)
 
     def revisions(self, article_id: str) -> list[Revision]:
         return self.store.list_revisions(article_id)
@@ -341,20 +412,37 @@ def _normalise_tags(value: object) -> list[str]:
     return list(seen)
 
 
-def _resolve_user(store: Store, user_name: str | None) -> User:
+def _resolve_user(
+    store: Store, user_name: str | None, *, bootstrap: bool, reader: bool
+) -> User | None:
+    """The acting user, as `Newsroom.open` explains; None for a reader."""
+    users = store.list_users()
     if user_name:
         user = store.get_user_by_name(user_name)
-        if user is None:
-            raise NotFoundError(
-                f"No user named '{user_name}' in this store; add one with "
-                f"'newsroom user add \"{user_name}\" --role reporter'."
-            )
-        return user
-    users = store.list_users()
+        if user is not None:
+            return user
+        if not users:
+            raise NoUsersError()
+        names = ", ".join(u.name for u in users)
+        raise NotFoundError(
+            f"No user named '{user_name}' in this store (it has: {names}); an admin adds "
+            f'one with `newsroom --as ADMIN user add "{user_name}" --role reporter`.'
+        )
     if len(users) == 1:
         return users[0]
     if not users:
-        return store.add_user(_login_name(), Role.ADMIN)
+        if bootstrap:
+            # The window's first start: the login account becomes the first admin. Another
+            # process may have been first; then its user acts (or the store has several).
+            first = store.add_first_user(_login_name(), Role.ADMIN)
+            if first is not None:
+                return first
+            return _resolve_user(store, None, bootstrap=False, reader=reader)
+        if reader:
+            return None
+        raise NoUsersError()
+    if reader:
+        return None
     names = [u.name for u in users]
     raise UserRequiredError(
         f"This store has several users: say who you are with --as NAME ({', '.join(names)}).",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,6 +18,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from editor.core.errors import (
+    AmbiguousIdError,
     NotFoundError,
     ReadOnlyStoreError,
     StaleWriteError,
@@ -191,6 +192,21 @@ class Store(
             raise ValidationError(f"A user named '{name}' already exists.") from None
         return _user(row)
 
+    def add_first_user(self, name: str, role: Role) -> User | None:
+        """Add the store's first user, in one transaction with the check that there is none.
+
+        Returns None when the store already has a user (someone else was first).
+        """
+        row = UserRow(id=str(uuid.uuid4()), name=name, role=role.value, created_at=_now())
+        try:
+            with self._write() as session:
+                if session.scalar(select(UserRow.id).limit(1)) is not None:
+                    return None
+                session.add(row)
+        except IntegrityError:
+            return None
+        return _user(row)
+
     def list_users(self) -> list[User]:
         with self._read() as session:
             return [_user(r) for r in session.scalars(select(UserRow).order_by(UserRow.name))]
@@ -267,21 +283,49 @@ class Store(
             head = session.get(RevisionRow, row.head_revision_id) if row.head_revision_id else None
             return _article(row, head.body if head else "")
 
-    def find_article(self, id_or_slug: str) -> Article:
-        """By id, by slug, or by a unique id prefix of at least six characters."""
+    def find_article(self, id_or_slug: str, *, include_deleted: bool = False) -> Article:
+        """By id, by slug, or by a unique id prefix of at least six characters.
+
+        A prefix that matches several articles raises `AmbiguousIdError` naming them, so
+        the person can give more of the id. `include_deleted` also finds deleted
+        articles (to restore them).
+        """
         key = id_or_slug.strip()
         with self._read() as session:
-            live = ArticleRow.deleted_at.is_(None)
-            found = session.scalar(select(ArticleRow.id).where(live, ArticleRow.id == key))
-            found = found or session.scalar(select(ArticleRow.id).where(ArticleRow.slug == key))
+            where = [] if include_deleted else [ArticleRow.deleted_at.is_(None)]
+            found = session.scalar(select(ArticleRow.id).where(*where, ArticleRow.id == key))
+            found = found or session.scalar(
+                select(ArticleRow.id).where(*where, ArticleRow.slug == key)
+            )
             if found is None and len(key) >= 6:
-                ids = session.scalars(
-                    select(ArticleRow.id).where(live, ArticleRow.id.startswith(key)).limit(2)
+                matches = session.execute(
+                    select(ArticleRow.id, ArticleRow.headline)
+                    .where(*where, ArticleRow.id.startswith(key))
+                    .order_by(ArticleRow.id)
+                    .limit(6)
                 ).all()
-                found = ids[0] if len(ids) == 1 else None
+                if len(matches) > 1:
+                    raise _ambiguous(key, matches)
+                found = matches[0].id if matches else None
         if found is None:
             raise NotFoundError(f"No article with id or slug '{key}'.")
-        return self.get_article(found)
+        return self.get_article(found, include_deleted=include_deleted)
+
+    def deleted_among(self, ids: Iterable[str]) -> set[str]:
+        """Which of `ids` are deleted articles (to mark them in a list that includes them)."""
+        wanted = list(dict.fromkeys(ids))
+        found: set[str] = set()
+        with self._read() as session:
+            for start in range(0, len(wanted), _IN_CHUNK):
+                chunk = wanted[start : start + _IN_CHUNK]
+                found.update(
+                    session.scalars(
+                        select(ArticleRow.id).where(
+                            ArticleRow.id.in_(chunk), ArticleRow.deleted_at.is_not(None)
+                        )
+                    )
+                )
+        return found
 
     def slug_owner(self, slug: str, exclude_id: str | None = None) -> str | None:
         """The headline of the article that already uses `slug`, deleted ones included."""
@@ -420,12 +464,45 @@ class Store(
         return self.get_article(article.id)
 
     def _stale(self, session: Session, row: ArticleRow, expected: int) -> StaleWriteError:
+        """The refusal of a stale write, naming who made the latest change and when.
+
+        The latest change is the newer of the head revision (a save, an autosave, a
+        transition) and the latest event (a transition, flags, delete, restore): the head
+        revision's author alone would name the reporter after an editor's status change.
+        """
         session.refresh(row)
-        head = session.get(RevisionRow, row.head_revision_id)
-        who = session.get(UserRow, head.author_id).name if head and head.author_id else "someone"
-        when = _aware(row.updated_at).astimezone().strftime("%H:%M:%S")
+        head = session.get(RevisionRow, row.head_revision_id) if row.head_revision_id else None
+        event = session.scalars(
+            select(EventRow)
+            .where(EventRow.article_id == row.id)
+            .order_by(EventRow.created_at.desc())
+            .limit(1)
+        ).first()
+        who_id, when, what = None, row.updated_at, ""
+        if head is not None:
+            who_id, when, what = (
+                head.author_id,
+                head.created_at,
+                _CHANGE_WORDS.get(head.reason, "edited"),
+            )
+        # An event at the same time as the head revision is the transition that wrote it.
+        if event is not None and (head is None or event.created_at >= head.created_at):
+            who_id, when = event.actor_id, event.created_at
+            what = _CHANGE_WORDS.get(event.action, event.action)
+        user = session.get(UserRow, who_id) if who_id else None
+        who = user.name if user is not None else "someone"
+        moment = _aware(when).astimezone() if when is not None else None
+        at = ""
+        if moment is not None:
+            today = datetime.now(moment.tzinfo).date()
+            at = (
+                f" at {moment:%H:%M:%S}"
+                if moment.date() == today
+                else f" on {moment:%Y-%m-%d at %H:%M:%S}"
+            )
+        what = f" ({what})" if what else ""
         return StaleWriteError(
-            f"“{row.headline or 'Untitled'}” was changed by {who} at {when} after you "
+            f"“{row.headline or 'Untitled'}” was changed by {who}{what}{at} after you "
             f"opened it (you had version {expected}, the store has {row.version}). "
             "Your change was not written over theirs."
         )
@@ -506,6 +583,39 @@ class Store(
                 )
                 for e, name in rows
             ]
+
+
+#: How the stale-write message names the latest change, by revision reason or event action.
+_CHANGE_WORDS = {
+    "create": "created",
+    "import": "imported",
+    "save": "edited",
+    "autosave": "edited",
+    "restore": "restored",
+    "merge": "merged",
+    "submit": "submitted",
+    "override": "submitted over copy-desk errors",
+    "return": "returned",
+    "approve": "approved",
+    "publish": "published",
+    "spike": "spiked",
+    "reopen": "reopened",
+    "correct": "corrected",
+    "flags": "flags changed",
+    "delete": "deleted",
+}
+
+#: Ids per `IN (...)` query: well under every database's limit on bound parameters.
+_IN_CHUNK = 500
+
+
+def _ambiguous(key: str, matches: list) -> AmbiguousIdError:
+    shown = ", ".join(f"{m.id[:12]} “{m.headline or 'Untitled'}”" for m in matches[:5])
+    more = ", ..." if len(matches) > 5 else ""
+    return AmbiguousIdError(
+        f"'{key}' is the start of several articles' ids ({shown}{more}): give more of the id.",
+        [m.id for m in matches],
+    )
 
 
 def _same_name(name: str) -> ColumnElement[bool]:
