@@ -15,23 +15,26 @@ from PySide6.QtGui import (
     QColor,
     QContextMenuEvent,
     QFont,
+    QKeySequence,
     QResizeEvent,
     QTextBlockFormat,
     QTextCharFormat,
     QTextCursor,
     QTextFormat,
     QTextListFormat,
+    QTextOption,
 )
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QApplication,
     QFrame,
     QMenu,
+    QStyle,
     QTextEdit,
     QWidget,
 )
 
-from editor.ui import markdown_bridge, paste_handler
+from editor.ui import markdown_bridge, paste_handler, table_commands
 
 CODE_FONT_FAMILIES = ["DejaVu Sans Mono", "Menlo", "Consolas", "Liberation Mono", "monospace"]
 BODY_FONT_FAMILIES = [
@@ -109,13 +112,21 @@ class BodyEditor(QTextEdit):
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setAcceptRichText(True)
         self.setTabChangesFocus(False)
+        # The body wraps: it never needs to scroll sideways. A word or a table cell wider
+        # than the column breaks anywhere rather than pushing the page out.
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setLineWrapMode(QTextEdit.LineWrapMode.WidgetWidth)
+        self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
         self.setPlaceholderText("Start writing the story…")
         font = QFont()
         font.setFamilies(BODY_FONT_FAMILIES)
         font.setPointSize(point_size)
         self.document().setDefaultFont(font)
         self.document().setDocumentMargin(32)
+        self._in_rhythm = False
+        self._undoing = False
         self.document().contentsChanged.connect(self._on_contents_changed)
+        self.document().contentsChange.connect(self._keep_rhythm)
         self.cursorPositionChanged.connect(self._emit_format)
         self.currentCharFormatChanged.connect(self._emit_format)
 
@@ -137,16 +148,49 @@ class BodyEditor(QTextEdit):
         return markdown_bridge.document_to_markdown(self.document())
 
     def _apply_reading_rhythm(self) -> None:
-        cursor = QTextCursor(self.document())
-        cursor.select(QTextCursor.SelectionType.Document)
-        rhythm = QTextBlockFormat()
-        rhythm.setLineHeight(145, QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
-        cursor.mergeBlockFormat(rhythm)
-        markdown_bridge.fit_image_blocks(self.document())  # no 45% of a photo's height below it
+        markdown_bridge.keep_rhythm(self.document())
 
     def _on_contents_changed(self) -> None:
         if not self._loading:
             self.body_edited.emit()
+
+    def _keep_rhythm(self, position: int, _removed: int, added: int) -> None:
+        """Blocks an edit made or moved (Enter, paste, put back, a quote...) get the
+        rhythm loaded ones have, in the edit's own undo step: typed and loaded paragraphs
+        look the same, and nothing moves when the article is opened again."""
+        if self._loading or self._in_rhythm or self._undoing:
+            return  # undo and redo bring back states that had their rhythm already
+        document = self.document()
+        if not document.isUndoRedoEnabled():
+            return
+        first = document.findBlock(position)
+        last = document.findBlock(position + added)
+        if not last.isValid():
+            last = document.lastBlock()
+        self._in_rhythm = True
+        try:
+            markdown_bridge.keep_rhythm(
+                document,
+                first.blockNumber() if first.isValid() else 0,
+                last.blockNumber(),
+                join=document.availableUndoSteps() > 0,
+            )
+        finally:
+            self._in_rhythm = False
+
+    def undo(self) -> None:
+        self._undoing = True
+        try:
+            super().undo()
+        finally:
+            self._undoing = False
+
+    def redo(self) -> None:
+        self._undoing = True
+        try:
+            super().redo()
+        finally:
+            self._undoing = False
 
     # -- formatting ------------------------------------------------------
 
@@ -402,12 +446,31 @@ class BodyEditor(QTextEdit):
         cursor.beginEditBlock()
         if not cursor.hasSelection() and self.format_state().link:
             self._select_link(cursor)
+        fmt = self._link_format(url)
         if url and text and text != cursor.selectedText():
+            # The new words go in with the link's format: inserting them and then changing
+            # their format in one undo step makes Qt's redo put the cursor past the end
+            # ("QTextCursor::setPosition: Position ... out of range").
             start = cursor.selectionStart()
-            base = cursor.charFormat()
-            cursor.insertText(text, base)
+            cursor.insertText(text, self._merged(cursor.charFormat(), fmt))
             cursor.setPosition(start)
             cursor.setPosition(start + len(text), QTextCursor.MoveMode.KeepAnchor)
+            cursor.endEditBlock()
+            self.setTextCursor(cursor)
+            self._emit_format()
+            return
+        if cursor.hasSelection():
+            cursor.mergeCharFormat(fmt)
+        elif url:
+            cursor.insertText(url, self._merged(cursor.charFormat(), fmt))
+            self._after_link(cursor)
+        cursor.endEditBlock()
+        self.setTextCursor(cursor)
+        self._emit_format()
+
+    @staticmethod
+    def _link_format(url: str) -> QTextCharFormat:
+        """The character format that makes a run a link to `url` (none: removes the link)."""
         fmt = QTextCharFormat()
         if url:
             fmt.setAnchor(True)
@@ -419,19 +482,17 @@ class BodyEditor(QTextEdit):
             fmt.setAnchorHref("")
             fmt.clearForeground()
             fmt.setFontUnderline(False)
-        if cursor.hasSelection():
-            cursor.mergeCharFormat(fmt)
-        elif url:
-            cursor.insertText(url, self._merged(cursor.charFormat(), fmt))
-            plain = QTextCharFormat(cursor.charFormat())
-            plain.setAnchor(False)
-            plain.setAnchorHref("")
-            plain.clearForeground()
-            plain.setFontUnderline(False)
-            cursor.setCharFormat(plain)
-        cursor.endEditBlock()
-        self.setTextCursor(cursor)
-        self._emit_format()
+        return fmt
+
+    @staticmethod
+    def _after_link(cursor: QTextCursor) -> None:
+        """What is typed after an inserted link is plain text again."""
+        plain = QTextCharFormat(cursor.charFormat())
+        plain.setAnchor(False)
+        plain.setAnchorHref("")
+        plain.clearForeground()
+        plain.setFontUnderline(False)
+        cursor.setCharFormat(plain)
 
     @staticmethod
     def _merged(base: QTextCharFormat, extra: QTextCharFormat) -> QTextCharFormat:
@@ -463,6 +524,16 @@ class BodyEditor(QTextEdit):
         # document (and its undo stack) never changes when the window does.
         centre_column(self, self._max_width)
         super().resizeEvent(event)
+        self._fit_wide_content()
+
+    def _fit_wide_content(self) -> None:
+        """Pictures no wider than the text column (tables are 100% wide and wrap)."""
+        document = self.document()
+        margins = self.viewportMargins()
+        column = self.width() - 2 * self.frameWidth() - margins.left() - margins.right()
+        # The vertical scroll bar may come with the picture: leave room for it anyway.
+        column -= self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent, None, self)
+        markdown_bridge.fit_images(document, int(column - 2 * document.documentMargin()))
 
     # -- paste (cleaning in editor.core.paste, insertion in paste_handler) ------
 
@@ -484,6 +555,16 @@ class BodyEditor(QTextEdit):
         paste_handler.paste(self, QApplication.clipboard().mimeData(), plain=True)
 
     def keyPressEvent(self, event) -> None:
+        if event.matches(QKeySequence.StandardKey.Undo):
+            self.undo()
+            return
+        if event.matches(QKeySequence.StandardKey.Redo):
+            self.redo()
+            return
+        # In a table Tab and Shift+Tab go from cell to cell (Tab in the last cell adds a
+        # row), as in every word processor: a tab character means nothing in Markdown.
+        if event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab) and self._tab_in_table(event):
+            return
         # Tab and Shift+Tab nest and lift list items (Python-Markdown nesting).
         if event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab) and (
             self.textCursor().currentList() is not None
@@ -497,6 +578,33 @@ class BodyEditor(QTextEdit):
         if text and not self._loading:
             for hook in self.typed_hooks:
                 hook(text)
+
+    def _tab_in_table(self, event) -> bool:
+        """Tab: the next cell, a new row after the last; Shift+Tab: the previous cell."""
+        found = table_commands.current_table(self)
+        if found is None or event.modifiers() & (
+            Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
+        ):
+            return False
+        table, cell = found
+        backwards = event.key() == Qt.Key.Key_Backtab or bool(
+            event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+        )
+        index = cell.row() * table.columns() + cell.column() + (-1 if backwards else 1)
+        if index < 0:
+            return True  # the first cell: nowhere to go, and no tab character either
+        if index >= table.rows() * table.columns():
+            if self.isReadOnly():
+                return True
+            last_row = table.rows() - 1
+            cursor = QTextCursor(table.cellAt(last_row, 0).firstCursorPosition())
+            self.setTextCursor(cursor)
+            table_commands.add_row(self)  # one undo step, the columns' alignment kept
+            index = table.rows() * table.columns() - table.columns()
+        row, column = divmod(index, table.columns())
+        self.setTextCursor(table.cellAt(row, column).firstCursorPosition())
+        self._emit_format()
+        return True
 
     def _key_press(self, event) -> None:
         # Leaving a heading with Enter starts a plain paragraph, as word processors do.

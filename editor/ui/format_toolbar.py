@@ -20,6 +20,7 @@ from editor.core.typography import smarten_runs, typed_replacement
 from editor.ui.actions import FORMAT_ACTIONS, ActionRegistry
 from editor.ui.body_editor import BodyEditor, FormatState, is_code_format
 from editor.ui.menus import build_toolbar
+from editor.ui.table_commands import fit_title
 
 
 def build_format_toolbar(actions: ActionRegistry, parent: QWidget) -> QToolBar:
@@ -101,6 +102,7 @@ class LinkDialog(QDialog):
     def __init__(self, url: str, text: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Edit Link" if url else "Insert Link")
+        fit_title(self, 420)  # room for an address, and the title never cut short
         self.url_field = QLineEdit(url or "https://")
         self.text_field = QLineEdit(text.replace("\u2029", " "))
         self.text_field.setPlaceholderText("the address itself")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import (
     QTextBlockFormat,
     QTextCharFormat,
@@ -61,6 +61,7 @@ class ImportNotesPanel(QFrame):
         self._layout.addWidget(self.title)
         self._layout.addWidget(self.hint)
         self.rows: list[QWidget] = []
+        self.history = PutBackHistory(self)
         self.show_article(None)
 
     def show_article(self, article: Article | None) -> None:
@@ -116,6 +117,93 @@ class ImportNotesPanel(QFrame):
         return row
 
 
+class _PutBack:
+    """One put back: the notes before and after it, and the undo steps there were before."""
+
+    def __init__(self, document: QTextDocument, base: int, before: list[dict],
+                 after: list[dict]) -> None:  # fmt: skip
+        self.document = document
+        self.base = base
+        self.before = before
+        self.after = after
+        self.done = True
+
+
+class PutBackHistory(QObject):
+    """The notes follow the body's Undo and Redo: undoing a put back brings the note back
+    into the list (where it stood, the later notes' paragraphs as before), redoing it
+    drops the note again.
+
+    A put back is one undo step of the editor's document, made when it had `base` undo
+    steps: while it has more, the put back is in the body. A record is dropped when its
+    step can no longer come back: a new edit after undoing it, or a cleared history
+    (another article, or the same one loaded again).
+    """
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._window = None
+        self._records: list[_PutBack] = []
+        self._watched: list[QTextDocument] = []
+
+    def undo_steps(self, document: QTextDocument) -> int:
+        """Call before the put back edits `document`: what `record` needs."""
+        return document.availableUndoSteps()
+
+    def record(self, window, document: QTextDocument, base: int, before: list[dict],
+               after: list[dict]) -> None:  # fmt: skip
+        self._window = window
+        self._records.append(_PutBack(document, base, before, after))
+        if not any(watched is document for watched in self._watched):
+            self._watched.append(document)
+            document.contentsChanged.connect(lambda d=document: self._follow(d))
+            document.undoCommandAdded.connect(lambda d=document: self._forget_undone(d))
+
+    def _forget_undone(self, document: QTextDocument) -> None:
+        # A new edit: the redo history is gone, and with it every undone put back.
+        self._records = [r for r in self._records if r.document is not document or r.done]
+
+    def _follow(self, document: QTextDocument) -> None:
+        mine = [r for r in self._records if r.document is document]
+        if not mine:
+            return
+        steps = document.availableUndoSteps()
+        if steps == 0 and document.availableRedoSteps() == 0:
+            # The history is cleared (another article, a reload): nothing to follow.
+            self._records = [r for r in self._records if r.document is not document]
+            return
+        changed: _PutBack | None = None
+        undone = False
+        for record in mine:
+            if record.done and steps <= record.base:
+                record.done, changed, undone = False, record, True
+            elif not record.done and steps > record.base:
+                record.done, changed, undone = True, record, False
+        if changed is None:
+            return
+        if undone:
+            # Several undone at once: the notes as they were before the earliest of them.
+            changed = min((r for r in mine if not r.done), key=lambda r: r.base)
+            notes = changed.before
+        else:
+            changed = max((r for r in mine if r.done), key=lambda r: r.base)
+            notes = changed.after
+        self._show(notes)
+
+    def _show(self, notes: list[dict]) -> None:
+        window = self._window
+        if window is None:
+            return
+        session = window.session
+        if session.article is None:
+            return
+        session.note_field_edited("import_notes", [dict(note) for note in notes])
+        snapshot = session.snapshot()
+        parent = self.parent()
+        if isinstance(parent, ImportNotesPanel) and snapshot is not None:
+            parent.show_article(snapshot)
+
+
 def apply_note_action(window, action: str, index: int) -> bool:
     """Put back (`action="put_back"`) or dismiss note `index` of the window's article.
 
@@ -161,16 +249,20 @@ def _put_back_in_editor(window, index: int) -> bool:
     note = session.article.import_notes[index]
     where = min(int(note["position"]), len(import_notes.paragraphs(body)))
     text = str(note["text"]).strip("\n")
+    document = stack.editor().document()
+    base = window.inspector.import_notes.history.undo_steps(document)
     if stack.source_mode:
         editor = stack.source
         span = insert_markdown_paragraph_in_source(editor, text, where)
     else:
         editor = stack.rich
         span = insert_markdown_paragraph(editor, text, where)
+    panel = window.inspector.import_notes
+    panel.history.record(window, document, base, list(session.article.import_notes), remaining)
     session.note_field_edited("import_notes", remaining)
     if not session.save():
         return False
-    window.inspector.import_notes.show_article(session.article)
+    panel.show_article(session.article)
     cursor = editor.textCursor()
     cursor.setPosition(span[0])
     cursor.setPosition(span[1], QTextCursor.MoveMode.KeepAnchor)

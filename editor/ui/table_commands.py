@@ -218,12 +218,29 @@ def align_column(editor: QTextEdit, alignment: str) -> bool:
     return True
 
 
+#: The narrowest a small dialog may be: its title is never cut short ("Insert Ta…").
+DIALOG_MIN_WIDTH = 360
+#: Room the window manager's title bar takes besides the title: icon and buttons.
+_TITLE_BAR_EXTRA = 180
+
+
+def fit_title(dialog: QDialog, minimum: int = DIALOG_MIN_WIDTH) -> None:
+    """Make `dialog` wide enough for its window title, and at least `minimum` wide.
+
+    A form of two spin boxes is narrow; window managers shorten a title that does not fit
+    the width the layout asks for.
+    """
+    title = dialog.fontMetrics().horizontalAdvance(dialog.windowTitle()) + _TITLE_BAR_EXTRA
+    dialog.setMinimumWidth(max(minimum, title, dialog.minimumWidth()))
+
+
 class InsertTableDialog(QDialog):
     """Rows and columns of a new table (the first row is its header)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Insert Table")
+        fit_title(self)
         self.rows = QSpinBox(minimum=1, maximum=MAX_ROWS, value=3)
         self.columns = QSpinBox(minimum=1, maximum=MAX_COLUMNS, value=3)
         note = QLabel("The first row is the table's header.")
