@@ -29,12 +29,13 @@ from __future__ import annotations
 import base64
 import functools
 import hashlib
+import html
 import json
 import re
 import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Protocol
@@ -88,8 +89,9 @@ ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
 }
 
 #: URL schemes allowed in href/src; relative URLs and #fragments are kept too. `asset:` is
-#: allowed only as an image source naming an asset id (see `_filter_attribute`).
-ALLOWED_URL_SCHEMES: frozenset[str] = frozenset({"http", "https", "mailto"})
+#: allowed only as an image source naming an asset id (see `_filter_attribute`). Every URL
+#: is judged as a browser reads it (`safe_url`), never by its spelling.
+ALLOWED_URL_SCHEMES: frozenset[str] = frozenset({"http", "https", "mailto", "tel"})
 
 DROPPED_WITH_CONTENT: frozenset[str] = frozenset(
     {"script", "style", "template", "iframe", "object", "embed", "noscript", "svg", "math"}
@@ -220,8 +222,131 @@ def asset_ids_in(markdown_text: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+# -- text and URLs --------------------------------------------------------------------------
+
+#: Code points no page or feed may hold: C0 controls but tab, LF and CR, DEL, C1 controls,
+#: lone surrogates and the non-characters. HTML calls them parse errors (the W3C checker
+#: rejects the page) and XML refuses the whole document.
+_FORBIDDEN_CHARACTERS = re.compile(
+    "[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
+    + "".join(
+        f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(17)
+    )
+    + "]"
+)
+#: Vertical tab and form feed: also forbidden (XML), but they separate words, so a space.
+_SPACE_CONTROLS = re.compile("[\x0b\x0c]")
+
+
+def clean_article(article: Article) -> Article:
+    """A copy of `article` whose text fields went through `clean_text` (the body is cleaned
+    when it is rendered)."""
+    return replace(
+        article,
+        headline=clean_text(article.headline),
+        standfirst=clean_text(article.standfirst),
+        slug=clean_text(article.slug),
+        byline=clean_text(article.byline),
+        section=clean_text(article.section),
+        tags=[clean_text(tag) for tag in article.tags],
+        dateline=clean_text(article.dateline),
+    )
+
+
+def clean_text(text: str) -> str:
+    """`text` without the code points that no page or feed may hold (see above).
+
+    Every piece of text that reaches a page goes through it (body, metadata, asset words,
+    corrections, site name): one U+0001 in a section name would otherwise break the feed.
+    """
+    if not text:
+        return ""
+    return _FORBIDDEN_CHARACTERS.sub("", _SPACE_CONTROLS.sub(" ", text))
+
+
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
+#: What the WHATWG URL parser trims from both ends of a URL before anything else.
+_C0_OR_SPACE = "".join(map(chr, range(0x21)))
+#: ...and what it removes everywhere in it.
+_TAB_OR_NEWLINE = re.compile("[\t\n\r]")
+#: `//authority` and the rest, for the hierarchical URLs (http, https, scheme-relative).
+_AUTHORITY = re.compile(r"((?:https?:)?//)([^/?#]*)(.*)", re.IGNORECASE | re.DOTALL)
+_HOST = re.compile(r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z0-9-]{1,63}\.?")
+_PORT = re.compile(r":\d{1,5}")
+#: What a URL may not hold as it is (outside the WHATWG URL code points; `'` too, and `%`
+#: unless it starts an escape): percent-encoded on the way out.
+_URL_UNSAFE = re.compile(r"%(?![0-9A-Fa-f]{2})|[^A-Za-z0-9!$&()*+,\-./:;=?@_~%]")
+
+
+def _percent(match: re.Match[str]) -> str:
+    return "".join(f"%{byte:02X}" for byte in match.group().encode("utf-8"))
+
+
+def _encode_url_part(text: str) -> str:
+    path, hash_mark, fragment = text.partition("#")
+    encoded = _URL_UNSAFE.sub(_percent, path)
+    if hash_mark:  # a second "#" is not a URL code point
+        encoded += "#" + _URL_UNSAFE.sub(_percent, fragment.replace("#", "%23"))
+    return encoded
+
+
+def _as_browser_reads(url: str) -> str:
+    """`url` with entities decoded (to a fixed point: `&amp;#106;` is a `j` too) and what the
+    WHATWG URL parser removes removed: C0 controls and spaces at the ends, tab, LF, CR."""
+    for _ in range(8):
+        decoded = html.unescape(url)
+        decoded = clean_text(_TAB_OR_NEWLINE.sub("", decoded).strip(_C0_OR_SPACE))
+        if decoded == url:
+            break
+        url = decoded
+    return url
+
+
+def safe_url(value: str, *, asset: bool = False) -> str | None:
+    r"""`value` as a page may carry it, or None when a browser could read another scheme in it.
+
+    Judged as the WHATWG URL parser reads it (see `_as_browser_reads`), never by spelling:
+    `java\tscript:`, `jav&#x09;ascript:`, `\x01javascript:`, ` JaVaScRiPt:` all have the
+    scheme `javascript`. Kept: http(s) with a plain host, mailto:, tel:, `asset:<id>` when
+    `asset`, relative URLs and #fragments. What is kept is written with controls removed and
+    the characters a URL may not hold as they are (quotes, spaces, `<>`, `\`, non-ASCII in
+    the path) percent-encoded, so it is a valid URL as well as a harmless one.
+    """
+    url = clean_text(_TAB_OR_NEWLINE.sub("", value or "").strip(_C0_OR_SPACE))
+    judged = _as_browser_reads(url)
+    if not url or not judged:
+        return None
+    scheme = _SCHEME.match(judged)
+    if scheme is not None and _SCHEME.match(url) is None:
+        return None  # a scheme only once decoded: what the author meant is not a link
+    name = scheme.group(1).lower() if scheme else ""
+    if name == "asset":
+        return url if asset and _ASSET_SOURCE.fullmatch(url) else None
+    if scheme is not None and name not in ALLOWED_URL_SCHEMES:
+        return None
+    if scheme is None and ":" in re.split(r"[/?#]", judged, maxsplit=1)[0]:
+        return None  # "java script:..." is no relative path anyone meant
+    if name in ("http", "https") or judged.startswith("//"):
+        parts = _AUTHORITY.fullmatch(url)
+        if parts is None:
+            return None  # "http:evil.example" and the like
+        prefix, authority, rest = parts.groups()
+        host, _, port = authority.partition(":")
+        try:
+            host = host.encode("idna").decode("ascii") if not host.isascii() else host
+        except UnicodeError:
+            return None
+        if not _HOST.fullmatch(host) or (port and not _PORT.fullmatch(":" + port)):
+            return None  # user info, odd hosts: not for a news page
+        authority = host + (":" + port if port else "")
+        return prefix.lower() + authority + _encode_url_part(rest)
+    return _encode_url_part(url)
+
+
 def _safe_url(url: str) -> bool:
     """Only URLs a resolver may produce: site-relative paths, http(s), file:, image data."""
+    if _FORBIDDEN_CHARACTERS.search(url) or _TAB_OR_NEWLINE.search(url):
+        return False
     if _DATA_IMAGE_URL.fullmatch(url):
         return True
     lowered = url.lower()
@@ -246,8 +371,8 @@ def _filter_attribute(element: str, attribute: str, value: str) -> str | None:
         return " ".join(kept) or None
     if attribute == "id":
         return value if _FOOTNOTE_ID.fullmatch(value) else None
-    if attribute in ("href", "src") and value[:6].lower() == "asset:":
-        return value if element == "img" and _ASSET_SOURCE.fullmatch(value) else None
+    if attribute in ("href", "src"):
+        return safe_url(value, asset=element == "img" and attribute == "src")
     return value
 
 
@@ -330,7 +455,7 @@ def _image_html(attrs: dict[str, str], asset: ResolvedAsset | None) -> tuple[Mar
     alt = Markup(attrs.get("alt", ""))
     parts = [_attr("src", Markup(attrs["src"]) if asset is None else asset.url)]
     if asset is not None and not alt:
-        alt = escape(" ".join(asset.alt.split()))
+        alt = escape(" ".join(clean_text(asset.alt).split()))
     parts.append(_attr("alt", alt))
     if "title" in attrs:
         parts.append(_attr("title", Markup(attrs["title"])))
@@ -346,8 +471,8 @@ def _image_html(attrs: dict[str, str], asset: ResolvedAsset | None) -> tuple[Mar
 
 def figcaption_html(caption: str, credit: str) -> Markup:
     """`caption <span class="credit">credit</span>`, both escaped; empty when both are."""
-    caption = " ".join((caption or "").split())
-    credit = " ".join((credit or "").split())
+    caption = " ".join(clean_text(caption).split())
+    credit = " ".join(clean_text(credit).split())
     html = escape(caption)
     if credit:
         html += (Markup(" ") if caption else Markup("")) + Markup(
@@ -386,6 +511,88 @@ def _resolve_images(html: str, resolver: AssetResolver | None) -> str:
     return _IMG_TAG.sub(replace, html)
 
 
+#: Any tag of nh3's output: lower-case names, every value double-quoted without a `"` in it,
+#: and text never holds a `<`, so tags are found exactly, never inside a value or text.
+_ANY_TAG = re.compile(r'<(/?)([a-z][a-z0-9]*)((?:\s+[\w:-]+="[^"]*")*)\s*(/?)>')
+_VOID_TAGS = frozenset({"br", "hr", "img"})
+#: Elements whose content is phrasing only: a block inside one is unwrapped (its text kept).
+_PHRASING_ONLY = frozenset(
+    {"p", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "span", "strong", "b", "em", "i"}
+    | {"s", "mark", "small", "sup", "sub", "code", "kbd", "q", "cite", "abbr", "dt"}
+)
+_FLOW_ONLY = frozenset(
+    {"p", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "div", "ul", "ol", "dl", "blockquote"}
+    | {"figure", "table", "hr"}
+)
+_TABULAR = frozenset({"ul", "ol", "dl", "table", "thead", "tbody", "tfoot", "tr"})
+#: Elements that stand only in one of these parents.
+_PARENTS: dict[str, frozenset[str]] = {
+    "li": frozenset({"ul", "ol"}),
+    "dt": frozenset({"dl"}),
+    "dd": frozenset({"dl"}),
+    "figcaption": frozenset({"figure"}),
+    "caption": frozenset({"table"}),
+    "thead": frozenset({"table"}),
+    "tbody": frozenset({"table"}),
+    "tfoot": frozenset({"table"}),
+    "tr": frozenset({"table", "thead", "tbody", "tfoot"}),
+    "td": frozenset({"tr"}),
+    "th": frozenset({"tr"}),
+}
+
+
+def _tidy_structure(html: str) -> str:
+    """Make nh3's well-formed but not always valid tree valid: unwrap a link that lost its
+    `href` (or sits inside another link), a block inside phrasing content, an item outside
+    its list (and the like), and drop repeated ids. Text is kept; only tags go."""
+    out: list[str] = []
+    position = 0
+    #: (name, kept) of the open elements.
+    stack: list[tuple[str, bool]] = []
+    ids: set[str] = set()
+    for match in _ANY_TAG.finditer(html):
+        closing, name, raw_attrs, _ = match.groups()
+        tag = match.group()
+        if closing:
+            for depth in range(len(stack) - 1, -1, -1):
+                if stack[depth][0] == name:
+                    kept = stack[depth][1]
+                    del stack[depth:]
+                    break
+            else:
+                kept = False  # an end tag without its start (never from nh3): drop it
+            if not kept:
+                out.append(html[position : match.start()])
+                position = match.end()
+            continue
+        kept_names = [open_name for open_name, kept in stack if kept]
+        parent = kept_names[-1] if kept_names else ""
+        # An item outside its list (and the like); a block inside phrasing content; a list or
+        # table straight inside a list, table or row.
+        keep = not (
+            (name in _PARENTS and parent not in _PARENTS[name])
+            or (name in _FLOW_ONLY and any(n in _PHRASING_ONLY for n in kept_names))
+            or (name in _FLOW_ONLY and parent in _TABULAR)
+        )
+        attrs = dict(_ATTRIBUTE.findall(raw_attrs)) if raw_attrs else {}
+        if name == "a" and ("href" not in attrs or "a" in kept_names):
+            keep = False
+        if keep and "id" in attrs:
+            if attrs["id"] in ids:
+                tag = tag.replace(f' id="{attrs["id"]}"', "", 1)
+            ids.add(attrs["id"])
+        if name not in _VOID_TAGS:
+            stack.append((name, keep))
+        if not keep or tag != match.group():
+            out.append(html[position : match.start()])
+            out.append(tag if keep else "")
+            position = match.end()
+    if not out:
+        return html
+    out.append(html[position:])
+    return "".join(out)
+
+
 def _markdown_html(text: str) -> str:
     """Python-Markdown's HTML of `text` (not yet sanitised)."""
     converter = _markdown()
@@ -403,8 +610,9 @@ def render_body_html(markdown_text: str, resolver: AssetResolver | None = None) 
     """
     # Provably simple paragraphs and subheads are written directly (editor/core/fastbody.py),
     # the rest by Python-Markdown: the same HTML either way, cleaned the same way below.
-    html = fastbody.convert(markdown_text or "", _markdown_html)
-    cleaned = _CLEANER.clean(html)
+    # Controls go first: U+0002/U+0003 would pass for Markdown's own placeholders.
+    html = fastbody.convert(clean_text(markdown_text or ""), _markdown_html)
+    cleaned = _tidy_structure(_CLEANER.clean(html))
     # Raw-HTML <h1> never meets the treeprocessor; nh3 output is normalised, so a plain
     # substitution is exact (text "<h1>" would be escaped as &lt;h1&gt;).
     cleaned = _H1_TAG.sub(r"<\1h2>", cleaned)
@@ -441,12 +649,14 @@ def environment(templates_dir: str | None = None) -> jinja2.Environment:
 def render_template(name: str, context: Mapping[str, object], templates_dir: str | None) -> str:
     """Render `name`; a broken template becomes a `TemplateError` that says where."""
     try:
-        return environment(templates_dir).get_template(name).render(**context)
+        page = environment(templates_dir).get_template(name).render(**context)
     except jinja2.TemplateSyntaxError as error:
         where = error.filename or error.name or name
         raise TemplateError(f"Template {where}, line {error.lineno}: {error.message}") from None
     except jinja2.TemplateError as error:
         raise TemplateError(f"Template {name}: {error}") from None
+    # The last word on forbidden code points, whatever a newsroom's template put in.
+    return clean_text(page)
 
 
 def templates_fingerprint(templates_dir: str | None = None) -> str:
@@ -618,8 +828,13 @@ def normalise_base_url(url: str) -> str:
     url = (url or "").strip()
     if not url:
         return ""
-    if not re.fullmatch(r"https?://[^\s\"'<>]+", url):
-        raise NewsroomError(f"'{url}' is not a site address: give a full http:// or https:// URL.")
+    # Every page's canonical URL, feed id and sitemap starts with it: only a plain http(s)
+    # address with a host, that `safe_url` keeps exactly as typed.
+    if not re.fullmatch(r"https?://[^\s\"'<>?#]+", url) or safe_url(url) != url:
+        shown = clean_text(url)
+        raise NewsroomError(
+            f"'{shown}' is not a site address: give a full http:// or https:// URL."
+        )
     return url if url.endswith("/") else url + "/"
 
 
@@ -631,7 +846,7 @@ def _featured(article: Article, resolver: AssetResolver | None) -> dict[str, obj
         return None
     return {
         "url": asset.url,
-        "alt": " ".join(asset.alt.split()),
+        "alt": " ".join(clean_text(asset.alt).split()),
         "caption": figcaption_html(asset.caption, asset.credit),
         "width": asset.width if asset.width and asset.width > 0 else None,
         "height": asset.height if asset.height and asset.height > 0 else None,
@@ -689,6 +904,13 @@ def article_page_context(
     body_html: str | None = None,
 ) -> dict[str, object]:
     """Everything the `article.html` template reads (public so H5/H7 can reuse pieces)."""
+    article = clean_article(article)
+    if site is not None:
+        site = replace(
+            site,
+            site_name=clean_text(site.site_name),
+            sections=tuple((clean_text(label), path) for label, path in site.sections),
+        )
     time_iso, time_text, time_label = _page_time(article)
     headline = " ".join(article.headline.split())
     standfirst = " ".join(article.standfirst.split())
@@ -697,10 +919,12 @@ def article_page_context(
     featured = _featured(article, resolver)
     published = published_moment(article)
     modified = article.updated_at
-    canonical = site.absolute(site.path) if site is not None else ""
+    # Built from a checked base URL and slugs, but a URL reaches the page only through
+    # `safe_url`, whatever it is made of.
+    canonical = (safe_url(site.absolute(site.path)) or "") if site is not None else ""
     image_url = ""
     if featured is not None and site is not None and site.base_url:
-        image_url = site.absolute(str(featured["url"]).removeprefix(site.root))
+        image_url = safe_url(site.absolute(str(featured["url"]).removeprefix(site.root))) or ""
     if site is None:
         stylesheet = _default_css() if css is None else css
         # The stylesheet is trusted, but it sits in a raw-text <style>: never let it close it.
@@ -733,10 +957,10 @@ def article_page_context(
             {
                 "iso": _as_utc(c.when).date().isoformat(),
                 "date": format_short_date(_as_utc(c.when).date()),
-                "text": " ".join(c.text.split()),
+                "text": " ".join(clean_text(c.text).split()),
             }
             for c in corrections
-            if c.text.strip()
+            if clean_text(c.text).strip()
         ],
         "site": site,
         "canonical": canonical,

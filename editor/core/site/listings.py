@@ -8,6 +8,7 @@ from editor.core.model import Article
 from editor.core.render import (
     SiteContext,
     author_names,
+    clean_article,
     format_ap_date,
     format_ap_datetime,
     iso_moment,
@@ -21,6 +22,7 @@ from editor.core.site.reading import AssetInfo
 
 
 def _teaser(article: Article, folder: str, root: str, config: RenderConfig) -> dict:
+    article = clean_article(article)  # no control character may reach a page (or the feed)
     moment = published_moment(article)
     if isinstance(moment, datetime):
         time_text = format_ap_datetime(moment)
@@ -124,7 +126,7 @@ def site_pages(
             "section": a.section.strip(),
             "standfirst": " ".join(a.standfirst.split()),
         }
-        for a in front
+        for a in map(clean_article, front)
     ]
     feed_context = {
         "lang": config.lang,
