@@ -10,11 +10,16 @@ The page is the export's: the newsroom's template folder and site settings (`set
 `assets/site.css` beside the page. A template folder that is missing or fails to render
 falls back to the built-in templates with a notice; a page without `id="article-body"` is
 not patchable (the pane then loads it whole after each edit).
+
+Corrections print at the foot as the export prints them: `set_corrections` takes a source
+of them (`corrections_source(newsroom)`: the export's own `site.read_corrections`), read
+once per full load and kept for the patches in between.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -22,7 +27,20 @@ from editor.core import render
 from editor.core.blocks import BlockRenderCache, diff_blocks, join_rendered, split_blocks
 from editor.core.errors import NewsroomError
 from editor.core.model import Article
-from editor.core.site import CSS_PATH, article_folder, section_folder
+from editor.core.site import CSS_PATH, article_folder, read_corrections, section_folder
+
+#: An article's corrections by its id, oldest first (what the export prints at the foot).
+CorrectionSource = Callable[[str], Sequence[render.Correction]]
+
+
+def corrections_source(newsroom) -> CorrectionSource:
+    """The corrections of an article in `newsroom`'s store, read as the site export reads
+    them (`editor.core.site.read_corrections`), for `PreviewRenderer.set_corrections`."""
+
+    def corrections(article_id: str) -> Sequence[render.Correction]:
+        return read_corrections(newsroom, [article_id]).get(article_id, [])
+
+    return corrections
 
 
 @dataclass(frozen=True)
@@ -80,12 +98,15 @@ def _site(article: Article, site_name: str, base_url: str) -> render.SiteContext
 
 
 def _frame(article: Article, resolver: render.AssetResolver | None, site_name: str = "Newsroom",
-           base_url: str = "", templates_dir: str | None = None) -> str:  # fmt: skip
-    """The page without a body: header, featured image, footer, banner (no body render)."""
+           base_url: str = "", templates_dir: str | None = None,
+           corrections: Sequence[render.Correction] = ()) -> str:  # fmt: skip
+    """The page without a body: header, featured image, corrections, footer, banner (no
+    body render)."""
     return render.render_article_page(
         replace(article, body=""),
         preview=True,
         resolver=resolver,
+        corrections=corrections,
         site=_site(article, site_name, base_url),
         templates_dir=templates_dir,
         body_html="",
@@ -112,6 +133,9 @@ class PreviewRenderer:
         self.notice = ""
         #: Whether the last full page has the patcher's `#article-body` container.
         self.patchable = True
+        self._correction_source: CorrectionSource | None = None
+        #: (article id, its corrections) as read at the last full load.
+        self._corrections: tuple[str, tuple[render.Correction, ...]] = ("", ())
 
     def _render_block(self, markdown_text: str) -> str:
         return render.render_body_html(markdown_text, self.resolver)
@@ -120,6 +144,19 @@ class PreviewRenderer:
         """How `asset:` images find their URLs; cached blocks are rendered afresh."""
         self.resolver = resolver
         self.cache = BlockRenderCache(self._render_block)
+
+    def set_corrections(self, source: CorrectionSource | None) -> None:
+        """Where the corrections printed at the foot come from (`corrections_source`); None:
+        none shown. Read at each full load (`full`), as the page then is loaded afresh."""
+        self._correction_source = source
+        self._corrections = ("", ())
+
+    def _corrections_of(self, article: Article, *, fresh: bool) -> tuple[render.Correction, ...]:
+        if self._correction_source is None:
+            return ()
+        if fresh or self._corrections[0] != article.id:
+            self._corrections = (article.id, tuple(self._correction_source(article.id)))
+        return self._corrections[1]
 
     def set_site(self, templates_dir: str | None, site_name: str, base_url: str) -> None:
         """The export's template folder, site name and address; the next `full` uses them."""
@@ -131,15 +168,19 @@ class PreviewRenderer:
             self.base_url = ""  # the Preferences dialog refuses it; the page needs none
 
     def _page(self, article: Article, body_html: str, templates: str | None) -> tuple[str, str]:
+        corrections = self._corrections_of(article, fresh=False)
         page = render.render_article_page(
             article,
             preview=True,
             resolver=self.resolver,
+            corrections=corrections,
             site=_site(article, self.site_name, self.base_url),
             templates_dir=templates,
             body_html=body_html,
         )
-        frame = _frame(article, self.resolver, self.site_name, self.base_url, templates)
+        frame = _frame(
+            article, self.resolver, self.site_name, self.base_url, templates, corrections
+        )
         return page, frame
 
     def _render_page(self, article: Article, body_html: str) -> tuple[str, str]:
@@ -186,6 +227,7 @@ class PreviewRenderer:
     def full(self, article: Article) -> PageLoad:
         """The page as the export renders it; written to a file when a folder is set."""
         raw = self._raw_parts(article)
+        self._corrections_of(article, fresh=True)  # a new load: a correction may be new
         # The page from the same block renders the patches use: the body is rendered once.
         page, self._frame = self._render_page(article, join_rendered(raw))
         self._parts = self._body_parts(article, raw)
@@ -209,7 +251,10 @@ class PreviewRenderer:
         parts = self._body_parts(article)
         diff = diff_blocks(self._parts, parts)
         self._parts = parts
-        frame = _frame(article, self.resolver, self.site_name, self.base_url, self._templates)
+        corrections = self._corrections_of(article, fresh=False)
+        frame = _frame(
+            article, self.resolver, self.site_name, self.base_url, self._templates, corrections
+        )
         header = frame if frame != self._frame else None
         self._frame = frame
         return BodyPatch(
