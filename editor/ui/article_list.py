@@ -3,6 +3,14 @@
 Sorting and searching are done by the store (`ArticleQuery`) on a worker thread; rows
 arrive a page at a time through `canFetchMore`/`fetchMore`, so typing in the search box
 never waits for the store and 100,000 articles cost one page of memory.
+
+The person's own saves never move rows. Sorted newest first (the desk's default), every
+autosave would lift the story being written to the top and shift the rows under the
+pointer, so a click meant for one story opened its neighbour. A save updates its row in
+place and the list asks the store again with the rows kept in their order (a story that
+no longer matches still leaves); `order_stale` then says the order is not the store's.
+The list re-sorts when the person asks: `resort()` (F5 or the Re-sort button), a new
+sort, search or desk, opening another story, or a create, delete or import.
 """
 
 from __future__ import annotations
@@ -75,6 +83,8 @@ class ArticleListModel(QAbstractTableModel):
     """
 
     count_changed = Signal(int)
+    #: True when saves left the rows out of the sort order (kept still); False after a re-sort.
+    order_stale_changed = Signal(bool)
     query_finished = Signal()
     #: A message for a person: the store could not be queried.
     query_failed = Signal(str)
@@ -89,11 +99,14 @@ class ArticleListModel(QAbstractTableModel):
         self._rows: list[ArticleSummary] = []
         self._total = 0
         self._generation = 0
+        #: The generation of a refresh that keeps the rows in their order (after a save).
+        self._held_generation = -1
+        self._order_stale = False
         self._runner = ListQueryRunner(newsroom, self)
         self._runner.reset_ready.connect(self._apply_reset)
         self._runner.page_ready.connect(self._apply_page)
         # A burst of saves (autosave, then Ctrl+S) costs one refresh.
-        self._refresh_timer = debounce_timer(self, 250, self.reload)
+        self._refresh_timer = debounce_timer(self, 250, self._refresh_in_place)
 
     # -- query -----------------------------------------------------------
 
@@ -128,14 +141,28 @@ class ArticleListModel(QAbstractTableModel):
             self._query = _replace(self._query, desk=desk)
             self._request_reset(self._page_size)
 
+    @property
+    def order_stale(self) -> bool:
+        """True when the person's saves changed the sort order and the rows stayed put."""
+        return self._order_stale
+
     def reload(self) -> None:
-        """Ask the store again (after a create, delete, import or save), keeping the rows
-        loaded so far loaded, so the current article and the scroll position survive."""
+        """Ask the store again and re-sort (after a create, delete or import), keeping the
+        rows loaded so far loaded, so the current article and the scroll position survive."""
         self._refresh_timer.stop()
         self._request_reset(max(self._page_size, len(self._rows)))
 
+    def resort(self) -> None:
+        """The person asked for the store's order again (F5, Re-sort, another story)."""
+        self.reload()
+
     def refresh_soon(self) -> None:
+        """Refresh the rows after a save, soon, without moving them (see the module)."""
         self._refresh_timer.start()
+
+    def _refresh_in_place(self) -> None:
+        self._request_reset(max(self._page_size, len(self._rows)))
+        self._held_generation = self._generation
 
     def _request_reset(self, limit: int) -> None:
         self._generation += 1
@@ -146,6 +173,8 @@ class ArticleListModel(QAbstractTableModel):
             return  # the person asked for something else since
         if result.error:
             self.query_failed.emit(result.error)
+        elif result.request.generation == self._held_generation:
+            self._apply_in_place(result)
         else:
             self.beginResetModel()
             self._rows = list(result.rows)
@@ -153,7 +182,34 @@ class ArticleListModel(QAbstractTableModel):
             self._shown_query = result.request.query
             self.endResetModel()
             self.count_changed.emit(self._total)
+            self._set_order_stale(False)
         self.query_finished.emit()
+
+    def _apply_in_place(self, result: ListResult) -> None:
+        """The store's rows, in the order shown: known rows where they were, new ones after.
+
+        The store's first N rows are the rows shown, permuted (a save changes one story),
+        so paging on from row N stays right.
+        """
+        fresh = {summary.id: summary for summary in result.rows}
+        kept = [fresh.pop(summary.id) for summary in self._rows if summary.id in fresh]
+        rows = kept + [summary for summary in result.rows if summary.id in fresh]
+        self._total = max(result.total, len(rows))
+        if [s.id for s in rows] == [s.id for s in self._rows]:
+            self._rows = rows  # the same rows: repaint them, keep selection and scroll
+            if rows:
+                self.dataChanged.emit(self.index(0, 0), self.index(len(rows) - 1, len(Column) - 1))
+        else:  # a story left (or joined) the query: the panel keeps the current one
+            self.beginResetModel()
+            self._rows = rows
+            self.endResetModel()
+        self.count_changed.emit(self._total)
+        self._set_order_stale([s.id for s in rows] != [s.id for s in result.rows])
+
+    def _set_order_stale(self, stale: bool) -> None:
+        if stale != self._order_stale:
+            self._order_stale = stale
+            self.order_stale_changed.emit(stale)
 
     def _apply_page(self, result: ListResult) -> None:
         request = result.request
@@ -172,7 +228,7 @@ class ArticleListModel(QAbstractTableModel):
         self.query_finished.emit()
 
     def update_article(self, article: Article) -> None:
-        """Show the saved state of `article` in its row at once; re-sort soon after."""
+        """Show the saved state of `article` in its row at once; the row does not move."""
         row = self.row_of(article.id)
         if row is None:
             return

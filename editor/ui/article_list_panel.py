@@ -1,7 +1,10 @@
 """The article list panel: search box, article count and the table over `ArticleListModel`.
 
 Typing in the search box is debounced and the query runs off the GUI thread; the current
-article stays selected across every refresh of the rows.
+article stays selected across every refresh of the rows, and a re-sort of the same query
+keeps its row where it was on screen (the rows around it move, not the one in hand).
+Saves do not re-sort (see `article_list`): when they left the order stale, a Re-sort
+button shows beside the count, F5 does the same, and opening another story re-sorts.
 """
 
 from __future__ import annotations
@@ -16,10 +19,11 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QIcon, QPainter
+from PySide6.QtGui import QAction, QColor, QFont, QFontMetrics, QIcon, QKeySequence, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -28,6 +32,7 @@ from PySide6.QtWidgets import (
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableView,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -61,6 +66,22 @@ class ArticleListPanel(QWidget):
         )
         self.count_label = QLabel(self)
         self.count_label.setObjectName("articleCount")
+        self.resort_action = QAction("Re-sort", self)
+        self.resort_action.setObjectName("articleListResort")
+        self.resort_action.setShortcut(QKeySequence(Qt.Key.Key_F5))
+        self.resort_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.resort_action.setToolTip(
+            "Your saves changed the order; the list keeps still until you ask. Sort it again (F5)."
+        )
+        self.resort_action.triggered.connect(self.model.resort)
+        self.addAction(self.resort_action)
+        self.resort_button = QToolButton(self)
+        self.resort_button.setObjectName("articleListResortButton")
+        self.resort_button.setDefaultAction(self.resort_action)
+        self.resort_button.setAutoRaise(True)
+        self.resort_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.resort_button.setIcon(qtawesome.icon("fa6s.arrow-down-wide-short", color="#374151"))
+        self.resort_button.hide()
 
         self.view = QTableView(self)
         self.view.setObjectName("articleTable")
@@ -95,6 +116,8 @@ class ArticleListPanel(QWidget):
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._choose_columns)
         self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # By pixel, so a re-sort can keep the current row exactly where it was on screen.
+        self.view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         # The model sorts through the store; start newest first like the default query.
         header.setSortIndicator(Column.UPDATED, Qt.SortOrder.DescendingOrder)
         self.view.setSortingEnabled(True)
@@ -103,7 +126,11 @@ class ArticleListPanel(QWidget):
         layout.setContentsMargins(10, 10, 0, 0)
         layout.setSpacing(6)
         layout.addWidget(self.search_box)
-        layout.addWidget(self.count_label)
+        count_row = QHBoxLayout()
+        count_row.setContentsMargins(0, 0, 0, 0)
+        count_row.addWidget(self.count_label, 1)
+        count_row.addWidget(self.resort_button)
+        layout.addLayout(count_row)
         layout.addWidget(self.view, 1)
         self._drop_filter = FileDropFilter(self.view, self.files_dropped.emit)
 
@@ -113,11 +140,13 @@ class ArticleListPanel(QWidget):
 
         model.count_changed.connect(self._show_count)
         model.query_failed.connect(self._show_failure)
+        model.order_stale_changed.connect(self.resort_button.setVisible)
         model.modelAboutToBeReset.connect(self._remember_scroll)
         model.modelReset.connect(self._after_reset)
         self.view.selectionModel().currentRowChanged.connect(self._on_current_changed)
         self._current_id: str | None = None
-        self._scroll: tuple[ArticleQuery, int] | None = None
+        #: Before a reset: the query, the scroll value and the current row's y on screen.
+        self._scroll: tuple[ArticleQuery, int, int | None] | None = None
 
     def _choose_columns(self, position: QPoint) -> None:
         header = self.view.horizontalHeader()
@@ -145,15 +174,28 @@ class ArticleListPanel(QWidget):
         self.count_label.setText(message)
 
     def _remember_scroll(self) -> None:
-        self._scroll = (self.model.shown_query, self.view.verticalScrollBar().value())
+        row = self.model.row_of(self._current_id) if self._current_id else None
+        y = self.view.rowViewportPosition(row) if row is not None else -1
+        on_screen = 0 <= y < self.view.viewport().height()
+        self._scroll = (
+            self.model.shown_query,
+            self.view.verticalScrollBar().value(),
+            y if on_screen else None,
+        )
 
     def _after_reset(self) -> None:
         # A refresh of the same query keeps the place; a new search starts at the top.
         remembered, self._scroll = self._scroll, None
         refresh = remembered is not None and remembered[0] == self.model.shown_query
         if refresh:
+            assert remembered is not None
+            bar = self.view.verticalScrollBar()
             self.view.updateGeometries()  # the scroll range of the new rows, before setValue
-            self.view.verticalScrollBar().setValue(remembered[1])
+            bar.setValue(remembered[1])
+            row = self.model.row_of(self._current_id) if self._current_id else None
+            if remembered[2] is not None and row is not None:
+                # The story in hand stays under the pointer: scroll by as much as it moved.
+                bar.setValue(bar.value() + self.view.rowViewportPosition(row) - remembered[2])
         else:
             self.view.scrollToTop()
         self._reselect(scroll=not refresh)
@@ -165,11 +207,18 @@ class ArticleListPanel(QWidget):
         if article_id and article_id != self._current_id:
             self._current_id = article_id
             self.article_activated.emit(article_id)
+            # Opening another story is a natural moment for the order saves left stale;
+            # the story just clicked keeps its place on screen (see `_after_reset`).
+            if self.model.order_stale:
+                self.model.resort()
 
     def select_article(self, article_id: str | None) -> None:
         """Mark `article_id` as current without emitting `article_activated`."""
+        changed = article_id != self._current_id
         self._current_id = article_id
         self._reselect()
+        if changed and article_id and self.model.order_stale:
+            self.model.resort()  # another story opened from elsewhere (desk view, dashboard)
 
     def _reselect(self, scroll: bool = True) -> None:
         selection = self.view.selectionModel()

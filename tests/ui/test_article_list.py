@@ -134,24 +134,68 @@ def test_results_of_an_outdated_search_are_dropped(app, qtbot, big_store: Path) 
         room.close()
 
 
-def test_selection_survives_a_refresh_after_a_save(make_window, newsroom, qtbot) -> None:
+def test_a_save_updates_its_row_in_place_until_the_person_re_sorts(make_window, newsroom,
+                                                                  qtbot) -> None:  # fmt: skip
     older = newsroom.create_article(headline="Older story")
     newsroom.create_article(headline="Newer story")
     window = make_window()
     window.open_article(older.id)
-    assert window.list_model.row_of(older.id) == 1
+    model, panel = window.list_model, window.article_list
+    assert model.row_of(older.id) == 1
 
-    with qtbot.waitSignal(window.list_model.query_finished, timeout=5000):
+    with qtbot.waitSignal(model.order_stale_changed, timeout=5000):
         window.headline_field.moveCursor(QTextCursor.MoveOperation.End)
         qtbot.keyClicks(window.headline_field, " updated")
+    wait_for_list(qtbot, model)
 
-    # Newest first: the saved article moved to the top and is still the selected row.
-    model = window.list_model
+    # Newest first, the saved story belongs on top, but the rows keep still under the
+    # pointer: the row shows the saved headline where it was, and Re-sort is offered.
+    assert model.summary(1).headline == "Older story updated"
+    assert model.order_stale and panel.resort_button.isVisibleTo(panel)
+    current = panel.view.selectionModel().currentIndex()
+    assert current.row() == 1 and current.data(ArticleRole.ArticleIdRole) == older.id
+
+    with qtbot.waitSignal(model.query_finished, timeout=5000):
+        panel.resort_action.trigger()
     assert model.summary(0).headline == "Older story updated"
-    current = window.article_list.view.selectionModel().currentIndex()
-    assert current.row() == 0
-    assert current.data(ArticleRole.ArticleIdRole) == older.id
+    assert not model.order_stale and not panel.resort_button.isVisibleTo(panel)
+    current = panel.view.selectionModel().currentIndex()
+    assert current.row() == 0 and current.data(ArticleRole.ArticleIdRole) == older.id
     assert window.session.article.id == older.id
+
+
+def test_opening_another_story_re_sorts_and_keeps_the_clicked_row_still(
+    make_window, newsroom, qtbot
+) -> None:
+    stories = [newsroom.create_article(headline=f"Story {n}") for n in range(30)]
+    window = make_window()
+    model, panel = window.list_model, window.article_list
+    order = [model.summary(row).id for row in range(model.rowCount())]
+    written = stories[0]  # the oldest: the last row, newest first
+    window.open_article(written.id)
+    with qtbot.waitSignal(model.order_stale_changed, timeout=5000):
+        window.headline_field.moveCursor(QTextCursor.MoveOperation.End)
+        qtbot.keyClicks(window.headline_field, " (updated)")
+    wait_for_list(qtbot, model)
+    assert [model.summary(row).id for row in range(model.rowCount())] == order
+
+    # The person scrolls up to the middle and clicks a story: it opens, the list re-sorts
+    # (the written story goes to the top), and the clicked row stays under the pointer.
+    target = model.row_of(stories[15].id)
+    panel.view.scrollTo(model.index(target, 0), panel.view.ScrollHint.PositionAtCenter)
+    y = panel.view.rowViewportPosition(target)
+    assert 0 <= y < panel.view.viewport().height()
+    with qtbot.waitSignal(model.query_finished, timeout=5000):
+        panel.view.selectionModel().setCurrentIndex(
+            model.index(target, 0), panel.view.selectionModel().SelectionFlag.ClearAndSelect
+        )
+    wait_for_list(qtbot, model)
+    assert window.session.article.id == stories[15].id
+    assert model.summary(0).id == written.id  # re-sorted
+    assert not model.order_stale
+    moved = model.row_of(stories[15].id)
+    assert moved == target + 1
+    assert panel.view.rowViewportPosition(moved) == y
 
 
 def test_the_view_shows_the_first_page_of_a_large_store(make_window, big_store: Path) -> None:
