@@ -4,6 +4,10 @@ Checks run on a `QThreadPool` worker after a pause in typing (at most one in fli
 pending). Clicking a finding selects its words in the editor, found again by paragraph
 and matched text (the document is not the Markdown); a quick fix is one undo step; a
 finding can be dismissed for the article, which the store remembers.
+
+Each finding shows its whole message, wrapped to the pane (`FindingDelegate`), with where
+it is and the rule's id beneath in small muted type: the message is what a reporter acts
+on, the id is for whoever tunes the style file. The tooltip says the same as a sentence.
 """
 
 from __future__ import annotations
@@ -17,10 +21,26 @@ from functools import partial
 
 import qtawesome
 import shiboken6
-from PySide6.QtCore import QModelIndex, QObject, QPoint, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import (
+    QModelIndex,
+    QObject,
+    QPoint,
+    QRect,
+    QRunnable,
+    QSize,
+    Qt,
+    QThreadPool,
+    Signal,
+)
 from PySide6.QtGui import (
     QAction,
     QColor,
+    QFont,
+    QFontMetrics,
+    QIcon,
+    QPainter,
+    QPalette,
+    QResizeEvent,
     QStandardItem,
     QStandardItemModel,
     QTextCharFormat,
@@ -29,12 +49,17 @@ from PySide6.QtGui import (
     QTextFormat,
 )
 from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
     QCheckBox,
     QHBoxLayout,
     QInputDialog,
     QLabel,
     QMenu,
     QPushButton,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTextEdit,
     QTreeView,
     QVBoxLayout,
@@ -172,6 +197,151 @@ def _occurrences(text: str, part: str):
         at = text.find(part, at + 1)
 
 
+def finding_where(finding: Finding) -> str:
+    """ "Line 3, column 12" in the body; the field's name ("Standfirst") elsewhere."""
+    if finding.field == BODY:
+        return f"Line {finding.line}, column {finding.column}"
+    return finding.field.replace("_", " ").capitalize()
+
+
+def finding_details(finding: Finding) -> str:
+    """The muted line under a finding's message: where it is, then the rule's id."""
+    return f"{finding_where(finding)} · {finding.rule}"
+
+
+def finding_tooltip(finding: Finding) -> str:
+    """The finding as sentences: level and place, the message, the fix, the rule last."""
+    if finding.field == BODY:
+        place = f"on line {finding.line}, column {finding.column}"
+    else:
+        place = f"in the {finding.field.replace('_', ' ')}"
+    message = finding.message.strip()
+    if message and message[-1] not in ".!?…”’)":
+        message += "."
+    parts = [f"{finding.level.label} {place}: {message}"]
+    if finding.has_fix:
+        if finding.replacement:
+            parts.append(f"The fix uses “{finding.replacement}”.")
+        else:
+            parts.append(f"The fix removes “{_short(finding.matched)}”.")
+    if finding.dismissed:
+        parts.append("Dismissed for this article.")
+    parts.append(f"Found by the “{finding.rule}” check.")
+    return " ".join(parts)
+
+
+class FindingDelegate(QStyledItemDelegate):
+    """A finding as its whole message, wrapped, over a small muted line (place · rule id).
+
+    Plain `setWordWrap` on a tree view elides instead: the view asks the size of an item
+    without the column's width. Here the height is measured at the view's width, and
+    `FindingsView` lays the rows out again when that width changes.
+    """
+
+    ICON = 16
+    GAP = 6
+    PAD = 4
+    _MUTED = QColor("#6b7280")
+
+    def __init__(self, view: QTreeView) -> None:
+        super().__init__(view)
+        self._view = view
+
+    @staticmethod
+    def _finding(index: QModelIndex) -> Finding | None:
+        finding = index.data(FINDING_ROLE)
+        return finding if isinstance(finding, Finding) else None
+
+    def _text_width(self, option: QStyleOptionViewItem, index: QModelIndex) -> int:
+        left = option.rect.left() if option.rect.width() > 0 else self._indent(index)
+        right = self._view.viewport().width()
+        return max(80, right - left - self.ICON - self.GAP - 2 * self.PAD)
+
+    def _indent(self, index: QModelIndex) -> int:
+        depth = 0
+        parent = index.parent()
+        while parent.isValid():
+            depth += 1
+            parent = parent.parent()
+        return depth * self._view.indentation()
+
+    @staticmethod
+    def _small(font: QFont) -> QFont:
+        small = QFont(font)
+        small.setPointSizeF(max(6.0, font.pointSizeF() * 0.88))
+        return small
+
+    def _heights(self, option: QStyleOptionViewItem, finding: Finding,
+                 width: int) -> tuple[int, int]:  # fmt: skip
+        flags = int(Qt.TextFlag.TextWordWrap)
+        message = QFontMetrics(option.font).boundingRect(
+            QRect(0, 0, width, 100_000), flags, finding.message
+        )
+        details = QFontMetrics(self._small(option.font)).boundingRect(
+            QRect(0, 0, width, 100_000), flags, finding_details(finding)
+        )
+        return message.height(), details.height()
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
+        finding = self._finding(index)
+        if finding is None:
+            return super().sizeHint(option, index)
+        item = QStyleOptionViewItem(option)
+        self.initStyleOption(item, index)
+        width = self._text_width(item, index)
+        message, details = self._heights(item, finding, width)
+        height = max(self.ICON, message + 2 + details) + 2 * self.PAD
+        return QSize(width + self.ICON + self.GAP + 2 * self.PAD, height)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+        finding = self._finding(index)
+        if finding is None:
+            super().paint(painter, option, index)
+            return
+        item = QStyleOptionViewItem(option)
+        self.initStyleOption(item, index)
+        icon = item.icon
+        item.text = ""
+        item.icon = QIcon()  # drawn below, beside the text
+        style = item.widget.style() if item.widget else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, item, painter, item.widget)
+        rect = option.rect.adjusted(self.PAD, self.PAD, -self.PAD, -self.PAD)
+        width = max(80, rect.width() - self.ICON - self.GAP)
+        message_height, details_height = self._heights(item, finding, width)
+        painter.save()
+        # The icon beside the first line of the message, never over the text.
+        icon.paint(painter, QRect(rect.left(), rect.top() + 1, self.ICON, self.ICON))
+        left = rect.left() + self.ICON + self.GAP
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        colour = option.palette.color(role)
+        if finding.dismissed and not selected:
+            colour = QColor("#9ca3af")
+        painter.setFont(item.font)
+        painter.setPen(colour)
+        flags = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop) | int(
+            Qt.TextFlag.TextWordWrap
+        )
+        painter.drawText(QRect(left, rect.top(), width, message_height), flags, finding.message)
+        painter.setFont(self._small(item.font))
+        painter.setPen(colour if selected else self._MUTED)
+        painter.drawText(
+            QRect(left, rect.top() + message_height + 2, width, details_height),
+            flags,
+            finding_details(finding),
+        )
+        painter.restore()
+
+
+class FindingsView(QTreeView):
+    """The findings tree; rows are measured again when the pane's width changes."""
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self.doItemsLayout()  # wrapped messages take more or fewer lines now
+
+
 class ChecksPanel(QWidget):
     """Lists findings of the article in the editor; `schedule()` re-checks after a pause."""
 
@@ -202,12 +372,17 @@ class ChecksPanel(QWidget):
         self.summary.setObjectName("checksSummary")
         self.summary.setWordWrap(True)
         self.model = QStandardItemModel(self)
-        self.view = QTreeView()
+        self.view = FindingsView()
         self.view.setObjectName("checksView")
         self.view.setModel(self.model)
         self.view.setHeaderHidden(True)
         self.view.setWordWrap(True)
         self.view.setUniformRowHeights(False)
+        # Messages wrap to the pane: nothing is wider than it, so no sideways scrolling.
+        self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.view.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.view.setItemDelegate(FindingDelegate(self.view))
         self.view.clicked.connect(self._on_clicked)
         self.view.activated.connect(self._on_clicked)
         self.view.selectionModel().currentChanged.connect(lambda *_: self._update_buttons())
@@ -324,12 +499,11 @@ class ChecksPanel(QWidget):
             font.setBold(True)
             heading.setFont(font)
             for finding in group:
-                where = f"{finding.line}:{finding.column}" if finding.field == BODY else (
-                    finding.field.capitalize())  # fmt: skip
-                item = QStandardItem(icon, f"{finding.message}  ({where})")
+                item = QStandardItem(icon, finding.message)
                 item.setEditable(False)
                 item.setData(finding, FINDING_ROLE)
-                item.setToolTip(f"{finding.rule}: {finding.message}")
+                item.setData(finding_tooltip(finding), Qt.ItemDataRole.AccessibleTextRole)
+                item.setToolTip(finding_tooltip(finding))
                 if finding.dismissed:
                     item.setForeground(QColor("#9ca3af"))
                 heading.appendRow(item)

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from PySide6.QtGui import QTextCursor
 
-from editor.core.checks import Level
+from editor.core.checks import Finding, Level
+from editor.ui.checks_panel import FINDING_ROLE, FindingDelegate, finding_details, finding_tooltip
 
 BODY = (
     "The Aurus is a car. Putin drives the Aurus.\n\n"
     "He saw the the Urus at the plant.\n\n"
     "Sales rose 5% in **one** year."
+)
+
+
+FIELD_FINDING = Finding(
+    "standfirst-length", Level.WARNING, "The standfirst runs to 60 words", field="standfirst"
 )
 
 
@@ -100,3 +106,55 @@ def test_typing_rechecks_after_a_pause(make_window, newsroom, qtbot):
     qtbot.waitUntil(lambda: "numerals" in [f.rule for f in panel.findings], timeout=10000)
     window.side_tabs.setCurrentWidget(panel)
     window.grab().save("/tmp/checks_panel.png")
+
+
+LONG = (
+    "The council said on Tuesday that the harbour wall, which was built in 1898 and "
+    "repaired twice since, would be strengthened before the winter storms arrive on the "
+    "coast this year, at a cost that the council has not yet disclosed to the public."
+)
+
+
+def _item_of(panel, rule):
+    for row in range(panel.model.rowCount()):
+        heading = panel.model.item(row)
+        for child in range(heading.rowCount()):
+            item = heading.child(child)
+            if item.data(FINDING_ROLE).rule == rule:
+                return item
+    raise AssertionError(f"no {rule} finding listed")
+
+
+def test_a_long_finding_is_shown_whole_and_wrapped(make_window, newsroom, qtbot):
+    window, panel, _ = open_story(make_window, newsroom, qtbot, BODY + "\n\n" + LONG)
+    window.side_tabs.setCurrentWidget(panel)
+    long = max(panel.findings, key=lambda f: len(f.message))
+    item = _item_of(panel, long.rule)
+    assert item.text() == long.message  # the whole message, no "(line:col)" tacked on
+    index = item.index()
+    metrics = panel.view.fontMetrics()
+    text_width = panel.view.viewport().width() - FindingDelegate.ICON
+    assert metrics.horizontalAdvance(long.message) > text_width  # it needs more than a line
+    qtbot.waitUntil(lambda: panel.view.visualRect(index).height() >= 3 * metrics.height())
+
+    # A wider pane needs fewer lines: the rows are measured again.
+    before = panel.view.visualRect(index).height()
+    panel.view.resize(panel.view.width() * 3, panel.view.height())
+    qtbot.waitUntil(lambda: panel.view.visualRect(index).height() < before)
+
+
+def test_a_finding_tooltip_reads_as_a_sentence(make_window, newsroom, qtbot):
+    _window, panel, _ = open_story(make_window, newsroom, qtbot)
+    doubled = finding(panel, "doubled-word")
+    tip = _item_of(panel, "doubled-word").toolTip()
+    assert not tip.startswith(doubled.rule)
+    assert tip.startswith(
+        f"{doubled.level.label} on line {doubled.line}, column {doubled.column}: "
+    )
+    assert doubled.message in tip
+    assert tip.endswith("Found by the “doubled-word” check.")
+    assert finding_details(doubled) == (
+        f"Line {doubled.line}, column {doubled.column} · doubled-word"
+    )
+    standfirst = FIELD_FINDING
+    assert finding_tooltip(standfirst).startswith("Warning in the standfirst: The standfirst")
