@@ -257,6 +257,35 @@ class MetadataInspector(QScrollArea):
         """The label under field `name` that carries its hint or the store's message."""
         return self._notes[name]
 
+    def set_read_only(self, read_only: bool, notice: str = "") -> None:
+        """Lock the fields (an approved article, not this person's to edit) or unlock them.
+
+        Text fields become read-only rather than disabled: a disabled field is drawn
+        paler than placeholder text, and these values are still there to be read (and
+        copied). The section box has no read-only state, so it is disabled and the
+        style sheet (`theme`) keeps its text dark. `notice` says why, on hover.
+        """
+        for field in self.fields.values():
+            if isinstance(field, (QLineEdit, QPlainTextEdit)):
+                field.setReadOnly(read_only)
+                field.setEnabled(True)
+            else:
+                field.setEnabled(not read_only)
+            field.setProperty("locked", read_only)
+            for widget in (field, *field.findChildren(QLineEdit)):
+                widget.style().unpolish(widget)  # the [locked="true"] look follows the
+                widget.style().polish(widget)  # property (the section box's line too)
+            field.setToolTip(notice)
+        self.length_target.setClearButtonEnabled(not read_only)
+        self.story_date.setClearButtonEnabled(not read_only)
+        if not notice:
+            # The fields' own hints, as set up in __init__, come back with editing.
+            self.story_date.setToolTip("The date the story carries; leave empty for undated")
+            self.length_target.setToolTip("The planned length; the status bar shows the copy-fit")
+
+    def is_read_only(self) -> bool:
+        return bool(self.headline.isReadOnly())
+
     def add_section(self, widget: QWidget, *, top: bool = False) -> None:
         """Add another panel's section to the column: above the form (`top`) or below it."""
         layout = self.widget().layout()

@@ -49,6 +49,7 @@ from editor.ui.status_bar import EditorStatusBar
 from editor.ui.table_image_commands import install_tables_and_images
 from editor.ui.timers import debounce_timer
 from editor.ui.undo import MetadataHistory, UndoRouter
+from editor.ui.workflow_bar import ReadOnlyBanner
 from editor.ui.workflow_controller import install_workflow
 
 APP_TITLE = "Newsroom Editor"
@@ -87,6 +88,8 @@ class MainWindow(QMainWindow):
         self.typography = SmartTypography(self.editor, prefs.smart_typography, prefs.dash_style)
         self.preview = PreviewPane(prefs.preview_delay_ms)
         self.inspector = MetadataInspector()
+        # Why the text cannot be changed, above it (filled by the workflow controller).
+        self.read_only_bar = ReadOnlyBanner()
         self.status = EditorStatusBar(self.actions["edit_undo_delete"], self)
         self.setStatusBar(self.status)
         store = newsroom.store
@@ -149,6 +152,7 @@ class MainWindow(QMainWindow):
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
         column.addWidget(self.format_toolbar)
+        column.addWidget(self.read_only_bar)
         column.addWidget(self.headline_field)
         column.addWidget(self.body_stack, 1)
         column.addWidget(self.find_bar)

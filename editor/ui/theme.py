@@ -55,6 +55,16 @@ QHeaderView::section {
     padding: 4px 6px; border: 1px solid #d5d8dd; border-radius: 4px; background: #ffffff;
 }
 #inspector QLineEdit:focus, #inspector QPlainTextEdit:focus { border-color: @accent; }
+/* Locked (read-only) details stay readable: body text colour on a faint grey. */
+#inspector QLineEdit[locked="true"], #inspector QPlainTextEdit[locked="true"],
+#inspector QComboBox[locked="true"] {
+    color: #1f2937; background: #f6f7f9; border-color: #e3e5e8;
+}
+#inspector QComboBox[locked="true"] QLineEdit { color: #1f2937; background: #f6f7f9; }
+#inspector QLineEdit[locked="true"]:focus, #inspector QPlainTextEdit[locked="true"]:focus {
+    border-color: #c7ccd3;
+}
+#flagsPanel QCheckBox:disabled, #flagsPanel QDateTimeEdit:disabled { color: #374151; }
 #wordCount { color: #374151; }
 #previewMessage { background: #fff7e6; color: #8a5a00; padding: 8px 12px; }
 QStatusBar { background: #ffffff; border-top: 1px solid #e3e5e8; color: #4b5563; }

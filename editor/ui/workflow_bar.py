@@ -4,6 +4,7 @@ It shows the status (colour and icon), who moved it there and when, the editors'
 one button per workflow action that can start from this status (greyed, with the reason
 as tooltip and under the buttons, when this person may not do it), the reporter's return
 note and the read-only notice. It only shows; `action_requested` asks the controller.
+`ReadOnlyBanner` is the bar above the body that says why the text cannot be changed.
 """
 
 from __future__ import annotations
@@ -70,6 +71,95 @@ def read_only_notice(article: Article, edit: Decision | None) -> str:
     if status is Status.SUBMITTED:
         return "Submitted: the desk is editing it. Ask an editor to return it to you."
     return edit.reason.rstrip(".") + "."
+
+
+def banner_text(article: Article, edit: Decision | None) -> str:
+    """The read-only bar's words ("" when the text can be changed): the status, whether
+    it is read-only for everyone or for this person, then the workflow's own reason."""
+    if edit is None or edit.allowed:
+        return ""
+    # "role" and "owner" refusals: someone else may edit it (the desk, the author).
+    for_you = " for you" if edit.kind in ("role", "owner") else ""
+    reason = edit.reason.strip().rstrip(".")
+    return f"{article.status.label}: read-only{for_you}. {reason[:1].upper()}{reason[1:]}."
+
+
+#: The step that makes a read-only article editable again, offered on the bar when allowed.
+_UNLOCKS = {
+    Status.APPROVED: Action.REOPEN,
+    Status.SPIKED: Action.REOPEN,
+    Status.PUBLISHED: Action.CORRECT,
+    Status.CORRECTED: Action.CORRECT,
+}
+
+
+class ReadOnlyBanner(QFrame):
+    """A bar above the headline and body saying why typing does nothing; hidden otherwise.
+
+    Typing into a locked editor changes nothing and says nothing, so the reason is put
+    where the person is looking, with the step that unlocks it when they may take it.
+    `action_requested(action)` reports that button.
+    """
+
+    action_requested = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("readOnlyBanner")
+        self.setStyleSheet(
+            "QFrame#readOnlyBanner { background: #fef3c7; border: none;"
+            " border-bottom: 1px solid #f3d98b; }"
+            " QLabel#readOnlyBannerText { color: #78350f; }"
+            " QPushButton#readOnlyBannerButton { padding: 3px 10px; border: 1px solid #d6a73c;"
+            " border-radius: 4px; background: #fffbeb; color: #78350f; font-weight: 600; }"
+            " QPushButton#readOnlyBannerButton:hover { background: #fef9e7; }"
+        )
+        self.icon = QLabel()
+        self.icon.setPixmap(qtawesome.icon("fa6s.lock", color="#92400e").pixmap(QSize(14, 14)))
+        self.text = QLabel()
+        self.text.setObjectName("readOnlyBannerText")
+        self.text.setWordWrap(True)
+        self.text.setTextFormat(Qt.TextFormat.RichText)
+        self.button = QPushButton()
+        self.button.setObjectName("readOnlyBannerButton")
+        self.button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.button.hide()
+        self._action: Action | None = None
+        self.button.clicked.connect(self._clicked)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(16, 7, 12, 7)
+        layout.setSpacing(8)
+        layout.addWidget(self.icon, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addWidget(self.text, 1)
+        layout.addWidget(self.button, 0, Qt.AlignmentFlag.AlignVCenter)
+        self.hide()
+
+    def show_state(self, article: Article | None, decisions: dict[Action, Decision]) -> None:
+        """Shown with the reason while `article` is read-only for this person."""
+        text = "" if article is None else banner_text(article, decisions.get(Action.EDIT))
+        if not text:
+            self.hide()
+            return
+        assert article is not None
+        lead, _, rest = text.partition(". ")
+        self.text.setText(f"<b>{html.escape(lead)}.</b> {html.escape(rest)}")
+        self.setToolTip(text)
+        unlock = _UNLOCKS.get(article.status)
+        decision = decisions.get(unlock) if unlock is not None else None
+        self._action = unlock if decision is not None and decision.allowed else None
+        if self._action is not None:
+            self.button.setText(self._action.label + "…" * _asks(self._action))
+            self.button.setToolTip(decision.reason.rstrip(".") + ".")
+        self.button.setVisible(self._action is not None)
+        self.show()
+
+    def plain_text(self) -> str:
+        """What the bar says ("" when hidden), for tests and accessibility."""
+        return "" if self.isHidden() else _plain(self.text.text())
+
+    def _clicked(self) -> None:
+        if self._action is not None:
+            self.action_requested.emit(self._action.value)
 
 
 def _short_time(moment: datetime) -> str:

@@ -1,0 +1,155 @@
+"""Read-only in the window: a bar above the body says why typing does nothing, the
+details stay readable, and the workflow strip follows one's own saves at once."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtGui import QTextCursor
+
+from editor.core.model import Role, Status
+from editor.core.workflow import Action
+from editor.ui.theme import apply_theme
+from tests.ui.conftest import wait_for_list
+
+REPORTER, EDITOR_A, EDITOR_B = "Rosa Reporter", "Eddie Editor", "Bea Editor"
+
+
+@pytest.fixture
+def desk(newsroom, monkeypatch):
+    from editor.core.newsroom import Newsroom
+
+    # No copy-desk errors in these stories: Submit goes through.
+    monkeypatch.setattr(Newsroom, "blocking_findings", lambda self, article_id: [])
+    newsroom.add_user(REPORTER, Role.REPORTER)
+    newsroom.add_user(EDITOR_A, Role.EDITOR)
+    newsroom.add_user(EDITOR_B, Role.EDITOR)
+    newsroom.switch_user(REPORTER)
+    return newsroom
+
+
+def _as(qtbot, window, name: str) -> None:
+    assert window.workflow.switch_user(name)
+    wait_for_list(qtbot, window.list_model)
+    qtbot.waitUntil(lambda: not window.workflow.desk_views.busy, timeout=5000)
+
+
+def _submitted(desk) -> str:
+    article = desk.create_article("Bridge reopens", "The bridge reopened today.", section="Local")
+    desk.transition(article.id, Action.SUBMIT, "")
+    return article.id
+
+
+def test_a_submitted_story_says_why_it_is_read_only_above_the_body(make_window, desk, qtbot):
+    article_id = _submitted(desk)
+    window = make_window()
+    window.open_article(article_id)
+    bar = window.read_only_bar
+    assert window.editor.isReadOnly()
+    assert bar.isVisible()
+    text = bar.plain_text()
+    assert text.startswith("Submitted: read-only for you.")
+    edit = next(d for d in desk.allowed_actions(desk.get_article(article_id))
+                if d.action is Action.EDIT)  # fmt: skip
+    assert edit.reason.rstrip(".").lower() in text.lower()  # the workflow's own reason
+    assert not bar.button.isVisible()  # nothing a reporter can do about it here
+    window.grab().save("/tmp/h5/read_only_submitted.png")
+
+    _as(qtbot, window, EDITOR_A)  # the desk edits submitted stories: no bar
+    assert not window.editor.isReadOnly()
+    assert not bar.isVisible()
+
+
+def test_an_approved_story_offers_reopen_to_an_editor(make_window, desk, qtbot):
+    article_id = _submitted(desk)
+    desk.switch_user(EDITOR_A)
+    desk.transition(article_id, Action.APPROVE, "")
+    window = make_window()
+    window.open_article(article_id)
+    bar = window.read_only_bar
+    assert bar.plain_text().startswith("Approved: read-only.")
+    assert "reopen" in bar.plain_text().lower()
+    assert bar.button.isVisible() and bar.button.text() == "Reopen"
+    window.grab().save("/tmp/h5/read_only_approved.png")
+    window.side_tabs.setCurrentWidget(window.inspector)
+    window.side_tabs.grab().save("/tmp/h5/read_only_inspector.png")
+
+    bar.button.click()
+    assert desk.get_article(article_id).status is Status.SUBMITTED
+    assert not window.editor.isReadOnly()  # editors edit submitted stories
+    assert not bar.isVisible()
+
+
+@pytest.fixture
+def themed(app):
+    """The window's own look (Fusion, palette, style sheet), put back afterwards."""
+    style, palette, sheet = app.style().name(), app.palette(), app.styleSheet()
+    apply_theme(app)
+    yield app
+    app.setStyleSheet(sheet)
+    app.setPalette(palette)
+    app.setStyle(style)
+
+
+def _darkest(widget) -> int:
+    """The lightness of the darkest pixel drawn: the text, in a field with one line."""
+    image = widget.grab().toImage()
+    return min(
+        image.pixelColor(x, y).lightness()
+        for x in range(0, image.width(), 1)
+        for y in range(0, image.height(), 1)
+    )
+
+
+def test_read_only_details_are_drawn_in_the_normal_text_colour(make_window, desk, qtbot, themed):
+    article_id = _submitted(desk)
+    window = make_window()
+    window.side_tabs.setCurrentWidget(window.inspector)
+    window.open_article(article_id)
+    inspector = window.inspector
+    headline, section = inspector.headline, inspector.section
+    assert headline.text() == "Bridge reopens" and section.currentText() == "Local"
+    assert headline.isReadOnly() and headline.isEnabled()  # not greyed out
+    assert _darkest(headline) < 80  # dark text, as in an editable field
+    assert _darkest(section) < 80
+
+    _as(qtbot, window, EDITOR_A)  # editable again: the usual look
+    assert not headline.isReadOnly() and section.isEnabled()
+    assert headline.property("locked") is False
+
+
+def test_after_ones_own_save_approve_is_greyed_with_the_reason(make_window, desk, qtbot):
+    article_id = _submitted(desk)
+    desk.switch_user(EDITOR_A)
+    window = make_window()
+    window.open_article(article_id)
+    approve = window.workflow.bar.buttons[Action.APPROVE]
+    assert approve.isEnabled()  # a reporter wrote it
+
+    window.editor.setFocus()
+    window.editor.moveCursor(QTextCursor.MoveOperation.End)
+    qtbot.keyClicks(window.editor, " Tolls are waived.")
+    window.actions["file_save"].trigger()  # no reload: the save alone must refresh it
+
+    decision = next(d for d in desk.allowed_actions(desk.get_article(article_id))
+                    if d.action is Action.APPROVE)  # fmt: skip
+    assert not decision.allowed
+    assert not approve.isEnabled()
+    assert decision.reason.rstrip(".") in approve.toolTip()
+    assert not window.actions["article_approve"].isEnabled()
+    assert decision.reason in window.actions["article_approve"].toolTip()
+
+
+def test_an_autosave_refreshes_the_strip_too(make_window, desk, qtbot):
+    article_id = _submitted(desk)
+    desk.switch_user(EDITOR_A)
+    window = make_window()
+    window.open_article(article_id)
+    approve = window.workflow.bar.buttons[Action.APPROVE]
+    assert approve.isEnabled()
+    window.editor.setFocus()
+    window.editor.moveCursor(QTextCursor.MoveOperation.End)
+    qtbot.keyClicks(window.editor, " Tolls are waived.")
+    with qtbot.waitSignal(window.session.saved, timeout=5000):
+        pass  # the autosave (150 ms in the tests), on its worker thread
+    qtbot.waitUntil(lambda: not approve.isEnabled(), timeout=3000)
+    assert "another editor must approve" in approve.toolTip()
