@@ -55,14 +55,20 @@ _REQUIRED_HINT = {
 class NoteDialog(QDialog):
     """Asks for the note of one workflow `action` on the article `headline`."""
 
-    def __init__(self, action: Action, headline: str, parent: QWidget | None = None) -> None:
+    def __init__(self, action: Action, headline: str, parent: QWidget | None = None, *,
+                 required: bool = False, why: str = "", ok_text: str = "") -> None:  # fmt: skip
+        """`required` with `why`: the rule wants a note this time (an editor submitting
+        over copy-desk errors, or for the author); `why` is shown as the prompt."""
         super().__init__(parent)
         self.action = Action(action)
-        self.required = self.action in NOTE_REQUIRED
+        self.required = required or self.action in NOTE_REQUIRED
         self.setObjectName("noteDialog")
         self.setWindowTitle(f"{self.action.label} “{_short(headline)}”")
         self.setMinimumWidth(460)
         prompt, example = _PROMPTS.get(self.action, ("Add a note (optional).", ""))
+        if why:
+            prompt, example = why, "e.g. “Checked the figures with the reporter; fine to go.”"
+        self._required_hint = _REQUIRED_HINT.get(self.action, "The note is required here.")
 
         self.prompt = QLabel(prompt)
         self.prompt.setWordWrap(True)
@@ -71,13 +77,13 @@ class NoteDialog(QDialog):
         self.note.setPlaceholderText(example)
         self.note.setTabChangesFocus(True)
         self.note.setMinimumHeight(96)
-        self.hint = QLabel(_REQUIRED_HINT.get(self.action, ""))
+        self.hint = QLabel(self._required_hint)
         self.hint.setObjectName("noteHint")
         self.hint.setStyleSheet("color: #b45309;")
         self.hint.setWordWrap(True)
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.ok_button = QPushButton(action_icon(self.action.value), self.action.label)
+        self.ok_button = QPushButton(action_icon(self.action.value), ok_text or self.action.label)
         self.ok_button.setObjectName("noteOkButton")
         self.ok_button.setDefault(True)
         self.buttons.addButton(self.ok_button, QDialogButtonBox.ButtonRole.AcceptRole)
@@ -101,7 +107,7 @@ class NoteDialog(QDialog):
     def _update(self) -> None:
         missing = self.required and not self.text()
         self.ok_button.setEnabled(not missing)
-        self.ok_button.setToolTip(_REQUIRED_HINT.get(self.action, "") if missing else "")
+        self.ok_button.setToolTip(self._required_hint if missing else "")
         self.hint.setVisible(missing)
 
     def accept(self) -> None:
@@ -140,9 +146,13 @@ class CorrectionDialog(NoteDialog):
         return None if text == self.original else text
 
 
-def ask_note(parent: QWidget | None, action: Action, headline: str) -> str | None:
-    """The note for `action` ("" for none), or None when the person cancelled."""
-    dialog = NoteDialog(action, headline, parent)
+def ask_note(parent: QWidget | None, action: Action, headline: str, *, required: bool = False,
+             why: str = "", ok_text: str = "") -> str | None:  # fmt: skip
+    """The note for `action` ("" for none), or None when the person cancelled.
+
+    `required`, `why` and `ok_text`: see `NoteDialog`.
+    """
+    dialog = NoteDialog(action, headline, parent, required=required, why=why, ok_text=ok_text)
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return None
     return dialog.text()

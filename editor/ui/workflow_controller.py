@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QFormLayout, QWidget
 
 from editor.core.errors import NewsroomError
 from editor.core.model import Article, Event, Role, User
-from editor.core.workflow import TRANSITIONS, Action, Decision
+from editor.core.workflow import TRANSITIONS, Action, Decision, needs_note
 from editor.ui import dialogs, note_dialog, users_dialog
 from editor.ui.audit_log import AuditLogSection
 from editor.ui.desk_views import install_desk_views
@@ -71,6 +71,12 @@ class WorkflowController(QObject):
         self.choose_user: Callable[[], User | None] = lambda: users_dialog.choose_user(
             self.newsroom, window
         )
+        #: A note the rule requires this time, with why and the OK button's words.
+        self.ask_required_note: Callable[[Action, str, str, str], str | None] = (
+            lambda action, headline, why, ok_text: note_dialog.ask_note(
+                window, action, headline, required=True, why=why, ok_text=ok_text
+            )
+        )
 
         self.bar = WorkflowBar()
         self.flags = FlagsPanel()
@@ -83,6 +89,9 @@ class WorkflowController(QObject):
         _hide_form_row(window.inspector, window.inspector.status)
 
         self.bar.action_requested.connect(self.perform)
+        self.banner = getattr(window, "read_only_bar", None)
+        if self.banner is not None:
+            self.banner.action_requested.connect(self.perform)
         self.flags.flags_edited.connect(self.apply_flags)
         for action in TRANSITIONS:
             window.actions[f"article_{action.value}"].triggered.connect(
@@ -99,6 +108,9 @@ class WorkflowController(QObject):
         window.actions["file_users"].triggered.connect(lambda _checked=False: self.manage_users())
         # After the window's own slots (connected earlier) have shown the article.
         self.session.opened.connect(self.refresh)
+        # A save (autosave too) can change the rights: whoever wrote the last revision
+        # may no longer approve it. The strip must say so before the note is typed.
+        self.session.saved.connect(self.refresh_rights)
         stack = getattr(window, "body_stack", None)
         if stack is not None and hasattr(stack, "mode_changed"):
             # Leaving the Markdown source re-enables the format tools: lock them again.
@@ -119,6 +131,34 @@ class WorkflowController(QObject):
                 self.events = self.newsroom.events(article.id)
             except NewsroomError as error:
                 self.window.status.showMessage(str(error), 8000)
+        self._show_rights(article, decisions)
+        is_desk = self.newsroom.user.role in _DESK_ROLES
+        self.flags.show_article(
+            article,
+            editable=article is not None and is_desk,
+            reason="" if is_desk else "Only an editor sets the flags.",
+        )
+        self.audit.show_events(self.events)
+        self.audit.setVisible(article is not None)
+        self.flags.setVisible(article is not None)
+
+    def refresh_rights(self, *_args: object) -> None:
+        """After a save: the strip's buttons, tooltips and the Article menu, asked anew.
+
+        A save writes a revision but no event, so the audit log and the flags stay; the
+        rights are asked again because the writer of the last revision changed.
+        """
+        article: Article | None = self.session.article
+        if article is None:
+            return
+        try:
+            decisions = self.newsroom.allowed_actions(article)
+        except NewsroomError as error:
+            self.window.status.showMessage(str(error), 8000)
+            return
+        self._show_rights(article, decisions)
+
+    def _show_rights(self, article: Article | None, decisions: list[Decision]) -> None:
         self.decisions = {d.action: d for d in decisions}
         self.bar.show_state(article, decisions, self.events)
         for action in TRANSITIONS:
@@ -130,15 +170,8 @@ class WorkflowController(QObject):
             qaction.setToolTip(f"{action.label}: {tip}")
         self._show_delete_right(article)
         self._apply_read_only(article)
-        is_desk = self.newsroom.user.role in _DESK_ROLES
-        self.flags.show_article(
-            article,
-            editable=article is not None and is_desk,
-            reason="" if is_desk else "Only an editor sets the flags.",
-        )
-        self.audit.show_events(self.events)
-        self.audit.setVisible(article is not None)
-        self.flags.setVisible(article is not None)
+        if self.banner is not None:
+            self.banner.show_state(article, self.decisions)
 
     def _show_delete_right(self, article: Article | None) -> None:
         """Article ▸ Delete greyed out, with the reason, when the rule says no."""
@@ -177,9 +210,7 @@ class WorkflowController(QObject):
             if name in names:
                 w.actions[name].setEnabled(rich if name.startswith("format_") else editable)
         notice = read_only_notice(article, self.decisions.get(Action.EDIT))
-        for field in w.inspector.fields.values():
-            field.setEnabled(editable)
-            field.setToolTip(notice)
+        w.inspector.set_read_only(not editable, notice)
         w.editor.setToolTip(notice)
 
     def _show_identity(self) -> None:
@@ -210,12 +241,24 @@ class WorkflowController(QObject):
         assert article is not None
         headline = article.headline or "Untitled"
         body: str | None = None
+        decision = self.decisions.get(action)
+        if note is None and decision is not None and not decision.allowed:
+            note = ""  # refused whatever the note says: no form to fill in for nothing
         if note is None:
+            required = self._required_note(action, article) if action is Action.SUBMIT else None
             if action is Action.CORRECT:
                 answer = self.ask_correction(headline, article.body)
                 if answer is None:
                     return None
                 note, body = answer
+            elif required is not None:
+                why, ok_text = required
+                if not why:
+                    note = ""  # refused whatever the note says: the rule's words, not a form
+                else:
+                    note = self.ask_required_note(action, headline, why, ok_text)
+                    if note is None:
+                        return None
             elif action in ASKS_NOTE:
                 note = self.ask_note(action, headline)
                 if note is None:
@@ -235,6 +278,39 @@ class WorkflowController(QObject):
         self._after_change(updated)
         self.window.status.showMessage(f"{_DONE[action]} “{headline}”.", 8000)
         return updated
+
+    def _required_note(self, action: Action, article: Article) -> tuple[str, str] | None:
+        """For Submit, what the rule wants besides the optional note, asked before typing.
+
+        None: the usual optional note. `("", "")`: copy-desk errors refuse this person
+        whatever the note (a reporter), so nothing is asked and the refusal comes from
+        `transition` in the rule's words. `(why, ok_text)`: a note is required, because
+        an editor submits over copy-desk errors or submits someone else's article;
+        both are logged as an override.
+        """
+        try:
+            findings = list(self.newsroom.blocking_findings(article.id))
+            situation = self.newsroom.situation(article)
+        except NewsroomError:
+            return None  # the transition itself will say what is wrong
+        desk = self.newsroom.user.role in _DESK_ROLES
+        if findings and not desk:
+            return "", ""
+        why: list[str] = []
+        if findings:
+            count = len(findings)
+            errors = "1 copy-desk error blocks" if count == 1 else f"{count} copy-desk errors block"
+            listed = "; ".join(str(getattr(f, "message", f)).strip().rstrip(".") for f in findings)
+            why.append(f"{errors} submitting: {listed}.")
+            why.append("As an editor you may submit it anyway: say why in the note. It is "
+                       "logged as an override.")  # fmt: skip
+        if needs_note(action, situation):
+            decision = self.decisions.get(action)
+            if decision is not None and decision.allowed:
+                why.append(decision.reason.rstrip(".") + ".")  # the rule's own words
+        if not why:
+            return None
+        return "\n\n".join(why), "Submit Anyway" if findings else "Submit for Author"
 
     def apply_flags(self, values: dict[str, object]) -> Article | None:
         """Set a flag through `Newsroom.set_flags` (editors only; refusals as a message)."""

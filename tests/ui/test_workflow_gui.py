@@ -166,7 +166,11 @@ def test_an_article_walks_from_draft_to_published(make_window, desk, qtbot, erro
     _click(qtbot, window, Action.APPROVE)
     assert desk.get_article(article_id).status is Status.APPROVED
     assert window.editor.isReadOnly() and window.headline_field.isReadOnly()
-    assert not any(field.isEnabled() for field in window.inspector.fields.values())
+    # Locked, yet readable: text fields read-only (not greyed out), the section box off.
+    assert window.inspector.is_read_only()
+    assert all(f.isReadOnly() for f in window.inspector.fields.values() if hasattr(f, "isReadOnly"))
+    assert not window.inspector.section.isEnabled()
+    assert window.read_only_bar.plain_text().startswith("Approved: read-only.")
     assert "Approved: read-only until an editor reopens it." in window.workflow.bar.notice_text()
     assert not window.actions["format_bold"].isEnabled()
     assert _listed(qtbot, window, "approved") == [HEADLINE]
@@ -210,9 +214,10 @@ def test_switching_user_changes_what_can_be_done(make_window, desk, qtbot, error
     assert not window.actions["file_users"].isEnabled()
 
     _as(qtbot, window, EDITOR_A)
-    assert _enabled(window) == {"spike"}  # a reporter's draft: only its author submits it
+    # A reporter's draft: an editor may submit it for its author, with a note (an override).
+    assert _enabled(window) == {"submit", "spike"}
     submit = window.actions["article_submit"]
-    assert submit.statusTip() == "Only its author can submit an article"
+    assert "override" in submit.statusTip() and "note" in submit.statusTip()
     assert window.editor.isReadOnly()  # drafts are edited by their author
     assert not window.actions["file_users"].isEnabled()
     assert window.workflow.flags.legal_hold.isEnabled()
