@@ -13,7 +13,7 @@ import html
 from datetime import UTC, datetime
 
 import qtawesome
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -109,6 +109,7 @@ class ReadOnlyBanner(QFrame):
         self.setStyleSheet(
             "QFrame#readOnlyBanner { background: #fef3c7; border: none;"
             " border-bottom: 1px solid #f3d98b; }"
+            ' QFrame#readOnlyBanner[flash="true"] { background: #fde68a; }'
             " QLabel#readOnlyBannerText { color: #78350f; }"
             " QPushButton#readOnlyBannerButton { padding: 3px 10px; border: 1px solid #d6a73c;"
             " border-radius: 4px; background: #fffbeb; color: #78350f; font-weight: 600; }"
@@ -152,6 +153,18 @@ class ReadOnlyBanner(QFrame):
             self.button.setToolTip(decision.reason.rstrip(".") + ".")
         self.button.setVisible(self._action is not None)
         self.show()
+
+    def flash(self) -> None:
+        """A brief stronger tint: a key was typed into the locked text."""
+        self.setProperty("flash", True)
+        self.style().unpolish(self)
+        self.style().polish(self)
+        QTimer.singleShot(450, self._unflash)
+
+    def _unflash(self) -> None:
+        self.setProperty("flash", False)
+        self.style().unpolish(self)
+        self.style().polish(self)
 
     def plain_text(self) -> str:
         """What the bar says ("" when hidden), for tests and accessibility."""

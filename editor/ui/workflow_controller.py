@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QFormLayout, QWidget
 
 from editor.core.errors import NewsroomError
@@ -78,6 +79,7 @@ class WorkflowController(QObject):
             )
         )
 
+        self._typing_nudge = _TypingNudge(self)
         self.bar = WorkflowBar()
         self.flags = FlagsPanel()
         self.audit = AuditLogSection()
@@ -212,6 +214,27 @@ class WorkflowController(QObject):
         notice = read_only_notice(article, self.decisions.get(Action.EDIT))
         w.inspector.set_read_only(not editable, notice)
         w.editor.setToolTip(notice)
+        # Typing into the locked text says why (the filter is there only while locked:
+        # nothing is added to the path of a key typed into an editable story).
+        for target in (w.editor, w.headline_field, getattr(stack, "source", None)):
+            if target is not None:
+                target.removeEventFilter(self._typing_nudge)
+                if not editable:
+                    target.installEventFilter(self._typing_nudge)
+
+    def nudge_read_only(self) -> None:
+        """A key typed into locked text: say why where the person looks (bar, status)."""
+        article = self.session.article
+        if article is None or self.can_edit():
+            return
+        if self.banner is not None:
+            self.banner.show_state(article, self.decisions)
+            self.banner.flash()
+            text = self.banner.plain_text()
+        else:
+            text = read_only_notice(article, self.decisions.get(Action.EDIT))
+        if text and self.window.status.currentMessage() != text:
+            self.window.status.showMessage(text, 6000)
 
     def _show_identity(self) -> None:
         user = self.newsroom.user
@@ -369,6 +392,37 @@ class WorkflowController(QObject):
 
     def shutdown(self) -> None:
         self.desk_views.shutdown()
+
+
+class _TypingNudge(QObject):
+    """Installed on the locked editors: a typed key shows the read-only reason."""
+
+    def __init__(self, controller: WorkflowController) -> None:
+        super().__init__(controller)
+        self._controller = controller
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress and _changes_text(event):
+            self._controller.nudge_read_only()
+        return False  # the editor still gets the key (arrows, copy, find work)
+
+
+def _changes_text(event: QKeyEvent) -> bool:
+    """A key that would type or delete (not Ctrl+C, arrows or Tab)."""
+    mods = (
+        event.modifiers() & ~Qt.KeyboardModifier.ShiftModifier & ~Qt.KeyboardModifier.KeypadModifier
+    )
+    if mods:
+        return False
+    if event.key() in (
+        Qt.Key.Key_Backspace,
+        Qt.Key.Key_Delete,
+        Qt.Key.Key_Return,
+        Qt.Key.Key_Enter,
+    ):
+        return True
+    text = event.text()
+    return bool(text) and text.isprintable()
 
 
 def _hide_form_row(inspector: QWidget, field: QWidget) -> None:

@@ -153,3 +153,23 @@ def test_an_autosave_refreshes_the_strip_too(make_window, desk, qtbot):
         pass  # the autosave (150 ms in the tests), on its worker thread
     qtbot.waitUntil(lambda: not approve.isEnabled(), timeout=3000)
     assert "another editor must approve" in approve.toolTip()
+
+
+def test_typing_into_a_locked_story_says_why(make_window, desk, qtbot):
+    article_id = _submitted(desk)
+    window = make_window()
+    window.open_article(article_id)
+    window.status.clearMessage()
+    before = window.body_stack.markdown()
+    window.editor.setFocus()
+    qtbot.keyClicks(window.editor, "x")
+    assert window.body_stack.markdown() == before  # nothing typed
+    message = window.status.currentMessage()
+    assert message == window.read_only_bar.plain_text()
+    assert message.startswith("Submitted: read-only for you.")
+
+    _as(qtbot, window, EDITOR_A)  # editable: the key types, no message
+    window.status.clearMessage()
+    window.editor.setFocus()
+    qtbot.keyClicks(window.editor, "x")
+    assert window.status.currentMessage() == ""
