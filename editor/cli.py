@@ -12,7 +12,6 @@ user list) needs nobody; writing does, and a store with no users yet says to run
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import os
 import sys
@@ -171,11 +170,15 @@ def _pipe_closed() -> int:
     a second BrokenPipeError of its own.
     """
     try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        os.close(devnull)
-    except (OSError, ValueError, io.UnsupportedOperation):  # a stdout with no descriptor
+        descriptor = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # no descriptor (io.UnsupportedOperation)
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - lives until the process ends
+        return EXIT_PIPE
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, descriptor)
+    finally:
+        os.close(devnull)
     return EXIT_PIPE
 
 
