@@ -4,6 +4,8 @@
 paragraph's figures by its text, so after a keystroke only the edited paragraph is
 counted again (a 20,000-word body: ~2 ms instead of ~14 ms). `copy_fit` says short,
 fits or over, as InCopy's copy-fit does; `CopyFitBar` draws it in the status bar.
+`counted` writes a count with its noun in agreement ("1 word", "2 words"), for every label
+of the window that counts something, instead of "word(s)".
 """
 
 from __future__ import annotations
@@ -62,6 +64,11 @@ class DocumentCounter:
             block = block.next()
         self._cache = seen  # drop paragraphs that are gone
         return Counts(words, characters, characters - spaces)
+
+
+def counted(count: int, noun: str, plural: str | None = None) -> str:
+    """ "1 word", "2 words", "1,204 words": the count with the noun it agrees with."""
+    return f"{count:,} {noun if count == 1 else plural or noun + 's'}"
 
 
 class Fit(enum.Enum):
@@ -128,7 +135,9 @@ class CopyFitBar(QWidget):
         if fit != self.fit:
             self.fit = fit
             self.setToolTip(
-                f"{fit.words:,} of {fit.target:,} words: {fit.label.lower()}" if fit.target else ""
+                f"{fit.words:,} of {counted(fit.target, 'word')}: {fit.label.lower()}"
+                if fit.target
+                else ""
             )
             self.update()
 

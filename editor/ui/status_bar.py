@@ -1,13 +1,23 @@
-"""The window's status bar: save state, counts with reading time, copy-fit and Undo delete."""
+"""The window's status bar: save state, counts with reading time, copy-fit and Undo delete.
+
+The Undo Delete offer is a label and a button of its own, side by side, not a transient
+message: `QStatusBar` paints a message from its left edge over the normal widgets, so the
+button's icon landed on the message's first letters. A message shown meanwhile (Saved
+preferences...) hides the offer until it times out, as `QStatusBar` does for its widgets.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QLabel, QStatusBar, QToolButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QStatusBar, QToolButton, QWidget
 
-from editor.ui.copyfit import CopyFit, CopyFitBar, Counts, Fit, copy_fit
+from editor.ui.copyfit import CopyFit, CopyFitBar, Counts, Fit, copy_fit, counted
+
+#: Headlines longer than this are shortened in the Undo Delete offer (whole in its tooltip).
+_OFFER_HEADLINE = 60
 
 
 class EditorStatusBar(QStatusBar):
@@ -16,10 +26,21 @@ class EditorStatusBar(QStatusBar):
     def __init__(self, undo_delete: QAction, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("statusBar")
-        self.undo_button = QToolButton(self)
+        self.undo_offer = QWidget(self)
+        self.undo_offer.setObjectName("undoDeleteOffer")
+        self.undo_label = QLabel(self.undo_offer)
+        self.undo_label.setObjectName("undoDeleteLabel")
+        self.undo_button = QToolButton(self.undo_offer)
         self.undo_button.setDefaultAction(undo_delete)
         self.undo_button.setAutoRaise(True)
-        self.undo_button.hide()
+        # The icon beside its words ("Undo Delete"), never drawn alone over other text.
+        self.undo_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        row = QHBoxLayout(self.undo_offer)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(4)
+        row.addWidget(self.undo_label)
+        row.addWidget(self.undo_button)
+        self.undo_offer.hide()
         self.save_state = QLabel(self)
         self.save_state.setObjectName("saveState")
         self.words = QLabel(self)
@@ -32,7 +53,7 @@ class EditorStatusBar(QStatusBar):
         self.identity = QLabel(self)
         self.identity.setObjectName("identity")
         self.addWidget(self.identity)
-        self.addWidget(self.undo_button)
+        self.addWidget(self.undo_offer)
         self.addPermanentWidget(self.save_state)
         self.addPermanentWidget(self.words)
         self.addPermanentWidget(self.copy_fit)
@@ -42,24 +63,25 @@ class EditorStatusBar(QStatusBar):
         self.identity.setText(f"{user_name} · {store_name}")
 
     def show_word_count(self, count: int) -> None:
-        self.words.setText(f"{count:,} words" if count != 1 else "1 word")
+        self.words.setText(counted(count, "word"))
 
     def show_counts(self, counts: Counts, target: int | None = None) -> CopyFit:
         """Words, characters and reading time; the copy-fit when the article has a target."""
-        words = f"{counts.words:,} words" if counts.words != 1 else "1 word"
+        words = counted(counts.words, "word")
         minutes = counts.reading_minutes
         reading = f"{minutes} min read" if minutes else "no reading time"
-        self.words.setText(f"{words} · {counts.characters:,} characters · {reading}")
+        characters = counted(counts.characters, "character")
+        self.words.setText(f"{words} · {characters} · {reading}")
         self.words.setToolTip(
-            f"{counts.characters_no_spaces:,} characters without spaces; reading time at "
-            "230 words a minute"
+            f"{counted(counts.characters_no_spaces, 'character')} without spaces; reading "
+            "time at 230 words a minute"
         )
         fit = copy_fit(counts.words, target)
         self.copy_fit.set_fit(fit)
         self.copy_fit.setVisible(fit.state is not Fit.NONE)
         self.fit_label.setVisible(fit.state is not Fit.NONE)
         self.fit_label.setText(fit.label)
-        self.fit_label.setToolTip(f"Length target: {target:,} words" if target else "")
+        self.fit_label.setToolTip(f"Length target: {counted(target, 'word')}" if target else "")
         colour = {Fit.SHORT: "#b45309", Fit.FITS: "#047857", Fit.OVER: "#b91c1c"}
         self.fit_label.setStyleSheet(f"color: {colour.get(fit.state, '#6b7280')};")
         return fit
@@ -91,8 +113,15 @@ class EditorStatusBar(QStatusBar):
         self.fit_label.hide()
 
     def offer_undo_delete(self, headline: str) -> None:
-        self.showMessage(f"Deleted “{headline or 'Untitled'}”.", 15000)
-        self.undo_button.show()
+        """ "Deleted “…”." and the Undo Delete button beside it, until withdrawn."""
+        headline = headline or "Untitled"
+        short = headline
+        if len(short) > _OFFER_HEADLINE:
+            short = short[: _OFFER_HEADLINE - 1].rstrip() + "…"
+        self.clearMessage()  # a message would be painted over the offer
+        self.undo_label.setText(f"Deleted “{short}”.")
+        self.undo_label.setToolTip(f"Deleted “{headline}”." if short != headline else "")
+        self.undo_offer.show()
 
     def withdraw_undo_delete(self) -> None:
-        self.undo_button.hide()
+        self.undo_offer.hide()
