@@ -30,6 +30,7 @@ from PySide6.QtCore import (
 
 from editor.core.model import Article, ArticleQuery, ArticleSummary
 from editor.core.newsroom import Newsroom
+from editor.ui.copyfit import counted
 from editor.ui.list_queries import ListQueryRunner, ListRequest, ListResult
 from editor.ui.status_style import status_colour, status_icon
 from editor.ui.timers import debounce_timer
@@ -356,7 +357,7 @@ def _tooltip(summary: ArticleSummary, column: Column) -> str:
     details = " · ".join(
         part
         for part in (summary.status.label, summary.section, summary.byline,
-                     f"{summary.word_count:,} words")
+                     counted(summary.word_count, "word"))
         if part
     )  # fmt: skip
     return f"{summary.headline or 'Untitled'}\n{details}"

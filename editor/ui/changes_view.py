@@ -37,6 +37,7 @@ from editor.core.errors import NewsroomError
 from editor.core.model import Revision
 from editor.core.review import RevisionDiff
 from editor.ui.article_list import full_time, short_time
+from editor.ui.copyfit import counted
 from editor.ui.status_style import action_label
 
 INSERT_STYLE = "color:#065f46; background-color:#dcfce7; text-decoration:underline;"
@@ -216,8 +217,9 @@ class DiffView(QWidget):
             self.summary.setText("No changes.")
         else:
             self.summary.setText(
-                f"<span style='color:#047857'>+{stats.inserted_words:,} words</span>"
-                f" &nbsp; <span style='color:#b91c1c'>−{stats.deleted_words:,} words</span>"
+                f"<span style='color:#047857'>+{counted(stats.inserted_words, 'word')}</span>"
+                f" &nbsp; <span style='color:#b91c1c'>−{counted(stats.deleted_words, 'word')}"
+                "</span>"
             )
         fields = diff.metadata if diff is not None else []
         if fields:

@@ -44,6 +44,7 @@ from editor.core.dashboard import DONE_STATUSES, NO_SECTION, DeskSelection, Desk
 from editor.core.errors import NewsroomError
 from editor.core.model import ArticleSummary, Status
 from editor.ui.article_list import full_time, short_time
+from editor.ui.copyfit import counted
 from editor.ui.status_style import STATUS_COLOURS, status_icon
 from editor.ui.timers import debounce_timer
 
@@ -425,9 +426,8 @@ class DeskDashboard(QWidget):
     def _filed_tip(self, index: int) -> str:
         assert self.stats is not None
         day = self.stats.filed[index]
-        return f"{day.day:%a %d %b}: {day.words:,} words in {day.articles} article" + (
-            "s" * (day.articles != 1)
-        )
+        words, articles = counted(day.words, "word"), counted(day.articles, "article")
+        return f"{day.day:%a %d %b}: {words} in {articles}"
 
     # -- clicking a bar ----------------------------------------------------------------
 

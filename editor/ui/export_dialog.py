@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from editor.core.errors import NewsroomError
 from editor.core.render import normalise_base_url
 from editor.core.site import ExportCancelled, ExportOptions, ExportReport, export_site
+from editor.ui.copyfit import counted
 
 _KEYS = {
     "out_dir": "export/out_dir",
@@ -195,7 +196,7 @@ def run_export(
     def on_progress(done: int, total: int, what: str) -> None:
         progress.setMaximum(max(total, 1))
         progress.setValue(min(done, max(total, 1)))
-        progress.setLabelText(f"{done:,} of {total:,} articles: {what}")
+        progress.setLabelText(f"{done:,} of {counted(total, 'article')}: {what}")
 
     def on_cancel() -> None:
         progress.setLabelText("Cancelling… the site is left as it was.")
@@ -228,16 +229,21 @@ def run_export(
 
 
 def show_report(parent: QWidget, report: ExportReport) -> None:
+    report_box(parent, report).exec()
+
+
+def report_box(parent: QWidget, report: ExportReport) -> QMessageBox:
+    """The message box `show_report` shows: the summary, and the notes in its details."""
     lines = report.summary_lines()
     box = QMessageBox(parent)
     box.setWindowTitle("Export Site")
     box.setIcon(QMessageBox.Icon.Information)
     box.setText(lines[0])
     if len(lines) > 1:
-        box.setInformativeText(f"{len(lines) - 1} note(s): see the details.")
+        box.setInformativeText(f"{counted(len(lines) - 1, 'note')}: see the details.")
         box.setDetailedText("\n".join(lines[1:]))
     box.setStandardButtons(QMessageBox.StandardButton.Ok)
-    box.exec()
+    return box
 
 
 def export_site_interactively(parent: QWidget, newsroom) -> ExportReport | None:

@@ -1,0 +1,58 @@
+"""Counted labels agree with their number: "1 note", "2 notes", never "note(s)"."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from editor.core.site import ExportReport
+from editor.ui.copyfit import Counts, counted
+from editor.ui.export_dialog import report_box
+
+
+@pytest.mark.parametrize(
+    ("count", "noun", "plural", "shown"),
+    [
+        (0, "note", None, "0 notes"),
+        (1, "note", None, "1 note"),
+        (2, "note", None, "2 notes"),
+        (1204, "word", None, "1,204 words"),
+        (1, "person", "people", "1 person"),
+        (3, "person", "people", "3 people"),
+    ],
+)
+def test_counted_agrees_with_its_number(count, noun, plural, shown) -> None:
+    assert counted(count, noun, plural) == shown
+
+
+@pytest.mark.parametrize(("warnings", "shown"), [(["one"], "1 note"), (["a", "b"], "2 notes")])
+def test_the_export_report_counts_its_notes(app, tmp_path: Path, warnings, shown) -> None:
+    report = ExportReport(out_dir=tmp_path, articles=3, warnings=warnings)
+    box = report_box(None, report)
+    try:
+        assert box.informativeText() == f"{shown}: see the details."
+        assert "(s)" not in box.informativeText()
+    finally:
+        box.deleteLater()
+
+
+def test_the_status_bar_says_one_character(make_window) -> None:
+    window = make_window()
+    window.status.show_counts(Counts(words=1, characters=1, characters_no_spaces=1))
+    assert window.status.words.text() == "1 word · 1 character · 1 min read"
+    assert window.status.words.toolTip().startswith("1 character without spaces")
+
+
+def test_no_label_in_the_window_says_s_in_brackets() -> None:
+    """The files of this part of the window (the rest are listed for their owners)."""
+    root = Path(__file__).resolve().parents[2] / "editor" / "ui"
+    names = (
+        "export_dialog.py", "status_bar.py", "copyfit.py", "checks_panel.py", "article_list.py",
+        "article_list_panel.py", "dashboard.py", "desk_views.py", "audit_log.py",
+        "history_dialog.py", "changes_view.py", "review_panel.py",
+    )  # fmt: skip
+    for name in names:
+        for number, line in enumerate((root / name).read_text().splitlines(), 1):
+            if "(s)" in line and ('f"' in line or "f'" in line):
+                raise AssertionError(f"{name}:{number}: {line.strip()}")
