@@ -252,18 +252,19 @@ class FindingDelegate(QStyledItemDelegate):
         finding = index.data(FINDING_ROLE)
         return finding if isinstance(finding, Finding) else None
 
-    def _text_width(self, option: QStyleOptionViewItem, index: QModelIndex) -> int:
-        left = option.rect.left() if option.rect.width() > 0 else self._indent(index)
-        right = self._view.viewport().width()
-        return max(80, right - left - self.ICON - self.GAP - 2 * self.PAD)
+    def _text_width(self, index: QModelIndex) -> int:
+        """The message's width: the view's, less the branch indent, icon and padding.
 
-    def _indent(self, index: QModelIndex) -> int:
-        depth = 0
+        Worked out from the view, not the option's rect: `sizeHint` is asked during the
+        layout, before the item has a rect, and must measure as `paint` draws.
+        """
+        depth = 1 if self._view.rootIsDecorated() else 0
         parent = index.parent()
         while parent.isValid():
             depth += 1
             parent = parent.parent()
-        return depth * self._view.indentation()
+        left = depth * self._view.indentation()
+        return max(80, self._view.viewport().width() - left - self.ICON - self.GAP - 2 * self.PAD)
 
     @staticmethod
     def _small(font: QFont) -> QFont:
@@ -288,7 +289,7 @@ class FindingDelegate(QStyledItemDelegate):
             return super().sizeHint(option, index)
         item = QStyleOptionViewItem(option)
         self.initStyleOption(item, index)
-        width = self._text_width(item, index)
+        width = self._text_width(index)
         message, details = self._heights(item, finding, width)
         height = max(self.ICON, message + 2 + details) + 2 * self.PAD
         return QSize(width + self.ICON + self.GAP + 2 * self.PAD, height)
@@ -300,19 +301,22 @@ class FindingDelegate(QStyledItemDelegate):
             return
         item = QStyleOptionViewItem(option)
         self.initStyleOption(item, index)
-        icon = item.icon
+        icon = index.data(Qt.ItemDataRole.DecorationRole)
         item.text = ""
         item.icon = QIcon()  # drawn below, beside the text
         style = item.widget.style() if item.widget else QApplication.style()
         style.drawControl(QStyle.ControlElement.CE_ItemViewItem, item, painter, item.widget)
         rect = option.rect.adjusted(self.PAD, self.PAD, -self.PAD, -self.PAD)
-        width = max(80, rect.width() - self.ICON - self.GAP)
+        width = self._text_width(index)
         message_height, details_height = self._heights(item, finding, width)
         painter.save()
         # The icon beside the first line of the message, never over the text.
-        icon.paint(painter, QRect(rect.left(), rect.top() + 1, self.ICON, self.ICON))
-        left = rect.left() + self.ICON + self.GAP
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        if isinstance(icon, QIcon):  # the selected mode stays visible on the highlight
+            mode = QIcon.Mode.Selected if selected else QIcon.Mode.Normal
+            target = QRect(rect.left(), rect.top() + 1, self.ICON, self.ICON)
+            icon.paint(painter, target, Qt.AlignmentFlag.AlignCenter, mode)
+        left = rect.left() + self.ICON + self.GAP
         role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
         colour = option.palette.color(role)
         if finding.dismissed and not selected:
