@@ -81,6 +81,10 @@ class ArticleListPanel(QWidget):
         self.resort_button.setAutoRaise(True)
         self.resort_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.resort_button.setIcon(qtawesome.icon("fa6s.arrow-down-wide-short", color="#374151"))
+        # Its room is kept while hidden: showing it must not push the rows down either.
+        policy = self.resort_button.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.resort_button.setSizePolicy(policy)
         self.resort_button.hide()
 
         self.view = QTableView(self)

@@ -142,6 +142,7 @@ def test_a_save_updates_its_row_in_place_until_the_person_re_sorts(make_window, 
     window.open_article(older.id)
     model, panel = window.list_model, window.article_list
     assert model.row_of(older.id) == 1
+    table_top = panel.view.mapTo(window, panel.view.rect().topLeft())
 
     with qtbot.waitSignal(model.order_stale_changed, timeout=5000):
         window.headline_field.moveCursor(QTextCursor.MoveOperation.End)
@@ -152,6 +153,7 @@ def test_a_save_updates_its_row_in_place_until_the_person_re_sorts(make_window, 
     # pointer: the row shows the saved headline where it was, and Re-sort is offered.
     assert model.summary(1).headline == "Older story updated"
     assert model.order_stale and panel.resort_button.isVisibleTo(panel)
+    assert panel.view.mapTo(window, panel.view.rect().topLeft()) == table_top  # not pushed down
     current = panel.view.selectionModel().currentIndex()
     assert current.row() == 1 and current.data(ArticleRole.ArticleIdRole) == older.id
 
