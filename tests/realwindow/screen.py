@@ -50,7 +50,10 @@ def splitter_handles(path: Path, area: tuple[int, int, int, int], margin: int = 
     x0, y0, width, height = area
     x1 = min(x0 + width - margin, image.width())
     x0 += margin
-    rows = [y0 + height * share // 100 for share in range(30, 81, 5)]
+    if y0 == 0 and height == image.height():  # a band already cut to the rows to look at
+        rows = [height * share // 100 for share in range(0, 100, 10)]
+    else:
+        rows = [y0 + height * share // 100 for share in range(30, 81, 5)]
     rows = [y for y in rows if 0 <= y < image.height()]
     columns = [x for x in range(max(x0, 0), x1) if all(_is_handle(image, x, y) for y in rows)]
     handles: list[list[int]] = []

@@ -104,15 +104,27 @@ class Session:
     def handles(self) -> list[int]:
         """The splitter handles on screen now, as x inside the window (a quick BMP
         screenshot, overwritten each time)."""
-        area = self.area()
-        found = screen.splitter_handles(self.x.screenshot(self.shots / "probe.bmp"), area)
-        return [x - area[0] for x in found]
+        left, top, width, height = self.area()
+        # Only a band across the middle of the window's part on screen: 30% to 80% of it.
+        top, bottom = max(top, 0), min(top + height, self.x.height)
+        band = (max(left, 0), top + (bottom - top) * 3 // 10, width, (bottom - top) // 2)
+        found = screen.splitter_handles(
+            self.x.screenshot(self.shots / "probe.bmp", crop=band), (0, 0, width, band[3])
+        )
+        return [x + band[0] - left for x in found]
+
+    def expected_handles(self) -> int | None:
+        """2 when the window is all on screen across, else None (one may be off screen)."""
+        left, _top, width, _height = self.area()
+        return 2 if left >= 0 and left + width <= self.x.width else None
 
     def settled_handles(self, what: str, before: list[int] | None = None, timeout: float = 10.0,
-                        patience: float = 1.5, steady: float = STEADY) -> list[int]:  # fmt: skip
-        """The handles once the readings stay the same for `steady` seconds and differ
-        from `before` by more than 3 px (or, after `patience` seconds, stay the same at
-        all: a handle at its limit does not move)."""
+                        patience: float = 1.5, steady: float = STEADY,
+                        count: int | None = 2) -> list[int]:  # fmt: skip
+        """The handles once `count` of them (None: any number) stay the same for `steady`
+        seconds and differ from `before` by more than 3 px (or, after `patience` seconds,
+        stay the same at all: a handle at its limit does not move). A timeout fails with
+        what was seen."""
         readings: list[tuple[float, list[int]]] = []
         started = time.monotonic()
 
@@ -122,13 +134,17 @@ class Session:
             if not readings or readings[-1][1] != found:
                 readings.append((now, found))
                 return None
-            if now - readings[-1][0] < steady:
-                return None
+            if now - readings[-1][0] < steady or (count is not None and len(found) != count):
+                return None  # not steady yet, or a layout on its way (blank, half drawn)
             if _changed(before, found) or now - started > patience:
                 return found or [-1]  # [] is a reading too (focus mode hides the panels)
             return None
 
-        found = wait_for(f"the splitter handles to settle ({what})", probe, timeout=timeout)
+        try:
+            found = wait_for(f"the splitter handles to settle ({what})", probe, timeout=timeout)
+        except TimeoutError as error:
+            seen = [reading for _at, reading in readings[-5:]]
+            raise AssertionError(f"{error}; the last readings: {seen}") from None
         return [] if found == [-1] else found
 
     def state(self) -> str:
@@ -197,11 +213,13 @@ def test_real_window(session: Session) -> None:
     wait_for("an article to open (its headline in the title)",
              lambda: app.check_alive() or "—" in x.window_name(s.window), timeout=30)  # fmt: skip
     _, _, width, height = s.area()
-    if width > x.width or height > x.height:
+    fits = width <= x.width and height <= x.height
+    if not fits:
         s.notes.append(f"the first window, {width}x{height}, is larger than the screen")
-    handles = s.settled_handles("start")
+    handles = s.settled_handles("start", timeout=20, count=2 if fits else None)
     s.shot("start")
-    assert len(handles) == 2, f"two splitter handles on screen at start: {handles}"
+    if fits:
+        assert len(handles) == 2, f"two splitter handles on screen at start: {handles}"
 
     s.step("maximise")
     x.key(s.window, "super+Up")
@@ -219,19 +237,22 @@ def test_real_window(session: Session) -> None:
     s.step("un-maximise")
     x.key(s.window, "super+Up")
     s.wait_state("the window restored", set(), unwanted=MAXIMISED)
-    handles = s.settled_handles("restored", before=handles)
+    handles = s.settled_handles("restored", before=handles, count=s.expected_handles())
     s.shot("restored")
-    assert len(handles) == 2, f"two splitter handles after un-maximising: {handles}"
+    if s.expected_handles():
+        assert len(handles) == 2, f"two splitter handles after un-maximising: {handles}"
 
     s.step("focus mode (F11 in, F11 out)")
     x.key(s.window, "F11")
     s.wait_state("focus mode full screen", FULL_SCREEN)
-    assert s.settled_handles("focus mode", before=handles) == [], "panels hidden in focus mode"
+    hidden = s.settled_handles("focus mode", before=handles, count=0)
+    assert hidden == [], f"panels hidden in focus mode: {hidden}"
     s.shot("focus-mode")
     x.key(s.window, "F11")
     s.wait_state("focus mode left", set(), unwanted=FULL_SCREEN)
-    handles = s.settled_handles("focus mode left", before=[])
-    assert len(handles) == 2, f"the panels back after focus mode: {handles}"
+    handles = s.settled_handles("focus mode left", before=[], count=s.expected_handles())
+    if s.expected_handles():
+        assert len(handles) == 2, f"the panels back after focus mode: {handles}"
 
     s.step("focus mode (F11 in, Esc out)")
     x.key(s.window, "F11")
@@ -242,9 +263,13 @@ def test_real_window(session: Session) -> None:
     s.step("minimum size")
     minimum = x.min_size(s.window)
     x.xdotool("windowsize", "--sync", s.window, 100, 100, check=False)
-    wait_for("the window at its minimum size",
-             lambda: s.area()[2] <= (minimum or (x.width, 0))[0] + 2, timeout=10)  # fmt: skip
+    sizes: list[tuple[int, int, int, int]] = []
+    wait_for("the window's size to settle after asking for 100x100",
+             lambda: sizes.append(s.area()) or (len(sizes) > 3 and sizes[-1] == sizes[-4]),
+             timeout=15, interval=0.2)  # fmt: skip
     _, _, width, height = s.area()
+    if minimum and width > minimum[0] + 4:
+        s.notes.append(f"asked for 100x100, the window stays {width} wide (min hint {minimum})")
     s.notes.append(f"minimum size hint {minimum}, window at minimum {width}x{height}")
     if minimum and (minimum[0] > x.width or minimum[1] > x.height):
         s.notes.append(f"minimum size {minimum} is larger than the {x.width}x{x.height} screen")
@@ -307,7 +332,7 @@ def _drag_both_handles(s: Session, handles: list[int], *, must_move: bool) -> li
             s.x.drag((left + before[index], y), (end, y))
             if not must_move:
                 continue
-            handles = s.settled_handles(f"handle {index} dragged {label}", before, steady=0)
+            handles = s.settled_handles(f"handle {index} dragged {label}", before, steady=0.3)
             assert len(handles) == 2, (
                 f"handle {index} dragged {label}: two handles expected, found {handles} "
                 f"(was {before})"
@@ -330,5 +355,5 @@ def _place_handles(s: Session, handles: list[int], shares: tuple[float, float]) 
     y = top + height // 2
     for index in (1, 0) if shares[1] * width > handles[1] else (0, 1):
         s.x.drag((left + handles[index], y), (left + int(width * shares[index]), y))
-        handles = s.settled_handles(f"handle {index} placed", handles, patience=0.5, steady=0)
+        handles = s.settled_handles(f"handle {index} placed", handles, patience=0.5, steady=0.3)
     return handles

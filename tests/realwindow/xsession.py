@@ -234,9 +234,14 @@ class XServer:
         args += ["sleep", "0.05", "mouseup", 1]
         self.xdotool(*args)
 
-    def screenshot(self, path: Path) -> Path:
+    def screenshot(self, path: Path, crop: tuple[int, int, int, int] | None = None) -> Path:
+        """The whole screen, or the rectangle `crop` (x, y, width, height) of it."""
         path.parent.mkdir(parents=True, exist_ok=True)
-        self.run(["import", "-display", self.display, "-window", "root", str(path)], timeout=60)
+        argv = ["import", "-display", self.display, "-window", "root"]
+        if crop:
+            x, y, width, height = crop
+            argv += ["-crop", f"{width}x{height}+{x}+{y}", "+repage"]
+        self.run([*argv, str(path)], timeout=60)
         return path
 
 
