@@ -414,6 +414,8 @@ def _user(newsroom, args: argparse.Namespace) -> int:
         print(f"added {user.name} ({user.role.value})")
         return 0
     users = newsroom.users()
+    if not users and not args.json:
+        print("newsroom: no users yet: run `newsroom init --admin NAME`.", file=sys.stderr)
     if args.json:
         print(json.dumps([{"id": u.id, "name": u.name, "role": u.role.value} for u in users]))
     else:

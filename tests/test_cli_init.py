@@ -65,6 +65,9 @@ def test_a_store_with_no_users_says_to_run_init(store, capsys, argv):
 def test_reading_a_new_store_needs_nobody(store, capsys, tmp_path):
     assert run(capsys, "--store", store, "list", "--json") == (0, "[]\n", "")
     assert run(capsys, "--store", store, "user", "list", "--json") == (0, "[]\n", "")
+    assert run(capsys, "--store", store, "user", "list") == (
+        0, "", "newsroom: no users yet: run `newsroom init --admin NAME`.\n"
+    )  # fmt: skip
     code, out, err = run(capsys, "--store", store, "check", str(WIRE))
     assert code in (0, 1) and err == "" and out
     code, out, err = run(capsys, "--store", store, "export", "--all", "--out", str(tmp_path / "s"))
