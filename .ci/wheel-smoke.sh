@@ -18,7 +18,8 @@ step() { echo "wheel-smoke: [$((SECONDS - started))s] $*"; }
 
 step "building the wheel"
 "$python" -m venv "$work/build-venv"
-"$work/build-venv/bin/python" -m pip install --quiet --upgrade pip setuptools wheel
+"$work/build-venv/bin/python" -m pip install --quiet "setuptools>=69" wheel
+step "build tools installed"
 # A build in a copy of the tree, so nothing (build/, *.egg-info) is left in the checkout.
 mkdir "$work/src"
 git ls-files -z --cached --others --exclude-standard \
@@ -41,7 +42,6 @@ step "built $(basename "$wheel")"
 step "installing it into a fresh venv (dependencies from PyPI, cache $PIP_CACHE_DIR)"
 "$python" -m venv "$work/venv"
 bin=$work/venv/bin
-"$bin/python" -m pip install --quiet --upgrade pip
 "$bin/python" -m pip install --quiet "$wheel" || fail "pip install of the wheel"
 step "installed"
 
