@@ -25,13 +25,6 @@ if TYPE_CHECKING:
 _NO_TEXT_REASONS = frozenset({"submit", "return", "approve", "publish", "spike", "reopen"})
 
 
-def _pure_workflow(revision, parent) -> bool:
-    """A revision written by a transition that changed nothing but the status."""
-    if revision.reason not in _NO_TEXT_REASONS or parent is None:
-        return False
-    return revision.body == parent.body and _text_meta(revision.meta) == _text_meta(parent.meta)
-
-
 def _text_meta(meta: dict | None) -> dict:
     """A revision's metadata without its status, which every transition changes."""
     return {k: v for k, v in (meta or {}).items() if k != "status"}
@@ -92,6 +85,8 @@ class WorkflowStoreMixin:
         metadata equal its parent's) is skipped: moving an article writes none of its text.
         Any other revision counts, whatever its reason (save, restore, merge, correct...).
         An author appears once, at their newest revision; None stands for an unknown one.
+        Bodies are read only for the transitions on the path and their parents: the
+        workflow strip asks after every save, and a long article has many revisions.
         """
         with self._read() as session:
             head = session.scalar(
@@ -99,25 +94,41 @@ class WorkflowStoreMixin:
             )
             rows = session.execute(
                 select(
-                    RevisionRow.id,
-                    RevisionRow.parent_id,
-                    RevisionRow.author_id,
-                    RevisionRow.reason,
-                    RevisionRow.body,
-                    RevisionRow.meta,
+                    RevisionRow.id, RevisionRow.parent_id, RevisionRow.author_id, RevisionRow.reason
                 ).where(RevisionRow.article_id == article_id)
             ).all()
-        by_id = {r.id: r for r in rows}
+            by_id = {r.id: r for r in rows}
+            path: list = []
+            seen: set[str] = set()
+            current = by_id.get(head)
+            # A cycle would be a damaged store: stop there rather than loop for ever.
+            while current is not None and current.reason != "approve" and current.id not in seen:
+                seen.add(current.id)
+                path.append(current)
+                current = by_id.get(current.parent_id)
+            compare = {
+                i
+                for r in path
+                if r.reason in _NO_TEXT_REASONS and r.parent_id in by_id
+                for i in (r.id, r.parent_id)
+            }
+            texts = (
+                {
+                    t.id: (t.body, _text_meta(t.meta))
+                    for t in session.execute(
+                        select(RevisionRow.id, RevisionRow.body, RevisionRow.meta).where(
+                            RevisionRow.id.in_(compare)
+                        )
+                    )
+                }
+                if compare
+                else {}
+            )
         writers: dict[str | None, None] = {}
-        current, seen = by_id.get(head), set()
-        while current is not None and current.id not in seen:
-            seen.add(current.id)
-            if current.reason == "approve":
-                break
-            parent = by_id.get(current.parent_id)
-            if not _pure_workflow(current, parent):
-                writers.setdefault(current.author_id, None)
-            current = parent
+        for revision in path:
+            pure = revision.id in texts and texts[revision.id] == texts.get(revision.parent_id)
+            if not pure:
+                writers.setdefault(revision.author_id, None)
         return list(writers)
 
     def get_revision(self, revision_id: str) -> Revision:
