@@ -1,4 +1,4 @@
-"""Counting and naming helpers for article text: word counts and URL slugs."""
+"""Counting and naming helpers for article text: word counts, plurals and URL slugs."""
 
 from __future__ import annotations
 
@@ -14,6 +14,11 @@ def word_count(markdown: str) -> int:
     """Words a reader sees: link text counts, link targets and Markdown markers do not."""
     plain = _MARKUP.sub(lambda m: m.group(2) or " ", markdown)
     return len(_WORD.findall(plain))
+
+
+def counted(count: int, noun: str, plural: str | None = None) -> str:
+    """ "1 word", "2 words", "1,204 words": the count with the noun it agrees with."""
+    return f"{count:,} {noun if count == 1 else plural or noun + 's'}"
 
 
 def slugify(text: str, max_length: int = 80) -> str:

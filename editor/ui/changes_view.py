@@ -36,8 +36,8 @@ from editor.core.diff import DiffOp, diff_stats, render_inline_html, side_by_sid
 from editor.core.errors import NewsroomError
 from editor.core.model import Revision
 from editor.core.review import RevisionDiff
+from editor.core.text import counted
 from editor.ui.article_list import full_time, short_time
-from editor.ui.copyfit import counted
 from editor.ui.status_style import action_label
 
 INSERT_STYLE = "color:#065f46; background-color:#dcfce7; text-decoration:underline;"

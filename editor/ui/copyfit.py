@@ -19,6 +19,8 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QTextDocument
 from PySide6.QtWidgets import QWidget
 
+from editor.core.text import counted
+
 #: Words a minute of an adult reading news on screen.
 READING_WPM = 230
 #: Within this share of the target the copy fits.
@@ -64,11 +66,6 @@ class DocumentCounter:
             block = block.next()
         self._cache = seen  # drop paragraphs that are gone
         return Counts(words, characters, characters - spaces)
-
-
-def counted(count: int, noun: str, plural: str | None = None) -> str:
-    """ "1 word", "2 words", "1,204 words": the count with the noun it agrees with."""
-    return f"{count:,} {noun if count == 1 else plural or noun + 's'}"
 
 
 class Fit(enum.Enum):

@@ -43,8 +43,8 @@ from PySide6.QtWidgets import (
 from editor.core.dashboard import DONE_STATUSES, NO_SECTION, DeskSelection, DeskStats
 from editor.core.errors import NewsroomError
 from editor.core.model import ArticleSummary, Status
+from editor.core.text import counted
 from editor.ui.article_list import full_time, short_time
-from editor.ui.copyfit import counted
 from editor.ui.status_style import STATUS_COLOURS, status_icon
 from editor.ui.timers import debounce_timer
 

@@ -8,6 +8,7 @@ from typing import TypeVar
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from editor.core.text import counted
 from editor.ui.editing_session import ConflictChoice
 
 Answer = TypeVar("Answer")
@@ -105,11 +106,11 @@ def report_import_failures(parent: QWidget | None, failed: list[tuple[Path, str]
                            imported: int) -> None:  # fmt: skip
     """All failures of one import in one dialog."""
     lines = "\n".join(f"• {path.name}: {message}" for path, message in failed)
-    done = f"{imported} file(s) imported. " if imported else ""
+    done = f"{counted(imported, 'file')} imported. " if imported else ""
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Warning)
     box.setWindowTitle("Import")
-    box.setText(f"{done}{len(failed)} file(s) could not be imported.")
+    box.setText(f"{done}{counted(len(failed), 'file')} could not be imported.")
     box.setDetailedText(lines)
     box.setInformativeText(lines if len(failed) <= 8 else "See the details below.")
     box.exec()

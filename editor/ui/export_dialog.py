@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from editor.core.errors import NewsroomError
 from editor.core.render import normalise_base_url
 from editor.core.site import ExportCancelled, ExportOptions, ExportReport, export_site
-from editor.ui.copyfit import counted
+from editor.core.text import counted
 
 _KEYS = {
     "out_dir": "export/out_dir",

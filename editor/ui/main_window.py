@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from editor.core.errors import NewsroomError
 from editor.core.model import Article
 from editor.core.newsroom import Newsroom
+from editor.core.text import counted
 from editor.ui import dialogs, operations
 from editor.ui.actions import ActionRegistry
 from editor.ui.article_list import ArticleListModel
@@ -40,6 +41,7 @@ from editor.ui.menus import build_main_toolbar, build_menus
 from editor.ui.preferences_dialog import install_preferences
 from editor.ui.preview import PreviewPane
 from editor.ui.preview_assets import preview_resolver
+from editor.ui.preview_render import corrections_source
 from editor.ui.review_panel import install_review
 from editor.ui.scroll_sync import ScrollSync
 from editor.ui.settings import Preferences, PreferenceStore, WindowState
@@ -111,6 +113,7 @@ class MainWindow(QMainWindow):
         self.counter = DocumentCounter(self.editor.document())
         self.preview.set_source(self.session.snapshot)
         self.preview.set_resolver(preview_resolver(newsroom))  # asset: images, inlined
+        self.preview.set_corrections(corrections_source(newsroom))  # printed at the foot
         self.scroll_sync = ScrollSync(self.editor, self.preview, self)
         self.history = MetadataHistory(self)
 
@@ -410,7 +413,7 @@ class MainWindow(QMainWindow):
         if report.skipped:
             parts.append(f"skipped {len(report.skipped)} imported before")
         if report.cancelled:
-            parts.append(f"cancelled before {len(report.not_started)} file(s)")
+            parts.append(f"cancelled before {counted(len(report.not_started), 'file')}")
         if parts:
             message = "; ".join(parts)
             self.status.showMessage(message[0].upper() + message[1:] + ".", 8000)

@@ -227,6 +227,13 @@ class PreviewPane(QWidget):
         self._need_full = True
         self.schedule()
 
+    def set_corrections(self, source: Callable[[str], object] | None) -> None:
+        """Where the corrections printed at the article's foot come from; the page reloads."""
+        self._pool.waitForDone(5000)  # the renderer is the worker's while a job runs
+        self._renderer.set_corrections(source)  # type: ignore[arg-type]
+        self._need_full = True
+        self.schedule()
+
     def set_site(self, templates_dir: str | None, site_name: str = "Newsroom",
                  base_url: str = "") -> None:  # fmt: skip
         """Render with the export's template folder and site settings; the page reloads."""

@@ -14,7 +14,9 @@ from editor.ui import preview as preview_module
 from editor.ui.format_toolbar import LinkDialog, normalise_link
 from tests.ui.conftest import FAST, wait_for_list
 
-WIRE = Path(__file__).parents[2] / "editor" / "resources" / "samples" / "wire-putin-kim-limousine.txt"
+WIRE = (
+    Path(__file__).parents[2] / "editor" / "resources" / "samples" / "wire-putin-kim-limousine.txt"
+)
 SLOW_AUTOSAVE = replace(FAST, autosave_delay_ms=60_000)
 
 

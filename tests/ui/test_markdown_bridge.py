@@ -18,7 +18,9 @@ from editor.core.importing import escape_markdown, parse_file
 from editor.core.render import render_body_html
 from editor.ui import markdown_bridge
 
-SAMPLES = sorted((Path(__file__).resolve().parents[2] / "editor" / "resources" / "samples").iterdir())
+SAMPLES = sorted(
+    (Path(__file__).resolve().parents[2] / "editor" / "resources" / "samples").iterdir()
+)
 
 
 def _through_editor(markdown: str) -> str:

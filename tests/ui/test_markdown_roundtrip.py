@@ -22,7 +22,9 @@ from editor.ui import markdown_bridge, markdown_writer
 from editor.ui.body_editor import BodyEditor
 from editor.ui.markdown_writer import BlockCache, document_to_markdown
 
-SAMPLES = sorted((Path(__file__).resolve().parents[2] / "editor" / "resources" / "samples").iterdir())
+SAMPLES = sorted(
+    (Path(__file__).resolve().parents[2] / "editor" / "resources" / "samples").iterdir()
+)
 
 
 def through_editor(markdown: str) -> str:

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from editor.core.site import ExportReport
-from editor.ui.copyfit import Counts, counted
+from editor.core.text import counted
+from editor.ui.copyfit import Counts
 from editor.ui.export_dialog import report_box
 
 

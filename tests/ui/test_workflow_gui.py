@@ -376,3 +376,24 @@ def test_who_are_you_on_first_start_and_admins_add_people(app, store_path, qtbot
         assert "already exists" in manage.message.text()
     finally:
         again.close()
+
+
+def test_the_preview_prints_corrections_as_the_export_does(
+    make_window, desk, qtbot, errors
+) -> None:
+    article = desk.create_article(
+        "Mayor opens bridge", "Mayor Ann Smyth opened the bridge.", section="Local"
+    )
+    desk.transition(article.id, "submit")
+    desk.switch_user(EDITOR_A)
+    desk.transition(article.id, "approve")
+    desk.transition(article.id, "publish")
+    window = make_window()
+    window.open_article(article.id)
+    window.side_tabs.setCurrentWidget(window.inspector)
+    note = "An earlier version misspelt the mayor's name."
+    window.workflow.ask_correction = lambda _h, body: (note, body.replace("Smyth", "Smith"))
+
+    _click(qtbot, window, Action.CORRECT)
+    qtbot.waitUntil(lambda: "misspelt the mayor" in window.preview.html, timeout=15000)
+    assert "Ann Smith" in window.preview.html

@@ -124,7 +124,8 @@ def parse_style(text: str, source: str, base: Style | None = None) -> Style:
         raise StyleError(f"{source}: a style file is a mapping with a 'rules' key.")
     unknown = set(data) - {"rules", "extends", "version", _LINE_KEY}
     if unknown:
-        raise StyleError(f"{source}: unknown key(s) {', '.join(sorted(map(str, unknown)))}.")
+        keys = "key" if len(unknown) == 1 else "keys"
+        raise StyleError(f"{source}: unknown {keys} {', '.join(sorted(map(str, unknown)))}.")
     extends = data.get("extends")
     if extends not in (None, HOUSE):
         raise StyleError(f"{source}: 'extends' can only name '{HOUSE}'.")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from editor.core.errors import NewsroomError
 from editor.core.model import Status
+from editor.core.text import counted
 
 MANIFEST_NAME = ".newsroom-manifest.json"
 
@@ -81,9 +82,9 @@ class ExportReport:
 
     def summary_lines(self) -> list[str]:
         lines = [
-            f"{self.articles} article(s) in the site at {self.out_dir}: "
-            f"{len(self.written)} file(s) written, {self.unchanged} unchanged, "
-            f"{len(self.removed)} removed, {len(self.skipped)} article(s) skipped "
+            f"{counted(self.articles, 'article')} in the site at {self.out_dir}: "
+            f"{counted(len(self.written), 'file')} written, {self.unchanged} unchanged, "
+            f"{len(self.removed)} removed, {counted(len(self.skipped), 'article')} skipped "
             f"({self.seconds:.1f} s)"
         ]
         for skipped in self.skipped:
