@@ -187,7 +187,11 @@ def _run(harness: Harness, label: str, step: Callable[[], None], accept: bool = 
     problems: list[str] = []
     with recorder.active():
         if reset:
-            harness.baseline()
+            resetter = DialogCloser()
+            with resetter.armed():  # reopening saves: a refusal shows a message
+                harness.baseline()
+            problems += [f"(a dialog while resetting before {label}) {d}" for d in resetter.seen]
+            problems += resetter.problems
         reset_problems = list(recorder.problems)
         if reset_problems:
             problems += [f"(while resetting before {label}) {p}" for p in reset_problems]
