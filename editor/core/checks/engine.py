@@ -14,7 +14,7 @@ from editor.core.checks import builtin  # noqa: F401 - registers the built-in ch
 from editor.core.checks.findings import BODY, Finding, Level, number_occurrences
 from editor.core.checks.markdown_units import Unit, split_units
 from editor.core.checks.rules import FIELD_KIND, ArticleContext, Hit, Rule, compile_rule
-from editor.core.checks.style import Style
+from editor.core.checks.spec import Style
 from editor.core.errors import NewsroomError
 from editor.core.model import Article
 

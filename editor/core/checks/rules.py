@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from editor.core.checks.findings import BODY, Level
 from editor.core.checks.markdown_units import RUNNING_TEXT, Unit, sentences
-from editor.core.checks.style import RuleSpec
+from editor.core.checks.spec import RuleSpec
 from editor.core.model import Article
 
 WORD = re.compile(r"[^\W\d_](?:[\w’'-]*[^\W_])?")

@@ -11,50 +11,19 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
-from editor.core.errors import ValidationError
+from editor.core.checks import builtin  # noqa: F401 - registers the built-in kinds
+from editor.core.checks.rules import compile_rule
+from editor.core.checks.spec import RuleSpec, Style, StyleError
 from editor.core.resources import resource
 
 STYLE_ENV = "NEWSROOM_STYLE"
 HOUSE = "house"
 LEVELS = ("error", "warning", "suggestion")
 _LINE_KEY = "__line__"
-
-
-class StyleError(ValidationError):
-    """A style file that cannot be read or holds a rule that makes no sense."""
-
-
-@dataclass(frozen=True)
-class RuleSpec:
-    """One rule as written in a style file; `options` holds its kind-specific keys."""
-
-    id: str
-    kind: str
-    level: str
-    message: str = ""
-    options: dict = field(default_factory=dict)
-    source: str = ""
-    line: int = 0
-
-    def where(self) -> str:
-        return f"{self.source}, line {self.line}" if self.line else self.source
-
-    def fail(self, problem: str) -> StyleError:
-        return StyleError(f"{self.where()}: rule '{self.id}': {problem}")
-
-
-@dataclass(frozen=True)
-class Style:
-    """The rules in force, in file order; `version` changes whenever any rule does."""
-
-    rules: tuple[RuleSpec, ...]
-    source: str
-    version: str
 
 
 class _LineLoader(yaml.SafeLoader):
@@ -101,9 +70,8 @@ def load_style(path: str | Path | None = None) -> Style:
     style = parse_style(text, path.name, base=house)
     # Compile its rules now, so an unknown kind or a bad pattern is said when the file is
     # chosen (Preferences, --style), not later by the first check that runs.
-    from editor.core.checks.engine import CheckEngine
-
-    CheckEngine(style)
+    for spec in style.rules:
+        compile_rule(spec)
     return style
 
 
