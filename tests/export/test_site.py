@@ -55,7 +55,7 @@ def test_site_layout_and_skip_reasons(newsroom, site_store, tmp_path: Path) -> N
     assert not any("held" in f or "secret" in f or "embargoed" in f for f in files)
     assert "business" not in {f.split("/")[0] for f in files}
     summary = "\n".join(report.summary_lines())
-    assert "3 article(s) in the site" in summary and "on legal hold" in summary
+    assert "3 articles in the site" in summary and "on legal hold" in summary
 
 
 def test_article_page_metadata(newsroom, site_store, tmp_path: Path) -> None:

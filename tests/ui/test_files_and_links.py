@@ -149,7 +149,7 @@ def test_import_keeps_the_good_file_and_reports_the_bad_one_once(
     wait_for_list(qtbot, window.list_model)
 
     assert len(reports) == 1
-    assert "1 file(s) could not be imported" in reports[0]
+    assert "1 file could not be imported" in reports[0]
     assert "photo.txt" in reports[0]
     opened = window.session.article
     assert opened is not None and opened.headline.startswith("Putin takes Kim Jong Un")
