@@ -6,8 +6,8 @@ them, lays them out and keeps the window's own state (title, status bar, geometr
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtCore import QRect, QSize, Qt
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QResizeEvent
 from PySide6.QtWidgets import (
     QMainWindow,
     QSplitter,
@@ -55,6 +55,106 @@ from editor.ui.workflow_bar import ReadOnlyBanner
 from editor.ui.workflow_controller import install_workflow
 
 APP_TITLE = "Newsroom Editor"
+
+#: The narrowest the editor column goes: about 40 characters of body text, and room for
+#: the headline to wrap by words (at ~50 px it wrapped one letter a line and grew the
+#: window past the screen). List + editor + side panel stay under 1000 px, so the window's
+#: minimum fits a 1366x768 screen, and 1920x1080 at scale 2 (960x540 logical).
+EDITOR_MIN_WIDTH = 360
+#: The article list's narrowest: room for a few words of headline beside the Updated and
+#: Words columns (at its own ~228 px the headline column was a letter wide).
+LIST_MIN_WIDTH = 260
+#: Room left around the first window for the window manager's frame and title bar, and
+#: for panels and docks the available geometry does not know about.
+SCREEN_MARGIN = 24
+#: Splitter weights: the editor column takes two thirds of a wider window's extra width,
+#: the preview a third; the list and the Details/Review/Checks tabs keep their width.
+EDITOR_STRETCH, PREVIEW_STRETCH = 2, 1
+
+
+def share_width(sizes: list[int], minimums: list[int], weights: list[int],
+                total: int) -> list[int]:  # fmt: skip
+    """`sizes` changed to add up to `total`: the difference is shared by `weights`, and no
+    panel goes below its minimum; shrinking past the weighted panels' minimums takes the
+    rest from the others, in proportion to their widths."""
+    sizes = list(sizes)
+    for pool in (list(weights), list(sizes)):  # by weight; then (shrinking) by width
+        delta = total - sum(sizes)
+        active = [i for i, w in enumerate(pool) if w > 0 and (delta > 0 or sizes[i] > minimums[i])]
+        while delta and active:
+            whole = sum(pool[i] for i in active)
+            parts = [int(delta * pool[i] / whole) for i in active]
+            parts[-1] += delta - sum(parts)  # what rounding left over
+            for i, part in zip(active, parts, strict=True):
+                sizes[i] += part
+            short = [i for i in active if sizes[i] < minimums[i]]
+            for i in short:  # past its minimum: it stays there, the others give the rest
+                sizes[i] = minimums[i]
+            active = [i for i in active if i not in short]
+            delta = total - sum(sizes)
+        if not delta:
+            break
+    return sizes
+
+
+class PanelSplitter(QSplitter):
+    """A splitter that shares a change of its width by weight (`weights`), where a plain
+    one scales every panel by its width: after the person drags the editor narrow, a wider
+    window went mostly to the list and the preview."""
+
+    def __init__(self, orientation: Qt.Orientation, parent: QWidget | None = None) -> None:
+        super().__init__(orientation, parent)
+        self.weights: list[int] = []
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        before = self.sizes()
+        super().resizeEvent(event)
+        after = self.sizes()
+        panels = [self.widget(i) for i in range(self.count())]
+        # Only a resize of a splitter on the screen, laid out at its old width, with every
+        # panel shown: the first layouts start from a default size (sharing that shrank
+        # the list to its minimum), and focus mode hides panels whose widths the
+        # splitter puts back by itself.
+        handles = self.handleWidth() * (self.count() - 1)
+        laid_out = sum(before) + handles == event.oldSize().width()
+        if (
+            not self.isVisible()
+            or not laid_out
+            or len(self.weights) != len(panels)
+            or not all(before)
+            or any(w.isHidden() for w in panels)
+        ):
+            return
+        minimums = [max(w.minimumWidth(), w.minimumSizeHint().width()) for w in panels]
+        total = sum(after)
+        if total < sum(minimums):
+            return  # narrower than the panels can go: as the splitter does it
+        wanted = share_width(before, minimums, self.weights, total)
+        if wanted != after:
+            self.setSizes(wanted)
+
+
+def fit_on_screen(rect: QRect, available: QRect, minimum: QSize, *,
+                  margin: int = SCREEN_MARGIN, centre: bool = True) -> QRect:  # fmt: skip
+    """`rect` made to fit inside `available` (less `margin` each side), never below `minimum`.
+
+    A rect that already fits keeps its place unless `centre`; one that had to shrink, or
+    lies partly off the screen, is centred. When even the minimum is larger than the
+    screen, the window is at its minimum and starts at the screen's top left corner.
+    """
+    # A small screen: less margin where the minimum needs it, before going past the edge.
+    across = max(0, min(margin, (available.width() - minimum.width()) // 2))
+    down = max(0, min(margin, (available.height() - minimum.height()) // 2))
+    room = available.adjusted(across, down, -across, -down)
+    width = max(minimum.width(), min(rect.width(), room.width()))
+    height = max(minimum.height(), min(rect.height(), room.height()))
+    fitted = QRect(rect.topLeft(), QSize(width, height))
+    if centre or fitted.size() != rect.size() or not room.contains(fitted):
+        fitted.moveCenter(room.center())
+    # Never left of or above the screen: the title bar and the menus stay reachable.
+    fitted.moveLeft(max(fitted.left(), available.left()))
+    fitted.moveTop(max(fitted.top(), available.top()))
+    return fitted
 
 
 class MainWindow(QMainWindow):
@@ -143,7 +243,7 @@ class MainWindow(QMainWindow):
         self.tables, self.images = install_tables_and_images(self)
         # Last: it locks an approved article after the others have enabled their tools.
         self.workflow = install_workflow(self)
-        self.resize(prefs.default_window_width, prefs.default_window_height)
+        self.place_first_window()
         self._show_article(None)
 
     # -- layout ----------------------------------------------------------
@@ -167,15 +267,81 @@ class MainWindow(QMainWindow):
         self.side_tabs.addTab(self.inspector, "Details")
         self.checks = install_checks_panel(self)
 
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        # Narrower, the headline wraps a letter a line and the toolbar is all overflow.
+        editor_column.setMinimumWidth(EDITOR_MIN_WIDTH)
+        self.article_list.setMinimumWidth(LIST_MIN_WIDTH)
+        self.editor_column = editor_column
+
+        self.splitter = PanelSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
-        self.splitter.setChildrenCollapsible(False)
         self.splitter.setHandleWidth(1)
         for widget in (self.article_list, editor_column, self.side_tabs):
             self.splitter.addWidget(widget)
-        width = self.preferences.default_window_width
-        self.splitter.setSizes([int(width * share) for share in self.preferences.splitter_shares])
+        # No panel collapses to nothing: a collapsed list or preview is a 1 px line that
+        # looks like a drawing fault, and the panels' minimum widths are what they need.
+        self.splitter.setChildrenCollapsible(False)
+        for index in range(self.splitter.count()):
+            self.splitter.setCollapsible(index, False)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, EDITOR_STRETCH)
+        self._update_side_stretch()
+        self.side_tabs.currentChanged.connect(self._update_side_stretch)
+        self._share_splitter(self.preferences.default_window_width)
         self.setCentralWidget(self.splitter)
+
+    def _update_side_stretch(self) -> None:
+        """The preview shares a wider window's width; the Details, Review and Checks
+        tabs are forms and lists that are as good at the width they have."""
+        showing_preview = self.side_tabs.currentWidget() is self.preview
+        side = PREVIEW_STRETCH if showing_preview else 0
+        self.splitter.setStretchFactor(2, side)
+        self.splitter.weights = [0, EDITOR_STRETCH, side]
+
+    def _share_splitter(self, width: int) -> None:
+        """Split `width` between the panels by the preferred shares."""
+        shares = self.preferences.splitter_shares
+        self.splitter.setSizes([int(width * share) for share in shares])
+
+    def _available(self, rect: QRect | None = None) -> QRect | None:
+        """The available geometry of the screen `rect` is on (the window's own screen,
+        else the primary one); None without a screen."""
+        screen = None
+        if rect is not None:
+            screen = QGuiApplication.screenAt(rect.center())
+        screen = screen or self.screen() or QGuiApplication.primaryScreen()
+        return screen.availableGeometry() if screen is not None else None
+
+    def place_first_window(self, available: QRect | None = None) -> None:
+        """The preferred first size, made to fit `available` (the screen's available
+        geometry) and centred on it: the 1440x900 default was larger than a 1366x768
+        screen, and than any screen at QT_SCALE_FACTOR=2, which put the right-hand
+        panel off the screen."""
+        prefs = self.preferences
+        wanted = QRect(0, 0, prefs.default_window_width, prefs.default_window_height)
+        available = available or self._available()
+        if available is None:  # no screen at all: as asked
+            self.resize(wanted.size())
+            return
+        rect = fit_on_screen(wanted, available, self.minimumSizeHint())
+        self.resize(rect.size())
+        self.move(rect.topLeft())
+        self._share_splitter(rect.width())
+
+    def keep_on_screen(self, available: QRect | None = None) -> None:
+        """A normal (not maximised, not full screen) window larger than `available` (its
+        screen's available geometry), or partly off it, is made to fit and centred: a
+        geometry saved on a larger screen, or at another scale, must not open past the
+        screen's edges."""
+        if self.windowState() & (Qt.WindowState.WindowMaximized | Qt.WindowState.WindowFullScreen):
+            return
+        current = self.geometry()
+        available = available or self._available(current)
+        if available is None:
+            return
+        # No margin here: a window the person made as large as the screen stays so.
+        rect = fit_on_screen(current, available, self.minimumSizeHint(), margin=0, centre=False)
+        if rect != current:
+            self.setGeometry(rect)
 
     def _connect(self) -> None:
         a, session = self.actions, self.session
@@ -461,6 +627,7 @@ class MainWindow(QMainWindow):
         geometry = self._window_state.geometry()
         if geometry is not None:
             self.restoreGeometry(geometry)
+            self.keep_on_screen()
         splitter = self._window_state.splitter_state()
         if splitter is not None:
             self.splitter.restoreState(splitter)

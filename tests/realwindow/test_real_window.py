@@ -80,6 +80,7 @@ class Session:
     app: App
     shots: Path
     window: str = ""
+    scale: int = 1  # QT_SCALE_FACTOR: device pixels per logical pixel
     shot_count: int = 0
     notes: list[str] = field(default_factory=list)
     timings: list[tuple[str, float]] = field(default_factory=list)
@@ -188,7 +189,7 @@ def session(request: pytest.FixtureRequest, tmp_path: Path, sample_store: Path,
         if spec.scale:
             env["QT_SCALE_FACTOR"] = spec.scale
         app = App([python(), "-m", "editor", "--store", str(store), "--as", "ci"], env, tmp_path)
-        run = Session(x, app, tmp_path / "shots")
+        run = Session(x, app, tmp_path / "shots", scale=int(spec.scale or 1))
         app.start()
         try:
             yield run
@@ -212,14 +213,19 @@ def test_real_window(session: Session) -> None:
     s.window = x.find_window("Newsroom Editor", alive=app.check_alive)
     wait_for("an article to open (its headline in the title)",
              lambda: app.check_alive() or "—" in x.window_name(s.window), timeout=30)  # fmt: skip
-    _, _, width, height = s.area()
+    left, top, width, height = s.area()
     fits = width <= x.width and height <= x.height
     if not fits:
         s.notes.append(f"the first window, {width}x{height}, is larger than the screen")
     handles = s.settled_handles("start", timeout=20, count=2 if fits else None)
     s.shot("start")
-    if fits:
-        assert len(handles) == 2, f"two splitter handles on screen at start: {handles}"
+    assert fits, f"the first window, {width}x{height}, fits the {x.width}x{x.height} screen"
+    # Across only: xdotool's y for a framed window counts the title bar twice.
+    assert left >= 0 and top >= 0 and left + width <= x.width, (
+        f"the first window at {left},{top} {width}x{height} is all on the screen"
+    )
+    assert len(handles) == 2, f"two splitter handles on screen at start: {handles}"
+    _wait_for_preview(s, handles, "start")
 
     s.step("maximise")
     x.key(s.window, "super+Up")
@@ -227,6 +233,7 @@ def test_real_window(session: Session) -> None:
     wait_for("the maximised window to fill the screen",
              lambda: s.area()[2] >= x.width - 10, timeout=10)  # fmt: skip
     handles = s.settled_handles("maximised", before=handles)
+    _wait_for_preview(s, handles, "maximised")
     shutil.copy2(s.shot("maximised"), s.shots / "maximised.png")
     assert len(handles) == 2, f"two splitter handles when maximised: {handles}"
 
@@ -268,6 +275,8 @@ def test_real_window(session: Session) -> None:
              lambda: sizes.append(s.area()) or (len(sizes) > 3 and sizes[-1] == sizes[-4]),
              timeout=15, interval=0.2)  # fmt: skip
     _, _, width, height = s.area()
+    # Read again once settled: just after focus mode the panels may still be hidden.
+    minimum = x.min_size(s.window) or minimum
     if minimum and width > minimum[0] + 4:
         s.notes.append(f"asked for 100x100, the window stays {width} wide (min hint {minimum})")
     s.notes.append(f"minimum size hint {minimum}, window at minimum {width}x{height}")
@@ -279,6 +288,20 @@ def test_real_window(session: Session) -> None:
     if width > x.width or height > x.height:
         s.notes.append(f"at the minimum size the window grew to {width}x{height}, past the screen")
     assert len(handles) == 2, f"two splitter handles at the minimum size {width}x{height}"
+    assert minimum, "the window says its minimum size (WM_NORMAL_HINTS)"
+    # In logical pixels the minimum fits a 1366x768 screen, whatever the scale.
+    scale = s.scale
+    assert minimum[0] <= 1366 * scale and minimum[1] <= 768 * scale, (
+        f"the minimum size {minimum} fits a 1366x768 screen (at scale {scale})"
+    )
+    assert width <= minimum[0] + 4 and height <= minimum[1] + 4, (
+        f"at the minimum size the window is {width}x{height}, its minimum is {minimum}: "
+        "nothing in it (the headline's wrapping) grows it"
+    )
+    assert width <= x.width and height <= x.height, (
+        f"at the minimum size the window, {width}x{height}, fits the screen"
+    )
+    at_minimum = (handles, width)
 
     s.step("splitter drags (minimum size)")
     handles = _drag_both_handles(s, handles, must_move=False)
@@ -288,6 +311,7 @@ def test_real_window(session: Session) -> None:
     x.xdotool("windowmove", "--sync", s.window, 40, 60, check=False)
     handles = s.settled_handles("before typing", before=handles)
     assert len(handles) == 2, f"two splitter handles before typing: {handles}"
+    _check_wider_window_goes_to_the_editor(s, *at_minimum, handles)
     handles = _place_handles(s, handles, (0.22, 0.68))
     left, top, _, height = s.area()
     x.activate(s.window)
@@ -320,14 +344,16 @@ def _stored(app: App, text: str) -> bool:
 
 
 def _drag_both_handles(s: Session, handles: list[int], *, must_move: bool) -> list[int]:
-    """Drag each handle to the window's left edge, then its right edge. Both handles stay
+    """Drag each handle to the window's right edge, then its left edge. Both handles stay
     on screen; with `must_move` each must follow the mouse (as far as the panels' minimum
     widths let it). Without it (at the minimum size every panel is as narrow as it goes)
     the four drags follow each other and only the end result is read."""
     left, top, width, height = s.area()
     y = top + height // 2
     for index in (0, 1):
-        for end, label in ((left + 2, "left"), (left + width - 3, "right")):
+        # Right first: a panel that starts at its minimum (every panel of a window as
+        # small as the screen at scale 2) cannot be dragged narrower, only wider.
+        for end, label in ((left + width - 3, "right"), (left + 2, "left")):
             before = handles
             s.x.drag((left + before[index], y), (end, y))
             if not must_move:
@@ -347,6 +373,53 @@ def _drag_both_handles(s: Session, handles: list[int], *, must_move: bool) -> li
         s.notes.append(f"drags at the minimum size: handles {handles} -> {after}")
         handles = after
     return handles
+
+
+def _check_wider_window_goes_to_the_editor(s: Session, before: list[int], width_before: int,
+                                           after: list[int]) -> None:  # fmt: skip
+    """From the minimum size to a wider window: the list keeps its width (it is at its
+    minimum), the editor column takes the larger part of the extra width, the preview the
+    rest (the splitter's stretch factors)."""
+    width_after = s.area()[2]
+    grown = width_after - width_before
+    editor = (after[1] - after[0]) - (before[1] - before[0])
+    preview = (width_after - after[1]) - (width_before - before[1])
+    s.notes.append(
+        f"{width_before} -> {width_after} px wide: list {after[0] - before[0]:+d}, "
+        f"editor {editor:+d}, preview {preview:+d}"
+    )
+    if grown < 100:
+        return  # a screen too small to widen the window by much: nothing to compare
+    assert abs(after[0] - before[0]) <= 3, (
+        f"the list keeps its width when the window widens: handles {before} -> {after}"
+    )
+    assert editor > preview > 0, (
+        f"the editor takes most of {grown} px more, the preview the rest: editor {editor:+d}, "
+        f"preview {preview:+d} (handles {before} -> {after})"
+    )
+
+
+def _preview_drawn(s: Session, handles: list[int]) -> bool:
+    """Whether the preview pane's right-hand part shows anything but white (its page's
+    rule, text and scroll bar): a page not yet drawn at the pane's new width left a white
+    band there, or the whole pane white."""
+    left, top, width, height = s.area()
+    pane = width - handles[1]
+    strip = max(8, pane * 15 // 100)
+    crop = (left + width - strip, max(top, 0) + height // 10, strip - 2, height * 8 // 10)
+    return screen.distinct_colours(s.x.screenshot(s.shots / "preview.bmp", crop=crop), 2) > 1
+
+
+def _wait_for_preview(s: Session, handles: list[int], what: str, timeout: float = 20.0) -> None:
+    """Until the preview is drawn across its pane; how long that took is noted (slow
+    software rendering), never drawn is a failure."""
+    started = time.monotonic()
+    if not _preview_drawn(s, handles):
+        s.shot(f"preview-not-drawn-{what}")
+        wait_for(f"the preview to draw across its pane ({what})",
+                 lambda: s.app.check_alive() or _preview_drawn(s, handles),
+                 timeout=timeout, interval=0.3)  # fmt: skip
+        s.notes.append(f"{what}: the preview took {time.monotonic() - started:.1f} s to draw")
 
 
 def _place_handles(s: Session, handles: list[int], shares: tuple[float, float]) -> list[int]:
