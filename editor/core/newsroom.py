@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import getpass
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import replace
-from datetime import date, datetime
 from importlib.resources import as_file
 from pathlib import Path
 
 from editor.core.assets import AssetsMixin
 from editor.core.checks import ChecksMixin
 from editor.core.dashboard import DashboardMixin
+from editor.core.dictionary import DictionaryMixin
 from editor.core.errors import (
     AlreadyInitialisedError,
     NotFoundError,
@@ -24,13 +24,13 @@ from editor.core.errors import (
     UserRequiredError,
     ValidationError,
 )
+from editor.core.fields import set_field
 from editor.core.importers import notes as import_notes
 from editor.core.importers.run import ImportDuplicate as ImportDuplicate
 from editor.core.importers.run import ImportReport as ImportReport
 from editor.core.importers.run import Progress
 from editor.core.importers.run import import_files as _import_files
 from editor.core.model import (
-    METADATA_FIELDS,
     Article,
     ArticleQuery,
     ArticleSummary,
@@ -42,7 +42,6 @@ from editor.core.model import (
 from editor.core.recovery import RecoveryMixin
 from editor.core.resources import resource
 from editor.core.review import ReviewMixin
-from editor.core.spelling import DictionaryMixin
 from editor.core.text import is_valid_slug, slugify, word_count
 from editor.core.workflow import WorkflowMixin
 from editor.store.store import Store
@@ -200,7 +199,7 @@ class Newsroom(
         """
         article = Article(id=str(uuid.uuid4()), headline=headline.strip(), body=body)
         for name, value in metadata.items():
-            _set_field(article, name, value)
+            set_field(article, name, value)
         if sign and not article.byline and self.user.name:
             article.byline = self.user.name
         self._derive(article, previous_slug=None)
@@ -226,7 +225,7 @@ class Newsroom(
         self.check_edit(current)  # the workflow's permission check (autosaves too)
         updated = replace(current, tags=list(current.tags))
         for name, value in (changes or {}).items():
-            _set_field(updated, name, value)
+            set_field(updated, name, value)
             if name == "slug":
                 updated.slug_locked = bool(updated.slug)
         if body is not None:
@@ -349,67 +348,6 @@ def _slug_family(slug: str, base: str) -> bool:
         return True
     head, _, tail = slug.rpartition("-")
     return head == base and tail.isdigit()
-
-
-def _set_field(article: Article, name: str, value: object) -> None:
-    if name == "tags":
-        article.tags = _normalise_tags(value)
-    elif name == "story_date":
-        article.story_date = _parse_story_date(value)
-    elif name == "length_target":
-        article.length_target = _parse_length_target(value)
-    elif name == "import_notes":
-        article.import_notes = import_notes.normalise_notes(value)
-    elif name in METADATA_FIELDS or name == "source_name":
-        if not isinstance(value, str):
-            raise ValidationError(f"The {name} must be text.", field=name)
-        setattr(article, name, value.strip() if name != "slug" else value.strip().lower())
-    else:
-        raise ValidationError(f"'{name}' is not an article field that can be edited.", field=name)
-
-
-def _parse_length_target(value: object) -> int | None:
-    """A planned length in words: a positive whole number, or empty for no target."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    text = str(value).strip().replace(",", "")
-    if isinstance(value, bool) or not text.isdigit() or int(text) <= 0 or int(text) > 1_000_000:
-        raise ValidationError(
-            f"'{value}' is not a length: give the words wanted as a whole number, "
-            "or leave it empty.",
-            field="length_target",
-        )
-    return int(text)
-
-
-def _parse_story_date(value: object) -> date | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    raise ValidationError(f"'{value}' is not a date: use YYYY-MM-DD.", field="story_date")
-
-
-def _normalise_tags(value: object) -> list[str]:
-    if isinstance(value, str):
-        items: Sequence[object] = value.split(",")
-    elif isinstance(value, list | tuple):
-        items = value
-    else:
-        raise ValidationError("Tags must be text separated by commas.", field="tags")
-    seen: dict[str, None] = {}
-    for item in items:
-        tag = str(item).strip()
-        if tag and tag.lower() not in {t.lower() for t in seen}:
-            seen[tag] = None
-    return list(seen)
 
 
 def _resolve_user(

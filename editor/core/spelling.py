@@ -20,13 +20,9 @@ import re
 import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 from editor.core.errors import ValidationError
-
-if TYPE_CHECKING:  # the seam's attributes, for type checkers only
-    from editor.core.model import User
-    from editor.store.store import Store
 
 #: Longest word the newsroom dictionary takes (the column is 200 characters).
 MAX_WORD_LENGTH = 100
@@ -376,6 +372,11 @@ def in_house_dictionary(word: str) -> bool:
     return word in _SHARED_WORD_LIST.house
 
 
+def straight_apostrophes(word: str) -> str:
+    """The word with curly and modifier apostrophes made straight, as the dictionary keeps it."""
+    return word.translate(_APOSTROPHES)
+
+
 def normalise_word(word: object) -> str:
     """A word fit for the newsroom dictionary, or a `ValidationError` saying why not."""
     if not isinstance(word, str):
@@ -391,31 +392,3 @@ def normalise_word(word: object) -> str:
             field="word",
         )
     return cleaned
-
-
-class DictionaryMixin:
-    """Methods of `Newsroom` (see `editor.core.newsroom`); uses `self.store` and `self.user`."""
-
-    store: Store
-    user: User
-
-    def dictionary_words(self) -> list[str]:
-        """The newsroom dictionary, sorted without regard to case."""
-        return self.store.list_words()
-
-    def add_dictionary_word(self, word: str) -> str:
-        """Add `word` for everyone in this newsroom; adding it twice is harmless."""
-        cleaned = normalise_word(word)
-        self.store.add_word(cleaned, self.user.id)
-        return cleaned
-
-    def remove_dictionary_word(self, word: str) -> bool:
-        """False when the word was not in the dictionary."""
-        return self.store.remove_word(str(word).strip().translate(_APOSTROPHES))
-
-    def spell_checker(self) -> SpellChecker:
-        """A checker over the shipped word list and this newsroom's dictionary."""
-        return SpellChecker(self.dictionary_words())
-
-    def check_spelling(self, text: str) -> list[Misspelling]:
-        return self.spell_checker().check(text)

@@ -38,6 +38,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, NamedTuple
 
 from editor.core.errors import PermissionDeniedError, TransitionError, ValidationError
+from editor.core.fields import set_field
 from editor.core.model import Article, ArticleQuery, Role, Status
 
 if TYPE_CHECKING:
@@ -551,11 +552,9 @@ class WorkflowMixin:
 
     def _apply_changes(self, article: Article, changes: dict[str, object], body: str | None):
         """The article with `changes` and `body` applied and derived fields recomputed."""
-        from editor.core.newsroom import _set_field  # the one place fields are parsed
-
         updated = replace(article, tags=list(article.tags))
         for name, value in changes.items():
-            _set_field(updated, name, value)
+            set_field(updated, name, value)
             if name == "slug":
                 updated.slug_locked = bool(updated.slug)
         if body is not None:

@@ -15,9 +15,10 @@ import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from editor.core.errors import ImportFileError, NewsroomError, ValidationError
+from editor.core.fields import set_field
 from editor.core.importers.common import ParsedArticle
 from editor.core.importers.images import image_info
 from editor.core.importers.notes import paragraphs, remove_block
@@ -26,14 +27,25 @@ from editor.core.model import Article
 from editor.core.text import is_valid_slug, slugify, word_count
 
 if TYPE_CHECKING:
-    from editor.core.newsroom import Newsroom
+    from editor.core.model import User
     from editor.store.import_batch import NewAsset, PendingImport
+    from editor.store.store import Store
 
 DUPLICATE_CHOICES = ("ask", "skip", "copy", "update")
 #: Files written per transaction; a chunk also ends when its images pass `_CHUNK_BYTES`.
 CHUNK_FILES = 250
 _CHUNK_BYTES = 64 * 1024 * 1024
 _SECTION_MAX = 100
+
+
+class ImportTarget(Protocol):
+    """What a batch import needs of the newsroom: its store and the acting user."""
+
+    @property
+    def store(self) -> Store: ...
+
+    @property
+    def user(self) -> User: ...
 
 
 @dataclass(frozen=True)
@@ -77,7 +89,7 @@ Progress = Callable[[int, int, Path], None]
 
 
 def import_files(
-    newsroom: Newsroom,
+    newsroom: ImportTarget,
     paths: Iterable[str | Path],
     on_duplicate: str = "ask",
     *,
@@ -161,16 +173,15 @@ def _with_name(path: Path, message: str) -> str:
 
 def prepare(source: SourceFile, parsed: ParsedArticle, update_id: str | None) -> PendingImport:
     """The parsed file as an article to write, its images as assets (or notes)."""
-    from editor.core.newsroom import _set_field
     from editor.store.import_batch import PendingImport
 
     article = Article(id=str(uuid.uuid4()), headline=parsed.headline.strip())
-    _set_field(article, "standfirst", parsed.standfirst)
-    _set_field(article, "byline", parsed.byline)
-    _set_field(article, "dateline", parsed.dateline)
-    _set_field(article, "section", parsed.section[:_SECTION_MAX])
-    _set_field(article, "tags", parsed.tags)
-    _set_field(article, "source_name", source.path.name)
+    set_field(article, "standfirst", parsed.standfirst)
+    set_field(article, "byline", parsed.byline)
+    set_field(article, "dateline", parsed.dateline)
+    set_field(article, "section", parsed.section[:_SECTION_MAX])
+    set_field(article, "tags", parsed.tags)
+    set_field(article, "source_name", source.path.name)
     article.story_date = parsed.story_date
     body, notes, assets = _keep_images(parsed)
     article.body = body

@@ -1,0 +1,47 @@
+"""The newsroom dictionary as a part of the service seam: list, add and remove its words.
+
+The spelling itself (word lists, the checker) is `editor.core.spelling`, pure Python.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from editor.core.spelling import (
+    Misspelling,
+    SpellChecker,
+    normalise_word,
+    straight_apostrophes,
+)
+
+if TYPE_CHECKING:  # the seam's attributes, for type checkers only
+    from editor.core.model import User
+    from editor.store.store import Store
+
+
+class DictionaryMixin:
+    """Methods of `Newsroom` (see `editor.core.newsroom`); uses `self.store` and `self.user`."""
+
+    store: Store
+    user: User
+
+    def dictionary_words(self) -> list[str]:
+        """The newsroom dictionary, sorted without regard to case."""
+        return self.store.list_words()
+
+    def add_dictionary_word(self, word: str) -> str:
+        """Add `word` for everyone in this newsroom; adding it twice is harmless."""
+        cleaned = normalise_word(word)
+        self.store.add_word(cleaned, self.user.id)
+        return cleaned
+
+    def remove_dictionary_word(self, word: str) -> bool:
+        """False when the word was not in the dictionary."""
+        return self.store.remove_word(straight_apostrophes(str(word).strip()))
+
+    def spell_checker(self) -> SpellChecker:
+        """A checker over the shipped word list and this newsroom's dictionary."""
+        return SpellChecker(self.dictionary_words())
+
+    def check_spelling(self, text: str) -> list[Misspelling]:
+        return self.spell_checker().check(text)
