@@ -10,47 +10,15 @@ from __future__ import annotations
 import hashlib
 import struct
 import uuid
-from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 from editor.core.errors import ValidationError
+from editor.core.values import ASSET_SCHEME, Asset
 
 #: The largest image accepted, in bytes (a full-size news photograph is 5-15 MB).
 MAX_ASSET_BYTES = 20 * 1024 * 1024
 #: Media types accepted, by what their bytes start with.
 IMAGE_TYPES = ("image/jpeg", "image/png", "image/gif", "image/webp")
-ASSET_SCHEME = "asset:"
-
-
-@dataclass(frozen=True, slots=True)
-class Asset:
-    """An image in the store (its bytes through `Newsroom.asset_data`)."""
-
-    id: str
-    article_id: str | None
-    filename: str
-    media_type: str
-    sha256: str
-    size: int
-    width: int | None
-    height: int | None
-    alt: str
-    caption: str = ""
-    credit: str = ""
-    created_by: str | None = None
-    created_at: datetime | None = None
-
-    @property
-    def url(self) -> str:
-        """The URL a body uses for it: `asset:<id>`."""
-        return ASSET_SCHEME + self.id
-
-    def markdown(self) -> str:
-        """The body paragraph that shows it as a figure."""
-        alt = " ".join(self.alt.split()).replace("\\", "\\\\")
-        alt = alt.replace("[", "\\[").replace("]", "\\]")
-        return f"![{alt}]({self.url})"
 
 
 def asset_id_from_url(url: str) -> str | None:

@@ -9,11 +9,12 @@ revision (the stored one stays in the history), `discard_unsaved()` drops it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from editor.core.errors import NotFoundError, ValidationError
+from editor.core.values import JournalEntry
 
 if TYPE_CHECKING:  # the seam's attributes, for type checkers only
     from editor.core.model import Article, User
@@ -21,25 +22,6 @@ if TYPE_CHECKING:  # the seam's attributes, for type checkers only
 
 #: The revision reason of text brought back from the journal.
 RECOVER_REASON = "recover"
-
-
-@dataclass(frozen=True)
-class JournalEntry:
-    """One journal row: what a session had on screen, over the version it loaded."""
-
-    article_id: str
-    session_id: str
-    user_id: str | None
-    base_version: int
-    body: str
-    #: {"changes": {field: value}}: details edited but not saved.
-    meta: dict = field(default_factory=dict)
-    written_at: datetime | None = None
-
-    @property
-    def changes(self) -> dict[str, object]:
-        changes = self.meta.get("changes") if isinstance(self.meta, dict) else None
-        return dict(changes) if isinstance(changes, dict) else {}
 
 
 @dataclass(frozen=True)

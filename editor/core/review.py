@@ -13,12 +13,12 @@ from __future__ import annotations
 import difflib
 import re
 from collections import Counter
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass
 
 from editor.core.diff import DiffOp, diff_words
 from editor.core.errors import NotFoundError, ValidationError
 from editor.core.model import METADATA_FIELDS, Article, Revision
+from editor.core.values import Comment
 
 #: Characters of context kept on each side of a quote.
 CONTEXT = 32
@@ -26,33 +26,6 @@ CONTEXT = 32
 FUZZY_THRESHOLD = 0.6
 
 _WORD = re.compile(r"\w+(?:['’-]\w+)*")
-
-
-@dataclass(frozen=True, slots=True)
-class Comment:
-    """A review comment (or a reply: `parent_id` set, no quote).
-
-    `replies` holds a thread's replies, oldest first, on the comments `list_comments`
-    returns. `resolved_at`/`resolved_by` (a name) are None while the thread is open.
-    """
-
-    id: str
-    article_id: str
-    parent_id: str | None
-    author: str
-    created_at: datetime
-    quote: str
-    prefix: str
-    suffix: str
-    position: int | None
-    body: str
-    resolved_at: datetime | None = None
-    resolved_by: str | None = None
-    replies: tuple[Comment, ...] = field(default_factory=tuple)
-
-    @property
-    def resolved(self) -> bool:
-        return self.resolved_at is not None
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,9 +6,10 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 
-from editor.core.assets import Asset
 from editor.core.errors import NotFoundError
+from editor.core.values import Asset
 from editor.store.models import AssetRow
+from editor.store.rows import as_aware, utc_now
 
 if TYPE_CHECKING:
     from contextlib import AbstractContextManager
@@ -43,8 +44,6 @@ class AssetsStoreMixin:
         def _read(self) -> AbstractContextManager[Session]: ...
 
     def add_asset(self, asset: Asset, data: bytes) -> Asset:
-        from editor.store.store import _now
-
         row = AssetRow(
             id=asset.id,
             article_id=asset.article_id,
@@ -58,7 +57,7 @@ class AssetsStoreMixin:
             caption=asset.caption,
             credit=asset.credit,
             created_by=asset.created_by,
-            created_at=_now(),
+            created_at=utc_now(),
         )
         with self._write() as session:
             session.add(row)
@@ -101,8 +100,6 @@ class AssetsStoreMixin:
 
 
 def _asset(row) -> Asset:
-    from editor.store.store import _aware
-
     return Asset(
         id=row.id,
         article_id=row.article_id,
@@ -116,5 +113,5 @@ def _asset(row) -> Asset:
         caption=row.caption,
         credit=row.credit,
         created_by=row.created_by,
-        created_at=_aware(row.created_at),
+        created_at=as_aware(row.created_at),
     )

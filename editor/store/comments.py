@@ -13,8 +13,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from editor.core.errors import NotFoundError
-from editor.core.review import Comment
+from editor.core.values import Comment
 from editor.store.models import CommentRow, UserRow
+from editor.store.rows import as_aware, utc_now
 
 if TYPE_CHECKING:
     from editor.core.model import User
@@ -34,14 +35,12 @@ class CommentsStoreMixin:
         suffix: str,
         body: str,
     ) -> Comment:
-        from editor.store.store import _now
-
         row = CommentRow(
             id=str(uuid.uuid4()),
             article_id=article_id,
             parent_id=None,
             author_id=author.id,
-            created_at=_now(),
+            created_at=utc_now(),
             quote=quote,
             prefix=prefix,
             suffix=suffix,
@@ -54,8 +53,6 @@ class CommentsStoreMixin:
 
     def add_reply(self, comment_id: str, *, author: User, body: str) -> Comment:
         """A reply joins the thread of `comment_id` (its root, for a reply to a reply)."""
-        from editor.store.store import _now
-
         with self._write() as session:
             parent = session.get(CommentRow, comment_id)
             if parent is None:
@@ -66,22 +63,20 @@ class CommentsStoreMixin:
                 article_id=parent.article_id,
                 parent_id=root_id,
                 author_id=author.id,
-                created_at=_now(),
+                created_at=utc_now(),
                 body=body,
             )
             session.add(row)
         return self.get_comment(row.id)
 
     def resolve_comment(self, comment_id: str, *, actor: User, resolved: bool) -> Comment:
-        from editor.store.store import _now
-
         with self._write() as session:
             row = session.get(CommentRow, comment_id)
             if row is None:
                 raise NotFoundError(f"No comment with id {comment_id}.")
             if row.parent_id:  # resolving a reply resolves its thread
                 row = session.get(CommentRow, row.parent_id)
-            row.resolved_at = _now() if resolved else None
+            row.resolved_at = utc_now() if resolved else None
             row.resolved_by = actor.id if resolved else None
             thread_id = row.id
         return self.get_comment(thread_id)
@@ -103,8 +98,6 @@ class CommentsStoreMixin:
 
     def list_comments(self, article_id: str) -> list[Comment]:
         """Every thread of the article, oldest first, with its replies, oldest first."""
-        from editor.store.store import _aware
-
         author = aliased(UserRow)
         resolver = aliased(UserRow)
         with self._read() as session:
@@ -120,26 +113,26 @@ class CommentsStoreMixin:
         for row, author_name, resolver_name in rows:
             if row.parent_id:
                 replies.setdefault(row.parent_id, []).append(
-                    _comment(row, author_name, resolver_name, (), _aware)
+                    _comment(row, author_name, resolver_name, ())
                 )
             else:
                 roots.append((row, author_name, resolver_name))
-        return [_comment(row, a, r, tuple(replies.get(row.id, ())), _aware) for row, a, r in roots]
+        return [_comment(row, a, r, tuple(replies.get(row.id, ()))) for row, a, r in roots]
 
 
-def _comment(row: CommentRow, author, resolver, replies, aware) -> Comment:
+def _comment(row: CommentRow, author, resolver, replies) -> Comment:
     return Comment(
         id=row.id,
         article_id=row.article_id,
         parent_id=row.parent_id,
         author=author or "",
-        created_at=aware(row.created_at),
+        created_at=as_aware(row.created_at),
         quote=row.quote or "",
         prefix=row.prefix or "",
         suffix=row.suffix or "",
         position=row.position,
         body=row.body,
-        resolved_at=aware(row.resolved_at),
+        resolved_at=as_aware(row.resolved_at),
         resolved_by=resolver,
         replies=replies,
     )

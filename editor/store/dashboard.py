@@ -14,6 +14,7 @@ from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select, te
 
 from editor.core.model import ArticleSummary, Status
 from editor.store.models import ArticleRow, EventRow
+from editor.store.rows import SUMMARY_COLUMNS, as_naive, summary_from_row
 
 _SUBMITTED = Status.SUBMITTED.value
 
@@ -128,8 +129,6 @@ class DashboardStoreMixin:
         `thresholds[0]`, bucket i those in [thresholds[i], thresholds[i-1]), the last one
         those before `thresholds[-1]`: len(thresholds) + 1 counts.
         """
-        from editor.store.store import _naive
-
         waiting = (
             select(_waiting_since().label("since"))
             .where(_live(), ArticleRow.status == _SUBMITTED)
@@ -137,7 +136,7 @@ class DashboardStoreMixin:
         )
         since = waiting.c.since
         bucket = case(
-            *((since >= _naive(moment), index) for index, moment in enumerate(thresholds)),
+            *((since >= as_naive(moment), index) for index, moment in enumerate(thresholds)),
             else_=len(thresholds),
         ).label("bucket")
         counts = [0] * (len(thresholds) + 1)
@@ -155,11 +154,9 @@ class DashboardStoreMixin:
 
         Days are cut `utc_offset` seconds east of UTC; words are the articles' counts now.
         """
-        from editor.store.store import _naive
-
         filed = (
             select(_first_submitted().label("filed"), ArticleRow.word_count)
-            .where(*_filed_since(_naive(since)))
+            .where(*_filed_since(as_naive(since)))
             .subquery()
         )
         day = self._local_day(filed.c.filed, utc_offset).label("day")
@@ -196,8 +193,6 @@ class DashboardStoreMixin:
         `section` "" means articles without a section; the submitted bounds select articles
         waiting for review by when they went in; `filed_on` those first submitted that day.
         """
-        from editor.store.store import _SUMMARY_COLUMNS, _naive, _summary
-
         filters: list[ColumnElement[bool]] = [_live()]
         if status is not None:
             filters.append(ArticleRow.status == status)
@@ -211,21 +206,21 @@ class DashboardStoreMixin:
             filters.append(ArticleRow.status == _SUBMITTED)
             since = _waiting_since()
             if submitted_after is not None:
-                filters.append(since >= _naive(submitted_after))
+                filters.append(since >= as_naive(submitted_after))
             if submitted_before is not None:
-                filters.append(since < _naive(submitted_before))
+                filters.append(since < as_naive(submitted_before))
         if filed_on is not None:
             start = datetime.combine(filed_on, datetime.min.time()) - timedelta(seconds=utc_offset)
             filters.extend(_filed_since(start))
             filters.append(_first_submitted() < start + timedelta(days=1))
         statement = (
-            select(*_SUMMARY_COLUMNS)
+            select(*SUMMARY_COLUMNS)
             .where(and_(*filters))
             .order_by(ArticleRow.updated_at.desc(), ArticleRow.id.desc())
             .limit(limit)
         )
         with self._read() as session:
-            return [_summary(r) for r in session.execute(statement)]
+            return [summary_from_row(r) for r in session.execute(statement)]
 
 
 def _as_date(value: object) -> date:

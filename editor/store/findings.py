@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from editor.core.checks.findings import Dismissal
 from editor.core.errors import NotFoundError
 from editor.store.models import ArticleRow, DismissedFindingRow
+from editor.store.rows import as_aware, utc_now
 
 
 class FindingsStoreMixin:
@@ -19,8 +20,6 @@ class FindingsStoreMixin:
         self, article_id: str, rule: str, fingerprint: str, user_id: str | None, note: str = ""
     ) -> Dismissal:
         """Remember the dismissal; dismissing again only updates the note."""
-        from editor.store.store import _now
-
         for _attempt in range(2):
             try:
                 with self._write() as session:
@@ -35,7 +34,7 @@ class FindingsStoreMixin:
                             fingerprint=fingerprint,
                             user_id=user_id,
                             note=note,
-                            created_at=_now(),
+                            created_at=utc_now(),
                         )
                         session.add(row)
                     else:
@@ -76,7 +75,5 @@ def _one(article_id: str, rule: str, fingerprint: str):
 
 
 def _dismissal(row: DismissedFindingRow) -> Dismissal:
-    from editor.store.store import _aware
-
     return Dismissal(row.rule, row.fingerprint, row.note or "", row.user_id,
-                     _aware(row.created_at))  # fmt: skip
+                     as_aware(row.created_at))  # fmt: skip

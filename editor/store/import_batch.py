@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session
 from editor.core.errors import NewsroomError, NotFoundError, StoreError, ValidationError
 from editor.core.model import Article, User
 from editor.store.models import ArticleRow, AssetRow, EventRow
-from editor.store.store import Store, _article, _now, _revision_row, _row_fields
+from editor.store.rows import article_from_row, article_row_fields, new_revision_row, utc_now
+from editor.store.store import Store
 
 
 @dataclass
@@ -113,7 +114,7 @@ class _Writer:
 
     def _create(self, item: PendingImport) -> Article:
         article = item.article
-        now = _now()
+        now = utc_now()
         wanted = article.slug
         article.slug = self._unique_slug(wanted)
         article.slug_locked = article.slug_locked and article.slug == wanted
@@ -125,7 +126,7 @@ class _Writer:
             updated_at=now,
             version=1,
             head_revision_id=revision_id,
-            **_row_fields(article),
+            **article_row_fields(article),
         )
         if self.store._fts:
             row.search_rowid = self._rowid()
@@ -133,7 +134,7 @@ class _Writer:
         self.session.flush()
         self._add_assets(item, article.id, now)
         self.session.add(
-            _revision_row(
+            new_revision_row(
                 article,
                 parent_id=None,
                 author=self.author,
@@ -145,7 +146,7 @@ class _Writer:
         self.session.add(self._event(article.id, "create", article.status.value, item))
         self.session.flush()
         self.store._index(self.session, row, article.body)
-        return _article(row, article.body)
+        return article_from_row(row, article.body)
 
     def _update(self, item: PendingImport) -> Article:
         """The earlier import gets the file's new text as a new revision; its slug stays."""
@@ -154,12 +155,12 @@ class _Writer:
             raise NotFoundError(
                 f"The earlier import of {item.source_name} was deleted; import a new copy."
             )
-        now = _now()
+        now = utc_now()
         article = item.article
         article.id = row.id
         article.slug, article.slug_locked = row.slug, row.slug_locked
         article.status = type(article.status)(row.status)
-        fields = _row_fields(article)
+        fields = article_row_fields(article)
         for name in ("priority", "embargo_until", "legal_hold", "not_for_publication"):
             fields.pop(name)
         for name in ("length_target", "featured_asset_id", "published_at", "status"):
@@ -169,7 +170,7 @@ class _Writer:
         row.version += 1
         row.updated_at = now
         self._add_assets(item, row.id, now)
-        revision = _revision_row(
+        revision = new_revision_row(
             article, parent_id=row.head_revision_id, author=self.author, reason="import", now=now
         )
         self.session.add(revision)
@@ -178,7 +179,7 @@ class _Writer:
         self.session.add(self._event(row.id, "import", row.status, item, from_status=row.status))
         self.session.flush()
         self.store._index(self.session, row, article.body)
-        return _article(row, article.body)
+        return article_from_row(row, article.body)
 
     def _add_assets(self, item: PendingImport, article_id: str, now) -> None:
         for asset in item.assets:
@@ -213,7 +214,7 @@ class _Writer:
             id=str(uuid.uuid4()),
             article_id=article_id,
             actor_id=self.author.id,
-            created_at=_now(),
+            created_at=utc_now(),
             action=action,
             from_status=from_status,
             to_status=to_status,

@@ -6,8 +6,9 @@ import uuid
 
 from sqlalchemy import delete, select
 
-from editor.core.recovery import JournalEntry
+from editor.core.values import JournalEntry
 from editor.store.models import RecoveryJournalRow
+from editor.store.rows import as_aware, utc_now
 
 
 class JournalStoreMixin:
@@ -23,8 +24,6 @@ class JournalStoreMixin:
         meta: dict | None = None,
     ) -> None:
         """Keep the session's unsaved text: one row per (article, session), replaced each time."""
-        from editor.store.store import _now
-
         with self._write() as session:  # type: ignore[attr-defined]
             row = session.scalar(
                 select(RecoveryJournalRow).where(
@@ -41,12 +40,10 @@ class JournalStoreMixin:
             row.base_version = base_version
             row.body = body
             row.meta = dict(meta or {})
-            row.written_at = _now()
+            row.written_at = utc_now()
 
     def list_journal(self, user_id: str | None = None) -> list[JournalEntry]:
         """Journal rows, oldest first; only `user_id`'s when given."""
-        from editor.store.store import _aware
-
         statement = select(RecoveryJournalRow).order_by(RecoveryJournalRow.written_at)
         if user_id is not None:
             statement = statement.where(RecoveryJournalRow.user_id == user_id)
@@ -59,7 +56,7 @@ class JournalStoreMixin:
                     base_version=r.base_version,
                     body=r.body,
                     meta=dict(r.meta or {}),
-                    written_at=_aware(r.written_at),
+                    written_at=as_aware(r.written_at),
                 )
                 for r in session.scalars(statement)
             ]

@@ -8,6 +8,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from editor.store.models import DictionaryWordRow
+from editor.store.rows import utc_now
 
 
 class DictionaryStoreMixin:
@@ -15,8 +16,6 @@ class DictionaryStoreMixin:
 
     def add_word(self, word: str, user_id: str | None = None) -> bool:
         """Add `word` as written; False when it was already there."""
-        from editor.store.store import _now
-
         try:
             with self._write() as session:  # type: ignore[attr-defined]
                 exists = session.scalar(
@@ -26,7 +25,7 @@ class DictionaryStoreMixin:
                     return False
                 session.add(
                     DictionaryWordRow(
-                        id=str(uuid.uuid4()), word=word, added_by=user_id, created_at=_now()
+                        id=str(uuid.uuid4()), word=word, added_by=user_id, created_at=utc_now()
                     )
                 )
         except IntegrityError:

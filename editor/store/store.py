@@ -10,7 +10,7 @@ import re
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import ColumnElement, Integer, column, func, or_, select, text, update
@@ -33,7 +33,6 @@ from editor.core.model import (
     Event,
     Revision,
     Role,
-    Status,
     User,
 )
 from editor.store import opening
@@ -44,6 +43,18 @@ from editor.store.export_reads import ExportReadsStoreMixin
 from editor.store.findings import FindingsStoreMixin
 from editor.store.journal import JournalStoreMixin
 from editor.store.models import ArticleRow, EventRow, RevisionRow, UserRow
+from editor.store.rows import (
+    SUMMARY_COLUMNS,
+    append_revision,
+    article_from_row,
+    article_row_fields,
+    as_aware,
+    new_revision_row,
+    revision_from_row,
+    revision_meta,
+    summary_from_row,
+    utc_now,
+)
 from editor.store.spelling import DictionaryStoreMixin
 from editor.store.workflow import WorkflowStoreMixin
 
@@ -55,31 +66,6 @@ _SORT_COLUMNS = {
     "updated_at": ArticleRow.updated_at,
     "word_count": ArticleRow.word_count,
 }
-_SUMMARY_COLUMNS = (
-    ArticleRow.id,
-    ArticleRow.headline,
-    ArticleRow.slug,
-    ArticleRow.status,
-    ArticleRow.section,
-    ArticleRow.byline,
-    ArticleRow.word_count,
-    ArticleRow.updated_at,
-)
-
-
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
-
-
-def _aware(moment: datetime | None) -> datetime | None:
-    return moment.replace(tzinfo=UTC) if moment is not None else None
-
-
-def _naive(moment: datetime | None) -> datetime | None:
-    """UTC without tzinfo, as the columns hold it (an unzoned value is taken as UTC)."""
-    if moment is None or moment.tzinfo is None:
-        return moment
-    return moment.astimezone(UTC).replace(tzinfo=None)
 
 
 class Store(
@@ -182,7 +168,7 @@ class Store(
     # -- users ------------------------------------------------------------
 
     def add_user(self, name: str, role: Role) -> User:
-        row = UserRow(id=str(uuid.uuid4()), name=name, role=role.value, created_at=_now())
+        row = UserRow(id=str(uuid.uuid4()), name=name, role=role.value, created_at=utc_now())
         try:
             with self._write() as session:
                 if session.scalar(select(UserRow.id).where(_same_name(name))) is not None:
@@ -197,7 +183,7 @@ class Store(
 
         Returns None when the store already has a user (someone else was first).
         """
-        row = UserRow(id=str(uuid.uuid4()), name=name, role=role.value, created_at=_now())
+        row = UserRow(id=str(uuid.uuid4()), name=name, role=role.value, created_at=utc_now())
         try:
             with self._write() as session:
                 if session.scalar(select(UserRow.id).limit(1)) is not None:
@@ -264,14 +250,14 @@ class Store(
             raise ValidationError(f"Cannot sort articles by '{query.sort_key}'.")
         order = [key.desc(), ArticleRow.id.desc()] if query.descending else [key, ArticleRow.id]
         statement = (
-            select(*_SUMMARY_COLUMNS)
+            select(*SUMMARY_COLUMNS)
             .where(*self._filters(query))
             .order_by(*order)
             .offset(offset)
             .limit(limit)
         )
         with self._read() as session:
-            return [_summary(r) for r in session.execute(statement)]
+            return [summary_from_row(r) for r in session.execute(statement)]
 
     # -- one article ------------------------------------------------------
 
@@ -281,7 +267,7 @@ class Store(
             if row is None or (row.deleted_at is not None and not include_deleted):
                 raise NotFoundError(f"No article with id {article_id}.")
             head = session.get(RevisionRow, row.head_revision_id) if row.head_revision_id else None
-            return _article(row, head.body if head else "")
+            return article_from_row(row, head.body if head else "")
 
     def find_article(self, id_or_slug: str, *, include_deleted: bool = False) -> Article:
         """By id, by slug, or by a unique id prefix of at least six characters.
@@ -351,7 +337,7 @@ class Store(
         return f"{base}-{number}"
 
     def create_article(self, article: Article, author: User, reason: str = "create") -> Article:
-        now = _now()
+        now = utc_now()
         revision_id = str(uuid.uuid4())
         try:
             with self._write() as session:
@@ -362,7 +348,7 @@ class Store(
                     updated_at=now,
                     version=1,
                     head_revision_id=revision_id,
-                    **_row_fields(article),
+                    **article_row_fields(article),
                 )
                 if self._fts:
                     row.search_rowid = (
@@ -371,7 +357,7 @@ class Store(
                 session.add(row)
                 session.flush()
                 session.add(
-                    _revision_row(
+                    new_revision_row(
                         article,
                         parent_id=None,
                         author=author,
@@ -400,7 +386,7 @@ class Store(
         Autosaves of one editing session (same `session_id`) update that session's
         latest autosave revision instead of adding one per pause.
         """
-        now = _now()
+        now = utc_now()
         try:
             with self._write() as session:
                 row = session.get(ArticleRow, article.id)
@@ -409,7 +395,7 @@ class Store(
                         f"“{article.headline or 'Untitled'}” was deleted; save it as a copy."
                     )
                 head = session.get(RevisionRow, row.head_revision_id)
-                fields = _row_fields(article)
+                fields = article_row_fields(article)
                 unchanged = (
                     head is not None
                     and head.body == article.body
@@ -439,12 +425,12 @@ class Store(
                 )
                 if coalesce:
                     head.body = article.body
-                    head.meta = _revision_meta(article)
+                    head.meta = revision_meta(article)
                     head.created_at = now
                 else:
-                    _append_revision(
+                    append_revision(
                         session,
-                        _revision_row(
+                        new_revision_row(
                             article,
                             parent_id=row.head_revision_id,
                             author=author,
@@ -491,7 +477,7 @@ class Store(
             what = _CHANGE_WORDS.get(event.action, event.action)
         user = session.get(UserRow, who_id) if who_id else None
         who = user.name if user is not None else "someone"
-        moment = _aware(when).astimezone() if when is not None else None
+        moment = as_aware(when).astimezone() if when is not None else None
         at = ""
         if moment is not None:
             today = datetime.now(moment.tzinfo).date()
@@ -525,7 +511,7 @@ class Store(
                 return
             if expected_version is not None and row.version != expected_version:
                 raise self._stale(session, row, expected_version)
-            row.deleted_at = _now() if deleted else None
+            row.deleted_at = utc_now() if deleted else None
             row.version += 1
             action = "delete" if deleted else "restore"
             session.add(_event(article_id, actor, action, row.status, row.status))
@@ -559,7 +545,7 @@ class Store(
                 .where(RevisionRow.article_id == article_id)
                 .order_by(RevisionRow.created_at)
             )
-            return [_revision(r, name) for r, name in rows]
+            return [revision_from_row(r, name) for r, name in rows]
 
     def list_events(self, article_id: str) -> list[Event]:
         with self._read() as session:
@@ -574,7 +560,7 @@ class Store(
                     id=e.id,
                     article_id=e.article_id,
                     actor=name or "",
-                    created_at=_aware(e.created_at),
+                    created_at=as_aware(e.created_at),
                     action=e.action,
                     from_status=e.from_status,
                     to_status=e.to_status,
@@ -626,99 +612,6 @@ def _user(row: UserRow) -> User:
     return User(id=row.id, name=row.name, role=Role(row.role))
 
 
-def _row_fields(article: Article) -> dict[str, object]:
-    return {
-        "headline": article.headline,
-        "standfirst": article.standfirst,
-        "slug": article.slug,
-        "slug_locked": article.slug_locked,
-        "byline": article.byline,
-        "section": article.section,
-        "tags": list(article.tags),
-        "dateline": article.dateline,
-        "story_date": article.story_date,
-        "word_count": article.word_count,
-        "source_name": article.source_name,
-        "priority": article.priority,
-        "embargo_until": _naive(article.embargo_until),
-        "legal_hold": article.legal_hold,
-        "not_for_publication": article.not_for_publication,
-        "length_target": article.length_target,
-        "import_notes": list(article.import_notes) or None,
-        "source_hash": article.source_hash,
-        "featured_asset_id": article.featured_asset_id,
-        "published_at": _naive(article.published_at),
-        "status": article.status.value,
-    }
-
-
-def _revision_meta(article: Article) -> dict[str, object]:
-    return {**article.metadata(), "status": article.status.value}
-
-
-def _revision_row(
-    article: Article,
-    *,
-    parent_id: str | None,
-    author: User,
-    reason: str,
-    now: datetime,
-    session_id: str | None = None,
-    revision_id: str | None = None,
-) -> RevisionRow:
-    """A revision holding `article`'s body and fields as they are now."""
-    return RevisionRow(
-        id=revision_id or str(uuid.uuid4()),
-        article_id=article.id,
-        parent_id=parent_id,
-        author_id=author.id,
-        created_at=now,
-        reason=reason,
-        session_id=session_id,
-        body=article.body,
-        meta=_revision_meta(article),
-    )
-
-
-def _append_revision(session: Session, revision: RevisionRow) -> None:
-    """Add `revision` and make it its article's head (the row's version is already swapped)."""
-    session.add(revision)
-    session.flush()
-    session.execute(
-        update(ArticleRow)
-        .where(ArticleRow.id == revision.article_id)
-        .values(head_revision_id=revision.id)
-        .execution_options(synchronize_session=False)
-    )
-
-
-def _revision(row: RevisionRow, author: str | None) -> Revision:
-    return Revision(
-        id=row.id,
-        article_id=row.article_id,
-        parent_id=row.parent_id,
-        author=author or "",
-        created_at=_aware(row.created_at),
-        reason=row.reason,
-        body=row.body,
-        metadata=dict(row.meta),
-    )
-
-
-def _summary(row) -> ArticleSummary:
-    """One article-list row from a select of `_SUMMARY_COLUMNS`."""
-    return ArticleSummary(
-        id=row.id,
-        headline=row.headline,
-        slug=row.slug,
-        status=Status(row.status),
-        section=row.section or "",
-        byline=row.byline,
-        word_count=row.word_count,
-        updated_at=_aware(row.updated_at),
-    )
-
-
 def _event(
     article_id: str, actor: User, action: str, from_status: str | None, to_status: str | None
 ) -> EventRow:
@@ -726,43 +619,9 @@ def _event(
         id=str(uuid.uuid4()),
         article_id=article_id,
         actor_id=actor.id,
-        created_at=_now(),
+        created_at=utc_now(),
         action=action,
         from_status=from_status,
         to_status=to_status,
         note="",
-    )
-
-
-def _article(row: ArticleRow, body: str) -> Article:
-    return Article(
-        id=row.id,
-        headline=row.headline,
-        standfirst=row.standfirst,
-        slug=row.slug,
-        slug_locked=row.slug_locked,
-        byline=row.byline,
-        section=row.section,
-        tags=list(row.tags or []),
-        dateline=row.dateline,
-        story_date=row.story_date,
-        status=Status(row.status),
-        body=body,
-        word_count=row.word_count,
-        version=row.version,
-        head_revision_id=row.head_revision_id,
-        created_at=_aware(row.created_at),
-        updated_at=_aware(row.updated_at),
-        deleted_at=_aware(row.deleted_at),
-        source_name=row.source_name,
-        priority=row.priority,
-        embargo_until=_aware(row.embargo_until),
-        legal_hold=row.legal_hold,
-        not_for_publication=row.not_for_publication,
-        length_target=row.length_target,
-        created_by=row.created_by,
-        import_notes=list(row.import_notes or []),
-        source_hash=row.source_hash,
-        featured_asset_id=row.featured_asset_id,
-        published_at=_aware(row.published_at),
     )

@@ -17,6 +17,14 @@ from sqlalchemy.exc import IntegrityError
 from editor.core.errors import NotFoundError, ValidationError
 from editor.core.model import Article, Desk, Revision, Status
 from editor.store.models import ArticleRow, EventRow, RevisionRow, UserRow
+from editor.store.rows import (
+    append_revision,
+    article_row_fields,
+    as_naive,
+    new_revision_row,
+    revision_from_row,
+    utc_now,
+)
 
 if TYPE_CHECKING:
     from editor.core.model import User
@@ -132,8 +140,6 @@ class WorkflowStoreMixin:
         return list(writers)
 
     def get_revision(self, revision_id: str) -> Revision:
-        from editor.store.store import _revision
-
         with self._read() as session:
             found = session.execute(
                 select(RevisionRow, UserRow.name)
@@ -142,7 +148,7 @@ class WorkflowStoreMixin:
             ).first()
         if found is None:
             raise NotFoundError(f"No revision with id {revision_id}.")
-        return _revision(*found)
+        return revision_from_row(*found)
 
     # -- writes -----------------------------------------------------------
 
@@ -172,9 +178,7 @@ class WorkflowStoreMixin:
         `extra_events` (action, note) and then the action's event, whose `revision_id`
         is the new head. Raises `StaleWriteError` when the article moved on.
         """
-        from editor.store.store import _append_revision, _now, _revision_row, _row_fields
-
-        now = _now()
+        now = utc_now()
         revision_id = str(uuid.uuid4())
         try:
             with self._write() as session:
@@ -188,14 +192,16 @@ class WorkflowStoreMixin:
                         ArticleRow.version == expected_version,
                         ArticleRow.status == from_status.value,
                     )
-                    .values(version=expected_version + 1, updated_at=now, **_row_fields(article))
+                    .values(
+                        version=expected_version + 1, updated_at=now, **article_row_fields(article)
+                    )
                     .execution_options(synchronize_session=False)
                 )
                 if swapped.rowcount != 1:
                     raise self._stale(session, row, expected_version)
-                _append_revision(
+                append_revision(
                     session,
-                    _revision_row(
+                    new_revision_row(
                         article,
                         parent_id=row.head_revision_id,
                         author=actor,
@@ -237,13 +243,11 @@ class WorkflowStoreMixin:
     ) -> Article:
         """Set flag columns (legal_hold, not_for_publication, embargo_until) with a
         compare-and-swap on the version, and log a "flags" event with `note`."""
-        from editor.store.store import _naive, _now
-
         allowed = {"legal_hold", "not_for_publication", "embargo_until"}
         if not set(values) <= allowed:
             raise ValidationError(f"Not a flag: {', '.join(sorted(set(values) - allowed))}.")
-        columns = {k: _naive(v) if k == "embargo_until" else v for k, v in values.items()}
-        now = _now()
+        columns = {k: as_naive(v) if k == "embargo_until" else v for k, v in values.items()}
+        now = utc_now()
         with self._write() as session:
             row = session.get(ArticleRow, article_id)
             if row is None or row.deleted_at is not None:

@@ -1,0 +1,177 @@
+"""Rows <-> domain values: the mappers and time helpers every store module shares.
+
+Times are stored as naive UTC (`as_naive`) and handed out aware (`as_aware`). One place
+maps an `ArticleRow` to an `Article`, a select of `SUMMARY_COLUMNS` to an
+`ArticleSummary`, and an article to the columns and revision row that store it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from editor.core.model import Article, ArticleSummary, Revision, Status, User
+from editor.store.models import ArticleRow, RevisionRow
+
+#: The columns an article-list row is read from (`summary_from_row`).
+SUMMARY_COLUMNS = (
+    ArticleRow.id,
+    ArticleRow.headline,
+    ArticleRow.slug,
+    ArticleRow.status,
+    ArticleRow.section,
+    ArticleRow.byline,
+    ArticleRow.word_count,
+    ArticleRow.updated_at,
+)
+
+
+def utc_now() -> datetime:
+    """Now, as the columns hold it: naive UTC."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def as_aware(moment: datetime | None) -> datetime | None:
+    """A column's naive UTC value as an aware datetime (None stays None)."""
+    return moment.replace(tzinfo=UTC) if moment is not None else None
+
+
+def as_naive(moment: datetime | None) -> datetime | None:
+    """UTC without tzinfo, as the columns hold it (an unzoned value is taken as UTC)."""
+    if moment is None or moment.tzinfo is None:
+        return moment
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
+def article_row_fields(article: Article) -> dict[str, object]:
+    """The `ArticleRow` columns that hold `article`'s fields (not id, version or times)."""
+    return {
+        "headline": article.headline,
+        "standfirst": article.standfirst,
+        "slug": article.slug,
+        "slug_locked": article.slug_locked,
+        "byline": article.byline,
+        "section": article.section,
+        "tags": list(article.tags),
+        "dateline": article.dateline,
+        "story_date": article.story_date,
+        "word_count": article.word_count,
+        "source_name": article.source_name,
+        "priority": article.priority,
+        "embargo_until": as_naive(article.embargo_until),
+        "legal_hold": article.legal_hold,
+        "not_for_publication": article.not_for_publication,
+        "length_target": article.length_target,
+        "import_notes": list(article.import_notes) or None,
+        "source_hash": article.source_hash,
+        "featured_asset_id": article.featured_asset_id,
+        "published_at": as_naive(article.published_at),
+        "status": article.status.value,
+    }
+
+
+def revision_meta(article: Article) -> dict[str, object]:
+    """The fields a revision keeps beside the body."""
+    return {**article.metadata(), "status": article.status.value}
+
+
+def new_revision_row(
+    article: Article,
+    *,
+    parent_id: str | None,
+    author: User,
+    reason: str,
+    now: datetime,
+    session_id: str | None = None,
+    revision_id: str | None = None,
+) -> RevisionRow:
+    """A revision holding `article`'s body and fields as they are now."""
+    return RevisionRow(
+        id=revision_id or str(uuid.uuid4()),
+        article_id=article.id,
+        parent_id=parent_id,
+        author_id=author.id,
+        created_at=now,
+        reason=reason,
+        session_id=session_id,
+        body=article.body,
+        meta=revision_meta(article),
+    )
+
+
+def append_revision(session: Session, revision: RevisionRow) -> None:
+    """Add `revision` and make it its article's head (the row's version is already swapped)."""
+    session.add(revision)
+    session.flush()
+    session.execute(
+        update(ArticleRow)
+        .where(ArticleRow.id == revision.article_id)
+        .values(head_revision_id=revision.id)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def revision_from_row(row: RevisionRow, author: str | None) -> Revision:
+    """The revision a row holds, `author` its author's name."""
+    return Revision(
+        id=row.id,
+        article_id=row.article_id,
+        parent_id=row.parent_id,
+        author=author or "",
+        created_at=as_aware(row.created_at),
+        reason=row.reason,
+        body=row.body,
+        metadata=dict(row.meta),
+    )
+
+
+def summary_from_row(row) -> ArticleSummary:
+    """One article-list row from a select of `SUMMARY_COLUMNS`."""
+    return ArticleSummary(
+        id=row.id,
+        headline=row.headline,
+        slug=row.slug,
+        status=Status(row.status),
+        section=row.section or "",
+        byline=row.byline,
+        word_count=row.word_count,
+        updated_at=as_aware(row.updated_at),
+    )
+
+
+def article_from_row(row: ArticleRow, body: str) -> Article:
+    """The article a row (and its head revision's `body`) holds."""
+    return Article(
+        id=row.id,
+        headline=row.headline,
+        standfirst=row.standfirst,
+        slug=row.slug,
+        slug_locked=row.slug_locked,
+        byline=row.byline,
+        section=row.section,
+        tags=list(row.tags or []),
+        dateline=row.dateline,
+        story_date=row.story_date,
+        status=Status(row.status),
+        body=body,
+        word_count=row.word_count,
+        version=row.version,
+        head_revision_id=row.head_revision_id,
+        created_at=as_aware(row.created_at),
+        updated_at=as_aware(row.updated_at),
+        deleted_at=as_aware(row.deleted_at),
+        source_name=row.source_name,
+        priority=row.priority,
+        embargo_until=as_aware(row.embargo_until),
+        legal_hold=row.legal_hold,
+        not_for_publication=row.not_for_publication,
+        length_target=row.length_target,
+        created_by=row.created_by,
+        import_notes=list(row.import_notes or []),
+        source_hash=row.source_hash,
+        featured_asset_id=row.featured_asset_id,
+        published_at=as_aware(row.published_at),
+    )
