@@ -24,8 +24,8 @@ from editor.core.importers.common import (
     clean_tags,
     clean_text,
 )
-from editor.core.importers.html import _lift_furniture
-from editor.core.importers.htmlmd import MarkdownConverter, _drop, element_text
+from editor.core.importers.html import lift_furniture
+from editor.core.importers.htmlmd import MarkdownConverter, drop_element, element_text
 
 CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 #: All parts of a document together, inflated, may not exceed this.
@@ -147,7 +147,7 @@ def parse_docx(data: bytes, name: str) -> ParsedArticle:
     conversion = MarkdownConverter(lambda src: images.get(src)).convert(root)
     parsed.images = conversion.images
     notes = sorted(conversion.notes, key=lambda n: n["position"])
-    parsed.body, lifted = _lift_furniture(conversion.blocks, notes, parsed)
+    parsed.body, lifted = lift_furniture(conversion.blocks, notes, parsed)
     parsed.import_notes.extend(lifted)
     parsed.byline = parsed.byline or creator
     return parsed
@@ -189,11 +189,11 @@ def _lift_title(root: etree._Element, parsed: ParsedArticle) -> None:
     chosen = (titled or headings or [None])[0]
     if chosen is not None:
         parsed.headline = element_text(chosen)
-        _drop(chosen)
+        drop_element(chosen)
     for element in root.iter("p"):
         if "standfirst" in (element.get("class") or ""):
             parsed.standfirst = element_text(element)
-            _drop(element)
+            drop_element(element)
             break
     if chosen is None and not parsed.headline:
         first = next((p for p in root.iter("p") if element_text(p)), None)
@@ -201,4 +201,4 @@ def _lift_title(root: etree._Element, parsed: ParsedArticle) -> None:
             text = element_text(first)
             if len(text) < 200 and not text.endswith(".") and first.getprevious() is None:
                 parsed.headline = text
-                _drop(first)
+                drop_element(first)

@@ -33,11 +33,11 @@ from editor.core.importers.common import (
 from editor.core.importers.htmlmd import (
     DROPPED,
     MarkdownConverter,
-    _drop,
-    _tag,
+    drop_element,
     element_text,
     furniture_kind,
     is_hidden,
+    tag_name,
 )
 
 _ARTICLE_TYPES = {
@@ -125,7 +125,7 @@ def parse_html(text: str, name: str, folder: Path | None = None) -> ParsedArticl
     blocks = conversion.blocks
     parsed.images = conversion.images
     notes = sorted(conversion.notes, key=lambda n: n["position"])
-    parsed.body, lifted = _lift_furniture(blocks, notes, parsed)
+    parsed.body, lifted = lift_furniture(blocks, notes, parsed)
     parsed.import_notes.extend(lifted)
     return parsed
 
@@ -324,7 +324,7 @@ def _densest(document: etree._Element) -> etree._Element | None:
 def _inside_dropped(element: etree._Element) -> bool:
     parent = element.getparent()
     while parent is not None:
-        if _tag(parent) in DROPPED or furniture_kind(parent) is not None:
+        if tag_name(parent) in DROPPED or furniture_kind(parent) is not None:
             return True
         parent = parent.getparent()
     return False
@@ -353,7 +353,7 @@ def _remove_header_furniture(root: etree._Element, parsed: ParsedArticle) -> Non
     for element in list(root.iter()):
         if not isinstance(element.tag, str) or element is root:
             continue
-        tag = _tag(element)
+        tag = tag_name(element)
         text = element_text(element)
         names = f"{element.get('class') or ''} {element.get('itemprop') or ''}"
         is_byline = re.search(r"\b(byline|author|dateline|timestamp|publish)", names, re.I)
@@ -376,10 +376,10 @@ def _remove_header_furniture(root: etree._Element, parsed: ParsedArticle) -> Non
 
 def _remove(element: etree._Element) -> None:
     """Remove page furniture; its tail stays unless it is only white space."""
-    _drop(element, keep_blank_tail=False)
+    drop_element(element, keep_blank_tail=False)
 
 
-def _lift_furniture(
+def lift_furniture(
     blocks: list[str], notes: list[dict], parsed: ParsedArticle
 ) -> tuple[str, list[dict]]:
     """Move furniture paragraphs the markup did not mark (e.g. "Read more") into notes.

@@ -91,7 +91,7 @@ def element_text(element: etree._Element) -> str:
 
 def furniture_kind(element: etree._Element) -> str | None:
     """The note kind when `element` is page furniture by its tag, role, class or id."""
-    tag = _tag(element)
+    tag = tag_name(element)
     if tag == "aside":
         return "related"
     role = (element.get("role") or "").lower()
@@ -117,7 +117,8 @@ def is_hidden(element: etree._Element) -> bool:
     return "display:none" in style or "visibility:hidden" in style
 
 
-def _tag(element: etree._Element) -> str:
+def tag_name(element: etree._Element) -> str:
+    """The element's tag, lower case and without a namespace ("" for comments and the like)."""
     tag = element.tag
     if not isinstance(tag, str):
         return ""
@@ -152,7 +153,7 @@ class MarkdownConverter:
         holders: set[etree._Element] = set()
         for item in root.iter():
             ident = item.get("id") or "" if isinstance(item.tag, str) else ""
-            if _tag(item) == "li" and _FOOTNOTE_ID.match(ident):
+            if tag_name(item) == "li" and _FOOTNOTE_ID.match(ident):
                 self._footnotes[ident] = len(self._footnotes) + 1
                 parent = item.getparent()
                 if parent is not None:
@@ -163,12 +164,12 @@ class MarkdownConverter:
                 continue
             for backref in item[0].xpath('.//a[starts-with(@href, "#")]'):
                 if "ref" in (backref.get("href") or ""):
-                    _drop(backref)
+                    drop_element(backref)
             blocks: list[str] = []
             self._walk(item[0], blocks, notes=False)
             self._footnote_text[number] = " ".join(b.replace("\n", " ") for b in blocks).strip()
         for holder in holders:
-            _drop(holder)
+            drop_element(holder)
 
     # -- blocks ----------------------------------------------------------
 
@@ -192,7 +193,7 @@ class MarkdownConverter:
         if element.text:
             pieces.append((True, element.text))
         for child in element:
-            tag = _tag(child)
+            tag = tag_name(child)
             if not tag or tag in DROPPED or is_hidden(child):
                 pass
             elif notes and (kind := furniture_kind(child)) is not None:
@@ -267,7 +268,7 @@ class MarkdownConverter:
         start = _int(element.get("start"), 1) if ordered else 1
         items: list[str] = []
         for child in element:
-            tag = _tag(child)
+            tag = tag_name(child)
             if not tag or tag in DROPPED or is_hidden(child):
                 continue
             blocks: list[str] = []
@@ -295,7 +296,7 @@ class MarkdownConverter:
                 continue  # a row of a nested table is flattened into its cell
             cells = []
             for cell in row:
-                if _tag(cell) in {"td", "th"}:
+                if tag_name(cell) in {"td", "th"}:
                     blocks: list[str] = []
                     self._walk(cell, blocks, notes=False)
                     text = " ".join(b.replace("\n", " ") for b in blocks)
@@ -312,17 +313,17 @@ class MarkdownConverter:
         return "\n".join(lines)
 
     def _figure(self, element: etree._Element, out: list[str], notes: bool) -> None:
-        caption_element = next((c for c in element.iter() if _tag(c) == "figcaption"), None)
+        caption_element = next((c for c in element.iter() if tag_name(c) == "figcaption"), None)
         caption, credit = "", ""
         if caption_element is not None:
             for part in caption_element.iter():
                 names = f"{part.get('class') or ''} {part.get('itemprop') or ''}".lower()
                 if part is not caption_element and ("credit" in names or "copyright" in names):
                     credit = element_text(part)
-                    _drop(part)
+                    drop_element(part)
             caption = element_text(caption_element)
-            _drop(caption_element)
-        images = [c for c in element.iter() if _tag(c) == "img"]
+            drop_element(caption_element)
+        images = [c for c in element.iter() if tag_name(c) == "img"]
         if not images:
             self._walk(element, out, notes)
             if caption:
@@ -386,7 +387,7 @@ class MarkdownConverter:
         if element.text:
             pieces.append((True, element.text))
         for child in element:
-            tag = _tag(child)
+            tag = tag_name(child)
             if tag and tag not in DROPPED and not is_hidden(child):
                 if tag == "img":
                     self._image(child)
@@ -400,7 +401,7 @@ class MarkdownConverter:
 
     def _inline(self, element: etree._Element) -> str:
         """Markdown for an inline element and what is inside it."""
-        tag = _tag(element)
+        tag = tag_name(element)
         if not tag or tag in DROPPED or is_hidden(element):
             return ""
         if tag == "img":
@@ -542,12 +543,12 @@ def _int(value: str | None, default: int) -> int:
 
 def _nearest_table(element: etree._Element) -> etree._Element | None:
     parent = element.getparent()
-    while parent is not None and _tag(parent) != "table":
+    while parent is not None and tag_name(parent) != "table":
         parent = parent.getparent()
     return parent
 
 
-def _drop(element: etree._Element, *, keep_blank_tail: bool = True) -> None:
+def drop_element(element: etree._Element, *, keep_blank_tail: bool = True) -> None:
     """Remove `element` but keep its tail text in place (a blank tail too, by default)."""
     parent = element.getparent()
     if parent is None:
