@@ -1,9 +1,11 @@
-"""The domain, the store and the CLI's verbs never load Qt (DESIGN.md: layers)."""
+"""DESIGN.md's layers: no Qt below the ui, no import circles (import-linter checks the rest)."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
+
+import grimp  # import-linter's graph builder (the test extra)
 
 
 def test_core_store_and_cli_do_not_import_qt():
@@ -16,3 +18,61 @@ def test_core_store_and_cli_do_not_import_qt():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def _import_circles(graph, modules: set[str]) -> list[list[str]]:
+    """The strongly connected groups of more than one module (Tarjan, iterative)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    circles: list[list[str]] = []
+    for root in sorted(modules):
+        if root in index:
+            continue
+        work = [(root, iter(sorted(graph.find_modules_directly_imported_by(root) & modules)))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, children = work[-1]
+            child = next(children, None)
+            if child is not None:
+                if child not in index:
+                    index[child] = low[child] = len(index)
+                    stack.append(child)
+                    on_stack.add(child)
+                    imported = graph.find_modules_directly_imported_by(child) & modules
+                    work.append((child, iter(sorted(imported))))
+                elif child in on_stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            work.pop()
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+            if low[node] == index[node]:
+                group = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    group.append(member)
+                    if member == node:
+                        break
+                if len(group) > 1:
+                    circles.append(sorted(group))
+    return circles
+
+
+def test_no_import_circles_between_editor_modules():
+    """Module by module (lazy and type-checking imports count too): imports run one way."""
+    graph = grimp.build_graph("editor")
+    circles = _import_circles(graph, set(graph.modules))
+    assert circles == [], circles
+
+
+def test_the_circle_finder_finds_circles():
+    graph = grimp.ImportGraph()
+    for importer, imported in [("a", "b"), ("b", "c"), ("c", "a"), ("d", "a"), ("e", "d")]:
+        graph.add_import(importer=importer, imported=imported)
+    assert _import_circles(graph, set(graph.modules)) == [["a", "b", "c"]]
