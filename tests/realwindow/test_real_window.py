@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from editor.ui.main_window import LIST_MIN_WIDTH
 from tests.realwindow import screen
 from tests.realwindow.xsession import (
     App,
@@ -344,16 +345,15 @@ def _stored(app: App, text: str) -> bool:
 
 
 def _drag_both_handles(s: Session, handles: list[int], *, must_move: bool) -> list[int]:
-    """Drag each handle to the window's right edge, then its left edge. Both handles stay
+    """Drag each handle to the window's left edge, then its right edge. Both handles stay
     on screen; with `must_move` each must follow the mouse (as far as the panels' minimum
     widths let it). Without it (at the minimum size every panel is as narrow as it goes)
     the four drags follow each other and only the end result is read."""
     left, top, width, height = s.area()
     y = top + height // 2
+    list_minimum = LIST_MIN_WIDTH * s.scale
     for index in (0, 1):
-        # Right first: a panel that starts at its minimum (every panel of a window as
-        # small as the screen at scale 2) cannot be dragged narrower, only wider.
-        for end, label in ((left + width - 3, "right"), (left + 2, "left")):
+        for end, label in ((left + 2, "left"), (left + width - 3, "right")):
             before = handles
             s.x.drag((left + before[index], y), (end, y))
             if not must_move:
@@ -364,6 +364,8 @@ def _drag_both_handles(s: Session, handles: list[int], *, must_move: bool) -> li
                 f"(was {before})"
             )
             moved = handles[index] - before[index]
+            if (index, label, moved) == (0, "left", 0) and before[0] <= list_minimum + 2:
+                continue  # the list was at its minimum already (a window as small as the screen)
             assert (moved < 0) if label == "left" else (moved > 0), (
                 f"handle {index} did not move {label}: {before} -> {handles}"
             )
