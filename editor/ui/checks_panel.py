@@ -346,6 +346,10 @@ class FindingsView(QTreeView):
             self.doItemsLayout()  # wrapped messages take more or fewer lines now
 
 
+#: Why a quick fix is refused on a story the person may not change.
+READ_ONLY_FIX = "This story is read-only for you: its findings cannot be fixed here."
+
+
 class ChecksPanel(QWidget):
     """Lists findings of the article in the editor; `schedule()` re-checks after a pause."""
 
@@ -551,7 +555,10 @@ class ChecksPanel(QWidget):
     def _update_buttons(self) -> None:
         finding = self.current_finding()
         choosing = finding is not None and not finding.has_fix and bool(finding.choices)
-        self.fix_button.setEnabled(finding is not None and (finding.has_fix or choosing))
+        locked = self.editor.isReadOnly()
+        self.fix_button.setEnabled(
+            finding is not None and (finding.has_fix or choosing) and not locked
+        )
         self.choices_menu.clear()
         self.fix_button.setMenu(self.choices_menu if choosing else None)
         if finding is not None and finding.has_fix:
@@ -592,7 +599,7 @@ class ChecksPanel(QWidget):
         whole-word use of its other spellings in the body (outside code) becomes `choice`,
         as one undo step; in a metadata field, that field too. False when none was left.
         """
-        if finding is None or choice not in finding.choices:
+        if finding is None or choice not in finding.choices or self._refuse_read_only():
             return False
         others = {c for c in (*finding.choices, finding.matched) if c and c != choice}
         if not others:
@@ -619,7 +626,7 @@ class ChecksPanel(QWidget):
 
     def apply_fix(self, finding: Finding | None) -> bool:
         """Apply the quick fix as one undo step; False when the words are no longer there."""
-        if finding is None or not finding.has_fix:
+        if finding is None or not finding.has_fix or self._refuse_read_only():
             return False
         if finding.field != BODY:
             article = self._source()
@@ -647,6 +654,14 @@ class ChecksPanel(QWidget):
         self.schedule()
         return True
 
+    def _refuse_read_only(self) -> bool:
+        """A fix would change a story this person may not edit: say so, change nothing
+        (an edit there would only be a save that fails later)."""
+        if not self.editor.isReadOnly():
+            return False
+        self.summary.setText(READ_ONLY_FIX)
+        return True
+
     @staticmethod
     def _select_whole_block(cursor: QTextCursor, block) -> None:
         if block.next().isValid():
@@ -666,6 +681,7 @@ class ChecksPanel(QWidget):
                         dismiss: bool = True) -> list[QAction]:  # fmt: skip
         """The actions for `finding`: its quick fix, "Use “X”" per choice, Dismiss."""
         actions: list[QAction] = []
+        locked = self.editor.isReadOnly()
         if finding.has_fix:
             if finding.replacement:
                 label = f"Fix: use “{_short(finding.replacement)}”"
@@ -673,12 +689,16 @@ class ChecksPanel(QWidget):
                 label = f"Fix: remove “{_short(finding.matched)}”"
             fix = QAction(label, parent)
             fix.setObjectName("checkFix")
+            fix.setEnabled(not locked)
+            if locked:
+                fix.setToolTip(READ_ONLY_FIX)
             fix.triggered.connect(partial(self.apply_fix, finding))
             actions.append(fix)
         for choice in finding.choices:
             use = QAction(f"Use “{_short(choice)}”", parent)
             use.setObjectName("checkChoice")
-            use.setToolTip(f"Spell it “{choice}” throughout the story")
+            use.setToolTip(READ_ONLY_FIX if locked else f"Spell it “{choice}” throughout the story")
+            use.setEnabled(not locked)
             use.triggered.connect(partial(self.apply_choice, finding, choice))
             actions.append(use)
         if dismiss and self._article_id is not None:

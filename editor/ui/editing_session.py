@@ -134,6 +134,8 @@ class EditingSession(QObject):
     autosave_failed = Signal(str)
     #: Whether the article is in an unresolved stale-write conflict.
     conflict_changed = Signal(bool)
+    #: An edit of an article this person may not change was dropped (see `may_edit`).
+    edit_refused = Signal()
 
     def __init__(
         self,
@@ -153,6 +155,10 @@ class EditingSession(QObject):
         self._body_is_empty = body_is_empty or (lambda: not body_source().strip())
         self._resolve_conflict = resolve_conflict
         self.article: Article | None = None
+        #: Whether the person may change the open article now (the workflow's rights);
+        #: an edit while it says no never makes the session dirty, so nothing is left
+        #: to be autosaved (and refused) later.
+        self.may_edit: Callable[[], bool] | None = None
         self.session_id = ""
         self._changes: dict[str, object] = {}
         self._body_dirty = False
@@ -221,8 +227,14 @@ class EditingSession(QObject):
 
     # -- edits -----------------------------------------------------------
 
+    def _refused(self) -> bool:
+        if self.may_edit is None or self.may_edit():
+            return False
+        self.edit_refused.emit()
+        return True
+
     def note_body_edited(self) -> None:
-        if self.article is None:
+        if self.article is None or self._refused():
             return
         self._body_dirty = True
         self._body_edits += 1
@@ -233,7 +245,7 @@ class EditingSession(QObject):
         self._schedule_journal()
 
     def note_field_edited(self, name: str, value: object) -> None:
-        if self.article is None:
+        if self.article is None or self._refused():
             return
         self._changes[name] = value
         self._set_dirty(True)

@@ -397,6 +397,9 @@ class ReviewPanel(QWidget):
         """The article now in the editor (whose text is already loaded), or None."""
         self.article_id = getattr(article, "id", None)
         self.active_id = None
+        # The previous article's threads and positions mean nothing in this document.
+        self.threads = []
+        self.anchors = {}
         self.cancel_comment()
         self.reload()
 
@@ -593,9 +596,13 @@ class ReviewPanel(QWidget):
 
     def _selection(self, start: int, end: int, colour: QColor, tip: str):
         selection = QTextEdit.ExtraSelection()
-        selection.cursor = QTextCursor(self.editor.document())
-        selection.cursor.setPosition(start)
-        selection.cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+        document = self.editor.document()
+        # Anchors are found again only after a pause in typing: text deleted meanwhile may
+        # have left one past the end of the document.
+        last = max(0, document.characterCount() - 1)
+        selection.cursor = QTextCursor(document)
+        selection.cursor.setPosition(min(start, last))
+        selection.cursor.setPosition(min(end, last), QTextCursor.MoveMode.KeepAnchor)
         fmt = QTextCharFormat()
         fmt.setBackground(colour)
         fmt.setProperty(_MARK, True)

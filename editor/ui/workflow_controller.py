@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QFormLayout, QWidget
 
@@ -110,6 +110,12 @@ class WorkflowController(QObject):
         window.actions["file_users"].triggered.connect(lambda _checked=False: self.manage_users())
         # After the window's own slots (connected earlier) have shown the article.
         self.session.opened.connect(self.refresh)
+        # A read-only story's session is never dirty: an edit that got through anyway
+        # (a bug) is dropped, said on the bar, and the stored text shown again.
+        self._rights_for: tuple[str, int] | None = None
+        self._reload_pending = False
+        self.session.may_edit = self._may_edit
+        self.session.edit_refused.connect(self._on_edit_refused)
         # A save (autosave too) can change the rights: whoever wrote the last revision
         # may no longer approve it. The strip must say so before the note is typed.
         self.session.saved.connect(self.refresh_rights)
@@ -162,6 +168,7 @@ class WorkflowController(QObject):
 
     def _show_rights(self, article: Article | None, decisions: list[Decision]) -> None:
         self.decisions = {d.action: d for d in decisions}
+        self._rights_for = (article.id, article.version) if article is not None else None
         self.bar.show_state(article, decisions, self.events)
         for action in TRANSITIONS:
             qaction = self.window.actions[f"article_{action.value}"]
@@ -188,6 +195,26 @@ class WorkflowController(QObject):
         tip = decision.reason if decision else "Open an article first"
         qaction.setStatusTip(tip)
         qaction.setToolTip(f"Delete: {tip}")
+
+    def _may_edit(self) -> bool:
+        """False only when the rights asked for this very version say no (rights not yet
+        asked, e.g. while an article loads, are left to the store)."""
+        article = self.session.article
+        if article is None or self._rights_for != (article.id, article.version):
+            return True
+        return self.can_edit()
+
+    def _on_edit_refused(self) -> None:
+        self.nudge_read_only()
+        if not self._reload_pending:
+            self._reload_pending = True
+            QTimer.singleShot(0, self._reload_refused)
+
+    def _reload_refused(self) -> None:
+        """What is stored, again: the refused edit is not on screen either."""
+        self._reload_pending = False
+        if self.session.article is not None and not self._may_edit():
+            self.session.reload()
 
     def can_edit(self) -> bool:
         edit = self.decisions.get(Action.EDIT)
