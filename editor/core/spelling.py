@@ -48,6 +48,21 @@ _SKIPPED = re.compile(
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'"})
 _POSSESSIVE = re.compile(r"(?:'s|')$", re.IGNORECASE)
+#: British spellings the general (American) list lacks, as rewrites to the American form:
+#: a British word is known when its American form is ("harbour" -> "harbor", "defences" ->
+#: "defenses", "organisation" -> "organization", "centre" -> "center", "analyse" ->
+#: "analyze", "programme" -> "program"). A rewrite only ever accepts a word, never flags one.
+_BRITISH = (
+    (re.compile(r"our(?=(?:s|ed|ing|ite|ites|able|er|ers|ful|less|hood|ist|ists)?$)"), "or"),
+    (re.compile(r"is(?=(?:e|es|ed|ing|ation|ations|er|ers)$)"), "iz"),
+    (re.compile(r"ys(?=(?:e|es|ed|ing)$)"), "yz"),
+    (re.compile(r"([tb])re(?=(?:s|d)?$)"), r"\1er"),
+    (re.compile(r"ence(?=s?$)"), "ense"),
+    (re.compile(r"(?<=[^aeiou][aeiou])ll(?=(?:ed|ing|er|ers)$)"), "l"),
+    (re.compile(r"(?<=^progra)mme(?=s?$)"), "m"),
+    (re.compile(r"(?<=^m)ou(?=ld)"), "o"),
+    (re.compile(r"(?<=^che)que(?=s?$)"), "ck"),
+)
 
 
 class Misspelling(NamedTuple):
@@ -228,7 +243,9 @@ class WordList:
         if lower in backend:
             return True
         base = _POSSESSIVE.sub("", lower)
-        return bool(base) and base != lower and base in backend
+        if base and base != lower and base in backend:
+            return True
+        return any(american in backend for american in american_forms(base or lower))
 
     def candidates(self, word: str, limit: int) -> list[str]:
         """Known words one edit away (two for short words), commonest first."""
@@ -239,6 +256,15 @@ class WordList:
             found = backend.known(backend.edit_distance_2(lower))
         ranked = sorted(found, key=lambda w: (-backend.word_usage_frequency(w), w))
         return ranked[:limit]
+
+
+def american_forms(word: str) -> list[str]:
+    """The American spellings a lower-case British `word` may stand for (none if no rule fits)."""
+    return [
+        rewritten
+        for pattern, american in _BRITISH
+        if (rewritten := pattern.sub(american, word, count=1)) != word
+    ]
 
 
 _SHARED_WORD_LIST = WordList()
