@@ -224,7 +224,7 @@ def test_an_editor_overrides_copy_desk_errors_with_a_note(store, capsys, monkeyp
     assert code == 2
     assert err == (
         "newsroom: 1 copy-desk error blocks submitting: The story has no section. "
-        "Fix them, or ask an editor to submit it with a note.\n"
+        "Fix it, or ask an editor to submit it with a note.\n"
     )
     ed_story = _article_at(store, "draft", author="Ed")
     argv = ["--store", store, "--as", "Ed", "status", ed_story, "--to", "submitted"]
@@ -353,7 +353,7 @@ def test_an_editor_submits_a_reporters_blocked_story_with_a_note(store, capsys, 
     code, _, err = run(
         capsys, "--store", store, "--as", "Rita", "status", story, "--to", "submitted"
     )
-    assert code == 2 and err.endswith("Fix them, or ask an editor to submit it with a note.\n")
+    assert code == 2 and err.endswith("Fix it, or ask an editor to submit it with a note.\n")
     argv = ["--store", store, "--as", "Ed", "status", story, "--to", "submitted"]
     code, out, err = run(capsys, *argv)
     assert (code, out) == (2, "")

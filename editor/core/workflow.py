@@ -418,7 +418,7 @@ class WorkflowMixin:
             article.created_by is None and user.role in _DESK_ROLES
         )
         # One history walk answers both: the newest writer first, back to the last approval.
-        writers = self.store.text_writers(article.id) if last_writer else []
+        writers = self.store.workflow.text_writers(article.id) if last_writer else []
         return Situation(
             role=user.role,
             status=article.status,
@@ -490,7 +490,9 @@ class WorkflowMixin:
         if expected_version is None:
             expected_version = article.version
         elif expected_version != article.version:
-            self.store.raise_stale(article_id, expected_version)  # who changed it, and when
+            self.store.workflow.raise_stale(
+                article_id, expected_version
+            )  # who changed it, and when
         note = (note or "").strip()
         situation = self.situation(article)
         refuse(decide(action, situation))
@@ -510,7 +512,8 @@ class WorkflowMixin:
             listed = _blocked_text(findings)
             if self.user.role not in _DESK_ROLES:
                 error = TransitionError(
-                    f"{listed} Fix them, or ask an editor to submit it with a note.",
+                    f"{listed} Fix {'it' if len(findings) == 1 else 'them'}, or ask an editor "
+                    "to submit it with a note.",
                     action=action.value,
                 )
                 error.findings = findings
@@ -535,7 +538,7 @@ class WorkflowMixin:
         updated.status = target_status(action, article.status)
         if action is Action.PUBLISH and updated.published_at is None:
             updated.published_at = datetime.now(UTC)
-        return self.store.record_transition(
+        return self.store.workflow.record_transition(
             updated,
             expected_version=expected_version,
             actor=self.user,
@@ -603,7 +606,7 @@ class WorkflowMixin:
         text = "; ".join(said).capitalize()
         if note.strip():
             text += f". {note.strip()}"
-        return self.store.record_flags(
+        return self.store.workflow.record_flags(
             article_id,
             expected_version=article.version if expected_version is None else expected_version,
             actor=self.user,
