@@ -91,7 +91,7 @@ def build(store: Store, count: int) -> None:
                     "deleted_at": now if rng.random() < 0.01 else None,
                 }
             )
-        with store._write() as session:
+        with store.db.write() as session:
             session.execute(insert(ArticleRow), articles)
             if events:
                 session.execute(insert(EventRow), events)
@@ -124,13 +124,13 @@ def main() -> None:
     if fresh:
         build(store, args.articles)
     room = Newsroom(store, store.list_users()[0])
-    print(f"{args.articles} articles, {store._engine.dialect.name}")
-    timed("status x section counts", store.status_section_counts)
+    print(f"{args.articles} articles, {store.db.dialect}")
+    timed("status x section counts", store.dashboard.status_section_counts)
     stats = room.desk_stats()
     thresholds = [b.newest for b in stats.ageing[1:]]
-    timed("ageing of waiting articles", lambda: store.waiting_age_counts(thresholds))
+    timed("ageing of waiting articles", lambda: store.dashboard.waiting_age_counts(thresholds))
     since = datetime.now(UTC) - timedelta(days=28)
-    timed("words filed per day (28 days)", lambda: store.words_filed_per_day(since, 0))
+    timed("words filed per day (28 days)", lambda: store.dashboard.words_filed_per_day(since, 0))
     timed("desk_stats() (all three)", room.desk_stats)
     bar = DeskSelection("World submitted", Status.SUBMITTED, "World")
     timed("drill-down: World / submitted", lambda: room.desk_articles(bar))

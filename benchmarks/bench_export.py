@@ -72,7 +72,7 @@ def build(path: Path, articles: int) -> None:
     rng = random.Random(4)
     user_id = newsroom.user.id
     start = datetime(2026, 1, 1)
-    with newsroom.store._write() as session:
+    with newsroom.store.db.write() as session:
         session.execute(select(UserRow.id)).all()
         for first in range(0, articles, 1000):
             article_rows, revision_rows = [], []
@@ -119,7 +119,7 @@ def build(path: Path, articles: int) -> None:
 
 
 def change_one(newsroom: Newsroom) -> None:
-    with newsroom.store._write() as session:
+    with newsroom.store.db.write() as session:
         row = session.execute(select(ArticleRow).limit(1)).scalar_one()
         session.execute(
             update(RevisionRow)

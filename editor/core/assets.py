@@ -193,14 +193,14 @@ class AssetsMixin:
             credit=_clean(credit),
             created_by=self.user.id,
         )
-        return self.store.add_asset(asset, data)
+        return self.store.assets.add_asset(asset, data)
 
     def get_asset(self, asset_id: str) -> Asset:
-        return self.store.get_asset(asset_id)
+        return self.store.assets.get_asset(asset_id)
 
     def asset_data(self, asset_id: str) -> bytes:
         """The image's bytes."""
-        return self.store.get_asset_data(asset_id)
+        return self.store.assets.get_asset_data(asset_id)
 
     def update_asset(
         self,
@@ -220,8 +220,8 @@ class AssetsMixin:
             changes["caption"] = _clean(caption)
         if credit is not None:
             changes["credit"] = _clean(credit)
-        return self.store.update_asset(asset_id, changes)
+        return self.store.assets.update_asset(asset_id, changes)
 
     def list_assets(self, article_id: str) -> list[Asset]:
         """The images added for an article, oldest first."""
-        return self.store.list_assets(article_id)
+        return self.store.assets.list_assets(article_id)

@@ -134,7 +134,7 @@ class DashboardMixin:
         """
         now = (now or datetime.now(UTC)).astimezone(UTC)
         offset = local_offset(zone, now)
-        raw = self.store.status_section_counts()
+        raw = self.store.dashboard.status_section_counts()
         counts: dict[tuple[str, Status], int] = {}
         totals: dict[str, int] = {}
         for section, status, count in raw:
@@ -147,7 +147,7 @@ class DashboardMixin:
         sections = sorted(totals, key=lambda s: (-totals[s], s == NO_SECTION, s.lower()))
 
         edges = [now - timedelta(seconds=low) for _label, low, _high in AGE_BUCKETS]
-        bucket_counts = self.store.waiting_age_counts(edges[1:])
+        bucket_counts = self.store.dashboard.waiting_age_counts(edges[1:])
         ageing = []
         for index, (label, _low, high) in enumerate(AGE_BUCKETS):
             oldest = now - timedelta(seconds=high) if high is not None else None
@@ -157,7 +157,8 @@ class DashboardMixin:
         first = today - timedelta(days=days - 1)
         since = datetime.combine(first, datetime.min.time(), UTC) - timedelta(seconds=offset)
         per_day = {
-            day: (words, n) for day, words, n in self.store.words_filed_per_day(since, offset)
+            day: (words, n)
+            for day, words, n in self.store.dashboard.words_filed_per_day(since, offset)
         }
         filed = [
             FiledDay(day, *per_day.get(day, (0, 0)))
@@ -167,7 +168,7 @@ class DashboardMixin:
 
     def desk_articles(self, selection: DeskSelection, limit: int = 500) -> list[ArticleSummary]:
         """The live articles behind one bar of the dashboard, most recently changed first."""
-        return self.store.dashboard_articles(
+        return self.store.dashboard.dashboard_articles(
             status=selection.status.value if selection.status else None,
             section=selection.section,
             submitted_after=selection.submitted_after,

@@ -27,17 +27,17 @@ class DictionaryMixin:
 
     def dictionary_words(self) -> list[str]:
         """The newsroom dictionary, sorted without regard to case."""
-        return self.store.list_words()
+        return self.store.dictionary.list_words()
 
     def add_dictionary_word(self, word: str) -> str:
         """Add `word` for everyone in this newsroom; adding it twice is harmless."""
         cleaned = normalise_word(word)
-        self.store.add_word(cleaned, self.user.id)
+        self.store.dictionary.add_word(cleaned, self.user.id)
         return cleaned
 
     def remove_dictionary_word(self, word: str) -> bool:
         """False when the word was not in the dictionary."""
-        return self.store.remove_word(straight_apostrophes(str(word).strip()))
+        return self.store.dictionary.remove_word(straight_apostrophes(str(word).strip()))
 
     def spell_checker(self) -> SpellChecker:
         """A checker over the shipped word list and this newsroom's dictionary."""

@@ -161,7 +161,7 @@ class ReviewMixin:
         if not body.strip():
             raise ValidationError("A comment needs some words.", field="body")
         self.store.get_article(article_id)  # NotFoundError for a missing or deleted one
-        return self.store.add_comment(
+        return self.store.comments.add_comment(
             article_id,
             author=self.user,
             quote=quote,
@@ -175,15 +175,15 @@ class ReviewMixin:
         """A reply in the thread of `comment_id` (a reply to a reply joins the same thread)."""
         if not body.strip():
             raise ValidationError("A reply needs some words.", field="body")
-        return self.store.add_reply(comment_id, author=self.user, body=body.strip())
+        return self.store.comments.add_reply(comment_id, author=self.user, body=body.strip())
 
     def resolve(self, comment_id: str, resolved: bool = True) -> Comment:
         """Mark a thread resolved (or open it again with `resolved=False`)."""
-        return self.store.resolve_comment(comment_id, actor=self.user, resolved=resolved)
+        return self.store.comments.resolve_comment(comment_id, actor=self.user, resolved=resolved)
 
     def list_comments(self, article_id: str, include_resolved: bool = True) -> list[Comment]:
         """The article's threads, oldest first, each with its `replies`."""
-        threads = self.store.list_comments(article_id)
+        threads = self.store.comments.list_comments(article_id)
         return [t for t in threads if include_resolved or not t.resolved]
 
     def anchor(self, comment: Comment, body_text: str) -> tuple[int, int] | None:
@@ -193,12 +193,12 @@ class ReviewMixin:
     # -- diffs and history --------------------------------------------------
 
     def revision(self, revision_id: str) -> Revision:
-        return self.store.get_revision(revision_id)
+        return self.store.workflow.get_revision(revision_id)
 
     def diff_revisions(self, old_revision_id: str | None, new_revision_id: str) -> RevisionDiff:
         """Word-level changes from one revision to another (any two, any order)."""
-        new = self.store.get_revision(new_revision_id)
-        old = self.store.get_revision(old_revision_id) if old_revision_id else None
+        new = self.store.workflow.get_revision(new_revision_id)
+        old = self.store.workflow.get_revision(old_revision_id) if old_revision_id else None
         if old is not None and old.article_id != new.article_id:
             raise ValidationError("Those two revisions belong to different articles.")
         return _revision_diff(old, new)
@@ -231,7 +231,7 @@ class ReviewMixin:
         History is never rewritten; the same edit permission as a save applies, and a
         stale `expected_version` is refused.
         """
-        old = self.store.get_revision(revision_id)
+        old = self.store.workflow.get_revision(revision_id)
         if old.article_id != article_id:
             raise NotFoundError("That revision belongs to another article.")
         current = self.store.get_article(article_id)

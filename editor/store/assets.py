@@ -8,13 +8,12 @@ from sqlalchemy import func, select
 
 from editor.core.errors import NotFoundError
 from editor.core.values import Asset
+from editor.store.database import Database
 from editor.store.models import AssetRow
 from editor.store.rows import as_aware, utc_now
 
 if TYPE_CHECKING:
-    from contextlib import AbstractContextManager
-
-    from sqlalchemy.orm import Session
+    pass
 
 _EDITABLE = frozenset({"alt", "caption", "credit"})
 # Every column but the bytes: lists and look-ups never load the images themselves.
@@ -35,13 +34,11 @@ _COLUMNS = (
 )
 
 
-class AssetsStoreMixin:
-    """Methods of `Store` (see `editor.store.store`); use `self._write()` and `self._read()`."""
+class AssetRepository:
+    """Images: their bytes and their alt text, caption and credit."""
 
-    if TYPE_CHECKING:
-
-        def _write(self) -> AbstractContextManager[Session]: ...
-        def _read(self) -> AbstractContextManager[Session]: ...
+    def __init__(self, db: Database) -> None:
+        self._db = db
 
     def add_asset(self, asset: Asset, data: bytes) -> Asset:
         row = AssetRow(
@@ -59,19 +56,19 @@ class AssetsStoreMixin:
             created_by=asset.created_by,
             created_at=utc_now(),
         )
-        with self._write() as session:
+        with self._db.write() as session:
             session.add(row)
         return self.get_asset(asset.id)
 
     def get_asset(self, asset_id: str) -> Asset:
-        with self._read() as session:
+        with self._db.read() as session:
             row = session.execute(select(*_COLUMNS).where(AssetRow.id == asset_id)).first()
         if row is None:
             raise NotFoundError(f"No image with id {asset_id}.")
         return _asset(row)
 
     def get_asset_data(self, asset_id: str) -> bytes:
-        with self._read() as session:
+        with self._db.read() as session:
             data = session.scalar(select(AssetRow.data).where(AssetRow.id == asset_id))
         if data is None:
             raise NotFoundError(f"No image with id {asset_id}.")
@@ -81,7 +78,7 @@ class AssetsStoreMixin:
         unknown = set(changes) - _EDITABLE
         if unknown:
             raise ValueError(f"Not editable: {', '.join(sorted(unknown))}")
-        with self._write() as session:
+        with self._db.write() as session:
             row = session.get(AssetRow, asset_id)
             if row is None:
                 raise NotFoundError(f"No image with id {asset_id}.")
@@ -90,7 +87,7 @@ class AssetsStoreMixin:
         return self.get_asset(asset_id)
 
     def list_assets(self, article_id: str) -> list[Asset]:
-        with self._read() as session:
+        with self._db.read() as session:
             rows = session.execute(
                 select(*_COLUMNS)
                 .where(AssetRow.article_id == article_id)

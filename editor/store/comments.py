@@ -14,6 +14,7 @@ from sqlalchemy.orm import aliased
 
 from editor.core.errors import NotFoundError
 from editor.core.values import Comment
+from editor.store.database import Database
 from editor.store.models import CommentRow, UserRow
 from editor.store.rows import as_aware, utc_now
 
@@ -21,8 +22,11 @@ if TYPE_CHECKING:
     from editor.core.model import User
 
 
-class CommentsStoreMixin:
-    """Methods of `Store` (see `editor.store.store`); use `self._write()` and `self._read()`."""
+class CommentRepository:
+    """Comments: threads and replies on one article, and their resolution."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
 
     def add_comment(
         self,
@@ -47,13 +51,13 @@ class CommentsStoreMixin:
             position=position,
             body=body,
         )
-        with self._write() as session:
+        with self._db.write() as session:
             session.add(row)
         return self.get_comment(row.id)
 
     def add_reply(self, comment_id: str, *, author: User, body: str) -> Comment:
         """A reply joins the thread of `comment_id` (its root, for a reply to a reply)."""
-        with self._write() as session:
+        with self._db.write() as session:
             parent = session.get(CommentRow, comment_id)
             if parent is None:
                 raise NotFoundError(f"No comment with id {comment_id}.")
@@ -70,7 +74,7 @@ class CommentsStoreMixin:
         return self.get_comment(row.id)
 
     def resolve_comment(self, comment_id: str, *, actor: User, resolved: bool) -> Comment:
-        with self._write() as session:
+        with self._db.write() as session:
             row = session.get(CommentRow, comment_id)
             if row is None:
                 raise NotFoundError(f"No comment with id {comment_id}.")
@@ -83,7 +87,7 @@ class CommentsStoreMixin:
 
     def get_comment(self, comment_id: str) -> Comment:
         """One comment; a thread's root comes with its replies."""
-        with self._read() as session:
+        with self._db.read() as session:
             row = session.get(CommentRow, comment_id)
             if row is None:
                 raise NotFoundError(f"No comment with id {comment_id}.")
@@ -100,7 +104,7 @@ class CommentsStoreMixin:
         """Every thread of the article, oldest first, with its replies, oldest first."""
         author = aliased(UserRow)
         resolver = aliased(UserRow)
-        with self._read() as session:
+        with self._db.read() as session:
             rows = session.execute(
                 select(CommentRow, author.name, resolver.name)
                 .outerjoin(author, author.id == CommentRow.author_id)

@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select, text
 
 from editor.core.model import ArticleSummary, Status
+from editor.store.database import Database
 from editor.store.models import ArticleRow, EventRow
 from editor.store.rows import SUMMARY_COLUMNS, as_naive, summary_from_row
 
@@ -54,15 +55,18 @@ def _live() -> ColumnElement[bool]:
     return ArticleRow.deleted_at.is_(None)
 
 
-class DashboardStoreMixin:
-    """Methods of `Store` (see `editor.store.store`); use `self._read()`."""
+class DashboardQueries:
+    """The desk dashboard's aggregates (reads only)."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
 
     def status_section_counts(self) -> list[tuple[str, str, int]]:
         """(section, status, live articles) for every pair that has any.
 
         Sections differing only in case are one section (as the list sorts them).
         """
-        if self._engine.dialect.name == "sqlite":
+        if self._db.dialect == "sqlite":
             return self._sqlite_status_section_counts()
         key = func.lower(func.coalesce(ArticleRow.section, ""))
         statement = (
@@ -70,7 +74,7 @@ class DashboardStoreMixin:
             .where(_live())
             .group_by(key, ArticleRow.status)
         )
-        with self._read() as session:
+        with self._db.read() as session:
             rows = session.execute(statement).all()
         return [(section or "", status, count) for section, status, count in rows]
 
@@ -82,7 +86,7 @@ class DashboardStoreMixin:
         """
         others = [s.value for s in Status if s is not Status.PUBLISHED]
         marks = ", ".join(f":s{i}" for i in range(len(others)))
-        with self._read() as session:
+        with self._db.read() as session:
             totals = dict(
                 session.execute(
                     text(
@@ -140,7 +144,7 @@ class DashboardStoreMixin:
             else_=len(thresholds),
         ).label("bucket")
         counts = [0] * (len(thresholds) + 1)
-        with self._read() as session:
+        with self._db.read() as session:
             for index, count in session.execute(
                 select(bucket, func.count()).select_from(waiting).group_by(bucket)
             ):
@@ -166,14 +170,14 @@ class DashboardStoreMixin:
             .group_by(day)
             .order_by(day)
         )
-        with self._read() as session:
+        with self._db.read() as session:
             return [
                 (_as_date(value), int(words or 0), count)
                 for value, words, count in session.execute(statement)
             ]
 
     def _local_day(self, moment: ColumnElement, utc_offset: int) -> ColumnElement:
-        if self._engine.dialect.name == "sqlite":
+        if self._db.dialect == "sqlite":
             return func.date(moment, f"{utc_offset:+d} seconds")
         return func.date(moment + literal(timedelta(seconds=utc_offset)))
 
@@ -219,7 +223,7 @@ class DashboardStoreMixin:
             .order_by(ArticleRow.updated_at.desc(), ArticleRow.id.desc())
             .limit(limit)
         )
-        with self._read() as session:
+        with self._db.read() as session:
             return [summary_from_row(r) for r in session.execute(statement)]
 
 

@@ -7,17 +7,17 @@ loading every body at once; the export (`editor.core.site.reading`) shapes the r
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
 from editor.core.model import Article, Status
+from editor.store.database import Database
 from editor.store.models import ArticleRow, AssetRow, EventRow, RevisionRow
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
+    pass
 
 #: Ids per `IN (...)` list: well under the bound-parameter limits of SQLite and PostgreSQL.
 CHUNK = 500
@@ -67,12 +67,11 @@ _ASSET_COLUMNS = (
 )
 
 
-class ExportReadsStoreMixin:
-    """Methods of `Store` (see `editor.store.store`)."""
+class ExportReads:
+    """Bulk reads for the static-site export (reads only)."""
 
-    if TYPE_CHECKING:
-
-        def _read(self) -> AbstractContextManager[Session]: ...
+    def __init__(self, db: Database) -> None:
+        self._db = db
 
     def export_articles(self, status: str | None, ids: Sequence[str] | None) -> list[Article]:
         """Live articles (of `status`, or among `ids` when given), without their bodies."""
@@ -83,7 +82,7 @@ class ExportReadsStoreMixin:
             [base] if ids is None else [base.where(ArticleRow.id.in_(c)) for c in _chunks(ids)]
         )
         articles: list[Article] = []
-        with self._read() as session:
+        with self._db.read() as session:
             for statement in statements:
                 articles.extend(_article(row) for row in session.execute(statement))
         return articles
@@ -91,7 +90,7 @@ class ExportReadsStoreMixin:
     def revision_bodies(self, revision_ids: Sequence[str]) -> dict[str, str]:
         """Body Markdown by revision id."""
         bodies: dict[str, str] = {}
-        with self._read() as session:
+        with self._db.read() as session:
             for chunk in _chunks(revision_ids):
                 statement = select(RevisionRow.id, RevisionRow.body).where(
                     RevisionRow.id.in_(chunk)
@@ -103,7 +102,7 @@ class ExportReadsStoreMixin:
         """(article id, when, note) of the "correct" events of those articles, oldest first."""
         ids = sorted(set(article_ids))
         found: list[tuple[str, datetime, str]] = []
-        with self._read() as session:
+        with self._db.read() as session:
             for chunk in _chunks(ids):
                 statement = (
                     select(EventRow.article_id, EventRow.created_at, EventRow.note)
@@ -126,7 +125,7 @@ class ExportReadsStoreMixin:
             [base] if ids is None else [base.where(AssetRow.id.in_(c)) for c in _chunks(ids)]
         )
         rows: list[dict] = []
-        with self._read() as session:
+        with self._db.read() as session:
             for statement in statements:
                 rows.extend(dict(row._mapping) for row in session.execute(statement))
         return rows

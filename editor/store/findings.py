@@ -9,12 +9,16 @@ from sqlalchemy.exc import IntegrityError
 
 from editor.core.checks.findings import Dismissal
 from editor.core.errors import NotFoundError
+from editor.store.database import Database
 from editor.store.models import ArticleRow, DismissedFindingRow
 from editor.store.rows import as_aware, utc_now
 
 
-class FindingsStoreMixin:
-    """Methods of `Store` (see `editor.store.store`); use `self._write()` and `self._read()`."""
+class DismissalRepository:
+    """Dismissed copy-desk findings of each article."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
 
     def dismiss_finding(
         self, article_id: str, rule: str, fingerprint: str, user_id: str | None, note: str = ""
@@ -22,7 +26,7 @@ class FindingsStoreMixin:
         """Remember the dismissal; dismissing again only updates the note."""
         for _attempt in range(2):
             try:
-                with self._write() as session:
+                with self._db.write() as session:
                     if session.get(ArticleRow, article_id) is None:
                         raise NotFoundError(f"No article with id {article_id}.")
                     row = session.scalar(_one(article_id, rule, fingerprint))
@@ -46,7 +50,7 @@ class FindingsStoreMixin:
 
     def undismiss_finding(self, article_id: str, rule: str, fingerprint: str) -> bool:
         """False when the finding was not dismissed."""
-        with self._write() as session:
+        with self._db.write() as session:
             result = session.execute(
                 delete(DismissedFindingRow).where(
                     DismissedFindingRow.article_id == article_id,
@@ -57,7 +61,7 @@ class FindingsStoreMixin:
             return bool(result.rowcount)
 
     def dismissed_findings(self, article_id: str) -> list[Dismissal]:
-        with self._read() as session:
+        with self._db.read() as session:
             rows = session.scalars(
                 select(DismissedFindingRow)
                 .where(DismissedFindingRow.article_id == article_id)

@@ -54,7 +54,7 @@ def find_by_source_hash(store: Store, hashes: list[str]) -> dict[str, tuple[str,
     found: dict[str, tuple[str, str]] = {}
     if not hashes:
         return found
-    with store._read() as session:
+    with store.db.read() as session:
         for start in range(0, len(hashes), 500):
             rows = session.execute(
                 select(ArticleRow.source_hash, ArticleRow.id, ArticleRow.headline)
@@ -76,7 +76,7 @@ def write_imports(
     if not items:
         return []
     try:
-        with store._write() as session:
+        with store.db.write() as session:
             writer = _Writer(store, session, author)
             return [writer.write(item) for item in items]
     except (IntegrityError, DBAPIError, NewsroomError):
@@ -87,7 +87,7 @@ def write_imports(
 
 def _write_one(store: Store, item: PendingImport, author: User) -> Article | NewsroomError:
     try:
-        with store._write() as session:
+        with store.db.write() as session:
             return _Writer(store, session, author).write(item)
     except NewsroomError as error:
         return error
@@ -128,7 +128,7 @@ class _Writer:
             head_revision_id=revision_id,
             **article_row_fields(article),
         )
-        if self.store._fts:
+        if self.store.db.fts:
             row.search_rowid = self._rowid()
         self.session.add(row)
         self.session.flush()
@@ -145,7 +145,7 @@ class _Writer:
         )
         self.session.add(self._event(article.id, "create", article.status.value, item))
         self.session.flush()
-        self.store._index(self.session, row, article.body)
+        self.store.db.index(self.session, row, article.body)
         return article_from_row(row, article.body)
 
     def _update(self, item: PendingImport) -> Article:
@@ -178,7 +178,7 @@ class _Writer:
         row.head_revision_id = revision.id
         self.session.add(self._event(row.id, "import", row.status, item, from_status=row.status))
         self.session.flush()
-        self.store._index(self.session, row, article.body)
+        self.store.db.index(self.session, row, article.body)
         return article_from_row(row, article.body)
 
     def _add_assets(self, item: PendingImport, article_id: str, now) -> None:

@@ -7,12 +7,16 @@ import uuid
 from sqlalchemy import delete, select
 
 from editor.core.values import JournalEntry
+from editor.store.database import Database
 from editor.store.models import RecoveryJournalRow
 from editor.store.rows import as_aware, utc_now
 
 
-class JournalStoreMixin:
-    """Methods of `Store` (see `editor.store.store`); use `self._write()` and `self._read()`."""
+class JournalRepository:
+    """The recovery journal: unsaved text of editing sessions."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
 
     def write_journal(
         self,
@@ -24,7 +28,7 @@ class JournalStoreMixin:
         meta: dict | None = None,
     ) -> None:
         """Keep the session's unsaved text: one row per (article, session), replaced each time."""
-        with self._write() as session:  # type: ignore[attr-defined]
+        with self._db.write() as session:
             row = session.scalar(
                 select(RecoveryJournalRow).where(
                     RecoveryJournalRow.article_id == article_id,
@@ -47,7 +51,7 @@ class JournalStoreMixin:
         statement = select(RecoveryJournalRow).order_by(RecoveryJournalRow.written_at)
         if user_id is not None:
             statement = statement.where(RecoveryJournalRow.user_id == user_id)
-        with self._read() as session:  # type: ignore[attr-defined]
+        with self._db.read() as session:
             return [
                 JournalEntry(
                     article_id=r.article_id,
@@ -66,5 +70,5 @@ class JournalStoreMixin:
         statement = delete(RecoveryJournalRow).where(RecoveryJournalRow.article_id == article_id)
         if session_id is not None:
             statement = statement.where(RecoveryJournalRow.session_id == session_id)
-        with self._write() as session:  # type: ignore[attr-defined]
+        with self._db.write() as session:
             return session.execute(statement).rowcount or 0

@@ -10,11 +10,12 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from editor.core.errors import NotFoundError, StaleWriteError
 from editor.core.model import Article, ArticleSummary, Revision, Status, User
-from editor.store.models import ArticleRow, RevisionRow
+from editor.store.models import ArticleRow, EventRow, RevisionRow, UserRow
 
 #: The columns an article-list row is read from (`summary_from_row`).
 SUMMARY_COLUMNS = (
@@ -175,3 +176,78 @@ def article_from_row(row: ArticleRow, body: str) -> Article:
         featured_asset_id=row.featured_asset_id,
         published_at=as_aware(row.published_at),
     )
+
+
+def read_article(session: Session, article_id: str, include_deleted: bool = False) -> Article:
+    """The article with its head revision's body; `NotFoundError` when missing (or deleted)."""
+    row = session.get(ArticleRow, article_id)
+    if row is None or (row.deleted_at is not None and not include_deleted):
+        raise NotFoundError(f"No article with id {article_id}.")
+    head = session.get(RevisionRow, row.head_revision_id) if row.head_revision_id else None
+    return article_from_row(row, head.body if head else "")
+
+
+def stale_write_error(session: Session, row: ArticleRow, expected: int) -> StaleWriteError:
+    """The refusal of a stale write, naming who made the latest change and when.
+
+    The latest change is the newer of the head revision (a save, an autosave, a
+    transition) and the latest event (a transition, flags, delete, restore): the head
+    revision's author alone would name the reporter after an editor's status change.
+    """
+    session.refresh(row)
+    head = session.get(RevisionRow, row.head_revision_id) if row.head_revision_id else None
+    event = session.scalars(
+        select(EventRow)
+        .where(EventRow.article_id == row.id)
+        .order_by(EventRow.created_at.desc())
+        .limit(1)
+    ).first()
+    who_id, when, what = None, row.updated_at, ""
+    if head is not None:
+        who_id, when, what = (
+            head.author_id,
+            head.created_at,
+            _CHANGE_WORDS.get(head.reason, "edited"),
+        )
+    # An event at the same time as the head revision is the transition that wrote it.
+    if event is not None and (head is None or event.created_at >= head.created_at):
+        who_id, when = event.actor_id, event.created_at
+        what = _CHANGE_WORDS.get(event.action, event.action)
+    user = session.get(UserRow, who_id) if who_id else None
+    who = user.name if user is not None else "someone"
+    moment = as_aware(when).astimezone() if when is not None else None
+    at = ""
+    if moment is not None:
+        today = datetime.now(moment.tzinfo).date()
+        at = (
+            f" at {moment:%H:%M:%S}"
+            if moment.date() == today
+            else f" on {moment:%Y-%m-%d at %H:%M:%S}"
+        )
+    what = f" ({what})" if what else ""
+    return StaleWriteError(
+        f"“{row.headline or 'Untitled'}” was changed by {who}{what}{at} after you "
+        f"opened it (you had version {expected}, the store has {row.version}). "
+        "Your change was not written over theirs."
+    )
+
+
+#: How the stale-write message names the latest change, by revision reason or event action.
+_CHANGE_WORDS = {
+    "create": "created",
+    "import": "imported",
+    "save": "edited",
+    "autosave": "edited",
+    "restore": "restored",
+    "merge": "merged",
+    "submit": "submitted",
+    "override": "submitted over copy-desk errors",
+    "return": "returned",
+    "approve": "approved",
+    "publish": "published",
+    "spike": "spiked",
+    "reopen": "reopened",
+    "correct": "corrected",
+    "flags": "flags changed",
+    "delete": "deleted",
+}

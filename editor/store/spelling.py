@@ -7,17 +7,21 @@ import uuid
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
+from editor.store.database import Database
 from editor.store.models import DictionaryWordRow
 from editor.store.rows import utc_now
 
 
-class DictionaryStoreMixin:
-    """Methods of `Store` (see `editor.store.store`); use `self._write()` and `self._read()`."""
+class DictionaryRepository:
+    """The newsroom dictionary: words the spell checker accepts."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
 
     def add_word(self, word: str, user_id: str | None = None) -> bool:
         """Add `word` as written; False when it was already there."""
         try:
-            with self._write() as session:  # type: ignore[attr-defined]
+            with self._db.write() as session:
                 exists = session.scalar(
                     select(DictionaryWordRow.id).where(DictionaryWordRow.word == word)
                 )
@@ -34,7 +38,7 @@ class DictionaryStoreMixin:
 
     def remove_word(self, word: str) -> bool:
         """Remove `word` as written; False when it was not there."""
-        with self._write() as session:  # type: ignore[attr-defined]
+        with self._db.write() as session:
             result = session.execute(
                 delete(DictionaryWordRow).where(DictionaryWordRow.word == word)
             )
@@ -42,7 +46,7 @@ class DictionaryStoreMixin:
 
     def list_words(self) -> list[str]:
         """Every dictionary word, sorted without regard to case."""
-        with self._read() as session:  # type: ignore[attr-defined]
+        with self._db.read() as session:
             words = list(session.scalars(select(DictionaryWordRow.word)))
         # Sorted here: SQLite and PostgreSQL collate ties of case differently.
         return sorted(words, key=lambda word: (word.lower(), word))

@@ -10,22 +10,13 @@ import re
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import ColumnElement, Integer, column, func, or_, select, text, update
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
-from editor.core.errors import (
-    AmbiguousIdError,
-    NotFoundError,
-    ReadOnlyStoreError,
-    StaleWriteError,
-    StoreBusyError,
-    StoreError,
-    ValidationError,
-)
+from editor.core.errors import AmbiguousIdError, NotFoundError, StoreError, ValidationError
 from editor.core.model import (
     Article,
     ArticleQuery,
@@ -35,28 +26,31 @@ from editor.core.model import (
     Role,
     User,
 )
+from editor.core.values import JournalEntry
 from editor.store import opening
-from editor.store.assets import AssetsStoreMixin
-from editor.store.comments import CommentsStoreMixin
-from editor.store.dashboard import DashboardStoreMixin
-from editor.store.export_reads import ExportReadsStoreMixin
-from editor.store.findings import FindingsStoreMixin
-from editor.store.journal import JournalStoreMixin
+from editor.store.assets import AssetRepository
+from editor.store.comments import CommentRepository
+from editor.store.dashboard import DashboardQueries
+from editor.store.database import Database
+from editor.store.export_reads import ExportReads
+from editor.store.findings import DismissalRepository
+from editor.store.journal import JournalRepository
 from editor.store.models import ArticleRow, EventRow, RevisionRow, UserRow
 from editor.store.rows import (
     SUMMARY_COLUMNS,
     append_revision,
-    article_from_row,
     article_row_fields,
     as_aware,
     new_revision_row,
+    read_article,
     revision_from_row,
     revision_meta,
+    stale_write_error,
     summary_from_row,
     utc_now,
 )
-from editor.store.spelling import DictionaryStoreMixin
-from editor.store.workflow import WorkflowStoreMixin
+from editor.store.spelling import DictionaryRepository
+from editor.store.workflow import WorkflowRepository, desk_filters
 
 _SORT_COLUMNS = {
     "headline": func.lower(ArticleRow.headline),
@@ -68,25 +62,28 @@ _SORT_COLUMNS = {
 }
 
 
-class Store(
-    WorkflowStoreMixin,
-    CommentsStoreMixin,
-    AssetsStoreMixin,
-    DictionaryStoreMixin,
-    JournalStoreMixin,
-    FindingsStoreMixin,
-    DashboardStoreMixin,
-    ExportReadsStoreMixin,
-):
-    """One open store. Use `Store.open`; close it when done."""
+class Store:
+    """One open store. Use `Store.open`; close it when done.
+
+    Articles, revisions, events and users are read and written here; the rest of the
+    store is composed of repositories over the one `Database` (`db`), each an attribute:
+    `workflow`, `comments`, `assets`, `dictionary`, `journal`, `findings`, `dashboard`
+    and `export_reads`.
+    """
 
     def __init__(self, location: str, path: Path | None, created: bool) -> None:
         self.location = location
         self.path = path
         self.created = created
-        self._engine = opening.create_store_engine(str(path) if path else location)
-        self._sessions = sessionmaker(self._engine, expire_on_commit=False)
-        self._fts = self._engine.dialect.name == "sqlite"
+        self.db = Database(location, path)
+        self.workflow = WorkflowRepository(self.db)
+        self.comments = CommentRepository(self.db)
+        self.assets = AssetRepository(self.db)
+        self.dictionary = DictionaryRepository(self.db)
+        self.journal = JournalRepository(self.db)
+        self.findings = DismissalRepository(self.db)
+        self.dashboard = DashboardQueries(self.db)
+        self.export_reads = ExportReads(self.db)
 
     @classmethod
     def open(cls, location: str | Path | None = None) -> Store:
@@ -108,69 +105,49 @@ class Store(
                     raise StoreError(f"Cannot create {path.parent}: {error.strerror}.") from None
         store = cls(text_location, path, created=False)
         try:
-            with store._guard():
-                store.created = opening.migrate(store._engine, path)
+            with store.db.guard():
+                store.created = opening.migrate(store.db.engine, path)
         except BaseException:
             store.close()
             raise
         return store
 
     def close(self) -> None:
-        self._engine.dispose()
+        self.db.close()
 
     def __repr__(self) -> str:
         return f"Store({self.path or self.location!r})"
 
-    # -- plumbing ---------------------------------------------------------
-
-    @contextmanager
-    def _guard(self) -> Iterator[None]:
-        """Turn driver errors into messages a person can act on."""
-        try:
-            yield
-        except OperationalError as error:
-            raise self._explain(error) from None
-        except IntegrityError:
-            raise
-        except DBAPIError as error:
-            raise StoreError(f"The store {self._name} cannot be used: {error.orig}.") from None
-
-    def _explain(self, error: DBAPIError) -> StoreError:
-        message = str(error.orig).lower()
-        if "locked" in message or "busy" in message:
-            return StoreBusyError(
-                f"The store {self._name} is locked by another program; nothing was "
-                "saved. Try again in a moment."
-            )
-        if "readonly" in message or "read-only" in message:
-            return ReadOnlyStoreError(f"The store {self._name} is read-only; nothing was saved.")
-        if "full" in message:
-            return StoreError(
-                f"The disk holding {self._name} is full; nothing was saved. "
-                "Free some space and save again."
-            )
-        return StoreError(f"The store {self._name} cannot be used: {error.orig}.")
-
-    @property
-    def _name(self) -> str:
-        return str(self.path) if self.path else self._engine.url.render_as_string(True)
+    # -- kept for callers outside editor/store that have not moved yet ------
 
     @contextmanager
     def _write(self) -> Iterator[Session]:
-        with self._guard(), self._sessions() as session, session.begin():
+        """`db.write()`, for tests/export/conftest.py until it calls that."""
+        with self.db.write() as session:
             yield session
 
-    @contextmanager
-    def _read(self) -> Iterator[Session]:
-        with self._guard(), self._sessions() as session:
-            yield session
+    def write_journal(
+        self,
+        article_id: str,
+        session_id: str,
+        user_id: str | None,
+        base_version: int,
+        body: str,
+        meta: dict | None = None,
+    ) -> None:
+        """`journal.write_journal`: tests/ui replace this one to refuse or watch the write."""
+        self.journal.write_journal(article_id, session_id, user_id, base_version, body, meta)
+
+    def list_journal(self, user_id: str | None = None) -> list[JournalEntry]:
+        """`journal.list_journal`, for tests/ui until they call that."""
+        return self.journal.list_journal(user_id)
 
     # -- users ------------------------------------------------------------
 
     def add_user(self, name: str, role: Role) -> User:
         row = UserRow(id=str(uuid.uuid4()), name=name, role=role.value, created_at=utc_now())
         try:
-            with self._write() as session:
+            with self.db.write() as session:
                 if session.scalar(select(UserRow.id).where(_same_name(name))) is not None:
                     raise ValidationError(f"A user named '{name}' already exists.")
                 session.add(row)
@@ -185,7 +162,7 @@ class Store(
         """
         row = UserRow(id=str(uuid.uuid4()), name=name, role=role.value, created_at=utc_now())
         try:
-            with self._write() as session:
+            with self.db.write() as session:
                 if session.scalar(select(UserRow.id).limit(1)) is not None:
                     return None
                 session.add(row)
@@ -194,11 +171,11 @@ class Store(
         return _user(row)
 
     def list_users(self) -> list[User]:
-        with self._read() as session:
+        with self.db.read() as session:
             return [_user(r) for r in session.scalars(select(UserRow).order_by(UserRow.name))]
 
     def get_user_by_name(self, name: str) -> User | None:
-        with self._read() as session:
+        with self.db.read() as session:
             row = session.scalar(select(UserRow).where(_same_name(name)))
             return _user(row) if row else None
 
@@ -211,9 +188,9 @@ class Store(
         if query.status is not None:
             filters.append(ArticleRow.status == query.status.value)
         if query.desk:
-            filters.extend(self._desk_filters(query.desk, query.desk_user_id))
+            filters.extend(desk_filters(query.desk, query.desk_user_id))
         terms = re.findall(r"\w+", query.search)
-        if terms and self._fts:
+        if terms and self.db.fts:
             match = " ".join(f'"{term}"*' for term in terms)
             hits = text("SELECT rowid FROM articles_fts WHERE articles_fts MATCH :match")
             filters.append(
@@ -238,7 +215,7 @@ class Store(
         return filters
 
     def count_articles(self, query: ArticleQuery = ArticleQuery()) -> int:
-        with self._read() as session:
+        with self.db.read() as session:
             statement = select(func.count()).select_from(ArticleRow)
             return session.scalar(statement.where(*self._filters(query))) or 0
 
@@ -256,18 +233,14 @@ class Store(
             .offset(offset)
             .limit(limit)
         )
-        with self._read() as session:
+        with self.db.read() as session:
             return [summary_from_row(r) for r in session.execute(statement)]
 
     # -- one article ------------------------------------------------------
 
     def get_article(self, article_id: str, include_deleted: bool = False) -> Article:
-        with self._read() as session:
-            row = session.get(ArticleRow, article_id)
-            if row is None or (row.deleted_at is not None and not include_deleted):
-                raise NotFoundError(f"No article with id {article_id}.")
-            head = session.get(RevisionRow, row.head_revision_id) if row.head_revision_id else None
-            return article_from_row(row, head.body if head else "")
+        with self.db.read() as session:
+            return read_article(session, article_id, include_deleted)
 
     def find_article(self, id_or_slug: str, *, include_deleted: bool = False) -> Article:
         """By id, by slug, or by a unique id prefix of at least six characters.
@@ -277,7 +250,7 @@ class Store(
         articles (to restore them).
         """
         key = id_or_slug.strip()
-        with self._read() as session:
+        with self.db.read() as session:
             where = [] if include_deleted else [ArticleRow.deleted_at.is_(None)]
             found = session.scalar(select(ArticleRow.id).where(*where, ArticleRow.id == key))
             found = found or session.scalar(
@@ -301,7 +274,7 @@ class Store(
         """Which of `ids` are deleted articles (to mark them in a list that includes them)."""
         wanted = list(dict.fromkeys(ids))
         found: set[str] = set()
-        with self._read() as session:
+        with self.db.read() as session:
             for start in range(0, len(wanted), _IN_CHUNK):
                 chunk = wanted[start : start + _IN_CHUNK]
                 found.update(
@@ -315,7 +288,7 @@ class Store(
 
     def slug_owner(self, slug: str, exclude_id: str | None = None) -> str | None:
         """The headline of the article that already uses `slug`, deleted ones included."""
-        with self._read() as session:
+        with self.db.read() as session:
             statement = select(ArticleRow.headline).where(ArticleRow.slug == slug)
             if exclude_id:
                 statement = statement.where(ArticleRow.id != exclude_id)
@@ -325,7 +298,7 @@ class Store(
     def unique_slug(self, base: str, exclude_id: str | None = None) -> str:
         if self.slug_owner(base, exclude_id) is None:
             return base
-        with self._read() as session:
+        with self.db.read() as session:
             taken = set(
                 session.scalars(
                     select(ArticleRow.slug).where(ArticleRow.slug.startswith(f"{base}-"))
@@ -340,7 +313,7 @@ class Store(
         now = utc_now()
         revision_id = str(uuid.uuid4())
         try:
-            with self._write() as session:
+            with self.db.write() as session:
                 row = ArticleRow(
                     id=article.id,
                     created_by=author.id,
@@ -350,7 +323,7 @@ class Store(
                     head_revision_id=revision_id,
                     **article_row_fields(article),
                 )
-                if self._fts:
+                if self.db.fts:
                     row.search_rowid = (
                         session.scalar(select(func.max(ArticleRow.search_rowid))) or 0
                     ) + 1
@@ -367,7 +340,7 @@ class Store(
                     )
                 )
                 session.add(_event(article.id, author, "create", None, article.status.value))
-                self._index(session, row, article.body)
+                self.db.index(session, row, article.body)
         except IntegrityError as error:
             raise ValidationError(f"Cannot create the article: {error.orig}.") from None
         return self.get_article(article.id)
@@ -388,7 +361,7 @@ class Store(
         """
         now = utc_now()
         try:
-            with self._write() as session:
+            with self.db.write() as session:
                 row = session.get(ArticleRow, article.id)
                 if row is None or row.deleted_at is not None:
                     raise NotFoundError(
@@ -402,7 +375,7 @@ class Store(
                     and all(getattr(row, name) == value for name, value in fields.items())
                 )
                 if row.version != expected_version:
-                    raise self._stale(session, row, expected_version)
+                    raise stale_write_error(session, row, expected_version)
                 if unchanged:
                     return self.get_article(article.id)
                 # Compare-and-swap on the version: another process may have written
@@ -414,7 +387,7 @@ class Store(
                     .execution_options(synchronize_session=False)
                 )
                 if swapped.rowcount != 1:
-                    raise self._stale(session, row, expected_version)
+                    raise stale_write_error(session, row, expected_version)
                 coalesce = (
                     reason == "autosave"
                     and session_id is not None
@@ -440,7 +413,7 @@ class Store(
                         ),
                     )
                 session.refresh(row)
-                self._index(session, row, article.body)
+                self.db.index(session, row, article.body)
         except IntegrityError as error:
             if "slug" in str(error.orig):
                 raise ValidationError(
@@ -448,50 +421,6 @@ class Store(
                 ) from None
             raise ValidationError(f"Cannot save the article: {error.orig}.") from None
         return self.get_article(article.id)
-
-    def _stale(self, session: Session, row: ArticleRow, expected: int) -> StaleWriteError:
-        """The refusal of a stale write, naming who made the latest change and when.
-
-        The latest change is the newer of the head revision (a save, an autosave, a
-        transition) and the latest event (a transition, flags, delete, restore): the head
-        revision's author alone would name the reporter after an editor's status change.
-        """
-        session.refresh(row)
-        head = session.get(RevisionRow, row.head_revision_id) if row.head_revision_id else None
-        event = session.scalars(
-            select(EventRow)
-            .where(EventRow.article_id == row.id)
-            .order_by(EventRow.created_at.desc())
-            .limit(1)
-        ).first()
-        who_id, when, what = None, row.updated_at, ""
-        if head is not None:
-            who_id, when, what = (
-                head.author_id,
-                head.created_at,
-                _CHANGE_WORDS.get(head.reason, "edited"),
-            )
-        # An event at the same time as the head revision is the transition that wrote it.
-        if event is not None and (head is None or event.created_at >= head.created_at):
-            who_id, when = event.actor_id, event.created_at
-            what = _CHANGE_WORDS.get(event.action, event.action)
-        user = session.get(UserRow, who_id) if who_id else None
-        who = user.name if user is not None else "someone"
-        moment = as_aware(when).astimezone() if when is not None else None
-        at = ""
-        if moment is not None:
-            today = datetime.now(moment.tzinfo).date()
-            at = (
-                f" at {moment:%H:%M:%S}"
-                if moment.date() == today
-                else f" on {moment:%Y-%m-%d at %H:%M:%S}"
-            )
-        what = f" ({what})" if what else ""
-        return StaleWriteError(
-            f"“{row.headline or 'Untitled'}” was changed by {who}{what}{at} after you "
-            f"opened it (you had version {expected}, the store has {row.version}). "
-            "Your change was not written over theirs."
-        )
 
     def set_deleted(
         self,
@@ -503,42 +432,23 @@ class Store(
     ) -> None:
         """Delete or restore; with `expected_version`, refused if the article changed since
         (the permission check was made on that version)."""
-        with self._write() as session:
+        with self.db.write() as session:
             row = session.get(ArticleRow, article_id)
             if row is None:
                 raise NotFoundError(f"No article with id {article_id}.")
             if (row.deleted_at is not None) == deleted:
                 return
             if expected_version is not None and row.version != expected_version:
-                raise self._stale(session, row, expected_version)
+                raise stale_write_error(session, row, expected_version)
             row.deleted_at = utc_now() if deleted else None
             row.version += 1
             action = "delete" if deleted else "restore"
             session.add(_event(article_id, actor, action, row.status, row.status))
 
-    def _index(self, session: Session, row: ArticleRow, body: str) -> None:
-        if not self._fts:
-            return
-        params = {"rowid": row.search_rowid}
-        session.execute(text("DELETE FROM articles_fts WHERE rowid = :rowid"), params)
-        session.execute(
-            text(
-                "INSERT INTO articles_fts(rowid, headline, standfirst, byline, body) "
-                "VALUES (:rowid, :headline, :standfirst, :byline, :body)"
-            ),
-            {
-                **params,
-                "headline": row.headline,
-                "standfirst": row.standfirst,
-                "byline": row.byline,
-                "body": body,
-            },
-        )
-
     # -- history ----------------------------------------------------------
 
     def list_revisions(self, article_id: str) -> list[Revision]:
-        with self._read() as session:
+        with self.db.read() as session:
             rows = session.execute(
                 select(RevisionRow, UserRow.name)
                 .outerjoin(UserRow, UserRow.id == RevisionRow.author_id)
@@ -548,7 +458,7 @@ class Store(
             return [revision_from_row(r, name) for r, name in rows]
 
     def list_events(self, article_id: str) -> list[Event]:
-        with self._read() as session:
+        with self.db.read() as session:
             rows = session.execute(
                 select(EventRow, UserRow.name)
                 .outerjoin(UserRow, UserRow.id == EventRow.actor_id)
@@ -570,26 +480,6 @@ class Store(
                 for e, name in rows
             ]
 
-
-#: How the stale-write message names the latest change, by revision reason or event action.
-_CHANGE_WORDS = {
-    "create": "created",
-    "import": "imported",
-    "save": "edited",
-    "autosave": "edited",
-    "restore": "restored",
-    "merge": "merged",
-    "submit": "submitted",
-    "override": "submitted over copy-desk errors",
-    "return": "returned",
-    "approve": "approved",
-    "publish": "published",
-    "spike": "spiked",
-    "reopen": "reopened",
-    "correct": "corrected",
-    "flags": "flags changed",
-    "delete": "deleted",
-}
 
 #: Ids per `IN (...)` query: well under every database's limit on bound parameters.
 _IN_CHUNK = 500

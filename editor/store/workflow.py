@@ -16,13 +16,16 @@ from sqlalchemy.exc import IntegrityError
 
 from editor.core.errors import NotFoundError, ValidationError
 from editor.core.model import Article, Desk, Revision, Status
+from editor.store.database import Database
 from editor.store.models import ArticleRow, EventRow, RevisionRow, UserRow
 from editor.store.rows import (
     append_revision,
     article_row_fields,
     as_naive,
     new_revision_row,
+    read_article,
     revision_from_row,
+    stale_write_error,
     utc_now,
 )
 
@@ -38,27 +41,30 @@ def _text_meta(meta: dict | None) -> dict:
     return {k: v for k, v in (meta or {}).items() if k != "status"}
 
 
-class WorkflowStoreMixin:
-    """Methods of `Store` (see `editor.store.store`); use `self._write()` and `self._read()`."""
+def desk_filters(desk: str, user_id: str | None) -> list[ColumnElement[bool]]:
+    """The conditions of a desk view (`Desk`) for the user `user_id`."""
+    try:
+        desk = Desk(desk)
+    except ValueError:
+        names = ", ".join(d.value for d in Desk)
+        raise ValidationError(f"Unknown desk view '{desk}': use one of {names}.") from None
+    status = ArticleRow.status
+    mine = ArticleRow.created_by == user_id
+    return {
+        Desk.MY_DRAFTS: [status == Status.DRAFT.value, mine],
+        Desk.WAITING: [status == Status.SUBMITTED.value],
+        Desk.RETURNED_TO_ME: [status == Status.CHANGES_REQUESTED.value, mine],
+        Desk.APPROVED: [status == Status.APPROVED.value],
+        Desk.PUBLISHED: [status.in_([Status.PUBLISHED.value, Status.CORRECTED.value])],
+        Desk.SPIKED: [status == Status.SPIKED.value],
+    }[desk]
 
-    # -- desk views -------------------------------------------------------
 
-    def _desk_filters(self, desk: str, user_id: str | None) -> list[ColumnElement[bool]]:
-        try:
-            desk = Desk(desk)
-        except ValueError:
-            names = ", ".join(d.value for d in Desk)
-            raise ValidationError(f"Unknown desk view '{desk}': use one of {names}.") from None
-        status = ArticleRow.status
-        mine = ArticleRow.created_by == user_id
-        return {
-            Desk.MY_DRAFTS: [status == Status.DRAFT.value, mine],
-            Desk.WAITING: [status == Status.SUBMITTED.value],
-            Desk.RETURNED_TO_ME: [status == Status.CHANGES_REQUESTED.value, mine],
-            Desk.APPROVED: [status == Status.APPROVED.value],
-            Desk.PUBLISHED: [status.in_([Status.PUBLISHED.value, Status.CORRECTED.value])],
-            Desk.SPIKED: [status == Status.SPIKED.value],
-        }[desk]
+class WorkflowRepository:
+    """Transitions and flags (compare-and-swap on the version), and the history they read."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
 
     # -- history ----------------------------------------------------------
 
@@ -68,7 +74,7 @@ class WorkflowStoreMixin:
         Walks the parent chain from the head, so the answer follows the history DAG and
         never depends on two timestamps being distinct.
         """
-        with self._read() as session:
+        with self._db.read() as session:
             head = session.scalar(
                 select(ArticleRow.head_revision_id).where(ArticleRow.id == article_id)
             )
@@ -96,7 +102,7 @@ class WorkflowStoreMixin:
         Bodies are read only for the transitions on the path and their parents: the
         workflow strip asks after every save, and a long article has many revisions.
         """
-        with self._read() as session:
+        with self._db.read() as session:
             head = session.scalar(
                 select(ArticleRow.head_revision_id).where(ArticleRow.id == article_id)
             )
@@ -140,7 +146,7 @@ class WorkflowStoreMixin:
         return list(writers)
 
     def get_revision(self, revision_id: str) -> Revision:
-        with self._read() as session:
+        with self._db.read() as session:
             found = session.execute(
                 select(RevisionRow, UserRow.name)
                 .outerjoin(UserRow, UserRow.id == RevisionRow.author_id)
@@ -154,12 +160,12 @@ class WorkflowStoreMixin:
 
     def raise_stale(self, article_id: str, expected_version: int) -> None:
         """Raise the `StaleWriteError` (who changed it, when) for an outdated version."""
-        with self._read() as session:
+        with self._db.read() as session:
             row = session.get(ArticleRow, article_id)
             if row is None:
                 raise NotFoundError(f"No article with id {article_id}.")
             if row.version != expected_version:
-                raise self._stale(session, row, expected_version)
+                raise stale_write_error(session, row, expected_version)
 
     def record_transition(
         self,
@@ -181,7 +187,7 @@ class WorkflowStoreMixin:
         now = utc_now()
         revision_id = str(uuid.uuid4())
         try:
-            with self._write() as session:
+            with self._db.write() as session:
                 row = session.get(ArticleRow, article.id)
                 if row is None or row.deleted_at is not None:
                     raise NotFoundError(f"No article with id {article.id}.")
@@ -198,7 +204,7 @@ class WorkflowStoreMixin:
                     .execution_options(synchronize_session=False)
                 )
                 if swapped.rowcount != 1:
-                    raise self._stale(session, row, expected_version)
+                    raise stale_write_error(session, row, expected_version)
                 append_revision(
                     session,
                     new_revision_row(
@@ -227,10 +233,10 @@ class WorkflowStoreMixin:
                         )
                     )
                 session.refresh(row)
-                self._index(session, row, article.body)
+                self._db.index(session, row, article.body)
         except IntegrityError as error:
             raise ValidationError(f"Cannot change the article: {error.orig}.") from None
-        return self.get_article(article.id)
+        return self._article(article.id)
 
     def record_flags(
         self,
@@ -248,7 +254,7 @@ class WorkflowStoreMixin:
             raise ValidationError(f"Not a flag: {', '.join(sorted(set(values) - allowed))}.")
         columns = {k: as_naive(v) if k == "embargo_until" else v for k, v in values.items()}
         now = utc_now()
-        with self._write() as session:
+        with self._db.write() as session:
             row = session.get(ArticleRow, article_id)
             if row is None or row.deleted_at is not None:
                 raise NotFoundError(f"No article with id {article_id}.")
@@ -259,7 +265,7 @@ class WorkflowStoreMixin:
                 .execution_options(synchronize_session=False)
             )
             if swapped.rowcount != 1:
-                raise self._stale(session, row, expected_version)
+                raise stale_write_error(session, row, expected_version)
             session.refresh(row)
             session.add(
                 EventRow(
@@ -274,4 +280,8 @@ class WorkflowStoreMixin:
                     revision_id=row.head_revision_id,
                 )
             )
-        return self.get_article(article_id)
+        return self._article(article_id)
+
+    def _article(self, article_id: str) -> Article:
+        with self._db.read() as session:
+            return read_article(session, article_id)

@@ -204,12 +204,12 @@ def test_full_disk_is_reported_and_nothing_is_lost(sqlite_newsroom, store_path):
     def cap(dbapi_connection, _record):
         dbapi_connection.execute(f"PRAGMA max_page_count = {pages + 2}")
 
-    newsroom.store._engine.dispose()
-    event.listen(newsroom.store._engine, "connect", cap)
+    newsroom.store.db.engine.dispose()
+    event.listen(newsroom.store.db.engine, "connect", cap)
     with pytest.raises(StoreError, match="full"):
         newsroom.save_article(article.id, expected_version=1, body="x " * 200_000)
-    event.remove(newsroom.store._engine, "connect", cap)
-    newsroom.store._engine.dispose()
+    event.remove(newsroom.store.db.engine, "connect", cap)
+    newsroom.store.db.engine.dispose()
     assert newsroom.get_article(article.id).body == "Short body."
     assert newsroom.get_article(article.id).version == 1
 
@@ -218,7 +218,7 @@ def test_locked_store_is_reported(sqlite_newsroom, store_path, monkeypatch):
     newsroom = sqlite_newsroom
     article = newsroom.create_article("Locked", "Body.")
     monkeypatch.setattr(opening, "BUSY_TIMEOUT_MS", 50)
-    newsroom.store._engine.dispose()
+    newsroom.store.db.engine.dispose()
     blocker = sqlite3.connect(store_path)
     blocker.execute("BEGIN EXCLUSIVE")
     try:

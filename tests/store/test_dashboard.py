@@ -33,7 +33,7 @@ def _words(n: int) -> str:
 
 def _set_event_times(room: Newsroom, article_id: str, moment: datetime) -> None:
     """Move every event of the article to `moment` (the history a newsroom would have)."""
-    with room.store._write() as session:
+    with room.store.db.write() as session:
         session.execute(
             update(EventRow)
             .where(EventRow.article_id == article_id)
@@ -110,7 +110,7 @@ def test_ageing_of_articles_waiting_for_review(rooms):
     _set_event_times(rita, again.id, NOW - timedelta(days=5))
     ed.transition(again.id, "return", "Fix the intro")
     rita.transition(again.id, "submit")
-    with rita.store._write() as session:
+    with rita.store.db.write() as session:
         session.execute(
             update(EventRow)
             .where(EventRow.article_id == again.id, EventRow.action != "submit")

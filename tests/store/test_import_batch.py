@@ -155,7 +155,7 @@ def test_html_with_local_image_becomes_an_asset(newsroom, tmp_path):
     (article,) = newsroom.import_files([page]).imported
     figure = next(b for b in article.body.split("\n\n") if b.startswith("!["))
     asset_id = figure.split("(asset:")[1].rstrip(")")
-    with newsroom.store._read() as session:
+    with newsroom.store.db.read() as session:
         row = session.get(AssetRow, asset_id)
         assert (row.article_id, row.media_type, row.width, row.height) == (
             article.id,

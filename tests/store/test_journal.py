@@ -12,7 +12,7 @@ def test_journal_is_one_row_per_session_replaced_on_each_write(newsroom):
     newsroom.journal_unsaved(article.id, "s1", article.version, "Saved text. More")
     newsroom.journal_unsaved(article.id, "s1", article.version, "Saved text. More words",
                              {"headline": "Harbour reopens"})  # fmt: skip
-    rows = newsroom.store.list_journal()
+    rows = newsroom.store.journal.list_journal()
     assert len(rows) == 1
     assert rows[0].body == "Saved text. More words"
     assert rows[0].changes == {"headline": "Harbour reopens"}
@@ -20,11 +20,11 @@ def test_journal_is_one_row_per_session_replaced_on_each_write(newsroom):
     assert rows[0].base_version == article.version
     assert rows[0].written_at is not None
     newsroom.journal_unsaved(article.id, "s2", article.version, "Another session")
-    assert len(newsroom.store.list_journal()) == 2
+    assert len(newsroom.store.journal.list_journal()) == 2
     newsroom.discard_unsaved(article.id, "s1")
-    assert [r.session_id for r in newsroom.store.list_journal()] == ["s2"]
+    assert [r.session_id for r in newsroom.store.journal.list_journal()] == ["s2"]
     newsroom.discard_unsaved(article.id)
-    assert newsroom.store.list_journal() == []
+    assert newsroom.store.journal.list_journal() == []
 
 
 def test_recoverable_offers_only_text_that_differs_from_the_store(newsroom):
@@ -38,7 +38,7 @@ def test_recoverable_offers_only_text_that_differs_from_the_store(newsroom):
     assert offers[0].stored_body == "Old text."
     assert not offers[0].changed_since
     # The row that held nothing new is gone.
-    assert {r.article_id for r in newsroom.store.list_journal()} == {changed.id}
+    assert {r.article_id for r in newsroom.store.journal.list_journal()} == {changed.id}
 
 
 def test_restore_writes_a_recover_revision_and_clears_the_journal(newsroom):
@@ -52,7 +52,7 @@ def test_restore_writes_a_recover_revision_and_clears_the_journal(newsroom):
     assert restored.tags == ["weather", "rivers"]
     assert [r.reason for r in newsroom.revisions(article.id)] == ["create", "recover"]
     assert newsroom.revisions(article.id)[0].body == "First."  # the stored text is kept
-    assert newsroom.store.list_journal() == []
+    assert newsroom.store.journal.list_journal() == []
     assert newsroom.recoverable() == []
 
 
@@ -87,7 +87,7 @@ def test_a_deleted_article_comes_back_as_a_copy(sqlite_newsroom):
     copy = room.restore_unsaved(offer)
     assert copy.id != article.id
     assert copy.body == "Text. Unsaved."
-    assert room.store.list_journal() == []
+    assert room.store.journal.list_journal() == []
 
 
 def test_length_target_goes_through_the_seam(newsroom):

@@ -36,7 +36,7 @@ def test_new_store_is_created_migrated_and_in_wal_mode(store_path):
 def test_foreign_keys_are_enforced(sqlite_newsroom):
     with (
         pytest.raises(Exception, match="FOREIGN KEY"),
-        sqlite_newsroom.store._engine.begin() as connection,
+        sqlite_newsroom.store.db.engine.begin() as connection,
     ):
         connection.exec_driver_sql(
             "INSERT INTO events (id, article_id, created_at, action, note) "
@@ -151,7 +151,7 @@ def test_models_match_the_migrations(sqlite_newsroom):
 
     from editor.store.models import Base
 
-    with sqlite_newsroom.store._engine.connect() as connection:
+    with sqlite_newsroom.store.db.engine.connect() as connection:
         context = MigrationContext.configure(connection)
         differences = [
             d
@@ -163,7 +163,7 @@ def test_models_match_the_migrations(sqlite_newsroom):
 
 def test_backup_before_upgrade_is_a_full_copy(sqlite_newsroom, store_path):
     sqlite_newsroom.create_article("Keep me", "Body.")
-    backup = opening._backup(sqlite_newsroom.store._engine, store_path, "0001_baseline")
+    backup = opening._backup(sqlite_newsroom.store.db.engine, store_path, "0001_baseline")
     assert backup.name.startswith("newsroom.before-upgrade-0001_baseline-")
     with sqlite3.connect(backup) as db:
         assert db.execute("SELECT headline FROM articles").fetchall() == [("Keep me",)]

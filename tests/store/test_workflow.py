@@ -405,7 +405,7 @@ def test_pure_workflow_revisions_do_not_count_as_writing(people):
     story = rita.get_article(story.id)
     story = _save(rita, story, "The Goose Fair opened.")
     story = rita.transition(story.id, "submit")
-    assert ed.store.text_writers(story.id) == [rita.user.id]
+    assert ed.store.workflow.text_writers(story.id) == [rita.user.id]
     assert ed.transition(story.id, "approve").status is Status.APPROVED
 
 
@@ -416,7 +416,7 @@ def test_text_written_before_the_last_approval_does_not_count_again(people):
     story = _save(ed, story, "The pier reopened.")
     story = eve.transition(story.id, "approve")
     story = eve.transition(story.id, "reopen", "One more look")
-    assert ed.store.text_writers(story.id) == []
+    assert ed.store.workflow.text_writers(story.id) == []
     story = _save(eve, story, "The pier reopened on Friday.")
     with pytest.raises(PermissionDeniedError):
         eve.transition(story.id, "approve")

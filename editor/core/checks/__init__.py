@@ -115,13 +115,13 @@ class ChecksMixin:
         """Judge `finding` fine for this article: later checks leave it out."""
         if not isinstance(finding, Finding):
             raise ValidationError("Only a finding of the checks can be dismissed.")
-        return self.store.dismiss_finding(
+        return self.store.findings.dismiss_finding(
             article_id, finding.rule, finding.fingerprint, self.user.id, note.strip()
         )
 
     def undismiss(self, article_id: str, finding: Finding | Dismissal) -> bool:
         """Bring a dismissed finding back; False when it was not dismissed."""
-        return self.store.undismiss_finding(article_id, finding.rule, finding.fingerprint)
+        return self.store.findings.undismiss_finding(article_id, finding.rule, finding.fingerprint)
 
     def dismissed_findings(self, article_id: str) -> list[Dismissal]:
         return self._dismissals_of(article_id)
@@ -135,7 +135,7 @@ class ChecksMixin:
         if store is None or not article_id:
             return []
         try:
-            return store.dismissed_findings(article_id)
+            return store.findings.dismissed_findings(article_id)
         except AttributeError:  # a store without the findings table (should not happen)
             return []
 

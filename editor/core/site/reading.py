@@ -42,17 +42,17 @@ def chunks(items: Sequence[str], size: int = 500) -> Iterator[Sequence[str]]:
 def read_articles(newsroom, selection: Selection) -> list[Article]:
     """Metadata of the selected live articles, without bodies (those are read in batches)."""
     ids = None if selection.ids is None else list(selection.ids)
-    return newsroom.store.export_articles(selection.status, ids)
+    return newsroom.store.export_reads.export_articles(selection.status, ids)
 
 
 def read_bodies(newsroom, revision_ids: Sequence[str]) -> dict[str, str]:
-    return newsroom.store.revision_bodies(revision_ids)
+    return newsroom.store.export_reads.revision_bodies(revision_ids)
 
 
 def read_corrections(newsroom, article_ids: Iterable[str]) -> dict[str, list[Correction]]:
     """Corrections (events with action "correct") of the given articles, oldest first."""
     found: dict[str, list[Correction]] = {}
-    for article_id, when, note in newsroom.store.correction_notes(article_ids):
+    for article_id, when, note in newsroom.store.export_reads.correction_notes(article_ids):
         if note.strip():
             found.setdefault(article_id, []).append(Correction(when=when, text=note))
     return found
@@ -63,7 +63,7 @@ def read_assets(
 ) -> dict[str, AssetInfo]:
     """Asset rows by id (all of them when `asset_ids` is None); bytes only with `with_data`."""
     assets: dict[str, AssetInfo] = {}
-    for row in newsroom.store.asset_rows(asset_ids, with_data=with_data):
+    for row in newsroom.store.export_reads.asset_rows(asset_ids, with_data=with_data):
         data = row.get("data")
         assets[row["id"]] = AssetInfo(
             id=row["id"],
