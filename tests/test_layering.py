@@ -76,3 +76,28 @@ def test_the_circle_finder_finds_circles():
     for importer, imported in [("a", "b"), ("b", "c"), ("c", "a"), ("d", "a"), ("e", "d")]:
         graph.add_import(importer=importer, imported=imported)
     assert _import_circles(graph, set(graph.modules)) == [["a", "b", "c"]]
+
+
+def test_store_classes_compose_their_parts():
+    """No class in editor/store has more than one project-defined base (no mixins):
+    `Store` holds its repositories as attributes, each over the one `Database`."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    import editor.store
+    from editor.store.store import Store
+
+    mixed: list[str] = []
+    for info in pkgutil.walk_packages(editor.store.__path__, "editor.store."):
+        if ".migrations" in info.name:  # alembic scripts, run only by alembic
+            continue
+        module = importlib.import_module(info.name)
+        for name, value in vars(module).items():
+            if not inspect.isclass(value) or value.__module__ != info.name:
+                continue
+            ours = [b for b in value.__bases__ if b.__module__.startswith("editor.")]
+            if len(ours) > 1:
+                mixed.append(f"{info.name}.{name}")
+    assert mixed == []
+    assert Store.__bases__ == (object,)
