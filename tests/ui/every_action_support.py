@@ -101,6 +101,13 @@ BENIGN_QT_MESSAGES = (
     "This plugin does not support raise()",
     "This plugin does not support grabbing the keyboard",
     "QFont::setPointSizeF: Point size <= 0",  # refined below if it ever shows up
+    # Chromium (the preview's web engine) without a GPU on the offscreen platform.
+    "GPUInfo not initialized",
+    "QRhiGles2: Failed to create",
+    "Failed to create RHI for backend",
+    "This plugin does not support createPlatformVulkanInstance",
+    "QVulkanInstance: Failed to initialize Vulkan",
+    "GBM is not supported",
 )
 
 
@@ -317,6 +324,67 @@ class DialogCloser:
             widget.close()
 
 
+class Watchdog:
+    """The per-case deadline that fails a case instead of hanging the run.
+
+    A timer of the GUI thread: it runs inside any nested event loop (a modal dialog's
+    `exec()`, a menu's popup). Until the deadline it does nothing (the step's own
+    `DialogCloser` answers dialogs); after it, every tick notes what was open and closes
+    it (dialogs rejected, progress cancelled, popups closed), so the case ends, failed.
+    A hang outside any event loop (a loop in Python, a wait in C) is left to the hard
+    limit: `faulthandler` dumps every thread's stack and ends the process, so CI never
+    stalls on it.
+    """
+
+    def __init__(self, seconds: float, hard_seconds: float, interval_ms: int = 200) -> None:
+        self.seconds = seconds
+        self.hard_seconds = hard_seconds
+        self.problems: list[str] = []
+        self._deadline = 0.0
+        self._timer = QTimer()
+        self._timer.setInterval(interval_ms)
+        self._timer.timeout.connect(self._tick)
+
+    @property
+    def expired(self) -> bool:
+        return bool(self._deadline) and time.monotonic() > self._deadline
+
+    @contextmanager
+    def armed(self) -> Iterator[Watchdog]:
+        import faulthandler
+
+        self._deadline = time.monotonic() + self.seconds
+        faulthandler.dump_traceback_later(self.hard_seconds, exit=True)
+        self._timer.start()
+        try:
+            yield self
+        finally:
+            self._timer.stop()
+            faulthandler.cancel_dump_traceback_later()
+            self._deadline = 0.0
+
+    def _tick(self) -> None:
+        if not self.expired:
+            return
+        popup = QApplication.activePopupWidget()
+        if popup is not None:
+            self.problems.append(f"timed out after {self.seconds:.0f} s in a popup menu")
+            popup.close()
+        for widget in [QApplication.activeModalWidget(), *_visible_dialogs()]:
+            if widget is None or not widget.isVisible():
+                continue
+            self.problems.append(
+                f"timed out after {self.seconds:.0f} s with {_describe(widget)} open"
+            )
+            if isinstance(widget, QProgressDialog):
+                widget.cancel()
+            if isinstance(widget, QDialog):
+                widget.reject()
+            widget.close()
+        if not self.problems:
+            self.problems.append(f"timed out after {self.seconds:.0f} s")
+
+
 # -- context menus ---------------------------------------------------------------------
 
 
@@ -386,10 +454,15 @@ def context_menu_at(widget: QWidget, point: QPoint) -> None:
 
 # -- one window per (state, role) ------------------------------------------------------
 
+#: The running case's watchdog (set by the test), which `settle` obeys.
+WATCHDOG: Watchdog | None = None
+
 
 def settle(timeout_s: float = 5.0, until: Callable[[], bool] | None = None) -> bool:
     """Process events until `until()` holds (or a short pause without it); True if held."""
     deadline = time.monotonic() + timeout_s
+    if WATCHDOG is not None and WATCHDOG.expired:
+        deadline = 0.0  # the case is over: one pass, no waiting
     while True:
         QApplication.processEvents()
         if until is None or until():
@@ -418,12 +491,16 @@ def close_window(window: MainWindow) -> None:
 class Harness:
     """A store with the fixture people, a window acting as one role, and its article."""
 
+    made = 0
+
     def __init__(self, folder: Path, state: Status, role: str) -> None:
         self.state, self.role = state, role
         self.opened: dict[str, list[str]] = {}  # step -> non-modal windows it opened
+        self.fresh_count = 0  # fixture articles opened (a reset that had to start afresh)
         self.menus: dict[str, list[str]] = {}  # context menu -> entries triggered
         self.user_name = ROLES[role][0]
-        self.newsroom = Newsroom.open(folder / f"{state.value}-{role}.db")
+        Harness.made += 1  # a window built again later gets a store of its own
+        self.newsroom = Newsroom.open(folder / f"{state.value}-{role}-{Harness.made}.db")
         add_people(self.newsroom)
         self.newsroom.switch_user(self.user_name)
         self.article_id = make_article(self.newsroom, state)
@@ -450,6 +527,10 @@ class Harness:
         assert window.open_article(self.article_id), "the fixture article does not open"
         self.version = window.session.article.version
         settle(5, lambda: not window.list_model.busy)
+        # What `baseline` compares with: anything else means the last step changed it.
+        self.text = window.editor.toPlainText()
+        self.comments = self.newsroom.list_comments(self.article_id)
+        self.fresh_count += 1
 
     def baseline(self) -> None:
         """Back to the fixture: the role's user, the article unchanged, the rich editor."""
@@ -468,23 +549,30 @@ class Harness:
             self.newsroom.remove_dictionary_word(MISSPELT)
             checker.remove_word(MISSPELT)
             self.open_fresh()  # a new article: nothing ignored, underlined again
-        current = self.article
-        try:
-            stored = self.newsroom.get_article(self.article_id)
-        except Exception:  # deleted or gone: a fresh one below
-            stored = None
-        text = window.editor.toPlainText()
-        if (
-            current is None
-            or current.id != self.article_id
-            or stored is None
-            or stored.status is not self.state
-            or any(
-                marker not in text for marker in (FIRST_WORD, MISSPELT, TABLE_CELL, COMMENT_QUOTE)
-            )
-        ):
+        if self.changed():
             self.open_fresh()
         window.activateWindow()
+
+    def changed(self) -> bool:
+        """Whether the window no longer shows the fixture as opened: another article, an
+        unsaved edit, a save or status change, other text, comments added or resolved.
+        Nothing changed (most steps, every step on a read-only story): nothing rebuilt."""
+        window = self.window
+        current = self.article
+        if current is None or current.id != self.article_id or window.session._dirty:
+            return True
+        try:
+            stored = self.newsroom.get_article(self.article_id)
+            comments = self.newsroom.list_comments(self.article_id)
+        except Exception:  # deleted or gone: a fresh one
+            return True
+        return (
+            stored.status is not self.state
+            or stored.version != self.version
+            or current.version != self.version
+            or comments != self.comments
+            or window.editor.toPlainText() != self.text
+        )
 
     # -- where the cursor stands ---------------------------------------------------------
 

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import QApplication
 
 from editor.core.model import Status
 from editor.ui.actions import _SPECS
+from tests.ui import every_action_support as support
 from tests.ui.every_action_support import (
     COMMENT_QUOTE,
     FIRST_WORD,
@@ -95,14 +96,7 @@ KNOWN_BUGS: dict[tuple[str, str, str | None, str | None], str] = {}
 #: Bugs that show wherever their trigger happens (e.g. any article opened after one with
 #: comments), so in cases that depend on the order: (text in the problem, reason). A case
 #: whose only problems are these is xfailed with the reason; any other problem fails it.
-KNOWN_PROBLEMS: tuple[tuple[str, str], ...] = (
-    (
-        "review_panel.py:615 in _update_highlights",
-        "ReviewPanel.show_article -> cancel_comment -> _update_highlights draws the previous "
-        "article's comment anchors on the new document (QTextCursor::setPosition out of "
-        "range): editor/ui/review_panel.py:396-401 should clear self.anchors/threads first",
-    ),
-)
+KNOWN_PROBLEMS: tuple[tuple[str, str], ...] = ()
 
 #: The (state, role) windows run by default: every state and every role at least once,
 #: a few minutes on two cores. EVERY_ACTION_FULL=1 runs all 7 x 4 (about 20 minutes).
@@ -153,18 +147,26 @@ class _Windows:
         self.folder = folder
         self.key: tuple[Status, str] | None = None
         self.harness: Harness | None = None
+        self.building_dialogs: list[str] = []
+        self.closing_dialogs: list[str] = []
 
     def get(self, state: Status, role: str) -> Harness:
         if self.key != (state, role) or self.harness is None:
             self.drop()
-            self.harness = Harness(self.folder, state, role)
+            closer = DialogCloser()
+            with closer.armed():  # building the fixture opens and saves: never a hang
+                self.harness = Harness(self.folder, state, role)
             self.key = (state, role)
+            self.building_dialogs = closer.seen
         return self.harness
 
     def drop(self) -> None:
         if self.harness is not None:
             harness, self.harness, self.key = self.harness, None, None
-            harness.close()
+            closer = DialogCloser()
+            with closer.armed():  # closing saves: a refusal shows a message
+                harness.close()
+            self.closing_dialogs = closer.seen
 
 
 @pytest.fixture(scope="module")
@@ -325,8 +327,7 @@ def _menu_case(harness: Harness, where: str) -> tuple[list[str], list[str]]:
                 seen.append(name)
 
                 def step(label: str = label, row: int = row) -> None:
-                    if where == "checks_findings":  # a fix changes the findings: afresh
-                        harness.open_fresh()
+                    # (A fix changed the text: `baseline` opened a fresh article before.)
                     _open_menu(harness, where, driver, row)
 
                 got = _run(harness, name, step)
@@ -381,13 +382,36 @@ def _panel_buttons(harness: Harness, where: str) -> tuple[list[str], list[str]]:
 
 # -- the test --------------------------------------------------------------------------
 
+#: A case (its reset and its step) longer than this fails: the watchdog closes what is
+#: open and the case ends. A hang outside any event loop meets pytest-timeout (signal:
+#: the case fails, the run goes on) and, stuck in C, the hard limit (stacks, exit).
+CASE_SECONDS = 45
+HARD_SECONDS = 150
 
-@pytest.mark.timeout(120)
+
+@pytest.fixture
+def watchdog() -> Iterator[support.Watchdog]:
+    dog = support.Watchdog(CASE_SECONDS, HARD_SECONDS)
+    support.WATCHDOG = dog
+    try:
+        with dog.armed():
+            yield dog
+    finally:
+        support.WATCHDOG = None
+
+
+@pytest.mark.timeout(CASE_SECONDS + 30, method="signal")
 @pytest.mark.parametrize(("state", "role", "kind", "name"), list(_cases()))
-def test_every_action(windows: _Windows, state: Status, role: str, kind: str, name: str) -> None:
+def test_every_action(
+    watchdog: support.Watchdog, windows: _Windows, state: Status, role: str, kind: str, name: str
+) -> None:
     harness = windows.get(state, role)
     window = harness.window
     label = f"{kind} {name}"
+    # A window closed or built meanwhile must not have needed an answer (a refused save).
+    before = [f"(a dialog while closing the last window) {d}" for d in windows.closing_dialogs]
+    before += [f"(a dialog while building this window) {d}" for d in windows.building_dialogs]
+    windows.closing_dialogs, windows.building_dialogs = [], []
     if kind == "action":
         problems = _run(harness, label, _trigger(harness, name))
     elif kind == "accept":
@@ -410,6 +434,10 @@ def test_every_action(windows: _Windows, state: Status, role: str, kind: str, na
     if window.isHidden():
         problems.append("the main window was closed")
         windows.drop()
+    problems = before + problems
+    if watchdog.problems:
+        problems = [*watchdog.problems, *problems]
+        windows.drop()  # whatever it was stuck in, the next case starts on a new window
     _fail(problems, label, state, role)
 
 
@@ -437,3 +465,21 @@ def test_every_registry_action_is_covered(windows: _Windows) -> None:
     """The cases above are built from the registry's own list, not a copy of it."""
     harness = windows.get(Status.DRAFT, "author")
     assert tuple(harness.window.actions.names()) == ACTION_NAMES
+
+
+def test_the_watchdog_ends_a_hung_modal_dialog(qapp: QApplication) -> None:
+    """A modal left open past the deadline is closed and the case fails; no hang."""
+    from PySide6.QtWidgets import QMessageBox
+
+    dog = support.Watchdog(0.3, HARD_SECONDS, interval_ms=50)
+    started = time.monotonic()
+    with dog.armed():
+        box = QMessageBox(QMessageBox.Icon.Critical, "Stuck", "Nobody answers this.")
+        box.exec()  # nothing else answers it
+        support.WATCHDOG = dog
+        try:
+            assert settle(30, lambda: False) is False  # expired: no more waiting
+        finally:
+            support.WATCHDOG = None
+    assert time.monotonic() - started < 5
+    assert any("Nobody answers this." in p for p in dog.problems), dog.problems
