@@ -75,9 +75,9 @@ class RecoveryMixin:
     ) -> None:
         """Keep what the session has on screen until the article itself is saved."""
         meta = {"changes": jsonable_changes(changes or {})}
-        # Through `Store.write_journal` (a delegate of `store.journal`): tests/ui replace
-        # that one to watch or refuse the write.
-        self.store.write_journal(article_id, session_id, self.user.id, base_version, body, meta)
+        self.store.journal.write_journal(
+            article_id, session_id, self.user.id, base_version, body, meta
+        )
 
     def discard_unsaved(self, article_id: str, session_id: str | None = None) -> None:
         """Forget the journal of one session (or of every session of the article)."""

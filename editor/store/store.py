@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from pathlib import Path
 
 from sqlalchemy import ColumnElement, Integer, column, func, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from editor.core.errors import AmbiguousIdError, NotFoundError, StoreError, ValidationError
 from editor.core.model import (
@@ -26,7 +24,6 @@ from editor.core.model import (
     Role,
     User,
 )
-from editor.core.values import JournalEntry
 from editor.store import opening
 from editor.store.assets import AssetRepository
 from editor.store.comments import CommentRepository
@@ -117,30 +114,6 @@ class Store:
 
     def __repr__(self) -> str:
         return f"Store({self.path or self.location!r})"
-
-    # -- kept for callers outside editor/store that have not moved yet ------
-
-    @contextmanager
-    def _write(self) -> Iterator[Session]:
-        """`db.write()`, for tests/export/conftest.py until it calls that."""
-        with self.db.write() as session:
-            yield session
-
-    def write_journal(
-        self,
-        article_id: str,
-        session_id: str,
-        user_id: str | None,
-        base_version: int,
-        body: str,
-        meta: dict | None = None,
-    ) -> None:
-        """`journal.write_journal`: tests/ui replace this one to refuse or watch the write."""
-        self.journal.write_journal(article_id, session_id, user_id, base_version, body, meta)
-
-    def list_journal(self, user_id: str | None = None) -> list[JournalEntry]:
-        """`journal.list_journal`, for tests/ui until they call that."""
-        return self.journal.list_journal(user_id)
 
     # -- users ------------------------------------------------------------
 

@@ -51,7 +51,7 @@ def add_asset(newsroom: Newsroom, **fields: object) -> str:
         "created_at": datetime(2026, 11, 1),
     }
     values.update(fields)
-    with newsroom.store._write() as session:
+    with newsroom.store.db.write() as session:
         session.execute(insert(AssetRow).values(**values))
     return asset_id
 
@@ -61,12 +61,12 @@ def set_fields(newsroom: Newsroom, article_id: str, **values: object) -> None:
     for key in ("published_at", "embargo_until"):
         if isinstance(values.get(key), datetime):
             values[key] = values[key].astimezone(UTC).replace(tzinfo=None)
-    with newsroom.store._write() as session:
+    with newsroom.store.db.write() as session:
         session.execute(update(ArticleRow).where(ArticleRow.id == article_id).values(**values))
 
 
 def add_correction(newsroom: Newsroom, article_id: str, note: str, when: datetime) -> None:
-    with newsroom.store._write() as session:
+    with newsroom.store.db.write() as session:
         session.execute(
             insert(EventRow).values(
                 id=str(uuid.uuid4()),
@@ -146,7 +146,7 @@ def change(newsroom: Newsroom, article_id: str, body: str | None = None, **value
     from editor.store.models import RevisionRow
 
     article = newsroom.get_article(article_id)
-    with newsroom.store._write() as session:
+    with newsroom.store.db.write() as session:
         if body is not None:
             session.execute(
                 update(RevisionRow)

@@ -107,7 +107,7 @@ def test_ctrl_s_during_an_autosave_waits_for_it_and_saves_in_order(
     stored = newsroom.get_article(article.id)
     assert "Vote. Passed. Narrowly." in stored.body
     assert stored.version == window.session.article.version
-    assert newsroom.store.list_journal() == []
+    assert newsroom.store.journal.list_journal() == []
 
 
 def test_switching_article_during_an_autosave_loses_nothing(
@@ -129,7 +129,7 @@ def test_switching_article_during_an_autosave_loses_nothing(
     assert window.session.article.id == second.id
     assert "A. Before. During." in newsroom.get_article(first.id).body
     assert _reasons(newsroom, first.id) == ["create", "autosave"]  # coalesced, in order
-    assert newsroom.store.list_journal() == []
+    assert newsroom.store.journal.list_journal() == []
 
 
 def test_a_stale_write_from_another_window_during_an_autosave_shows_the_conflict(
@@ -154,7 +154,7 @@ def test_a_stale_write_from_another_window_during_an_autosave_shows_the_conflict
     assert "Mine." in window.editor.toPlainText()
     assert window.isWindowModified()
     assert newsroom.get_article(article.id).body == "Theirs.\n"
-    (entry,) = newsroom.store.list_journal()  # recoverable while the person decides
+    (entry,) = newsroom.store.journal.list_journal()  # recoverable while the person decides
     assert "Mine." in entry.body
     # Settled the usual way: Ctrl+S asks again, and the person takes theirs.
     seen = _conflicts(monkeypatch, ConflictChoice.RELOAD_THEIRS)
@@ -184,7 +184,7 @@ def test_ctrl_s_during_an_autosave_that_turns_out_stale_asks_once(
     assert len(seen) == 1
     assert window.editor.toPlainText().strip() == "Theirs."
     assert not window.isWindowModified()
-    assert newsroom.store.list_journal() == []
+    assert newsroom.store.journal.list_journal() == []
 
 
 def test_the_journal_is_written_on_the_worker(make_window, newsroom, qtbot, monkeypatch) -> None:
@@ -193,16 +193,16 @@ def test_the_journal_is_written_on_the_worker(make_window, newsroom, qtbot, monk
     window.open_article(article.id)
     store = window.newsroom.store
     threads: list[bool] = []
-    real = store.write_journal
+    real = store.journal.write_journal
 
     def record(*args, **kwargs):
         threads.append(threading.current_thread() is threading.main_thread())
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(store, "write_journal", record)
+    monkeypatch.setattr(store.journal, "write_journal", record)
     _type(qtbot, window, " More boats.")
-    qtbot.waitUntil(lambda: newsroom.store.list_journal() != [], timeout=3000)
+    qtbot.waitUntil(lambda: newsroom.store.journal.list_journal() != [], timeout=3000)
     assert threads == [False]
-    assert "More boats." in newsroom.store.list_journal()[0].body
+    assert "More boats." in newsroom.store.journal.list_journal()[0].body
     window.actions["file_save"].trigger()
-    assert newsroom.store.list_journal() == []
+    assert newsroom.store.journal.list_journal() == []

@@ -153,7 +153,7 @@ def test_a_store_that_refuses_the_journal_and_autosave_loses_no_typing(
         else "The store is read-only; nothing was saved."
     )
     refused: list[str] = []
-    real_journal, real_save = store.write_journal, window.newsroom.save_article
+    real_journal, real_save = store.journal.write_journal, window.newsroom.save_article
 
     def refuse_journal(*args, **kwargs):
         refused.append("journal")
@@ -163,7 +163,7 @@ def test_a_store_that_refuses_the_journal_and_autosave_loses_no_typing(
         refused.append(kwargs.get("reason", "save"))
         raise error_type(message)
 
-    monkeypatch.setattr(store, "write_journal", refuse_journal)
+    monkeypatch.setattr(store.journal, "write_journal", refuse_journal)
     monkeypatch.setattr(window.newsroom, "save_article", refuse_save)
 
     _type(qtbot, window, " More boats.")
@@ -177,12 +177,12 @@ def test_a_store_that_refuses_the_journal_and_autosave_loses_no_typing(
     window.grab().save(f"/tmp/error-paths-{error_type.__name__}.png")
 
     # The store takes writes again: Ctrl+S saves everything typed, the journal is cleared.
-    monkeypatch.setattr(store, "write_journal", real_journal)
+    monkeypatch.setattr(store.journal, "write_journal", real_journal)
     monkeypatch.setattr(window.newsroom, "save_article", real_save)
     window.actions["file_save"].trigger()
     assert window.status.save_state.text().startswith("Saved")
     assert "More boats. And a ferry." in newsroom.get_article(article.id).body
-    assert newsroom.store.list_journal() == []
+    assert newsroom.store.journal.list_journal() == []
     assert errors_shown == []
 
 

@@ -85,7 +85,7 @@ def test_a_killed_editor_leaves_its_text_in_the_journal_and_it_comes_back(
     room = Newsroom.open(store_path)
     try:
         assert room.get_article(article.id).body == "Kim met Putin.\n"  # never autosaved
-        (entry,) = room.store.list_journal()
+        (entry,) = room.store.journal.list_journal()
         assert "Kim met Putin. The convoy left at dawn." in entry.body
         asked = []
         restored = offer_recovery(
@@ -113,11 +113,11 @@ def test_journal_is_written_soon_after_typing_and_cleared_by_the_autosave(
     window.editor.moveCursor(QTextCursor.MoveOperation.End)
     qtbot.keyClicks(window.editor, " More boats.")
     started = time.monotonic()
-    qtbot.waitUntil(lambda: newsroom.store.list_journal() != [], timeout=3000)
+    qtbot.waitUntil(lambda: newsroom.store.journal.list_journal() != [], timeout=3000)
     assert time.monotonic() - started < 2.0
-    assert "More boats." in newsroom.store.list_journal()[0].body
+    assert "More boats." in newsroom.store.journal.list_journal()[0].body
     window.session.save(reason="autosave")
-    assert newsroom.store.list_journal() == []
+    assert newsroom.store.journal.list_journal() == []
     assert "More boats." in newsroom.get_article(article.id).body
 
 
@@ -182,7 +182,7 @@ def test_switching_and_quitting_autosave(make_window, newsroom, qtbot) -> None:
     window.close()
     assert "Quit." in newsroom.get_article(second.id).body
     assert _reasons(newsroom, second.id) == ["create", "autosave"]
-    assert newsroom.store.list_journal() == []
+    assert newsroom.store.journal.list_journal() == []
 
 
 def test_losing_focus_autosaves(make_window, newsroom, qtbot) -> None:
@@ -264,11 +264,11 @@ def test_text_in_an_unresolved_conflict_stays_in_the_journal(
     monkeypatch.setattr(dialogs, "ask_conflict", lambda *_a: ConflictChoice.KEEP_EDITING)
     _type(qtbot, window, " Mine, unsaved.")
     assert window.session.save() is False
-    (entry,) = newsroom.store.list_journal()
+    (entry,) = newsroom.store.journal.list_journal()
     assert "Mine, unsaved." in entry.body
     assert newsroom.get_article(article.id).body == "Theirs.\n"
     # Reloading theirs is the person's choice to drop their text: the journal goes too.
     monkeypatch.setattr(dialogs, "ask_conflict", lambda *_a: ConflictChoice.RELOAD_THEIRS)
     assert window.session.save() is True
-    assert newsroom.store.list_journal() == []
+    assert newsroom.store.journal.list_journal() == []
     assert window.editor.toPlainText().strip() == "Theirs."
