@@ -11,9 +11,13 @@ import hashlib
 import struct
 import uuid
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from editor.core.errors import ValidationError
 from editor.core.values import ASSET_SCHEME, Asset
+
+if TYPE_CHECKING:  # for type checkers only
+    from editor.core.seat import Seat
 
 #: The largest image accepted, in bytes (a full-size news photograph is 5-15 MB).
 MAX_ASSET_BYTES = 20 * 1024 * 1024
@@ -150,8 +154,11 @@ def validate_image(data: bytes, name: str = "") -> str:
     return media_type
 
 
-class AssetsMixin:
-    """Methods of `Newsroom` (see `editor.core.newsroom`); uses `self.store` and `self.user`."""
+class AssetService:
+    """`newsroom.assets`: images kept in the store, over the seat's store and acting user."""
+
+    def __init__(self, seat: Seat) -> None:
+        self._seat = seat
 
     def add_asset(
         self,
@@ -177,7 +184,7 @@ class AssetsMixin:
         data, name = _read_source(source, filename)
         media_type = validate_image(data, name)
         if article_id is not None:
-            self.store.get_article(article_id)  # NotFoundError when there is no such article
+            self._seat.store.get_article(article_id)  # NotFoundError when there is no such article
         size = image_size(data, media_type)
         asset = Asset(
             id=str(uuid.uuid4()),
@@ -191,16 +198,16 @@ class AssetsMixin:
             alt=alt,
             caption=_clean(caption),
             credit=_clean(credit),
-            created_by=self.user.id,
+            created_by=self._seat.user.id,
         )
-        return self.store.assets.add_asset(asset, data)
+        return self._seat.store.assets.add_asset(asset, data)
 
     def get_asset(self, asset_id: str) -> Asset:
-        return self.store.assets.get_asset(asset_id)
+        return self._seat.store.assets.get_asset(asset_id)
 
     def asset_data(self, asset_id: str) -> bytes:
         """The image's bytes."""
-        return self.store.assets.get_asset_data(asset_id)
+        return self._seat.store.assets.get_asset_data(asset_id)
 
     def update_asset(
         self,
@@ -220,8 +227,8 @@ class AssetsMixin:
             changes["caption"] = _clean(caption)
         if credit is not None:
             changes["credit"] = _clean(credit)
-        return self.store.assets.update_asset(asset_id, changes)
+        return self._seat.store.assets.update_asset(asset_id, changes)
 
     def list_assets(self, article_id: str) -> list[Asset]:
         """The images added for an article, oldest first."""
-        return self.store.assets.list_assets(article_id)
+        return self._seat.store.assets.list_assets(article_id)

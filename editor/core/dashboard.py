@@ -10,8 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
+from typing import TYPE_CHECKING
 
 from editor.core.model import ArticleSummary, Status
+
+if TYPE_CHECKING:  # for type checkers only
+    from editor.core.seat import Seat
 
 HOUR = 3600
 DAY = 24 * HOUR
@@ -122,8 +126,11 @@ def local_offset(zone: tzinfo | None, moment: datetime) -> int:
     return int(offset.total_seconds()) if offset else 0
 
 
-class DashboardMixin:
-    """Methods of `Newsroom` (see `editor.core.newsroom`); uses `self.store`."""
+class DashboardService:
+    """`newsroom.dashboard`: the desk dashboard's numbers, from the seat's store."""
+
+    def __init__(self, seat: Seat) -> None:
+        self._seat = seat
 
     def desk_stats(
         self, now: datetime | None = None, zone: tzinfo | None = None, days: int = FILED_DAYS
@@ -134,7 +141,7 @@ class DashboardMixin:
         """
         now = (now or datetime.now(UTC)).astimezone(UTC)
         offset = local_offset(zone, now)
-        raw = self.store.dashboard.status_section_counts()
+        raw = self._seat.store.dashboard.status_section_counts()
         counts: dict[tuple[str, Status], int] = {}
         totals: dict[str, int] = {}
         for section, status, count in raw:
@@ -147,7 +154,7 @@ class DashboardMixin:
         sections = sorted(totals, key=lambda s: (-totals[s], s == NO_SECTION, s.lower()))
 
         edges = [now - timedelta(seconds=low) for _label, low, _high in AGE_BUCKETS]
-        bucket_counts = self.store.dashboard.waiting_age_counts(edges[1:])
+        bucket_counts = self._seat.store.dashboard.waiting_age_counts(edges[1:])
         ageing = []
         for index, (label, _low, high) in enumerate(AGE_BUCKETS):
             oldest = now - timedelta(seconds=high) if high is not None else None
@@ -158,7 +165,7 @@ class DashboardMixin:
         since = datetime.combine(first, datetime.min.time(), UTC) - timedelta(seconds=offset)
         per_day = {
             day: (words, n)
-            for day, words, n in self.store.dashboard.words_filed_per_day(since, offset)
+            for day, words, n in self._seat.store.dashboard.words_filed_per_day(since, offset)
         }
         filed = [
             FiledDay(day, *per_day.get(day, (0, 0)))
@@ -168,7 +175,7 @@ class DashboardMixin:
 
     def desk_articles(self, selection: DeskSelection, limit: int = 500) -> list[ArticleSummary]:
         """The live articles behind one bar of the dashboard, most recently changed first."""
-        return self.store.dashboard.dashboard_articles(
+        return self._seat.store.dashboard.dashboard_articles(
             status=selection.status.value if selection.status else None,
             section=selection.section,
             submitted_after=selection.submitted_after,

@@ -14,34 +14,33 @@ from editor.core.spelling import (
     straight_apostrophes,
 )
 
-if TYPE_CHECKING:  # the seam's attributes, for type checkers only
-    from editor.core.model import User
-    from editor.store.store import Store
+if TYPE_CHECKING:  # for type checkers only
+    from editor.core.seat import Seat
 
 
-class DictionaryMixin:
-    """Methods of `Newsroom` (see `editor.core.newsroom`); uses `self.store` and `self.user`."""
+class DictionaryService:
+    """`newsroom.dictionary`: the newsroom's own words, over the seat's store and user."""
 
-    store: Store
-    user: User
+    def __init__(self, seat: Seat) -> None:
+        self._seat = seat
 
-    def dictionary_words(self) -> list[str]:
+    def words(self) -> list[str]:
         """The newsroom dictionary, sorted without regard to case."""
-        return self.store.dictionary.list_words()
+        return self._seat.store.dictionary.list_words()
 
-    def add_dictionary_word(self, word: str) -> str:
+    def add_word(self, word: str) -> str:
         """Add `word` for everyone in this newsroom; adding it twice is harmless."""
         cleaned = normalise_word(word)
-        self.store.dictionary.add_word(cleaned, self.user.id)
+        self._seat.store.dictionary.add_word(cleaned, self._seat.user.id)
         return cleaned
 
-    def remove_dictionary_word(self, word: str) -> bool:
+    def remove_word(self, word: str) -> bool:
         """False when the word was not in the dictionary."""
-        return self.store.dictionary.remove_word(straight_apostrophes(str(word).strip()))
+        return self._seat.store.dictionary.remove_word(straight_apostrophes(str(word).strip()))
 
     def spell_checker(self) -> SpellChecker:
         """A checker over the shipped word list and this newsroom's dictionary."""
-        return SpellChecker(self.dictionary_words())
+        return SpellChecker(self.words())
 
     def check_spelling(self, text: str) -> list[Misspelling]:
         return self.spell_checker().check(text)

@@ -10,13 +10,15 @@ import getpass
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import replace
+from datetime import datetime, tzinfo
 from importlib.resources import as_file
 from pathlib import Path
 
-from editor.core.assets import AssetsMixin
-from editor.core.checks import ChecksMixin
-from editor.core.dashboard import DashboardMixin
-from editor.core.dictionary import DictionaryMixin
+from editor.core.assets import AssetService
+from editor.core.checks import CheckEngine, CheckService, Dismissal, Finding, Style
+from editor.core.dashboard import FILED_DAYS, DashboardService, DeskSelection, DeskStats
+from editor.core.derive import derive_fields
+from editor.core.dictionary import DictionaryService
 from editor.core.errors import (
     AlreadyInitialisedError,
     NotFoundError,
@@ -39,28 +41,34 @@ from editor.core.model import (
     Role,
     User,
 )
-from editor.core.recovery import RecoveryMixin
+from editor.core.recovery import Recovery, RecoveryService
 from editor.core.resources import resource
-from editor.core.review import ReviewMixin
-from editor.core.text import is_valid_slug, slugify, word_count
-from editor.core.workflow import WorkflowMixin
+from editor.core.review import ReviewService, RevisionDiff
+from editor.core.spelling import Misspelling, SpellChecker
+from editor.core.values import Asset, Comment
+from editor.core.workflow import KEEP, Action, Decision, Situation, WorkflowService
 from editor.store.store import Store
 
 
-class Newsroom(
-    WorkflowMixin,
-    ReviewMixin,
-    AssetsMixin,
-    DictionaryMixin,
-    RecoveryMixin,
-    ChecksMixin,
-    DashboardMixin,
-):
-    """A store seen by one acting user (or, to read only, by nobody in particular)."""
+class Newsroom:
+    """A store seen by one acting user (or, to read only, by nobody in particular).
+
+    Articles and users are read and written here; the rest of the seam is composed of
+    parts, each an attribute built with this newsroom as its seat: `workflow`, `review`,
+    `assets`, `dictionary`, `recovery`, `checks` and `dashboard`. Their methods are also
+    on `Newsroom` as one-line delegations, so callers may use either.
+    """
 
     def __init__(self, store: Store, user: User | None) -> None:
         self.store = store
         self._user = user
+        self.workflow = WorkflowService(self)
+        self.review = ReviewService(self)
+        self.assets = AssetService(self)
+        self.dictionary = DictionaryService(self)
+        self.recovery = RecoveryService(self)
+        self.checks = CheckService(self)
+        self.dashboard = DashboardService(self)
 
     @property
     def user(self) -> User:
@@ -79,6 +87,15 @@ class Newsroom(
     @user.setter
     def user(self, user: User) -> None:
         self._user = user
+
+    @property
+    def style_path(self) -> str | Path | None:
+        """The newsroom's own style file (see `CheckService.style_path`)."""
+        return self.checks.style_path
+
+    @style_path.setter
+    def style_path(self, path: str | Path | None) -> None:
+        self.checks.style_path = path
 
     @property
     def has_user(self) -> bool:
@@ -317,37 +334,211 @@ class Newsroom(
     # -- derived fields --------------------------------------------------
 
     def _derive(self, article: Article, previous_slug: str | None) -> None:
-        article.word_count = word_count(article.body)
-        if article.slug_locked:
-            if not is_valid_slug(article.slug):
-                raise ValidationError(
-                    f"'{article.slug}' is not a valid slug: use lower-case letters, "
-                    "digits and single hyphens.",
-                    field="slug",
-                )
-            owner = self.store.slug_owner(article.slug, exclude_id=article.id)
-            if owner is not None:
-                raise ValidationError(
-                    f"The slug '{article.slug}' is already used by “{owner}”.", field="slug"
-                )
-            return
-        base = slugify(article.headline) or "untitled"
-        # Keep "x-2" when the headline still gives "x": the slug must not flap.
-        if (
-            previous_slug
-            and _slug_family(previous_slug, base)
-            and self.store.slug_owner(previous_slug, exclude_id=article.id) is None
-        ):
-            article.slug = previous_slug
-            return
-        article.slug = self.store.unique_slug(base, exclude_id=article.id)
+        derive_fields(self.store, article, previous_slug)
 
+    # -- workflow: delegations; callers may use `newsroom.workflow` directly ----------
+    def situation(
+        self, article: Article, now: datetime | None = None, *, last_writer: bool = True
+    ) -> Situation:
+        return self.workflow.situation(article, now, last_writer=last_writer)
 
-def _slug_family(slug: str, base: str) -> bool:
-    if slug == base:
-        return True
-    head, _, tail = slug.rpartition("-")
-    return head == base and tail.isdigit()
+    def allowed_actions(self, article: Article) -> list[Decision]:
+        return self.workflow.allowed_actions(article)
+
+    def delete_decision(self, article: Article, *, restore: bool = False) -> Decision:
+        return self.workflow.delete_decision(article, restore=restore)
+
+    def check_delete(self, article_id: str, *, restore: bool = False) -> Article:
+        return self.workflow.check_delete(article_id, restore=restore)
+
+    def check_edit(self, article: Article) -> None:
+        return self.workflow.check_edit(article)
+
+    def transition(
+        self,
+        article_id: str,
+        action: Action | str,
+        note: str = "",
+        expected_version: int | None = None,
+        *,
+        body: str | None = None,
+        changes: dict[str, object] | None = None,
+    ) -> Article:
+        return self.workflow.transition(
+            article_id, action, note, expected_version, body=body, changes=changes
+        )
+
+    def set_flags(
+        self,
+        article_id: str,
+        *,
+        legal_hold: bool | None = None,
+        not_for_publication: bool | None = None,
+        embargo_until: datetime | str | object | None = KEEP,
+        note: str = "",
+        expected_version: int | None = None,
+    ) -> Article:
+        return self.workflow.set_flags(
+            article_id,
+            legal_hold=legal_hold,
+            not_for_publication=not_for_publication,
+            embargo_until=embargo_until,
+            note=note,
+            expected_version=expected_version,
+        )
+
+    def check_manage_users(self) -> None:
+        return self.workflow.check_manage_users()
+
+    def with_desk_user(self, query: ArticleQuery) -> ArticleQuery:
+        return self.workflow.with_desk_user(query)
+
+    # -- review: delegations; callers may use `newsroom.review` directly ----------
+    def add_comment(
+        self,
+        article_id: str,
+        quote: str,
+        position: int | None,
+        prefix: str = "",
+        suffix: str = "",
+        body: str = "",
+    ) -> Comment:
+        return self.review.add_comment(article_id, quote, position, prefix, suffix, body)
+
+    def reply(self, comment_id: str, body: str) -> Comment:
+        return self.review.reply(comment_id, body)
+
+    def resolve(self, comment_id: str, resolved: bool = True) -> Comment:
+        return self.review.resolve(comment_id, resolved)
+
+    def list_comments(self, article_id: str, include_resolved: bool = True) -> list[Comment]:
+        return self.review.list_comments(article_id, include_resolved)
+
+    def anchor(self, comment: Comment, body_text: str) -> tuple[int, int] | None:
+        return self.review.anchor(comment, body_text)
+
+    def revision(self, revision_id: str) -> Revision:
+        return self.review.revision(revision_id)
+
+    def diff_revisions(self, old_revision_id: str | None, new_revision_id: str) -> RevisionDiff:
+        return self.review.diff_revisions(old_revision_id, new_revision_id)
+
+    def last_reviewed_revision(self, article_id: str, user_name: str | None = None) -> str | None:
+        return self.review.last_reviewed_revision(article_id, user_name)
+
+    def changes_since_review(self, article_id: str, user_name: str | None = None) -> RevisionDiff:
+        return self.review.changes_since_review(article_id, user_name)
+
+    def restore_revision(self, article_id: str, revision_id: str, expected_version: int) -> Article:
+        return self.review.restore_revision(article_id, revision_id, expected_version)
+
+    # -- assets: delegations; callers may use `newsroom.assets` directly ----------
+    def add_asset(
+        self,
+        source: str | Path | bytes,
+        *,
+        alt: str,
+        caption: str = "",
+        credit: str = "",
+        article_id: str | None = None,
+        filename: str = "",
+    ) -> Asset:
+        return self.assets.add_asset(
+            source,
+            alt=alt,
+            caption=caption,
+            credit=credit,
+            article_id=article_id,
+            filename=filename,
+        )
+
+    def get_asset(self, asset_id: str) -> Asset:
+        return self.assets.get_asset(asset_id)
+
+    def asset_data(self, asset_id: str) -> bytes:
+        return self.assets.asset_data(asset_id)
+
+    def update_asset(
+        self,
+        asset_id: str,
+        *,
+        alt: str | None = None,
+        caption: str | None = None,
+        credit: str | None = None,
+    ) -> Asset:
+        return self.assets.update_asset(asset_id, alt=alt, caption=caption, credit=credit)
+
+    def list_assets(self, article_id: str) -> list[Asset]:
+        return self.assets.list_assets(article_id)
+
+    # -- dictionary: delegations; callers may use `newsroom.dictionary` directly ----------
+    def dictionary_words(self) -> list[str]:
+        return self.dictionary.words()
+
+    def add_dictionary_word(self, word: str) -> str:
+        return self.dictionary.add_word(word)
+
+    def remove_dictionary_word(self, word: str) -> bool:
+        return self.dictionary.remove_word(word)
+
+    def spell_checker(self) -> SpellChecker:
+        return self.dictionary.spell_checker()
+
+    def check_spelling(self, text: str) -> list[Misspelling]:
+        return self.dictionary.check_spelling(text)
+
+    # -- recovery: delegations; callers may use `newsroom.recovery` directly ----------
+    def journal_unsaved(
+        self,
+        article_id: str,
+        session_id: str,
+        base_version: int,
+        body: str,
+        changes: dict[str, object] | None = None,
+    ) -> None:
+        return self.recovery.journal_unsaved(article_id, session_id, base_version, body, changes)
+
+    def discard_unsaved(self, article_id: str, session_id: str | None = None) -> None:
+        return self.recovery.discard_unsaved(article_id, session_id)
+
+    def recoverable(self) -> list[Recovery]:
+        return self.recovery.recoverable()
+
+    def restore_unsaved(self, recovery: Recovery) -> Article:
+        return self.recovery.restore_unsaved(recovery)
+
+    # -- checks: delegations; callers may use `newsroom.checks` directly ----------
+    def set_style_path(self, path: str | Path | None) -> Style:
+        return self.checks.set_style_path(path)
+
+    def check_engine(self) -> CheckEngine:
+        return self.checks.check_engine()
+
+    def check_article(
+        self, article: str | Article, *, include_dismissed: bool = False
+    ) -> list[Finding]:
+        return self.checks.check_article(article, include_dismissed=include_dismissed)
+
+    def dismiss_finding(self, article_id: str, finding: Finding, note: str = "") -> Dismissal:
+        return self.checks.dismiss_finding(article_id, finding, note)
+
+    def undismiss(self, article_id: str, finding: Finding | Dismissal) -> bool:
+        return self.checks.undismiss(article_id, finding)
+
+    def dismissed_findings(self, article_id: str) -> list[Dismissal]:
+        return self.checks.dismissed_findings(article_id)
+
+    def blocking_findings(self, article_id: str) -> list[Finding]:
+        return self.checks.blocking_findings(article_id)
+
+    # -- dashboard: delegations; callers may use `newsroom.dashboard` directly ----------
+    def desk_stats(
+        self, now: datetime | None = None, zone: tzinfo | None = None, days: int = FILED_DAYS
+    ) -> DeskStats:
+        return self.dashboard.desk_stats(now, zone, days)
+
+    def desk_articles(self, selection: DeskSelection, limit: int = 500) -> list[ArticleSummary]:
+        return self.dashboard.desk_articles(selection, limit)
 
 
 def _resolve_user(

@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING
 from editor.core.errors import NotFoundError, ValidationError
 from editor.core.values import JournalEntry
 
-if TYPE_CHECKING:  # the seam's attributes, for type checkers only
-    from editor.core.model import Article, User
-    from editor.store.store import Store
+if TYPE_CHECKING:  # for type checkers only
+    from editor.core.model import Article
+    from editor.core.seat import SavingSeat
 
 #: The revision reason of text brought back from the journal.
 RECOVER_REASON = "recover"
@@ -59,11 +59,11 @@ def jsonable_changes(changes: dict[str, object]) -> dict[str, object]:
     return result
 
 
-class RecoveryMixin:
-    """Methods of `Newsroom` (see `editor.core.newsroom`); uses `self.store` and `self.user`."""
+class RecoveryService:
+    """`newsroom.recovery`: the journal of unsaved work; restores write back through the seat."""
 
-    store: Store
-    user: User
+    def __init__(self, seat: SavingSeat) -> None:
+        self._seat = seat
 
     def journal_unsaved(
         self,
@@ -75,13 +75,13 @@ class RecoveryMixin:
     ) -> None:
         """Keep what the session has on screen until the article itself is saved."""
         meta = {"changes": jsonable_changes(changes or {})}
-        self.store.journal.write_journal(
-            article_id, session_id, self.user.id, base_version, body, meta
+        self._seat.store.journal.write_journal(
+            article_id, session_id, self._seat.user.id, base_version, body, meta
         )
 
     def discard_unsaved(self, article_id: str, session_id: str | None = None) -> None:
         """Forget the journal of one session (or of every session of the article)."""
-        self.store.journal.discard_journal(article_id, session_id)
+        self._seat.store.journal.discard_journal(article_id, session_id)
 
     def recoverable(self) -> list[Recovery]:
         """The acting user's unsaved work that differs from what the store holds.
@@ -90,19 +90,19 @@ class RecoveryMixin:
         the way; of several sessions of one article, the latest is offered.
         """
         latest: dict[str, JournalEntry] = {}
-        for entry in self.store.journal.list_journal():
-            if entry.user_id not in (None, self.user.id):
+        for entry in self._seat.store.journal.list_journal():
+            if entry.user_id not in (None, self._seat.user.id):
                 continue  # someone else's work on a shared store: theirs to recover
             latest[entry.article_id] = entry  # oldest first, so the newest wins
         offers: list[Recovery] = []
         for article_id, entry in latest.items():
             try:
-                stored = self.store.get_article(article_id, include_deleted=True)
+                stored = self._seat.store.get_article(article_id, include_deleted=True)
             except NotFoundError:
-                self.store.journal.discard_journal(article_id)
+                self._seat.store.journal.discard_journal(article_id)
                 continue
             if entry.body == stored.body and _same_details(stored, entry.changes):
-                self.store.journal.discard_journal(article_id)
+                self._seat.store.journal.discard_journal(article_id)
                 continue
             offers.append(
                 Recovery(
@@ -123,16 +123,16 @@ class RecoveryMixin:
         """
         entry = recovery.entry
         changes = entry.changes
-        stored = self.store.get_article(entry.article_id, include_deleted=True)
+        stored = self._seat.store.get_article(entry.article_id, include_deleted=True)
         if stored.deleted_at is not None:
-            copy = self.create_article(  # type: ignore[attr-defined]
+            copy = self._seat.create_article(
                 headline=str(changes.get("headline", stored.headline)), body=entry.body
             )
-            self.store.journal.discard_journal(entry.article_id)
+            self._seat.store.journal.discard_journal(entry.article_id)
             return copy
         while True:
             try:
-                restored = self.save_article(  # type: ignore[attr-defined]
+                restored = self._seat.save_article(
                     entry.article_id,
                     expected_version=stored.version,
                     changes=changes or None,
@@ -144,7 +144,7 @@ class RecoveryMixin:
                 if error.field is None or error.field not in changes:
                     raise
                 del changes[error.field]
-        self.store.journal.discard_journal(entry.article_id)
+        self._seat.store.journal.discard_journal(entry.article_id)
         return restored
 
 

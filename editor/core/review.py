@@ -14,11 +14,15 @@ import difflib
 import re
 from collections import Counter
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from editor.core.diff import DiffOp, diff_words
 from editor.core.errors import NotFoundError, ValidationError
 from editor.core.model import METADATA_FIELDS, Article, Revision
 from editor.core.values import Comment
+
+if TYPE_CHECKING:  # for type checkers only
+    from editor.core.seat import SavingSeat
 
 #: Characters of context kept on each side of a quote.
 CONTEXT = 32
@@ -140,11 +144,14 @@ def _fuzzy(comment: Comment, text: str, hint: int) -> tuple[int, int] | None:
     return span if best is not None else None
 
 
-# -- the mixin -----------------------------------------------------------------
+# -- the part ------------------------------------------------------------------
 
 
-class ReviewMixin:
-    """Methods of `Newsroom` (see `editor.core.newsroom`); uses `self.store` and `self.user`."""
+class ReviewService:
+    """`newsroom.review`: comments, diffs, history and restore; a restore saves through the seat."""
+
+    def __init__(self, seat: SavingSeat) -> None:
+        self._seat = seat
 
     def add_comment(
         self,
@@ -160,10 +167,10 @@ class ReviewMixin:
             raise ValidationError("Select the passage to comment on.", field="quote")
         if not body.strip():
             raise ValidationError("A comment needs some words.", field="body")
-        self.store.get_article(article_id)  # NotFoundError for a missing or deleted one
-        return self.store.comments.add_comment(
+        self._seat.store.get_article(article_id)  # NotFoundError for a missing or deleted one
+        return self._seat.store.comments.add_comment(
             article_id,
-            author=self.user,
+            author=self._seat.user,
             quote=quote,
             position=position,
             prefix=prefix[-CONTEXT * 4 :],
@@ -175,15 +182,19 @@ class ReviewMixin:
         """A reply in the thread of `comment_id` (a reply to a reply joins the same thread)."""
         if not body.strip():
             raise ValidationError("A reply needs some words.", field="body")
-        return self.store.comments.add_reply(comment_id, author=self.user, body=body.strip())
+        return self._seat.store.comments.add_reply(
+            comment_id, author=self._seat.user, body=body.strip()
+        )
 
     def resolve(self, comment_id: str, resolved: bool = True) -> Comment:
         """Mark a thread resolved (or open it again with `resolved=False`)."""
-        return self.store.comments.resolve_comment(comment_id, actor=self.user, resolved=resolved)
+        return self._seat.store.comments.resolve_comment(
+            comment_id, actor=self._seat.user, resolved=resolved
+        )
 
     def list_comments(self, article_id: str, include_resolved: bool = True) -> list[Comment]:
         """The article's threads, oldest first, each with its `replies`."""
-        threads = self.store.comments.list_comments(article_id)
+        threads = self._seat.store.comments.list_comments(article_id)
         return [t for t in threads if include_resolved or not t.resolved]
 
     def anchor(self, comment: Comment, body_text: str) -> tuple[int, int] | None:
@@ -193,22 +204,22 @@ class ReviewMixin:
     # -- diffs and history --------------------------------------------------
 
     def revision(self, revision_id: str) -> Revision:
-        return self.store.workflow.get_revision(revision_id)
+        return self._seat.store.workflow.get_revision(revision_id)
 
     def diff_revisions(self, old_revision_id: str | None, new_revision_id: str) -> RevisionDiff:
         """Word-level changes from one revision to another (any two, any order)."""
-        new = self.store.workflow.get_revision(new_revision_id)
-        old = self.store.workflow.get_revision(old_revision_id) if old_revision_id else None
+        new = self._seat.store.workflow.get_revision(new_revision_id)
+        old = self._seat.store.workflow.get_revision(old_revision_id) if old_revision_id else None
         if old is not None and old.article_id != new.article_id:
             raise ValidationError("Those two revisions belong to different articles.")
         return _revision_diff(old, new)
 
     def last_reviewed_revision(self, article_id: str, user_name: str | None = None) -> str | None:
         """The revision the user saw when they last returned or approved the article."""
-        name = (user_name or self.user.name).lower()
+        name = (user_name or self._seat.user.name).lower()
         reviewed = [
             e
-            for e in self.store.list_events(article_id)
+            for e in self._seat.store.list_events(article_id)
             if e.action in ("return", "approve") and e.actor.lower() == name and e.revision_id
         ]
         return reviewed[-1].revision_id if reviewed else None
@@ -218,10 +229,10 @@ class ReviewMixin:
 
         Without such a review, the changes since the first revision. `new` is the head.
         """
-        article = self.store.get_article(article_id)
+        article = self._seat.store.get_article(article_id)
         base = self.last_reviewed_revision(article_id, user_name)
         if base is None:
-            history = self.store.list_revisions(article_id)
+            history = self._seat.store.list_revisions(article_id)
             base = history[0].id if history else None
         return self.diff_revisions(base, article.head_revision_id)
 
@@ -231,10 +242,10 @@ class ReviewMixin:
         History is never rewritten; the same edit permission as a save applies, and a
         stale `expected_version` is refused.
         """
-        old = self.store.workflow.get_revision(revision_id)
+        old = self._seat.store.workflow.get_revision(revision_id)
         if old.article_id != article_id:
             raise NotFoundError("That revision belongs to another article.")
-        current = self.store.get_article(article_id)
+        current = self._seat.store.get_article(article_id)
         changes: dict[str, object] = {}
         for name in METADATA_FIELDS:
             if name not in old.metadata:
@@ -245,7 +256,7 @@ class ReviewMixin:
             if name == "story_date":
                 value = value or None
             changes[name] = value if value is not None or name == "story_date" else ""
-        return self.save_article(
+        return self._seat.save_article(
             article_id,
             expected_version=expected_version,
             changes=changes,

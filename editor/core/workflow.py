@@ -1,8 +1,8 @@
 """Workflow: one state machine and one permission check for every face (GUI, CLI, store API).
 
 The rules are pure functions (`decide`, `decide_edit`, `action_for`) over plain values, so
-they are tested cell by cell without a store; `WorkflowMixin` gives `Newsroom` the
-methods that apply them (`transition`, `allowed_actions`, `set_flags`, `check_edit`).
+they are tested cell by cell without a store; `WorkflowService` (`newsroom.workflow`)
+applies them (`transition`, `allowed_actions`, `set_flags`, `check_edit`).
 
 The state machine (DESIGN.md):
 
@@ -37,12 +37,14 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, NamedTuple
 
+from editor.core.derive import derive_fields
 from editor.core.errors import PermissionDeniedError, TransitionError, ValidationError
 from editor.core.fields import set_field
 from editor.core.model import Article, ArticleQuery, Role, Status
 
 if TYPE_CHECKING:
     from editor.core.model import User
+    from editor.core.seat import WorkflowSeat
 
 
 class Action(enum.StrEnum):
@@ -403,8 +405,15 @@ def _blocked_text(findings: Sequence[object]) -> str:
 KEEP: object = object()
 
 
-class WorkflowMixin:
-    """Methods of `Newsroom` (see `editor.core.newsroom`); uses `self.store` and `self.user`."""
+class WorkflowService:
+    """`newsroom.workflow`: the rules applied to the seat's store for its acting user.
+
+    Submitting asks the seat for `blocking_findings`, so a newsroom's own (or a test's
+    replaced) copy-desk verdict is the one that counts.
+    """
+
+    def __init__(self, seat: WorkflowSeat) -> None:
+        self._seat = seat
 
     def situation(
         self, article: Article, now: datetime | None = None, *, last_writer: bool = True
@@ -413,12 +422,12 @@ class WorkflowMixin:
 
         `last_writer=False` skips the history query (editing does not depend on it).
         """
-        user: User = self.user
+        user: User = self._seat.user
         owner = article.created_by == user.id or (
             article.created_by is None and user.role in _DESK_ROLES
         )
         # One history walk answers both: the newest writer first, back to the last approval.
-        writers = self.store.workflow.text_writers(article.id) if last_writer else []
+        writers = self._seat.store.workflow.text_writers(article.id) if last_writer else []
         return Situation(
             role=user.role,
             status=article.status,
@@ -449,7 +458,7 @@ class WorkflowMixin:
 
         Raises `NotFoundError` for an unknown id (a deleted one counts when restoring).
         """
-        article = self.store.get_article(article_id, include_deleted=restore)
+        article = self._seat.store.get_article(article_id, include_deleted=restore)
         refuse(self.delete_decision(article, restore=restore))
         return article
 
@@ -486,11 +495,11 @@ class WorkflowMixin:
             raise ValidationError(f"'{action}' is not a workflow action.") from None
         if action is Action.EDIT:
             raise ValidationError("'edit' is not a transition: save the article instead.")
-        article = self.store.get_article(article_id)
+        article = self._seat.store.get_article(article_id)
         if expected_version is None:
             expected_version = article.version
         elif expected_version != article.version:
-            self.store.workflow.raise_stale(
+            self._seat.store.workflow.raise_stale(
                 article_id, expected_version
             )  # who changed it, and when
         note = (note or "").strip()
@@ -507,10 +516,10 @@ class WorkflowMixin:
                 "Only a correction changes the text with a transition; save it first."
             )
         extra_events: list[tuple[str, str]] = []
-        findings = list(self.blocking_findings(article_id)) if action is Action.SUBMIT else []
+        findings = list(self._seat.blocking_findings(article_id)) if action is Action.SUBMIT else []
         if findings:
             listed = _blocked_text(findings)
-            if self.user.role not in _DESK_ROLES:
+            if self._seat.user.role not in _DESK_ROLES:
                 error = TransitionError(
                     f"{listed} Fix {'it' if len(findings) == 1 else 'them'}, or ask an editor "
                     "to submit it with a note.",
@@ -538,10 +547,10 @@ class WorkflowMixin:
         updated.status = target_status(action, article.status)
         if action is Action.PUBLISH and updated.published_at is None:
             updated.published_at = datetime.now(UTC)
-        return self.store.workflow.record_transition(
+        return self._seat.store.workflow.record_transition(
             updated,
             expected_version=expected_version,
-            actor=self.user,
+            actor=self._seat.user,
             action=action.value,
             from_status=article.status,
             note=note,
@@ -550,7 +559,7 @@ class WorkflowMixin:
 
     def _author_name(self, article: Article) -> str:
         """The name of the user who created `article` ("someone" when unknown)."""
-        names = {u.id: u.name for u in self.store.list_users()}
+        names = {u.id: u.name for u in self._seat.store.list_users()}
         return names.get(article.created_by or "", "") or "someone"
 
     def _apply_changes(self, article: Article, changes: dict[str, object], body: str | None):
@@ -562,7 +571,7 @@ class WorkflowMixin:
                 updated.slug_locked = bool(updated.slug)
         if body is not None:
             updated.body = body
-        self._derive(updated, previous_slug=article.slug)
+        derive_fields(self._seat.store, updated, previous_slug=article.slug)
         return updated
 
     def set_flags(
@@ -581,9 +590,9 @@ class WorkflowMixin:
         UTC. Each change is logged as a "flags" event whose note says what changed (and
         the person's `note`). Editors and admins only.
         """
-        if self.user.role not in _DESK_ROLES:
+        if self._seat.user.role not in _DESK_ROLES:
             raise PermissionDeniedError("Only an editor can set flags.", action="flags")
-        article = self.store.get_article(article_id)
+        article = self._seat.store.get_article(article_id)
         values: dict[str, object] = {}
         said: list[str] = []
         if legal_hold is not None and bool(legal_hold) != article.legal_hold:
@@ -606,19 +615,19 @@ class WorkflowMixin:
         text = "; ".join(said).capitalize()
         if note.strip():
             text += f". {note.strip()}"
-        return self.store.workflow.record_flags(
+        return self._seat.store.workflow.record_flags(
             article_id,
             expected_version=article.version if expected_version is None else expected_version,
-            actor=self.user,
+            actor=self._seat.user,
             values=values,
             note=text,
         )
 
     def check_manage_users(self) -> None:
         """Only admins add users, once the store has an admin (the first one is free)."""
-        if self.user.role is Role.ADMIN:
+        if self._seat.user.role is Role.ADMIN:
             return
-        if any(u.role is Role.ADMIN for u in self.store.list_users()):
+        if any(u.role is Role.ADMIN for u in self._seat.store.list_users()):
             raise PermissionDeniedError("Only an admin can add users.", action="manage_users")
 
     def with_desk_user(self, query: ArticleQuery) -> ArticleQuery:
@@ -626,7 +635,7 @@ class WorkflowMixin:
         if query.desk and query.desk_user_id is None:
             if query.desk not in _PERSONAL_DESKS:
                 return query  # the shared views need nobody: a reader may list them
-            return replace(query, desk_user_id=self.user.id)
+            return replace(query, desk_user_id=self._seat.user.id)
         return query
 
 

@@ -1,6 +1,6 @@
 """Copy-desk checks: a rule engine driven by a house style file.
 
-`Newsroom.check_article` runs the style in force (house.yml, or the newsroom's own file)
+`newsroom.checks.check_article` runs the style in force (house.yml, or the newsroom's own file)
 over an article; `dismiss_finding` remembers a finding someone judged fine for that
 article; `blocking_findings` are the errors left, which hold back a reporter's Submit.
 """
@@ -25,14 +25,13 @@ from editor.core.checks.style import Style, StyleError, load_style, style_path_f
 from editor.core.errors import ValidationError
 from editor.core.model import Article
 
-if TYPE_CHECKING:  # the seam's attributes, for type checkers only
-    from editor.core.model import User
-    from editor.store.store import Store
+if TYPE_CHECKING:  # for type checkers only
+    from editor.core.seat import CheckSeat
 
 __all__ = [
     "BODY",
     "CheckEngine",
-    "ChecksMixin",
+    "CheckService",
     "Dismissal",
     "Finding",
     "Hit",
@@ -70,14 +69,17 @@ def engine_for(style_path: Path | None, dictionary: frozenset[str]) -> CheckEngi
     return engine
 
 
-class ChecksMixin:
-    """Methods of `Newsroom` (see `editor.core.newsroom`); uses `self.store` and `self.user`."""
+class CheckService:
+    """`newsroom.checks`: the copy-desk checks in force, over the seat's store and user.
 
-    store: Store
-    user: User
-    #: The newsroom's own style file (a preference or `--style`); None: $NEWSROOM_STYLE
-    #: or else the house style.
-    style_path: str | Path | None = None
+    The seat also gives the dictionary (`dictionary_words`), whose words the checks accept.
+    """
+
+    def __init__(self, seat: CheckSeat) -> None:
+        self._seat = seat
+        #: The newsroom's own style file (a preference or `--style`); None: $NEWSROOM_STYLE
+        #: or else the house style.
+        self.style_path: str | Path | None = None
 
     def set_style_path(self, path: str | Path | None) -> Style:
         """Use the style file at `path` from now on (None: back to the default).
@@ -91,7 +93,7 @@ class ChecksMixin:
 
     def check_engine(self) -> CheckEngine:
         """The engine for the style in force and this newsroom's dictionary."""
-        dictionary = frozenset(_dictionary_words(self))
+        dictionary = frozenset(_dictionary_words(self._seat))
         return engine_for(style_path_from(self.style_path), dictionary)
 
     def check_article(
@@ -103,7 +105,7 @@ class ChecksMixin:
         come back with `dismissed=True`.
         """
         if isinstance(article, str):
-            article = self.store.get_article(article)
+            article = self._seat.store.get_article(article)
         findings = self.check_engine().check(article)
         dismissals = self._dismissals_of(article.id)
         findings = mark_dismissed(findings, dismissals)
@@ -115,13 +117,15 @@ class ChecksMixin:
         """Judge `finding` fine for this article: later checks leave it out."""
         if not isinstance(finding, Finding):
             raise ValidationError("Only a finding of the checks can be dismissed.")
-        return self.store.findings.dismiss_finding(
-            article_id, finding.rule, finding.fingerprint, self.user.id, note.strip()
+        return self._seat.store.findings.dismiss_finding(
+            article_id, finding.rule, finding.fingerprint, self._seat.user.id, note.strip()
         )
 
     def undismiss(self, article_id: str, finding: Finding | Dismissal) -> bool:
         """Bring a dismissed finding back; False when it was not dismissed."""
-        return self.store.findings.undismiss_finding(article_id, finding.rule, finding.fingerprint)
+        return self._seat.store.findings.undismiss_finding(
+            article_id, finding.rule, finding.fingerprint
+        )
 
     def dismissed_findings(self, article_id: str) -> list[Dismissal]:
         return self._dismissals_of(article_id)
@@ -131,7 +135,7 @@ class ChecksMixin:
         return [f for f in self.check_article(article_id) if f.level is Level.ERROR]
 
     def _dismissals_of(self, article_id: str) -> list[Dismissal]:
-        store = getattr(self, "store", None)
+        store = getattr(self._seat, "store", None)
         if store is None or not article_id:
             return []
         try:
