@@ -322,7 +322,7 @@ def _check(newsroom, args: argparse.Namespace) -> int:
     from editor.core.checks import report
 
     if args.style is not None:
-        newsroom.set_style_path(args.style)
+        newsroom.checks.set_style_path(args.style)
     path = Path(args.article)
     if path.suffix and path.is_file():
         from editor.core.importing import parse_file
@@ -334,9 +334,9 @@ def _check(newsroom, args: argparse.Namespace) -> int:
     else:
         article = newsroom.find_article(args.article)
         subject = {"id": article.id, "slug": article.slug, "headline": article.headline}
-    findings = newsroom.check_article(article)
+    findings = newsroom.checks.check_article(article)
     if args.json:
-        version = newsroom.check_engine().version
+        version = newsroom.checks.check_engine().version
         print(json.dumps(report.report_json(findings, subject, version), indent=2,
                          ensure_ascii=False))  # fmt: skip
     else:

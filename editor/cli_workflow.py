@@ -27,7 +27,7 @@ def run_status(newsroom, args: argparse.Namespace) -> int:
             f"Cannot move “{_title(article)}” from {current.value} to {target.value}; "
             f"from {current.value} it can go to: {', '.join(reachable) or 'nothing'}."
         )
-    updated = newsroom.transition(article.id, action, note=args.note)
+    updated = newsroom.workflow.transition(article.id, action, note=args.note)
     print(f"{action.value}: “{_title(updated)}” {current.value} -> {updated.status.value}")
     return 0
 

@@ -101,3 +101,29 @@ def test_store_classes_compose_their_parts():
                 mixed.append(f"{info.name}.{name}")
     assert mixed == []
     assert Store.__bases__ == (object,)
+
+
+def test_core_classes_compose_their_parts():
+    """No class in editor/core has more than one project-defined base (no mixins):
+    `Newsroom` holds its parts as attributes, each built with the newsroom as its seat."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    import editor.core
+    from editor.core.newsroom import Newsroom
+
+    mixed: list[str] = []
+    for info in pkgutil.walk_packages(editor.core.__path__, "editor.core."):
+        module = importlib.import_module(info.name)
+        for name, value in vars(module).items():
+            if not inspect.isclass(value) or value.__module__ != info.name:
+                continue
+            ours = [b for b in value.__bases__ if b.__module__.startswith("editor.")]
+            if len(ours) > 1:
+                mixed.append(f"{info.name}.{name}")
+    assert mixed == []
+    assert Newsroom.__bases__ == (object,)
+    room = Newsroom(store=None, user=None)  # type: ignore[arg-type]  # the parts hold no store
+    parts = ("workflow", "review", "assets", "dictionary", "recovery", "checks", "dashboard")
+    assert all(getattr(room, part)._seat is room for part in parts)
