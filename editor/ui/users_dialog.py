@@ -33,7 +33,7 @@ from editor.core.errors import (
 )
 from editor.core.model import Role, User
 from editor.core.newsroom import Newsroom
-from editor.ui.settings import APPLICATION, WindowState
+from editor.ui.settings import WindowState
 from editor.ui.status_style import role_icon
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -206,7 +206,8 @@ class ChooseUserDialog(_UsersBase):
         )
         super().__init__(newsroom, intro, parent)
         self.setObjectName("chooseUserDialog")
-        self.setWindowTitle(f"{APPLICATION}: who are you?" if first_start else "Switch User")
+        # Qt adds " — Newsroom Editor" to every title: the first start asks in plain words.
+        self.setWindowTitle("Welcome: who are you?" if first_start else "Switch User")
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.ok_button = self.buttons.addButton("Work as…", QDialogButtonBox.ButtonRole.AcceptRole)
         self.ok_button.setObjectName("workAsButton")

@@ -17,7 +17,7 @@ from pathlib import Path
 from tests.realwindow.xsession import REPO, App, person_env, problem_lines, wait_for, x_server
 
 # The main window's title: "<headline> — Newsroom Editor" (the dialog's title starts with
-# "Newsroom Editor: who are you?").
+# "Welcome: who are you? — Newsroom Editor").
 MAIN_WINDOW = "^[^:]+ — Newsroom Editor$|^Newsroom Editor$"
 
 
