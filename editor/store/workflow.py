@@ -68,29 +68,6 @@ class WorkflowRepository:
 
     # -- history ----------------------------------------------------------
 
-    def last_writer(self, article_id: str) -> str | None:
-        """Id of the user who wrote the article's text last (transition revisions skipped).
-
-        Walks the parent chain from the head, so the answer follows the history DAG and
-        never depends on two timestamps being distinct.
-        """
-        with self._db.read() as session:
-            head = session.scalar(
-                select(ArticleRow.head_revision_id).where(ArticleRow.id == article_id)
-            )
-            rows = session.execute(
-                select(
-                    RevisionRow.id, RevisionRow.parent_id, RevisionRow.author_id, RevisionRow.reason
-                ).where(RevisionRow.article_id == article_id)
-            ).all()
-        by_id = {r.id: r for r in rows}
-        current = by_id.get(head)
-        while current is not None:
-            if current.reason not in _NO_TEXT_REASONS:
-                return current.author_id
-            current = by_id.get(current.parent_id)
-        return None
-
     def text_writers(self, article_id: str) -> list[str | None]:
         """Ids of everyone who wrote the article's text since its last approval, newest first.
 
