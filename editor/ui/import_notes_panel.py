@@ -37,6 +37,8 @@ from editor.ui import markdown_bridge
 from editor.ui.scroll_sync import editor_block_starts
 
 _PREVIEW_CHARS = 220
+_PUT_BACK_HINT = "Insert this text into the body where it stood"
+_DISMISS_HINT = "Forget this note; the body stays as it is"
 _PARAGRAPH_GAP = re.compile(r"\n[ \t]*\n+")  # as `import_notes.paragraphs` splits
 
 
@@ -62,7 +64,21 @@ class ImportNotesPanel(QFrame):
         self._layout.addWidget(self.hint)
         self.rows: list[QWidget] = []
         self.history = PutBackHistory(self)
+        self._locked_because = ""  # why the story is read-only for this person ("" if not)
         self.show_article(None)
+
+    def set_locked(self, locked: bool, notice: str = "") -> None:
+        """Grey Put Back and Dismiss on a story this person may not change: both would
+        change it, and the store would only refuse them later."""
+        self._locked_because = (notice or "This story is read-only for you.") if locked else ""
+        for row in self.rows:
+            self._lock_buttons(row)
+
+    def _lock_buttons(self, row: QWidget) -> None:
+        hints = {"putBack": _PUT_BACK_HINT, "dismissNote": _DISMISS_HINT}
+        for button in row.findChildren(QPushButton):
+            button.setEnabled(not self._locked_because)
+            button.setToolTip(self._locked_because or hints.get(button.objectName(), ""))
 
     def show_article(self, article: Article | None) -> None:
         for row in self.rows:
@@ -103,17 +119,18 @@ class ImportNotesPanel(QFrame):
         if position is not None:
             put_back = QPushButton("Put Back")
             put_back.setObjectName("putBack")
-            put_back.setToolTip("Insert this text into the body where it stood")
+            put_back.setToolTip(_PUT_BACK_HINT)
             put_back.clicked.connect(lambda: self.put_back_requested.emit(index))
             buttons.addWidget(put_back)
         dismiss = QPushButton("Dismiss")
         dismiss.setObjectName("dismissNote")
-        dismiss.setToolTip("Forget this note; the body stays as it is")
+        dismiss.setToolTip(_DISMISS_HINT)
         dismiss.clicked.connect(lambda: self.dismiss_requested.emit(index))
         buttons.addWidget(dismiss)
         layout.addWidget(label)
         layout.addWidget(body)
         layout.addLayout(buttons)
+        self._lock_buttons(row)
         return row
 
 

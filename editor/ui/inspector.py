@@ -276,6 +276,7 @@ class MetadataInspector(QScrollArea):
                 widget.style().unpolish(widget)  # the [locked="true"] look follows the
                 widget.style().polish(widget)  # property (the section box's line too)
             field.setToolTip(notice)
+        self.import_notes.set_locked(read_only, notice)
         self.length_target.setClearButtonEnabled(not read_only)
         self.story_date.setClearButtonEnabled(not read_only)
         if not notice:

@@ -72,7 +72,6 @@ def test_length_target_from_the_inspector_drives_the_copy_fit(make_window, newsr
     assert window.status.copy_fit.fit.state is Fit.SHORT
     window.actions["file_save"].trigger()
     assert newsroom.get_article(article.id).length_target == 200
-    window.status.copy_fit.grab().save("/tmp/h3_copyfit.png")
 
 
 def test_a_bad_length_target_is_shown_beside_the_field(make_window, newsroom, qtbot) -> None:

@@ -30,7 +30,6 @@ def test_focus_mode_hides_panels_dims_and_restores(make_window, qtbot) -> None:
     before = window.editor.markdown()
     assert window.editor.document().isUndoAvailable() is False  # dimming is no edit
     assert window.editor.markdown() == before
-    window.grab().save("/tmp/focus_mode.png")
 
     window.editor.setFocus()
     qtbot.keyClick(window.editor, Qt.Key.Key_Escape)

@@ -88,7 +88,6 @@ def test_import_notes_panel_put_back(make_window, qtbot, tmp_path):
     texts = [r.findChild(type(panel.title), "importNoteText").text() for r in panel.rows]
     assert "Westside People" in texts and "Today’s featured video" in texts
     window.resize(1400, 900)
-    window.grab().save("/tmp/h7_import_notes.png")
 
     see_also = next(i for i, t in enumerate(texts) if t.startswith("See also"))
     button = panel.rows[see_also].findChild(QPushButton, "putBack")

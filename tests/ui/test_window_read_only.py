@@ -52,7 +52,6 @@ def test_a_submitted_story_says_why_it_is_read_only_above_the_body(make_window, 
                 if d.action is Action.EDIT)  # fmt: skip
     assert edit.reason.rstrip(".").lower() in text.lower()  # the workflow's own reason
     assert not bar.button.isVisible()  # nothing a reporter can do about it here
-    window.grab().save("/tmp/h5/read_only_submitted.png")
 
     _as(qtbot, window, EDITOR_A)  # the desk edits submitted stories: no bar
     assert not window.editor.isReadOnly()
@@ -69,9 +68,7 @@ def test_an_approved_story_offers_reopen_to_an_editor(make_window, desk, qtbot):
     assert bar.plain_text().startswith("Approved: read-only.")
     assert "reopen" in bar.plain_text().lower()
     assert bar.button.isVisible() and bar.button.text() == "Reopen"
-    window.grab().save("/tmp/h5/read_only_approved.png")
     window.side_tabs.setCurrentWidget(window.inspector)
-    window.side_tabs.grab().save("/tmp/h5/read_only_inspector.png")
 
     bar.button.click()
     assert desk.get_article(article_id).status is Status.SUBMITTED
@@ -173,3 +170,24 @@ def test_typing_into_a_locked_story_says_why(make_window, desk, qtbot):
     window.editor.setFocus()
     qtbot.keyClicks(window.editor, "x")
     assert window.status.currentMessage() == ""
+
+
+def test_import_notes_are_greyed_on_a_locked_story(make_window, desk, qtbot):
+    from PySide6.QtWidgets import QPushButton
+
+    article = desk.create_article("Bridge reopens", "The bridge reopened today.", section="Local")
+    notes = [{"kind": "related", "text": "See also: the old bridge", "position": 1}]
+    article = desk.save_article(
+        article.id, expected_version=article.version, changes={"import_notes": notes}
+    )
+    desk.transition(article.id, Action.SUBMIT, "")
+    window = make_window()
+    window.open_article(article.id)
+    buttons = window.inspector.import_notes.rows[0].findChildren(QPushButton)
+    assert {b.objectName() for b in buttons} == {"putBack", "dismissNote"}
+    assert not any(b.isEnabled() for b in buttons)  # a reporter may not change it now
+    assert all(b.toolTip() for b in buttons)  # and is told why
+
+    _as(qtbot, window, EDITOR_A)  # the desk edits submitted stories
+    buttons = window.inspector.import_notes.rows[0].findChildren(QPushButton)
+    assert all(b.isEnabled() for b in buttons)

@@ -157,7 +157,6 @@ def test_an_article_walks_from_draft_to_published(make_window, desk, qtbot, erro
     assert not window.actions["article_approve"].isEnabled()
     assert flow.perform("approve", note="") is None
     assert errors[-1] == ("Cannot Approve", f"{refusal}.")
-    window.workflow.bar.grab().save("/tmp/workflow_strip_refused.png")
 
     # -- editor B approves and publishes ------------------------------------------------
     _as(qtbot, window, EDITOR_B)
@@ -175,7 +174,6 @@ def test_an_article_walks_from_draft_to_published(make_window, desk, qtbot, erro
     assert not window.actions["format_bold"].isEnabled()
     assert _listed(qtbot, window, "approved") == [HEADLINE]
     assert _enabled(window) == {"publish", "spike", "reopen"}
-    window.side_tabs.grab().save("/tmp/workflow_inspector_approved.png")
 
     _click(qtbot, window, Action.PUBLISH)
     published = desk.get_article(article_id)
@@ -200,8 +198,6 @@ def test_an_article_walks_from_draft_to_published(make_window, desk, qtbot, erro
     assert window.workflow.audit.header.text() == "History · 6 events"
     window.workflow.desk_views.set_desk(None)
     _settle(qtbot, window)
-    window.side_tabs.grab().save("/tmp/workflow_inspector_published.png")
-    window.grab().save("/tmp/workflow_window.png")
 
 
 def test_switching_user_changes_what_can_be_done(make_window, desk, qtbot, errors) -> None:
@@ -322,10 +318,8 @@ def test_desk_views_count_and_spiked_articles_leave_the_desk(make_window, desk, 
     assert len(DESK_ORDER) == combo.count()
     assert _listed(qtbot, window, "spiked") == ["Fete cancelled"]
     assert _listed(qtbot, window, "waiting") == ["Harbour wall repaired"]
-    window.article_list.grab().save("/tmp/workflow_desk_list.png")
     combo.showPopup()
     qtbot.wait(50)
-    combo.view().window().grab().save("/tmp/workflow_desk_views.png")
     combo.hidePopup()
 
 
