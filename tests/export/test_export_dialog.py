@@ -40,7 +40,6 @@ def test_dialog_checks_input_and_remembers_it(qtbot, preferences, tmp_path: Path
     qtbot.addWidget(again)
     assert again.base_url.text() == "https://news.example"
     assert again.site_name.text() == "The Post"
-    dialog.grab().save("/tmp/h4-export-dialog.png")
 
 
 def test_worker_exports_off_the_gui_thread(qtbot, newsroom, site_store, tmp_path: Path) -> None:

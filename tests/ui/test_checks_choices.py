@@ -42,7 +42,6 @@ def test_the_fix_button_offers_each_choice(make_window, newsroom, qtbot):
     assert panel.fix_button.menu() is panel.choices_menu
     assert texts(panel.choices_menu.actions()) == [f"Use “{c}”" for c in finding.choices]
     window.resize(1400, 900)
-    window.grab().save("/tmp/checks_choices.png")
 
     before = window.editor.markdown()
     use = next(a for a in panel.choices_menu.actions() if a.text() == "Use “Kowalczyk”")

@@ -83,7 +83,6 @@ def test_changes_apply_at_once_and_survive_a_new_window(make_window, newsroom, q
         dialog.site_name.setText("The Westside Courier")
         dialog.base_url.setText("https://courier.example.org/")
         dialog.templates_dir.setText(str(templates))
-        dialog.grab().save("/tmp/preferences_dialog.png")
 
     assert run_dialog(window, edit), run_dialog.refused
     # At once, in the open window.
