@@ -16,6 +16,7 @@ from editor.core.newsroom import Newsroom
 from editor.ui import users_dialog
 from editor.ui.main_window import MainWindow
 from editor.ui.recovery_offer import offer_recovery
+from editor.ui.session_end import SessionEnd
 from editor.ui.settings import APPLICATION, ORGANISATION, Preferences, WindowState
 from editor.ui.theme import apply_theme
 
@@ -89,15 +90,23 @@ def run_gui(store_location: str | None, user_name: str | None) -> int:
     if newsroom is None:
         return EXIT_CANCELLED
     window: MainWindow | None = None
+    ending: SessionEnd | None = None
     try:
         window = MainWindow(newsroom, Preferences(), window_state)
         window.restore_state()
         window.show()
+        # SIGTERM, SIGHUP and logout save what is open, as closing the window does.
+        shown = window
+        ending = SessionEnd(
+            app, close=shown.close, save=lambda: shown.session.save(reason="autosave")
+        )
         # Work a killed or crashed run did not save is offered back before anything opens.
         recovered = offer_recovery(window, newsroom, report=window.status.showMessage)
         window.start(recovered or window_state.last_article_id())
         return app.exec()
     finally:
+        if ending is not None:
+            ending.uninstall()
         if window is not None:
             # Delete the window (and its web page) before the store and the web profile go.
             window.deleteLater()
