@@ -78,18 +78,15 @@ def test_the_circle_finder_finds_circles():
     assert _import_circles(graph, set(graph.modules)) == [["a", "b", "c"]]
 
 
-def test_store_classes_compose_their_parts():
-    """No class in editor/store has more than one project-defined base (no mixins):
-    `Store` holds its repositories as attributes, each over the one `Database`."""
+def _classes_with_two_project_bases(package) -> list[str]:
+    """Classes defined in `package` (alembic scripts aside) with more than one base class
+    from editor/: mixins by another name."""
     import importlib
     import inspect
     import pkgutil
 
-    import editor.store
-    from editor.store.store import Store
-
     mixed: list[str] = []
-    for info in pkgutil.walk_packages(editor.store.__path__, "editor.store."):
+    for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
         if ".migrations" in info.name:  # alembic scripts, run only by alembic
             continue
         module = importlib.import_module(info.name)
@@ -99,30 +96,26 @@ def test_store_classes_compose_their_parts():
             ours = [b for b in value.__bases__ if b.__module__.startswith("editor.")]
             if len(ours) > 1:
                 mixed.append(f"{info.name}.{name}")
-    assert mixed == []
+    return mixed
+
+
+def test_store_classes_compose_their_parts():
+    """No class in editor/store has more than one project-defined base (no mixins):
+    `Store` holds its repositories as attributes, each over the one `Database`."""
+    import editor.store
+    from editor.store.store import Store
+
+    assert _classes_with_two_project_bases(editor.store) == []
     assert Store.__bases__ == (object,)
 
 
 def test_core_classes_compose_their_parts():
     """No class in editor/core has more than one project-defined base (no mixins):
     `Newsroom` holds its parts as attributes, each built with the newsroom as its seat."""
-    import importlib
-    import inspect
-    import pkgutil
-
     import editor.core
     from editor.core.newsroom import Newsroom
 
-    mixed: list[str] = []
-    for info in pkgutil.walk_packages(editor.core.__path__, "editor.core."):
-        module = importlib.import_module(info.name)
-        for name, value in vars(module).items():
-            if not inspect.isclass(value) or value.__module__ != info.name:
-                continue
-            ours = [b for b in value.__bases__ if b.__module__.startswith("editor.")]
-            if len(ours) > 1:
-                mixed.append(f"{info.name}.{name}")
-    assert mixed == []
+    assert _classes_with_two_project_bases(editor.core) == []
     assert Newsroom.__bases__ == (object,)
     room = Newsroom(store=None, user=None)  # type: ignore[arg-type]  # the parts hold no store
     parts = ("workflow", "review", "assets", "dictionary", "recovery", "checks", "dashboard")

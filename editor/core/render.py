@@ -290,12 +290,17 @@ def _encode_url_part(text: str) -> str:
     return encoded
 
 
+def _as_parser_reads(url: str) -> str:
+    """`url` less what the WHATWG URL parser removes (C0 controls and spaces at the ends;
+    tab, LF, CR anywhere) and the code points no page may hold."""
+    return clean_text(_TAB_OR_NEWLINE.sub("", url).strip(_C0_OR_SPACE))
+
+
 def _as_browser_reads(url: str) -> str:
-    """`url` with entities decoded (to a fixed point: `&amp;#106;` is a `j` too) and what the
-    WHATWG URL parser removes removed: C0 controls and spaces at the ends, tab, LF, CR."""
+    """`url` as `_as_parser_reads` leaves it, with entities decoded to a fixed point
+    (`&amp;#106;` is a `j` too)."""
     for _ in range(8):
-        decoded = html.unescape(url)
-        decoded = clean_text(_TAB_OR_NEWLINE.sub("", decoded).strip(_C0_OR_SPACE))
+        decoded = _as_parser_reads(html.unescape(url))
         if decoded == url:
             break
         url = decoded
@@ -312,7 +317,7 @@ def safe_url(value: str, *, asset: bool = False) -> str | None:
     the characters a URL may not hold as they are (quotes, spaces, `<>`, `\`, non-ASCII in
     the path) percent-encoded, so it is a valid URL as well as a harmless one.
     """
-    url = clean_text(_TAB_OR_NEWLINE.sub("", value or "").strip(_C0_OR_SPACE))
+    url = _as_parser_reads(value or "")
     judged = _as_browser_reads(url)
     if not url or not judged:
         return None

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from editor.core.diff import DiffOp, diff_stats, render_inline_html, side_by_side
 from editor.core.errors import NewsroomError
+from editor.core.fields import field_label
 from editor.core.model import Revision
 from editor.core.review import RevisionDiff
 from editor.core.text import counted
@@ -44,17 +45,6 @@ INSERT_STYLE = "color:#065f46; background-color:#dcfce7; text-decoration:underli
 DELETE_STYLE = "color:#991b1b; background-color:#fee2e2; text-decoration:line-through;"
 _TAG = re.compile(r'<(ins|del)(?: class="break")?>|</(ins|del)>')
 _FONT = ["Georgia", "Charter", "Noto Serif", "DejaVu Serif", "serif"]
-
-FIELD_LABELS = {
-    "headline": "Headline",
-    "standfirst": "Standfirst",
-    "slug": "Slug",
-    "byline": "Byline",
-    "section": "Section",
-    "tags": "Tags",
-    "dateline": "Dateline",
-    "story_date": "Story date",
-}
 
 
 def revision_label(revision: Revision, *, current: bool = False) -> str:
@@ -224,7 +214,7 @@ class DiffView(QWidget):
         fields = diff.metadata if diff is not None else []
         if fields:
             lines = [
-                f"<b>{FIELD_LABELS.get(name, name)}:</b> "
+                f"<b>{field_label(name)}:</b> "
                 f"<span style='{DELETE_STYLE}'>{_value(old)}</span> → "
                 f"<span style='{INSERT_STYLE}'>{_value(new)}</span>"
                 for name, old, new in fields

@@ -15,23 +15,12 @@ from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit, QTextEdit, QWidget
 
+from editor.core.fields import field_label
 from editor.core.model import Article
 
 _FIELD_EDIT_ID = 1001
 _UNDO = QKeySequence.StandardKey.Undo
 _REDO = QKeySequence.StandardKey.Redo
-
-FIELD_LABELS = {
-    "headline": "Headline",
-    "standfirst": "Standfirst",
-    "slug": "Slug",
-    "byline": "Byline",
-    "section": "Section",
-    "tags": "Tags",
-    "dateline": "Dateline",
-    "story_date": "Date",
-    "length_target": "Length Target",
-}
 
 
 def field_values(article: Article | None) -> dict[str, object]:
@@ -56,7 +45,7 @@ class FieldEdit(QUndoCommand):
     """One field changed from `before` to `after`; merges with later edits of that field."""
 
     def __init__(self, history: MetadataHistory, name: str, before: object, after: object):
-        super().__init__(f"{FIELD_LABELS.get(name, name.title())} Edit")
+        super().__init__(f"{field_label(name)} Edit")
         self.name = name
         self._history = history
         self._before = before

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from editor.ui.main_window import LIST_MIN_WIDTH
+from editor.ui.window_layout import LIST_MIN_WIDTH
 from tests.realwindow import screen
 from tests.realwindow.xsession import (
     App,

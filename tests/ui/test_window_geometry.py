@@ -7,13 +7,8 @@ from PySide6.QtCore import QRect, QSettings, QSize
 from PySide6.QtWidgets import QApplication
 
 from editor.ui.headline_edit import MAX_LINES, HeadlineEdit
-from editor.ui.main_window import (
-    EDITOR_MIN_WIDTH,
-    LIST_MIN_WIDTH,
-    MainWindow,
-    fit_on_screen,
-    share_width,
-)
+from editor.ui.main_window import MainWindow
+from editor.ui.window_layout import EDITOR_MIN_WIDTH, LIST_MIN_WIDTH, fit_on_screen, share_width
 
 LAPTOP = QRect(0, 0, 1366, 768)
 SCALE_2_FULL_HD = QRect(0, 0, 960, 540)  # 1920x1080 at QT_SCALE_FACTOR=2, logical pixels

@@ -265,7 +265,8 @@ def test_editors_set_flags_and_a_hold_stops_publication(make_window, desk, qtbot
     assert not errors
 
 
-def test_a_correction_after_publication_needs_a_note(make_window, desk, qtbot, errors) -> None:
+def _published_in_window(make_window, desk):
+    """A reporter's story, approved and published by an editor, open in a window."""
     article = desk.create_article(
         "Mayor opens bridge", "Mayor Ann Smyth opened the bridge.", section="Local"
     )
@@ -276,6 +277,11 @@ def test_a_correction_after_publication_needs_a_note(make_window, desk, qtbot, e
     window = make_window()
     window.open_article(article.id)
     window.side_tabs.setCurrentWidget(window.inspector)
+    return article, window
+
+
+def test_a_correction_after_publication_needs_a_note(make_window, desk, qtbot, errors) -> None:
+    article, window = _published_in_window(make_window, desk)
 
     dialog = CorrectionDialog("Mayor opens bridge", article.body)
     qtbot.addWidget(dialog)
@@ -375,16 +381,7 @@ def test_who_are_you_on_first_start_and_admins_add_people(app, store_path, qtbot
 def test_the_preview_prints_corrections_as_the_export_does(
     make_window, desk, qtbot, errors
 ) -> None:
-    article = desk.create_article(
-        "Mayor opens bridge", "Mayor Ann Smyth opened the bridge.", section="Local"
-    )
-    desk.transition(article.id, "submit")
-    desk.switch_user(EDITOR_A)
-    desk.transition(article.id, "approve")
-    desk.transition(article.id, "publish")
-    window = make_window()
-    window.open_article(article.id)
-    window.side_tabs.setCurrentWidget(window.inspector)
+    _, window = _published_in_window(make_window, desk)
     note = "An earlier version misspelt the mayor's name."
     window.workflow.ask_correction = lambda _h, body: (note, body.replace("Smyth", "Smith"))
 
