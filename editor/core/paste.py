@@ -10,6 +10,12 @@ they become real nested lists here. Styles are read only for their meaning (Goog
 `font-weight:700` is bold) and then thrown away. The result is finally passed through an nh3
 allow-list, so nothing outside it can get through whatever the pre-pass missed.
 
+What is never content, what is hidden, what is furniture, which links survive and what
+styles mean are the rules of `editor.core.htmlclean`, the same the HTML and DOCX importers
+follow (see its docstring): a paste and an import of the same HTML keep the same text. A
+paste drops furniture (share bars, related links, adverts, `<aside>`) where an import
+makes it a note, and it brings no images.
+
 Pure Python (html.parser + nh3): no Qt, usable from the CLI and tests.
 """
 
@@ -19,9 +25,11 @@ import html
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
 import nh3
+
+from editor.core import htmlclean
+from editor.core.htmlclean import clean_url
 
 #: The tags a cleaned paste may contain.
 PASTE_TAGS: frozenset[str] = frozenset(
@@ -35,25 +43,14 @@ PASTE_TAGS: frozenset[str] = frozenset(
 PASTE_URL_SCHEMES: frozenset[str] = frozenset({"http", "https", "mailto"})
 
 _VOID = frozenset({"br", "hr", "img", "meta", "link", "col", "input", "source", "wbr", "area"})
-#: Dropped together with everything inside them.
-_DROP_WITH_CONTENT = frozenset(
-    {
-        *("head", "title", "meta", "link", "script", "style", "template", "noscript"),
-        *("iframe", "frame", "frameset", "object", "embed", "applet", "svg", "math"),
-        *("canvas", "video", "audio", "picture", "source", "img", "map", "area"),
-        *("button", "select", "textarea", "input", "option", "datalist", "dialog"),
-        *("colgroup", "col", "xml"),
-    }
-)
+#: Dropped together with everything inside them: the shared rule, and images (a paste
+#: brings no files to make assets of).
+_DROP_WITH_CONTENT = htmlclean.DROPPED_WITH_CONTENT | {"img", "picture"}
 _RENAMED = {
     "b": "strong",
     "i": "em",
     "s": "del",
     "strike": "del",
-    "h1": "h2",
-    "h4": "h3",
-    "h5": "h3",
-    "h6": "h3",
     "tt": "code",
     "kbd": "code",
     "samp": "code",
@@ -65,7 +62,7 @@ _RENAMED = {
 _TRANSPARENT_BLOCKS = frozenset(
     {
         *("html", "body", "div", "section", "article", "main", "header", "footer"),
-        *("aside", "nav", "figure", "figcaption", "center", "form", "fieldset", "address"),
+        *("aside", "figure", "figcaption", "center", "form", "fieldset", "address"),
         *("details", "summary", "dl", "dd", "dt", "caption", "hgroup", "legend"),
     }
 )
@@ -76,16 +73,8 @@ _BLOCKS = frozenset(
 )
 _LISTS = frozenset({"ul", "ol"})
 _INLINE_KEPT = frozenset({"strong", "em", "del", "code", "a", "br"})
-_MONOSPACE = re.compile(r"courier|consolas|monaco|menlo|monospace|\bmono\b", re.IGNORECASE)
-_WORD_LIST = re.compile(r"mso-list:\s*(l\d+)\s+level(\d+)", re.IGNORECASE)
-_ORDERED_MARKER = re.compile(r"^\(?([0-9]{1,3}|[a-z]{1,2}|[ivxlcdm]{1,6})[.)]$", re.IGNORECASE)
 #: A run of white space with at least one ordinary space in it (Word writes ".&nbsp; Next").
 _SPACE = re.compile(r"\xa0*[ \t\r\n\f][ \t\r\n\f\xa0]*")
-_TRACKING_PARAMS = re.compile(
-    r"^(utm_[a-z]+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|_hsenc|_hsmi|igshid|yclid)$"
-)
-_WORD_QUOTE_CLASSES = frozenset({"msoquote", "msointensequote"})
-_GOOGLE_REDIRECT_HOSTS = frozenset({"www.google.com", "google.com"})
 
 
 @dataclass
@@ -131,16 +120,16 @@ class _TreeBuilder(HTMLParser):
                 self._skip_depth += 1
             return
         attributes = {name.lower(): value or "" for name, value in attrs}
-        style = attributes.get("style", "")
         if (
             tag in _DROP_WITH_CONTENT
-            or tag.startswith(("v:", "w:"))
-            or _is_hidden(style, attributes)
+            or htmlclean.is_dropped(tag)
+            or htmlclean.is_hidden(attributes)
+            or htmlclean.furniture_kind(tag, attributes) is not None
         ):
             if tag not in _VOID:
                 self._skip_tag, self._skip_depth = tag, 1
             return
-        if "mso-list:" in style.replace(" ", "").lower() and "ignore" in style.lower():
+        if htmlclean.is_word_list_marker(attributes):
             # Word's visible list marker: remember its text, never show it.
             self._skip_tag, self._skip_depth = tag, 1
             self._marker_sink = self._current_paragraph()
@@ -215,11 +204,10 @@ class _TreeBuilder(HTMLParser):
         self._conditional_mark(data.strip())
 
     def _conditional_mark(self, text: str) -> None:
-        condition = text.strip("[]").strip()
-        lower = condition.lower()
-        if lower.startswith("if ") and "endif" not in lower:
-            self._conditional.append(lower[3:].strip().startswith("!support"))
-        elif lower == "endif" and self._conditional:
+        hides = htmlclean.conditional_mark(text)
+        if hides is not None:
+            self._conditional.append(hides)
+        elif htmlclean.is_conditional_end(text) and self._conditional:
             self._conditional.pop()
 
     def handle_pi(self, data: str) -> None:  # <?xml:namespace ...> in Word's HTML
@@ -227,80 +215,6 @@ class _TreeBuilder(HTMLParser):
 
 
 # -- the transformation ---------------------------------------------------------
-
-
-def _is_hidden(style: str, attributes: dict[str, str]) -> bool:
-    """Text the page or document never shows (share tooltips, Word's hidden text)."""
-    styles = _style_map(style)
-    return (
-        "hidden" in attributes
-        or styles.get("display") == "none"
-        or styles.get("visibility") == "hidden"
-        or styles.get("mso-hide") == "all"
-    )
-
-
-def _style_map(style: str) -> dict[str, str]:
-    result: dict[str, str] = {}
-    for declaration in style.split(";"):
-        name, colon, value = declaration.partition(":")
-        if colon:
-            result[name.strip().lower()] = value.strip().lower()
-    return result
-
-
-def _is_bold_weight(value: str) -> bool | None:
-    if not value:
-        return None
-    if value in ("bold", "bolder"):
-        return True
-    if value in ("normal", "lighter"):
-        return False
-    try:
-        return int(value) >= 600
-    except ValueError:
-        return None
-
-
-def _semantic_wrappers(node: _Node) -> list[str]:
-    """The inline tags a styled span/font means: Google's bold is a span with weight 700."""
-    styles = _style_map(node.attrs.get("style", ""))
-    wrappers: list[str] = []
-    if _is_bold_weight(styles.get("font-weight", "")):
-        wrappers.append("strong")
-    if styles.get("font-style", "") in ("italic", "oblique"):
-        wrappers.append("em")
-    decoration = styles.get("text-decoration", "") + " " + styles.get("text-decoration-line", "")
-    if "line-through" in decoration:
-        wrappers.append("del")
-    family = styles.get("font-family", "") + " " + node.attrs.get("face", "")
-    if _MONOSPACE.search(family):
-        wrappers.append("code")
-    return wrappers
-
-
-def _clean_url(url: str) -> str | None:
-    """An absolute http(s)/mailto address without tracking parameters, or None (unlinked)."""
-    url = url.strip()
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return None
-    scheme = parts.scheme.lower()
-    if scheme == "mailto":
-        return url
-    if scheme not in ("http", "https") or not parts.netloc:
-        return None  # relative links, #bookmarks, javascript:, data: ...
-    if parts.netloc.lower() in _GOOGLE_REDIRECT_HOSTS and parts.path == "/url":
-        target = dict(parse_qsl(parts.query)).get("q")
-        if target and target != url:
-            return _clean_url(unquote(target))
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)]
-    kept = [(k, v) for k, v in query if not _TRACKING_PARAMS.match(k.lower())]
-    if len(kept) != len(query):
-        parts = parts._replace(query=urlencode(kept))
-        return urlunsplit(parts)
-    return url
 
 
 def _transform(node: _Node) -> list[_Node | str]:
@@ -311,39 +225,34 @@ def _transform(node: _Node) -> list[_Node | str]:
             children.append(child)
         else:
             children.extend(_transform(child))
-    tag = _RENAMED.get(node.tag, node.tag)
-    styles = _style_map(node.attrs.get("style", ""))
+    level = htmlclean.heading_level(node.tag)
+    tag = f"h{level}" if level else _RENAMED.get(node.tag, node.tag)
 
-    if node.tag == "b" and _is_bold_weight(styles.get("font-weight", "")) is False:
+    if htmlclean.is_unbold_b(node.tag, node.attrs):
         return children  # Google Docs' <b style="font-weight:normal" id="docs-internal-guid">
     if node.tag == "#root":
         return [_Node("#root", children=children)]
-    if tag == "p" and _WORD_LIST.search(node.attrs.get("style", "")):
-        match = _WORD_LIST.search(node.attrs["style"])
-        assert match is not None
+    if tag == "p" and (word_item := htmlclean.word_list_item(node.attrs)):
         item = _Node("li", children=children)
-        item.attrs = {
-            "x-word-list": match.group(1),
-            "x-word-level": match.group(2),
-            "x-word-ordered": "1" if _is_ordered_marker(node.marker) else "",
-        }
+        kind = "ol" if htmlclean.is_ordered_marker(node.marker) else "ul"
+        item.attrs = {"x-word-key": word_item[0] + kind, "x-word-level": str(word_item[1])}
         return [item]
     if node.tag in ("span", "font") or (tag not in PASTE_TAGS and tag not in _BLOCKS):
-        wrappers = _semantic_wrappers(node) if node.tag in ("span", "font") else []
+        wrappers = htmlclean.inline_marks(node.tag, node.attrs)
         for wrapper in reversed(wrappers):
             children = [_Node(wrapper, children=children)]
         return children
     if tag in _TRANSPARENT_BLOCKS:
         return [_Node("#block", children=children)]
     if tag == "a":
-        href = _clean_url(node.attrs.get("href", ""))
+        href = clean_url(node.attrs.get("href", ""))
         if href is None:
             return children
         link = _Node("a", {"href": href}, children)
         return _push_inline_down(link) if any(_is_block(c) for c in children) else [link]
     if tag == "ol" and node.attrs.get("start", "").isdigit():
         return [_Node("ol", {"start": node.attrs["start"]}, children)]
-    if tag == "p" and node.attrs.get("class", "").lower() in _WORD_QUOTE_CLASSES:
+    if tag == "p" and htmlclean.is_word_quote(node.attrs):
         return [_Node("blockquote", children=[_Node("p", children=children)])]
     if tag == "pre":
         return [_Node("pre", children=[_text_of(children)])]
@@ -410,11 +319,6 @@ def _foster_strays(table: _Node) -> list[_Node | str]:
             strays.append(child)
     table.children = kept
     return strays
-
-
-def _is_ordered_marker(marker: str) -> bool:
-    text = marker.replace("\xa0", " ").strip()
-    return bool(_ORDERED_MARKER.match(text))
 
 
 def _text_of(nodes: list[_Node | str]) -> str:
@@ -486,39 +390,22 @@ def _rows_in_bodies(children: list[_Node | str]) -> list[_Node | str]:
 
 def _group_word_lists(children: list[_Node | str]) -> list[_Node | str]:
     """Word's consecutive `mso-list` paragraphs (now `li`s with x-word attrs) -> nested lists."""
-    result: list[_Node | str] = []
-    stack: list[tuple[int, str, _Node]] = []  # (level, list id + type, list node)
-    for child in children:
-        if isinstance(child, _Node) and "x-word-level" in child.attrs:
-            level = int(child.attrs.pop("x-word-level"))
-            kind = "ol" if child.attrs.pop("x-word-ordered") else "ul"
-            key = child.attrs.pop("x-word-list") + kind
-            while stack and stack[-1][0] > level:
-                stack.pop()
-            if stack and stack[-1][0] == level and stack[-1][1] != key:
-                stack.pop()
-            if stack and stack[-1][0] == level:
-                stack[-1][2].children.append(child)
-                continue
-            new_list = _Node(kind, children=[child])
-            if stack:
-                parent_list = stack[-1][2]
-                parent_item = next(
-                    (c for c in reversed(parent_list.children) if isinstance(c, _Node)), None
-                )
-                if parent_item is None:
-                    parent_item = _Node("li")
-                    parent_list.children.append(parent_item)
-                parent_item.children.append(new_list)
-            else:
-                result.append(new_list)
-            stack.append((level, key, new_list))
-        elif _is_blank(child) and stack:
-            continue
-        else:
-            stack.clear()
-            result.append(child)
-    return result
+
+    def item_of(node: _Node) -> tuple[int, str] | None:
+        if "x-word-level" not in node.attrs:
+            return None
+        return int(node.attrs.pop("x-word-level")), node.attrs.pop("x-word-key")
+
+    def last_item(list_node: _Node) -> _Node:
+        item = next((c for c in reversed(list_node.children) if isinstance(c, _Node)), None)
+        if item is None:
+            item = _Node("li")
+            list_node.children.append(item)
+        return item
+
+    return htmlclean.nest_word_lists(
+        children, item_of, _Node, lambda parent, child: parent.children.append(child), last_item
+    )
 
 
 def _fix_list_children(children: list[_Node | str]) -> list[_Node | str]:

@@ -14,10 +14,12 @@ import binascii
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from urllib.parse import quote, urljoin, urlsplit
+from urllib.parse import quote
 
 from lxml import etree
 
+from editor.core import htmlclean
+from editor.core.htmlclean import DROPPED_WITH_CONTENT, clean_url, heading_level, inline_marks
 from editor.core.importers.common import (
     MAX_IMAGE_BYTES,
     ImportedImage,
@@ -26,37 +28,16 @@ from editor.core.importers.common import (
     note,
 )
 
-#: Dropped with everything inside them, without a note: code, chrome and embeds.
-DROPPED = frozenset(
-    {
-        "script", "style", "noscript", "template", "iframe", "object", "embed", "svg",
-        "canvas", "form", "button", "input", "select", "textarea", "nav", "link", "meta",
-        "head", "title", "video", "audio", "source", "track", "map", "dialog", "picture-source",
-    }
-)  # fmt: skip
+#: Dropped with everything inside them, without a note (the shared rule, `htmlclean`).
+DROPPED = DROPPED_WITH_CONTENT
 BLOCKS = frozenset(
     {
         "p", "div", "section", "article", "main", "header", "footer", "h1", "h2", "h3",
         "h4", "h5", "h6", "ul", "ol", "li", "blockquote", "pre", "table", "figure", "hr",
         "dl", "dt", "dd", "address", "center", "body", "html", "aside", "details",
-        "summary", "figcaption", "hgroup", "menu",
+        "summary", "figcaption", "hgroup", "menu", "form", "fieldset",
     }
 )  # fmt: skip
-#: Class or id words that mark page furniture, and the note kind each gives.
-_FURNITURE = re.compile(
-    r"(?:^|[-_\s])(?P<word>ads?|advert\w*|advertisement|sponsor\w*|promo\w*|newsletter\w*|"
-    r"share|sharing|social|related|recommended|outbrain|taboola|comments?|cookie\w*|"
-    r"subscribe|subscription|paywall|breadcrumbs?|sidebar|most-?read|popular|tags?-?list)"
-    r"(?=$|[-_\s])",
-    re.IGNORECASE,
-)
-_KIND_BY_WORD = {
-    "ad": "advert", "ads": "advert", "advert": "advert", "sponsor": "advert", "promo": "advert",
-    "newsletter": "newsletter", "subscribe": "newsletter", "subscription": "newsletter",
-    "share": "social", "sharing": "social", "social": "social",
-    "related": "related", "recommended": "related", "outbrain": "related",
-    "taboola": "related", "most": "related", "popular": "related",
-}  # fmt: skip
 _FOOTNOTE_ID = re.compile(r"^(?P<kind>foot|end)note-(?P<n>\d+)$")
 _BR = "\x00br\x00"
 _TEXT_ESCAPES = re.compile(r"([\\`*_\[\]])")
@@ -91,30 +72,16 @@ def element_text(element: etree._Element) -> str:
 
 def furniture_kind(element: etree._Element) -> str | None:
     """The note kind when `element` is page furniture by its tag, role, class or id."""
-    tag = tag_name(element)
-    if tag == "aside":
-        return "related"
-    role = (element.get("role") or "").lower()
-    if role in {"complementary", "navigation", "banner", "contentinfo", "search"}:
-        return "boilerplate"
-    names = f"{element.get('class') or ''} {element.get('id') or ''}"
-    if tag in {"body", "html", "article", "main"} or not names.strip():
-        return None
-    match = _FURNITURE.search(names)
-    if match is None:
-        return None
-    word = match.group("word").lower()
-    for prefix, kind in _KIND_BY_WORD.items():
-        if word.startswith(prefix):
-            return kind
-    return "boilerplate"
+    return htmlclean.furniture_kind(tag_name(element), element.attrib)
 
 
 def is_hidden(element: etree._Element) -> bool:
-    if element.get("hidden") is not None or element.get("aria-hidden") == "true":
-        return True
-    style = (element.get("style") or "").replace(" ", "").lower()
-    return "display:none" in style or "visibility:hidden" in style
+    """Whether the page never shows `element` (the shared rule, `htmlclean.is_hidden`)."""
+    return htmlclean.is_hidden(element.attrib)
+
+
+def _skipped(element: etree._Element, tag: str) -> bool:
+    return not tag or htmlclean.is_dropped(tag) or htmlclean.is_hidden(element.attrib)
 
 
 def tag_name(element: etree._Element) -> str:
@@ -136,10 +103,13 @@ class MarkdownConverter:
         self._footnote_text: dict[int, str] = {}
         self._deferred: list[tuple[str, str, str]] = []  # (src, alt, caption) of inline images
         self._depth = 0
+        self._in_note = False  # inside a note or a footnote: furniture is not looked for
+        self._in_heading = False  # a heading is bold already
 
     # -- entry -----------------------------------------------------------
 
     def convert(self, root: etree._Element) -> Conversion:
+        htmlclean.prepare_tree(root)
         self._collect_footnotes(root)
         self._walk(root, self.result.blocks, notes=True)
         definitions = [f"[^{n}]: {self._footnote_text[n]}" for n in sorted(self._footnote_text)]
@@ -166,7 +136,9 @@ class MarkdownConverter:
                 if "ref" in (backref.get("href") or ""):
                     drop_element(backref)
             blocks: list[str] = []
+            self._in_note = True
             self._walk(item[0], blocks, notes=False)
+            self._in_note = False
             self._footnote_text[number] = " ".join(b.replace("\n", " ") for b in blocks).strip()
         for holder in holders:
             drop_element(holder)
@@ -194,11 +166,12 @@ class MarkdownConverter:
             pieces.append((True, element.text))
         for child in element:
             tag = tag_name(child)
-            if not tag or tag in DROPPED or is_hidden(child):
+            if _skipped(child, tag):
                 pass
-            elif notes and (kind := furniture_kind(child)) is not None:
-                flush()
-                self._note(child, kind, out)
+            elif (kind := self._furniture(child)) is not None:
+                if notes and tag in BLOCKS:
+                    flush()
+                self._note(child, kind, out if notes else None)
             elif tag in BLOCKS:
                 flush()
                 self._block(child, tag, out, notes)
@@ -214,18 +187,31 @@ class MarkdownConverter:
         flush()
         self._depth -= 1
 
-    def _note(self, element: etree._Element, kind: str, out: list[str]) -> None:
+    def _furniture(self, element: etree._Element) -> str | None:
+        return None if self._in_note else furniture_kind(element)
+
+    def _note(self, element: etree._Element, kind: str, out: list[str] | None) -> None:
+        """`element` as an import note where it stood: at the end of `out`, or (inside a list,
+        a cell or a line) where the block being made will go."""
         blocks: list[str] = []
-        self._walk(element, blocks, notes=False)
+        self._in_note, outer = True, self._in_note
+        try:
+            self._walk(element, blocks, notes=False)
+        finally:
+            self._in_note = outer
         text = "\n\n".join(b for b in blocks if b.strip())
         if text:
-            self.result.notes.append(note(kind, text, len(out)))
+            position = len(out) if out is not None else len(self.result.blocks)
+            self.result.notes.append(note(kind, text, position))
 
     def _block(self, element: etree._Element, tag: str, out: list[str], notes: bool) -> None:
-        if tag in {"h1", "h2", "h3", "h4", "h5", "h6"}:
-            text = self._inline_content(element)
+        if (level := heading_level(tag)) is not None:
+            self._in_heading, outer = True, self._in_heading
+            try:
+                text = self._inline_content(element)
+            finally:
+                self._in_heading = outer
             if text:
-                level = max(2, int(tag[1]))
                 out.append("#" * level + " " + text.replace("\n", " "))
             self._flush_images(out, notes)
         elif tag == "p" or tag == "dd" or tag == "summary" or tag == "address":
@@ -269,7 +255,15 @@ class MarkdownConverter:
         items: list[str] = []
         for child in element:
             tag = tag_name(child)
-            if not tag or tag in DROPPED or is_hidden(child):
+            if _skipped(child, tag):
+                continue
+            if (kind := self._furniture(child)) is not None:
+                self._note(child, kind, None)
+                continue
+            if tag in {"ul", "ol", "menu"} and items:
+                # Google Docs puts a nested list straight into its parent: the item before.
+                if nested_list := self._list(child, ordered=tag == "ol", notes=False):
+                    items[-1] += "\n" + _indent(nested_list, 4)
                 continue
             blocks: list[str] = []
             if tag == "li":
@@ -388,7 +382,7 @@ class MarkdownConverter:
             pieces.append((True, element.text))
         for child in element:
             tag = tag_name(child)
-            if tag and tag not in DROPPED and not is_hidden(child):
+            if not _skipped(child, tag):
                 if tag == "img":
                     self._image(child)
                 elif tag == "br":
@@ -402,7 +396,10 @@ class MarkdownConverter:
     def _inline(self, element: etree._Element) -> str:
         """Markdown for an inline element and what is inside it."""
         tag = tag_name(element)
-        if not tag or tag in DROPPED or is_hidden(element):
+        if _skipped(element, tag):
+            return ""
+        if (kind := self._furniture(element)) is not None:
+            self._note(element, kind, None)
             return ""
         if tag == "img":
             self._image(element)
@@ -416,14 +413,19 @@ class MarkdownConverter:
             inner = self._children_inline(element)
         finally:
             self._depth -= 1
-        if tag in {"strong", "b"}:
-            return _wrap(inner, "**")
-        if tag in {"em", "i", "cite", "dfn", "var"}:
-            return _wrap(inner, "*")
-        if tag in {"code", "kbd", "samp", "tt"}:
+        marks = inline_marks(tag, element.attrib)
+        if tag in {"code", "kbd", "samp", "tt"} or "code" in marks:
             code = clean_text("".join(element.itertext()))
             tick = "``" if "`" in code else "`"
             return f"{tick} {code} {tick}" if tick == "``" else f"`{code}`" if code else ""
+        if tag in {"em", "i", "cite", "dfn", "var"} or "em" in marks:
+            inner = _wrap(inner, "*")
+        if (tag in {"strong", "b"} or "strong" in marks) and not (
+            self._in_heading or htmlclean.is_unbold_b(tag, element.attrib)
+        ):
+            inner = _wrap(inner, "**")
+        if tag in {"strong", "b", "em", "i", "cite", "dfn", "var", "span", "font"}:
+            return inner
         if tag == "a":
             return self._link(element, inner)
         if tag == "sup" and (ref := self._footnote_ref(element)):
@@ -468,18 +470,7 @@ class MarkdownConverter:
 
     def _url(self, href: str) -> str | None:
         """An absolute http(s) or mailto URL for `href`, or None to keep only the text."""
-        if not href or href.startswith("#"):
-            return None
-        if self.base_url:
-            try:
-                href = urljoin(self.base_url, href)
-            except ValueError:
-                return None
-        try:
-            scheme = urlsplit(href).scheme.lower()
-        except ValueError:
-            return None
-        return href if scheme in {"http", "https", "mailto"} else None
+        return clean_url(href, self.base_url)
 
 
 # -- helpers ---------------------------------------------------------------
