@@ -190,7 +190,11 @@ class _TreeBuilder(HTMLParser):
             if sink is not None and self._skip_tag != "style":
                 sink.marker += data
             return
-        self._stack[-1].children.append(data)
+        children = self._stack[-1].children
+        if children and isinstance(children[-1], str):
+            children[-1] += data  # text around a dropped element is one run of white space
+        else:
+            children.append(data)
 
     def handle_comment(self, data: str) -> None:
         # `<!--[if !supportLists]-->` ... `<!--[endif]-->`: Word's "downlevel-revealed"

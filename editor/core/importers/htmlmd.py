@@ -320,8 +320,8 @@ class MarkdownConverter:
         images = [c for c in element.iter() if tag_name(c) == "img"]
         if not images:
             self._walk(element, out, notes)
-            if caption:
-                out.append(escape_markdown(caption))
+            if caption or credit:
+                out.append(escape_markdown(clean_text(f"{caption} {credit}")))
             return
         for image in images:
             self._deferred.append(
@@ -363,8 +363,8 @@ class MarkdownConverter:
             elif src and not src.startswith("data:"):
                 url = self._url(src) or src
                 text = f"![{escape_text(alt)}]({_quote_url(url)})"
-                if caption:
-                    text += "\n\n" + escape_markdown(clean_text(caption))
+                if words := clean_text(f"{caption} {self._credit}"):
+                    text += "\n\n" + escape_markdown(words)  # the credit too: nothing lost
                 self.result.notes.append(note("image", text, len(out)))
 
     def _fetch(self, src: str) -> tuple[bytes, str, str] | None:
