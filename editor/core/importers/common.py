@@ -269,3 +269,39 @@ def clean_tags(value: object) -> list[str]:
         if tag and tag.lower() not in {t.lower() for t in tags}:
             tags.append(tag)
     return tags
+
+
+_BYLINE_LEAD = re.compile(
+    r"^(?:about the author|posted|written|words|reporting|story|text|report(?:ed)?)?\s*"
+    r"(?:by|:)\s*:?\s+|^about the author\s*[:\-–—]?\s*",
+    re.IGNORECASE,
+)
+_BYLINE_SPLIT = re.compile(
+    r"\s*(?:[|•·]|\s[-–—]\s|\bon\s(?=\w+\.? \d)|,\s(?=(?:updated|published|posted)\b))\s*",
+    re.IGNORECASE,
+)
+_DATE_WORDS = re.compile(
+    r"^(?:updated|published|posted|last updated|first published|created|modified)\b"
+    r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b"
+    r"|\b\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b"
+    r"|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b|\b\d{1,2}:\d{2}\b"
+    r"|\b(?:\d+\s+(?:minutes?|hours?|days?)\s+ago)\b",
+    re.IGNORECASE,
+)
+
+
+def clean_byline(value: str) -> str:
+    """A byline as the names: no "By"/"Posted by"/"About the author", dates or dashes.
+
+    "Posted by Jane Doe | Updated: July 17, 2024 –" -> "Jane Doe".
+    """
+    text = " ".join((value or "").split())
+    if not text:
+        return ""
+    for _ in range(2):
+        text = _BYLINE_LEAD.sub("", text).strip()
+    parts = [p for p in _BYLINE_SPLIT.split(text) if p and p.strip()]
+    kept = [p.strip() for p in parts if not _DATE_WORDS.search(p) and not parse_date(p)]
+    text = " ".join(kept[:1]) if kept else ""
+    text = _BYLINE_LEAD.sub("", text).strip()
+    return text.strip(" \t-–—|:,;·•").strip()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import mimetypes
 import re
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -23,12 +24,22 @@ from editor.core.importers.boilerplate import is_boilerplate
 from editor.core.importers.common import (
     MAX_IMAGE_BYTES,
     ParsedArticle,
+    clean_byline,
     clean_tags,
     clean_text,
     decode,
+    escape_markdown,
     note,
     parse_date,
     parse_iso_date,
+)
+from editor.core.importers.extract import (
+    MainText,
+    covered,
+    main_text,
+    story_root,
+    unmark_layout_wrappers,
+    words,
 )
 from editor.core.importers.htmlmd import (
     DROPPED,
@@ -96,12 +107,14 @@ def parse_html(text: str, name: str, folder: Path | None = None) -> ParsedArticl
     ld = _json_ld(document)
     base_url = _base_url(document, meta)
 
-    root = _article_root(document)
+    own = _article_root(document)
+    main = main_text(text)
+    root = story_root(document, own, main)
     parsed.headline = _headline(document, root, meta, ld)
     parsed.standfirst = clean_text(
         ld.get("description") or meta.get("og:description") or meta.get("description")
     )
-    parsed.byline = _byline(document, root, meta, ld)
+    parsed.byline = clean_byline(_byline(document, root, meta, ld))
     parsed.section = clean_text(
         _first(ld.get("articleSection")) or meta.get("article:section") or ""
     )
@@ -117,17 +130,88 @@ def parse_html(text: str, name: str, folder: Path | None = None) -> ParsedArticl
     if root is None:
         body_text = clean_text(ld.get("articleBody"))
         if not body_text:
+            body_text = main.text
+        if not body_text.strip():
             raise ImportFileError(f"{name} has no article text that could be found.")
-        root = lxml_html.fragment_fromstring(f"<div><p>{_escape_html(body_text)}</p></div>")
+        paragraphs_html = "".join(
+            f"<p>{_escape_html(line)}</p>" for line in body_text.split("\n") if line.strip()
+        )
+        root = lxml_html.fragment_fromstring(f"<div>{paragraphs_html}</div>")
+    else:
+        unmark_layout_wrappers(document, root)
+        _lift_teasers(root, parsed)
     _remove_header_furniture(root, parsed)
     converter = MarkdownConverter(_local_images(folder) if folder else None, base_url)
     conversion = converter.convert(root)
     blocks = conversion.blocks
     parsed.images = conversion.images
     notes = sorted(conversion.notes, key=lambda n: n["position"])
-    parsed.body, lifted = lift_furniture(blocks, notes, parsed)
+    leave_out = _left_out_by_extractor(main) if _trust_extractor(own, root, main) else None
+    parsed.body, lifted = lift_furniture(blocks, notes, parsed, leave_out)
     parsed.import_notes.extend(lifted)
+    check_length(parsed, main, name)
     return parsed
+
+
+#: Body words below this share of the page's main text: the import says so.
+SHORT_BODY_SHARE = 0.25
+
+
+def _trust_extractor(own: etree._Element | None, root: etree._Element, main: MainText) -> bool:
+    """Leave out what the extractor left out, unless the page itself marked its story."""
+    if main.words < 50:
+        return False
+    return own is None or own is not root or own.get("itemprop") != "articleBody"
+
+
+#: Blocks kept whatever the extractor did: images (kept as assets), footnotes, code.
+_STRUCTURED = re.compile(r"^(?:```|~~~|!\[|\[\^)")
+
+
+def _left_out_by_extractor(main: MainText):
+    def kind(block: str) -> str | None:
+        if _STRUCTURED.match(block):
+            return None
+        return "left-out" if covered(block, main) < 0.34 else None
+
+    return kind
+
+
+def check_length(parsed: ParsedArticle, main: MainText, name: str) -> None:
+    """No silent empty import: a body far shorter than the page's main text is noted.
+
+    When the extractor found several times more text than the body holds, its text
+    becomes the body (plain paragraphs) and the converted body goes into the notes.
+    """
+    body_words = len(words(parsed.body))
+    if main.words >= 50 and body_words < SHORT_BODY_SHARE * main.words:
+        lines = [line.strip() for line in main.text.split("\n") if line.strip()]
+        if parsed.body.strip():
+            parsed.import_notes.append(note("left-out", parsed.body, None))
+        parsed.body = "\n\n".join(escape_markdown(line) for line in lines)
+        parsed.import_notes.insert(
+            0,
+            note(
+                "extraction",
+                f"The page's markup gave only {body_words} words of the "
+                f"{main.words}-word main text, so the body is the main text as plain "
+                "paragraphs (links and emphasis not kept): check it against the page.",
+                None,
+            ),
+        )
+    elif not parsed.body.strip() or (
+        main.words >= 20 and body_words < SHORT_BODY_SHARE * main.words
+    ):
+        parsed.import_notes.insert(
+            0,
+            note(
+                "extraction",
+                f"Only {body_words} words of article text were found in {name}"
+                + (f" (the page's main text has {main.words})" if main.words else "")
+                + ": check the page; the story may be loaded by script or behind a login.",
+                None,
+            ),
+        )
 
 
 def _document(text: str, name: str) -> etree._Element:
@@ -216,29 +300,121 @@ def _base_url(document: etree._Element, meta: dict[str, str]) -> str:
     return meta.get("og:url", "")
 
 
+_TITLE_SEPARATOR = re.compile(r"\s+(?:[|–—»·:~/]|-{1,2}|::)\s+")
+
+
 def _headline(
     document: etree._Element,
     root: etree._Element | None,
     meta: dict[str, str],
     ld: dict[str, object],
 ) -> str:
+    """JSON-LD, Open Graph, Twitter, then <title>, the site's name removed.
+
+    A visible <h1> is taken instead only when it agrees with that title (one holds the
+    other, or most of their words are shared): pages put "Read more", the site's name or
+    a photo caption in an <h1> as often as the headline.
+    """
+    sites = _site_names(meta, ld)
+    tag_title, labels = strip_labels(strip_site_name(_title_tag(document), sites))
+    sites += labels
+    titles = [
+        strip_site_name(clean_text(value), sites)
+        for value in (ld.get("headline"), meta.get("og:title"), meta.get("twitter:title"))
+    ]
+    titles += [tag_title, strip_site_name(clean_text(ld.get("name")), sites)]
+    titles = [t for t in titles if t]
+    h1s = _visible_h1s(document, root)
+    for h1 in h1s:
+        if any(_agrees(h1, title) for title in titles):
+            return h1
+    if titles:
+        return titles[0]
+    return h1s[0] if h1s else ""
+
+
+def _title_tag(document: etree._Element) -> str:
+    title = next(iter(document.iter("title")), None)
+    return element_text(title) if title is not None else ""
+
+
+def _visible_h1s(document: etree._Element, root: etree._Element | None) -> list[str]:
+    found: list[str] = []
     for scope in (root, document):
         if scope is None:
             continue
         for h1 in scope.iter("h1"):
             text = element_text(h1)
-            if text and not is_hidden(h1):
-                return text
-    for value in (ld.get("headline"), meta.get("og:title"), meta.get("twitter:title")):
-        if text := clean_text(value):
-            return text
-    title = next(iter(document.iter("title")), None)
-    text = element_text(title) if title is not None else ""
-    site = meta.get("og:site_name", "")
-    if site and text.endswith(site):
-        text = text[: -len(site)].rstrip(" |-–—:·")
-    parts = re.split(r"\s+[|–—-]\s+", text)
-    return parts[0] if len(parts) > 1 and len(parts[0]) > 20 else text
+            if text and text not in found and not is_hidden(h1) and len(text) < 300:
+                found.append(text)
+            if len(found) >= 6:
+                return found
+    return found
+
+
+def _site_names(meta: dict[str, str], ld: dict[str, object]) -> list[str]:
+    names = [meta.get("og:site_name", ""), meta.get("application-name", "")]
+    publisher = ld.get("publisher")
+    if isinstance(publisher, dict):
+        names.append(clean_text(publisher.get("name")))
+    return [n for n in names if n]
+
+
+def strip_site_name(title: str, sites: list[str]) -> str:
+    """ "Headline - Site", "Headline | Section | Site", "Site: Headline" -> "Headline"."""
+    title = title.strip()
+    for site in sites:
+        lowered, name = title.casefold(), site.casefold()
+        if lowered.endswith(name) and len(title) > len(site) + 3:
+            rest = title[: -len(site)].rstrip()
+            if rest and rest[-1] in "|-–—:·»~/":
+                title = rest.rstrip(" |-–—:·»~/")
+        elif lowered.startswith(name) and len(title) > len(site) + 3:
+            rest = title[len(site) :].lstrip()
+            if rest and rest[0] in "|-–—:·»~/":
+                title = rest.lstrip(" |-–—:·»~/")
+    return title
+
+
+def strip_labels(title: str) -> tuple[str, list[str]]:
+    """A <title>'s trailing section and site labels ("| CNN Politics") taken off.
+
+    Answers the title and the labels removed (which other titles may carry too).
+    """
+    labels: list[str] = []
+    while True:
+        found = list(_TITLE_SEPARATOR.finditer(title))
+        if not found:
+            return title, labels
+        last = found[-1]
+        head, tail = title[: last.start()].strip(), title[last.end() :].strip()
+        if len(head) < 15 or not _is_label(tail):
+            return title, labels
+        labels.append(tail)
+        title = head
+
+
+def _is_label(part: str) -> bool:
+    words_in = part.split()
+    return 0 < len(words_in) <= 4 and len(part) <= 40 and not part.endswith(("?", "!", "."))
+
+
+def _agrees(h1: str, title: str) -> bool:
+    a, b = _fold(h1), _fold(title)
+    if not a or not b:
+        return False
+    if a == b or (len(a) >= 12 and a in b) or (len(b) >= 12 and b in a):
+        return True
+    wa, wb = set(words(a)), set(words(b))
+    if not wa or not wb:
+        return False
+    return len(wa & wb) / max(len(wa), len(wb)) >= 0.7
+
+
+def _fold(text: str) -> str:
+    text = text.replace("\u2019", "'").replace("\u2018", "'")
+    text = text.replace("\u201c", '"').replace("\u201d", '"')
+    return " ".join(text.split()).casefold()
 
 
 def _byline(
@@ -284,9 +460,15 @@ def _article_root(document: etree._Element) -> etree._Element | None:
     marked = document.xpath('//*[@itemprop="articleBody"]')
     if marked:
         return max(marked, key=_text_length)
-    articles = [a for a in document.iter("article") if _text_length(a) > 200]
+    lengths = {a: _paragraph_text(a) for a in document.iter("article") if not _inside_dropped(a)}
+    articles = [a for a, length in lengths.items() if length > 200]
     if articles:
-        return max(articles, key=_text_length)
+        best = max(articles, key=lambda a: lengths[a])
+        # A teaser of another story is short beside the page's densest block.
+        densest = _densest(document)
+        if densest is None or _paragraph_text(densest) < 2 * lengths[best]:
+            return best
+        return densest
     mains = document.xpath('//main | //*[@role="main"]')
     if mains and _text_length(mains[0]) > 200:
         return mains[0]
@@ -297,16 +479,55 @@ def _text_length(element: etree._Element) -> int:
     return len(element_text(element))
 
 
+def _paragraph_text(element: etree._Element) -> int:
+    """Characters in the element's paragraphs of running text (not links, not menus)."""
+    total = 0
+    for paragraph in element.iter("p", "pre", "blockquote"):
+        text = element_text(paragraph)
+        if len(text) >= 40:
+            total += len(text)
+    return total or _direct_text(element)
+
+
+def _direct_text(element: etree._Element) -> int:
+    """Text of the element itself and of its <br>/inline children's tails: a <div> post."""
+    pieces = [element.text or ""]
+    for child in element:
+        if tag_name(child) in {"br", "b", "i", "em", "strong", "a", "span", "font", "u"}:
+            pieces.append(child.tail or "")
+            if tag_name(child) != "br":
+                pieces.append(child.text or "")
+    return len(" ".join(" ".join(pieces).split()))
+
+
+_SCORED = ("p", "pre", "td", "blockquote", "div", "section", "font", "span")
+
+
 def _densest(document: etree._Element) -> etree._Element | None:
-    """Readability's idea: paragraphs vote for their parent, links count against it."""
+    """Readability's idea: paragraphs vote for their parent, links count against it.
+
+    A `<div>` (or `<section>`, `<font>`) whose own text runs long, laid out with `<br>`,
+    votes like a paragraph, so posts without `<p>` are found.
+    """
     scores: dict[etree._Element, float] = {}
-    for paragraph in document.iter("p", "pre", "td", "blockquote"):
+    for paragraph in document.iter(*_SCORED):
+        tag = tag_name(paragraph)
+        if tag in {"p", "pre", "td", "blockquote"}:
+            text_length = len(element_text(paragraph))
+            if text_length < 25:
+                continue
+            text = element_text(paragraph)
+        else:
+            text_length = _direct_text(paragraph)
+            if text_length < 100:
+                continue
+            text = " ".join((paragraph.text or "").split())
         if _inside_dropped(paragraph):
             continue
-        text = element_text(paragraph)
-        if len(text) < 25:
-            continue
-        score = 1 + text.count(",") + min(len(text) / 100, 3)
+        score = 1 + text.count(",") + min(text_length / 100, 3)
+        if tag not in {"p", "pre", "td", "blockquote"}:
+            score += min(text_length / 100, 20)  # a whole post in one element
+            scores[paragraph] = scores.get(paragraph, _class_weight(paragraph)) + score
         parent = paragraph.getparent()
         if parent is None:
             continue
@@ -317,8 +538,8 @@ def _densest(document: etree._Element) -> etree._Element | None:
     if not scores:
         body = next(iter(document.iter("body")), None)
         return body if body is not None and _text_length(body) else None
-    best = max(scores, key=lambda e: scores[e] * (1 - _link_density(e)))
-    return best
+    leaders = sorted(scores, key=lambda e: scores[e], reverse=True)[:8]
+    return max(leaders, key=lambda e: scores[e] * (1 - _link_density(e)))
 
 
 def _inside_dropped(element: etree._Element) -> bool:
@@ -354,9 +575,11 @@ def _remove_header_furniture(root: etree._Element, parsed: ParsedArticle) -> Non
         if not isinstance(element.tag, str) or element is root:
             continue
         tag = tag_name(element)
-        text = element_text(element)
         names = f"{element.get('class') or ''} {element.get('itemprop') or ''}"
         is_byline = re.search(r"\b(byline|author|dateline|timestamp|publish)", names, re.I)
+        if tag not in {"h1", "time"} and not is_byline:
+            continue
+        text = element_text(element)
         if tag == "h1" and text == parsed.headline:
             _remove(element)
         elif tag == "time" and len(text) < 60:
@@ -367,11 +590,30 @@ def _remove_header_furniture(root: etree._Element, parsed: ParsedArticle) -> Non
             (len(text) < 120 and tag not in {"p", "article", "section"}) or _BYLINE.match(text)
         ):
             _remove(element)
-            plain = _BYLINE.sub("", text).strip()
+            plain = clean_byline(text)
             if not parsed.byline:
                 parsed.byline = plain
             elif plain and plain != parsed.byline and not parse_date(plain):
                 parsed.import_notes.append(note("byline", text, 0))
+
+
+def _lift_teasers(root: etree._Element, parsed: ParsedArticle) -> None:
+    """An `<article>` inside the story that is a short linked card is another story's teaser."""
+    total = len(element_text(root)) or 1
+    for article in list(root.iter("article")):
+        if article is root or article.getparent() is None:
+            continue
+        text = element_text(article)
+        linked = sum(len(element_text(a)) for a in article.iter("a"))
+        has_heading_link = any(
+            tag_name(a.getparent()) in {"h2", "h3", "h4"}
+            or a.find(".//h2") is not None
+            or a.find(".//h3") is not None
+            for a in article.iter("a")
+        )
+        if len(text) < 0.3 * total and (has_heading_link or linked > 0.3 * len(text)):
+            _remove(article)
+            parsed.import_notes.append(note("teaser", text, None))
 
 
 def _remove(element: etree._Element) -> None:
@@ -380,7 +622,10 @@ def _remove(element: etree._Element) -> None:
 
 
 def lift_furniture(
-    blocks: list[str], notes: list[dict], parsed: ParsedArticle
+    blocks: list[str],
+    notes: list[dict],
+    parsed: ParsedArticle,
+    leave_out: Callable[[str], str | None] | None = None,
 ) -> tuple[str, list[dict]]:
     """Move furniture paragraphs the markup did not mark (e.g. "Read more") into notes.
 
@@ -397,13 +642,15 @@ def lift_furniture(
         is_lead = not kept
         plain = _BYLINE.sub("", block)
         if is_lead and not parsed.byline and _BYLINE.match(block) and len(plain) < 80:
-            parsed.byline = plain.strip()
+            parsed.byline = clean_byline(plain)
             continue
         if is_lead and block.lstrip("# ") == parsed.headline:
             continue
         kind = None
         if not block.startswith(("#", "|", "```", "~~~", "![", "[^", ">", "- ")):
             kind = is_boilerplate(block)
+        if kind is None and leave_out is not None:
+            kind = leave_out(block)
         if kind:
             result.append(note(kind, block, len(kept)))
         else:
