@@ -1,0 +1,281 @@
+"""Three-way merge of two versions of an article against their common ancestor (pure).
+
+Sync (`editor.store.sync`) calls it when both sides changed an article while apart.
+
+- The body merges paragraph by paragraph (blocks separated by blank lines) with the
+  `merge3` library: a paragraph changed on one side only takes that side's text; a
+  passage changed on both sides (differently) becomes a *conflict block* that keeps both
+  texts, nothing dropped, for the author to resolve.
+- Metadata merges field by field with the same rule. Tags merge as sets (additions and
+  removals of both sides). A field changed differently on both sides keeps the value of
+  the later version and puts the other in a conflict block at the top of the body.
+- The status follows `merge_status` (the workflow rule for transitions made on both sides).
+
+Conflict block (Python-Markdown dialect of the body: every marker line is a paragraph of
+its own in bold, so the preview and the export show it; `has_conflicts` and
+`CONFLICT_LINE` find it, for the copy-desk checks):
+
+    **CONFLICT ▶ Alice's version (2026-12-02 10:42 UTC):**
+
+    Alice's paragraphs
+
+    **CONFLICT ▶ Bob's version (2026-12-02 10:40 UTC):**
+
+    Bob's paragraphs
+
+    **CONFLICT ◀ end. Keep one version, then delete the marker lines.**
+
+Metadata conflicts (one line each, in a block at the top of the body):
+
+    **CONFLICT ▶ headline changed on both sides: kept Alice's “A”; Bob's was “B”.**
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import merge3
+
+#: A marker line of a conflict block (start, second version, end, or a field conflict).
+CONFLICT_LINE = re.compile(r"^\*\*CONFLICT [▶◀] .*\*\*$", re.MULTILINE)
+_START = "**CONFLICT ▶ {label}:**"
+_END = "**CONFLICT ◀ end. Keep one version, then delete the marker lines.**"
+_FIELD = (
+    "**CONFLICT ▶ {name} changed on both sides: kept {kept_label}'s {kept}; "
+    "{other_label}'s was {other}.**"
+)
+
+
+def has_conflicts(body: str) -> bool:
+    """Whether the body still holds a conflict block left by a merge."""
+    return CONFLICT_LINE.search(body or "") is not None
+
+
+def split_paragraphs(body: str) -> list[str]:
+    """The body's blocks (paragraphs, headings, lists...) without the blank lines between.
+
+    A fenced code block stays one block even when it holds blank lines.
+    """
+    blocks: list[str] = []
+    current: list[str] = []
+    fenced = False
+    for line in (body or "").replace("\r\n", "\n").split("\n"):
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+        if not line.strip() and not fenced:
+            if current:
+                blocks.append("\n".join(current))
+                current = []
+            continue
+        current.append(line)
+    if current:
+        blocks.append("\n".join(current))
+    return blocks
+
+
+def join_paragraphs(blocks: Sequence[str]) -> str:
+    return "\n\n".join(blocks)
+
+
+@dataclass(frozen=True, slots=True)
+class Side:
+    """One version in a merge: its body, its metadata and how a conflict names it."""
+
+    body: str
+    meta: Mapping[str, object]
+    #: Who wrote it, as a conflict names them ("Alice").
+    name: str
+    #: When, as a conflict shows it ("2026-12-02 10:42 UTC"); may be empty.
+    when: str = ""
+
+    @property
+    def label(self) -> str:
+        return f"{self.name}'s version ({self.when})" if self.when else f"{self.name}'s version"
+
+
+@dataclass(slots=True)
+class MergeResult:
+    body: str
+    meta: dict[str, object]
+    #: Passages changed on both sides (conflict blocks in the body).
+    body_conflicts: int = 0
+    #: Metadata fields changed differently on both sides.
+    field_conflicts: list[str] = field(default_factory=list)
+
+    @property
+    def conflicted(self) -> bool:
+        return bool(self.body_conflicts or self.field_conflicts)
+
+
+def merge_body(base: str, first: Side, second: Side) -> tuple[str, int]:
+    """The two bodies merged paragraph by paragraph; returns (body, conflicts)."""
+    if first.body == second.body:
+        return first.body, 0
+    if base == first.body:
+        return second.body, 0
+    if base == second.body:
+        return first.body, 0
+    base_blocks = split_paragraphs(base)
+    a_blocks = split_paragraphs(first.body)
+    b_blocks = split_paragraphs(second.body)
+    merger = merge3.Merge3(base_blocks, a_blocks, b_blocks)
+    out: list[str] = []
+    conflicts = 0
+    for region in merger.merge_regions():
+        kind = region[0]
+        if kind == "unchanged":
+            out.extend(base_blocks[region[1] : region[2]])
+        elif kind in ("a", "same"):
+            out.extend(a_blocks[region[1] : region[2]])
+        elif kind == "b":
+            out.extend(b_blocks[region[1] : region[2]])
+        else:  # conflict: zstart, zend, astart, aend, bstart, bend
+            ours = a_blocks[region[3] : region[4]]
+            theirs = b_blocks[region[5] : region[6]]
+            conflicts += 1
+            out.append(_START.format(label=first.label))
+            out.extend(ours or ["*(deleted this passage)*"])
+            out.append(_START.format(label=second.label))
+            out.extend(theirs or ["*(deleted this passage)*"])
+            out.append(_END)
+    return join_paragraphs(out), conflicts
+
+
+def merge_value(base: object, a: object, b: object) -> tuple[object, bool]:
+    """Three-way merge of one value: (merged, conflicted); `a` wins a conflict."""
+    if a == b:
+        return a, False
+    if a == base:
+        return b, False
+    if b == base:
+        return a, False
+    return a, True
+
+
+def merge_tags(base: Sequence[str], a: Sequence[str], b: Sequence[str]) -> list[str]:
+    """Tags as sets: both sides' additions kept, both sides' removals applied; a's order."""
+    base_set, a_set, b_set = set(base or []), set(a or []), set(b or [])
+    removed = (base_set - a_set) | (base_set - b_set)
+    kept = [t for t in [*(a or []), *(b or [])] if t not in removed]
+    return list(dict.fromkeys(kept))
+
+
+def _shown(value: object) -> str:
+    if value in (None, ""):
+        return "(empty)"
+    if isinstance(value, list):
+        return "“" + ", ".join(map(str, value)) + "”"
+    return f"“{value}”"
+
+
+def merge_article(
+    base_body: str,
+    base_meta: Mapping[str, object],
+    first: Side,
+    second: Side,
+    *,
+    skip: Sequence[str] = ("status",),
+) -> MergeResult:
+    """Body and metadata of `first` and `second` merged against the base.
+
+    `first` should be the later version: it wins a metadata conflict (the other value is
+    kept in a conflict line at the top of the body). Keys in `skip` are left out (the
+    status merges by `merge_status`).
+    """
+    body, body_conflicts = merge_body(base_body, first, second)
+    meta: dict[str, object] = {}
+    lines: list[str] = []
+    conflicts: list[str] = []
+    for name in dict.fromkeys([*first.meta, *second.meta]):
+        if name in skip:
+            continue
+        base_value = base_meta.get(name)
+        a, b = first.meta.get(name), second.meta.get(name)
+        if name == "tags":
+            meta[name] = merge_tags(base_value or [], a or [], b or [])
+            continue
+        value, conflicted = merge_value(base_value, a, b)
+        meta[name] = value
+        if conflicted and name != "slug":  # the slug follows the kept headline
+            conflicts.append(name)
+            lines.append(
+                _FIELD.format(
+                    name=name,
+                    kept_label=first.name,
+                    kept=_shown(a),
+                    other_label=second.name,
+                    other=_shown(b),
+                )
+            )
+    if lines:
+        body = join_paragraphs([*lines, body]) if body else join_paragraphs(lines)
+    return MergeResult(body, meta, body_conflicts, conflicts)
+
+
+# -- the workflow rule for transitions made on both sides ------------------------------
+
+#: How far each status stands from publication; a spike (a kill) counts as furthest.
+_DISTANCE = {
+    "spiked": 0,
+    "draft": 1,
+    "changes_requested": 2,
+    "submitted": 3,
+    "approved": 4,
+    "published": 5,
+    "corrected": 6,
+}
+_PUBLIC = frozenset({"published", "corrected"})
+
+
+def merge_status(base: str | None, a: str, b: str) -> str:
+    """The status after a merge (the rule of DESIGN.md's workflow for sync).
+
+    - Only one side moved the article: that side's status.
+    - Both moved it to the same status: that status.
+    - Both moved it differently: the status furthest from publication wins (spiked, then
+      draft, returned, submitted, approved), so nobody's return or spike is undone by a
+      colleague's offline submit, and the article goes through review again; except that
+      a published (or corrected) article stays public: publication is never undone.
+
+    `review_guard` then makes sure the merged text was reviewed.
+    """
+    if a == b:
+        return a
+    if a == base:
+        return b
+    if b == base:
+        return a
+    public = [s for s in (a, b) if s in _PUBLIC]
+    if public:
+        return max(public, key=lambda s: _DISTANCE[s])
+    return min((a, b), key=lambda s: _DISTANCE.get(s, 0))
+
+
+def review_guard(status: str, merged_differs_from_reviewed: bool) -> str:
+    """An approved status survives a merge only when the approved text is the merged text.
+
+    An approval covers the text the editor read; merged-in changes send the article back
+    to "submitted" for review. (A published one keeps its published text instead: sync
+    never changes a public text, see `editor.store.sync`.)
+    """
+    if status == "approved" and merged_differs_from_reviewed:
+        return "submitted"
+    return status
+
+
+__all__ = [
+    "CONFLICT_LINE",
+    "MergeResult",
+    "Side",
+    "has_conflicts",
+    "join_paragraphs",
+    "merge_article",
+    "merge_body",
+    "merge_status",
+    "merge_tags",
+    "merge_value",
+    "review_guard",
+    "split_paragraphs",
+]

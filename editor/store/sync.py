@@ -1,0 +1,1031 @@
+"""Sync between two stores (any two SQLAlchemy URLs or files), both ways, and story packages.
+
+How it works (no sync state is kept: nothing in the schema changes):
+
+- Every row that travels has a UUID key, so "what changed since the last sync" is the
+  difference of the two sides' key sets (revisions, events, comments, assets, users,
+  dictionary words), plus the few columns that change in place (article state, comment
+  resolution, asset captions). Running it twice changes nothing; a sync interrupted at
+  any point is simply run again.
+- One transaction per side. Both sides are written and flushed, then the remote commits,
+  then the local one. A dropped connection before the remote commit leaves both sides as
+  they were; one between the two commits leaves the remote complete and the local side
+  as it was, and the next sync brings the local side level (nothing half-applied).
+- Revisions travel as a DAG. A side that only moved ahead is fast-forwarded; when both
+  moved, `editor.core.merge` merges the two heads against their best common ancestor
+  into a merge revision with both parents. The merge is deterministic (its id, author,
+  time and text follow from the two heads), so replicas that meet in any order agree.
+- A workflow transition made on both sides resolves by `merge.merge_status`; an approval
+  does not survive merged-in text (`merge.review_guard`: back to submitted); a published
+  text is never changed by a sync (the other side's edits stay in the history and an
+  event says so). When statuses met, a "merge" event records both sides' transitions
+  with their notes.
+- Rights: every incoming change of an article is handed to the `RightsChecker` given by
+  the service layer (`editor.core.syncing`), which applies the workflow rules of
+  `editor.core.workflow` as if the change were made on the receiving side, with the
+  receiving side's roles. An article with a refused change is not synced at all (either
+  way) and is reported.
+- Users and roles: one side is the *authority* (the shared desk when syncing; the store
+  importing a package). Users are united by id, or by name when the same person was
+  created separately on both sides (their rows are mapped to the authority's id). Roles
+  come from the authority; a user the authority does not know arrives there as a
+  reporter, so a laptop cannot make itself an editor.
+- Row-only article fields (not kept in revisions) merge by rule: the flags follow the
+  side with the latest "flags" event, deletion the side with the latest delete or
+  restore, the first publication time is the earliest, the rest follow the side written
+  last. Two articles that end up with one slug: the older keeps it, the other gets its
+  id's first six characters appended, on both sides.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from types import SimpleNamespace
+from typing import Any, Protocol
+
+from sqlalchemy import insert, select, text, update
+from sqlalchemy.orm import Session
+
+from editor.core.errors import StoreError
+from editor.core.merge import Side, has_conflicts, merge_article, merge_status, review_guard
+from editor.core.model import METADATA_FIELDS
+from editor.core.text import word_count
+from editor.store.models import Base
+from editor.store.rows import utc_now
+
+_T = Base.metadata.tables
+ARTICLES, REVISIONS, EVENTS = _T["articles"], _T["revisions"], _T["events"]
+COMMENTS, ASSETS, USERS, WORDS = _T["comments"], _T["assets"], _T["users"], _T["dictionary_words"]
+
+#: Namespace of the ids a sync makes (merge revisions and their events): the same heads
+#: give the same merge on every replica.
+SYNC_NAMESPACE = uuid.UUID("6f1d7a52-8a59-4a39-9a43-3b0f1c3c9e27")
+
+#: Columns that name a user, per table (mapped between the sides' user ids).
+_USER_COLUMNS = {
+    "articles": ("created_by",),
+    "revisions": ("author_id",),
+    "events": ("actor_id",),
+    "comments": ("author_id", "resolved_by"),
+    "assets": ("created_by",),
+    "dictionary_words": ("added_by",),
+}
+#: Article columns a revision holds (the rest are "row-only").
+_TEXT_COLUMNS = (*METADATA_FIELDS, "status")
+#: Article columns that are never compared or copied as state.
+_LOCAL_COLUMNS = ("id", "version", "search_rowid", "head_revision_id")
+_FLAG_COLUMNS = ("legal_hold", "not_for_publication", "embargo_until")
+_PUBLIC = frozenset({"published", "corrected"})
+_REV_HEADER = ("id", "article_id", "parent_id", "second_parent_id", "author_id", "created_at")
+_IN_CHUNK = 500
+
+
+# -- what the rights checker sees ------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RevisionInfo:
+    id: str
+    parent_id: str | None
+    second_parent_id: str | None
+    author_id: str | None
+    created_at: datetime
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class EventInfo:
+    id: str
+    actor_id: str | None
+    created_at: datetime
+    action: str
+    from_status: str | None
+    to_status: str | None
+    note: str
+
+
+@dataclass(slots=True)
+class IncomingArticle:
+    """The changes to one article that a side is about to receive, for the rights check.
+
+    `revisions` is the whole DAG of the article (both sides); `new_revisions` the ids the
+    receiver lacks, parents first. `text(revision_id)` gives (body, metadata). `roles`
+    are the receiver's roles by user id (after the authority's rule).
+    """
+
+    article_id: str
+    headline: str
+    receiver: str
+    created_by: str | None
+    legal_hold: bool
+    not_for_publication: bool
+    embargo_until: datetime | None
+    revisions: dict[str, RevisionInfo]
+    new_revisions: list[str]
+    new_events: list[EventInfo]
+    roles: dict[str, str]
+    text: Callable[[str], tuple[str, dict]]
+
+
+class RightsChecker(Protocol):
+    def __call__(self, incoming: IncomingArticle) -> str | None:
+        """Why the receiver refuses these changes, or None when it accepts them."""
+
+
+def accept_all(incoming: IncomingArticle) -> str | None:
+    return None
+
+
+# -- the report ------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Conflict:
+    article_id: str
+    headline: str
+    what: str
+
+
+@dataclass(slots=True)
+class SyncReport:
+    finished_at: datetime
+    #: Articles written on the remote side (sent up) and on the local side (brought down).
+    up: list[str] = field(default_factory=list)
+    down: list[str] = field(default_factory=list)
+    merged: list[str] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+    refused: list[Conflict] = field(default_factory=list)
+    #: Rows written on each side (every kind), to tell "nothing to do" from a sync.
+    rows_up: int = 0
+    rows_down: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.rows_up or self.rows_down)
+
+
+class SyncInterrupted(StoreError):
+    """The sync stopped part way (a dropped connection); no side kept half of it."""
+
+
+# -- one side, loaded -----------------------------------------------------------------
+
+
+class _Side:
+    def __init__(self, name: str, store: Any, session: Session, authority: bool) -> None:
+        self.name = name
+        self.store = store
+        self.db = store.db
+        self.session = session
+        self.authority = authority
+        #: This side's user id -> the canonical (authority's) id, and back.
+        self.to_canon: dict[str, str] = {}
+        self.from_canon: dict[str, str] = {}
+        self.users: dict[str, dict] = {}
+        self.articles: dict[str, dict] = {}
+        self.revs: dict[str, RevisionInfo] = {}
+        self.rev_sessions: dict[str, str] = {}
+        self.revs_by_article: dict[str, list[str]] = {}
+        self.events: dict[str, tuple[str, str, datetime]] = {}  # id -> article, action, time
+        self.comments: dict[str, dict] = {}
+        self.assets: dict[str, dict] = {}
+        self.words: dict[str, dict] = {}
+        self._texts: dict[str, tuple[str, dict]] = {}
+        # writes, applied by `_write`
+        self.out_users: list[dict] = []
+        self.out_roles: dict[str, str] = {}
+        self.out_new_articles: list[dict] = []
+        self.out_updated_articles: list[dict] = []
+        self.out_revisions: list[dict] = []
+        self.out_seal: list[str] = []
+        self.out_events: list[dict] = []
+        self.out_comments: list[dict] = []
+        self.out_comment_updates: list[dict] = []
+        self.out_assets: list[str] = []  # ids, read from the other side when written
+        self.out_asset_updates: list[dict] = []
+        self.out_words: list[dict] = []
+        self.changed_articles: set[str] = set()
+
+    # loading
+    def load_users(self) -> None:
+        for row in self.session.execute(select(USERS)).mappings():
+            self.users[row["id"]] = dict(row)
+
+    def canon(self, table: str, row: dict) -> dict:
+        row = dict(row)
+        for column in _USER_COLUMNS.get(table, ()):
+            if row.get(column) is not None:
+                row[column] = self.to_canon.get(row[column], row[column])
+        return row
+
+    def local(self, table: str, row: dict) -> dict:
+        row = dict(row)
+        for column in _USER_COLUMNS.get(table, ()):
+            if row.get(column) is not None:
+                row[column] = self.from_canon.get(row[column], row[column])
+        return row
+
+    def load(self, only: set[str] | None) -> None:
+        def chosen(statement, column):
+            return statement if only is None else statement.where(column.in_(sorted(only)))
+
+        for row in self.session.execute(chosen(select(ARTICLES), ARTICLES.c.id)).mappings():
+            self.articles[row["id"]] = self.canon("articles", row)
+        columns = [REVISIONS.c[n] for n in _REV_HEADER] + [
+            REVISIONS.c.reason,
+            REVISIONS.c.session_id,
+        ]
+        for row in self.session.execute(chosen(select(*columns), REVISIONS.c.article_id)):
+            author = self.to_canon.get(row.author_id, row.author_id)
+            self.revs[row.id] = RevisionInfo(
+                row.id, row.parent_id, row.second_parent_id, author, row.created_at, row.reason
+            )
+            self.revs_by_article.setdefault(row.article_id, []).append(row.id)
+            if row.session_id is not None:
+                self.rev_sessions[row.id] = row.session_id
+        statement = select(EVENTS.c.id, EVENTS.c.article_id, EVENTS.c.action, EVENTS.c.created_at)
+        for row in self.session.execute(chosen(statement, EVENTS.c.article_id)):
+            self.events[row.id] = (row.article_id, row.action, row.created_at)
+        for row in self.session.execute(chosen(select(COMMENTS), COMMENTS.c.article_id)).mappings():
+            self.comments[row["id"]] = self.canon("comments", row)
+        asset_columns = [c for c in ASSETS.c if c.name != "data"]
+        statement = chosen(select(*asset_columns), ASSETS.c.article_id)
+        for row in self.session.execute(statement).mappings():
+            self.assets[row["id"]] = self.canon("assets", row)
+        if only is None:
+            for row in self.session.execute(select(WORDS)).mappings():
+                self.words[row["word"].lower()] = self.canon("dictionary_words", row)
+
+    def text(self, revision_id: str) -> tuple[str, dict]:
+        if revision_id not in self._texts:
+            self.fetch_texts([revision_id])
+        return self._texts[revision_id]
+
+    def fetch_texts(self, ids: Iterable[str]) -> None:
+        wanted = [i for i in dict.fromkeys(ids) if i not in self._texts]
+        for start in range(0, len(wanted), _IN_CHUNK):
+            chunk = wanted[start : start + _IN_CHUNK]
+            statement = select(REVISIONS.c.id, REVISIONS.c.body, REVISIONS.c.metadata)
+            for row in self.session.execute(statement.where(REVISIONS.c.id.in_(chunk))):
+                self._texts[row.id] = (row.body or "", dict(row.metadata or {}))
+
+    def latest(self, article_id: str, actions: tuple[str, ...]) -> datetime | None:
+        times = [t for a, act, t in self._events_of(article_id) if act in actions]
+        return max(times) if times else None
+
+    def _events_of(self, article_id: str):
+        if not hasattr(self, "_by_article"):
+            self._by_article: dict[str, list] = {}
+            for event_id, (aid, action, moment) in self.events.items():
+                self._by_article.setdefault(aid, []).append((event_id, action, moment))
+        return self._by_article.get(article_id, [])
+
+    def event_ids(self, article_id: str) -> set[str]:
+        return {e for e, _a, _t in self._events_of(article_id)}
+
+    @property
+    def rows_written(self) -> int:
+        return (
+            len(self.out_users)
+            + len(self.out_roles)
+            + len(self.out_new_articles)
+            + len(self.out_updated_articles)
+            + len(self.out_revisions)
+            + len(self.out_events)
+            + len(self.out_comments)
+            + len(self.out_comment_updates)
+            + len(self.out_assets)
+            + len(self.out_asset_updates)
+            + len(self.out_words)
+        )
+
+
+def _ancestors(revs: dict[str, RevisionInfo], head: str | None) -> set[str]:
+    seen: set[str] = set()
+    stack = [head] if head else []
+    while stack:
+        current = stack.pop()
+        if current in seen or current not in revs:
+            continue
+        seen.add(current)
+        info = revs[current]
+        stack.extend(p for p in (info.parent_id, info.second_parent_id) if p)
+    return seen
+
+
+def _topological(revs: dict[str, RevisionInfo], ids: Iterable[str]) -> list[str]:
+    wanted = set(ids)
+    done: set[str] = set()
+    order: list[str] = []
+    for start in sorted(wanted, key=lambda i: (revs[i].created_at, i)):
+        stack = [(start, False)]
+        while stack:
+            current, expanded = stack.pop()
+            if current in done or current not in wanted:
+                continue
+            if expanded:
+                done.add(current)
+                order.append(current)
+                continue
+            stack.append((current, True))
+            info = revs[current]
+            stack.extend((p, False) for p in (info.second_parent_id, info.parent_id) if p)
+    return order
+
+
+def _stamp(moment: datetime | None) -> str:
+    return f"{moment:%Y-%m-%d %H:%M:%S} UTC" if moment else ""
+
+
+# -- the sync -------------------------------------------------------------------------
+
+
+class _Sync:
+    def __init__(
+        self,
+        local: _Side,
+        remote: _Side,
+        checker: RightsChecker,
+        articles: set[str] | None,
+        push: bool,
+        pull: bool,
+    ) -> None:
+        self.local, self.remote = local, remote
+        self.checker = checker
+        self.only = articles
+        self.push, self.pull = push, pull
+        self.report = SyncReport(finished_at=utc_now())
+        self.authority = local if local.authority else remote
+        self.other = remote if local.authority else local
+        self.roles: dict[str, str] = {}
+        self.names: dict[str, str] = {}
+
+    # users ---------------------------------------------------------------------
+    def unite_users(self) -> None:
+        authority, other = self.authority, self.other
+        by_name = {u["name"].lower(): uid for uid, u in authority.users.items()}
+        for uid, row in other.users.items():
+            canon = uid if uid in authority.users else by_name.get(row["name"].lower(), uid)
+            other.to_canon[uid] = canon
+            other.from_canon[canon] = uid
+        for uid, row in authority.users.items():
+            self.roles[uid] = row["role"]
+            self.names[uid] = row["name"]
+        for uid, row in other.users.items():
+            canon = other.to_canon[uid]
+            self.names.setdefault(canon, row["name"])
+            self.roles.setdefault(canon, "reporter")  # unknown to the authority
+
+    def plan_users(self, wanted: set[str] | None) -> None:
+        authority, other = self.authority, self.other
+        known = set(other.to_canon.values())
+        for uid, row in authority.users.items():
+            if wanted is not None and uid not in wanted:
+                continue
+            if not self._receives(other):
+                continue
+            if uid not in known:
+                other.out_users.append(dict(row))
+            elif other.users[other.from_canon[uid]]["role"] != row["role"]:
+                other.out_roles[other.from_canon[uid]] = row["role"]
+        for uid, row in other.users.items():
+            canon = other.to_canon[uid]
+            if canon in authority.users or (wanted is not None and canon not in wanted):
+                continue
+            if self._receives(authority):
+                authority.out_users.append({**row, "role": "reporter"})
+                if row["role"] != "reporter" and self._receives(other):
+                    other.out_roles[uid] = "reporter"  # what the authority will say
+
+    def _receives(self, side: _Side) -> bool:
+        return self.pull if side is self.local else self.push
+
+    def _peer(self, side: _Side) -> _Side:
+        return self.remote if side is self.local else self.local
+
+    # articles -----------------------------------------------------------------
+    def plan_articles(self) -> None:
+        ids = sorted(set(self.local.articles) | set(self.remote.articles))
+        revs = {**self.local.revs, **self.remote.revs}
+        self.revs = revs
+        finals: dict[str, dict] = {}
+        for aid in ids:
+            final = self.plan_article(aid)
+            if final is not None:
+                finals[aid] = final
+        self.fix_slugs(finals)
+        for aid, final in finals.items():
+            for side in (self.local, self.remote):
+                self.place(side, aid, final)
+
+    def plan_article(self, aid: str) -> dict | None:
+        local_row, remote_row = self.local.articles.get(aid), self.remote.articles.get(aid)
+        rows = [r for r in (local_row, remote_row) if r is not None]
+        headline = rows[0]["headline"] or "Untitled"
+        extra_revisions: list[dict] = []
+        extra_events: list[dict] = []
+        if local_row is None or remote_row is None:
+            final = dict(rows[0])
+        else:
+            final = self.resolve(aid, local_row, remote_row, extra_revisions, extra_events)
+        # rights: each receiver checks what it is about to get
+        for receiver in (self.local, self.remote):
+            if not self._receives(receiver):
+                continue
+            sender = self._peer(receiver)
+            new_revs = [r for r in sender.revs_by_article.get(aid, []) if r not in receiver.revs]
+            new_events = sorted(sender.event_ids(aid) - receiver.event_ids(aid))
+            if not new_revs and not new_events:
+                continue
+            reason = self.check(aid, headline, final, receiver, sender, new_revs, new_events)
+            if reason:
+                self.report.refused.append(Conflict(aid, headline, reason))
+                return None
+        final["_extra_revisions"] = extra_revisions
+        final["_extra_events"] = extra_events
+        return final
+
+    def check(self, aid, headline, final, receiver, sender, new_revs, new_events) -> str | None:
+        texts = {}
+
+        def text_of(revision_id: str) -> tuple[str, dict]:
+            if revision_id not in texts:
+                side = sender if revision_id in sender.revs else receiver
+                texts[revision_id] = side.text(revision_id)
+            return texts[revision_id]
+
+        article_revs = {
+            r: self.revs[r]
+            for side in (self.local, self.remote)
+            for r in side.revs_by_article.get(aid, [])
+        }
+        events = self._event_rows(sender, new_events)
+        incoming = IncomingArticle(
+            article_id=aid,
+            headline=headline,
+            receiver=receiver.name,
+            created_by=final.get("created_by"),
+            legal_hold=bool(final.get("legal_hold")),
+            not_for_publication=bool(final.get("not_for_publication")),
+            embargo_until=final.get("embargo_until"),
+            revisions=article_revs,
+            new_revisions=_topological(article_revs, new_revs),
+            new_events=[
+                EventInfo(
+                    e["id"],
+                    e["actor_id"],
+                    e["created_at"],
+                    e["action"],
+                    e["from_status"],
+                    e["to_status"],
+                    e["note"],
+                )
+                for e in events
+            ],
+            roles=dict(self.roles),
+            text=text_of,
+        )
+        return self.checker(incoming)
+
+    def _event_rows(self, side: _Side, ids: list[str]) -> list[dict]:
+        if not hasattr(side, "_event_cache"):
+            side._event_cache = {}
+        missing = [i for i in ids if i not in side._event_cache]
+        for start in range(0, len(missing), _IN_CHUNK):
+            chunk = missing[start : start + _IN_CHUNK]
+            for row in side.session.execute(
+                select(EVENTS).where(EVENTS.c.id.in_(chunk))
+            ).mappings():
+                side._event_cache[row["id"]] = side.canon("events", row)
+        return sorted((side._event_cache[i] for i in ids), key=lambda e: (e["created_at"], e["id"]))
+
+    def resolve(self, aid, local_row, remote_row, extra_revisions, extra_events) -> dict:
+        """The article's state after the sync, merging when both sides moved."""
+        revs = self.revs
+        head_l, head_r = local_row["head_revision_id"], remote_row["head_revision_id"]
+        final = self.merge_row_only(aid, local_row, remote_row)
+        if head_l == head_r or head_r in _ancestors(revs, head_l):
+            ahead = local_row
+        elif head_l in _ancestors(revs, head_r):
+            ahead = remote_row
+        else:
+            ahead = None
+        if ahead is not None:
+            for column in (*_TEXT_COLUMNS, "word_count", "head_revision_id", "slug_locked"):
+                final[column] = ahead[column]
+            return final
+        merged = self.merge(aid, head_l, head_r, final, extra_events)
+        extra_revisions.append(merged)
+        meta = merged["metadata"]
+        for column in _TEXT_COLUMNS:
+            if column in meta:
+                final[column] = meta[column]
+        final["story_date"] = _as_date(meta.get("story_date"))
+        final["word_count"] = word_count(merged["body"])
+        final["head_revision_id"] = merged["id"]
+        final["updated_at"] = max(final["updated_at"], merged["created_at"])
+        return final
+
+    def merge_row_only(self, aid: str, local_row: dict, remote_row: dict) -> dict:
+        final = dict(self.authority.articles[aid])
+        later = max(
+            (local_row, remote_row),
+            key=lambda r: (r["updated_at"], r is self.authority.articles[aid]),
+        )
+        for column, value in later.items():
+            if column in _LOCAL_COLUMNS or column in _TEXT_COLUMNS:
+                continue
+            final[column] = value
+        for columns, actions in (
+            (_FLAG_COLUMNS, ("flags",)),
+            (("deleted_at",), ("delete", "restore")),
+        ):
+            times = {
+                id(side): side.latest(aid, actions) or datetime.min
+                for side in (self.local, self.remote)
+            }
+            winner = local_row if times[id(self.local)] > times[id(self.remote)] else remote_row
+            if times[id(self.local)] == times[id(self.remote)]:
+                winner = self.authority.articles[aid]
+            for column in columns:
+                final[column] = winner[column]
+        published = [r["published_at"] for r in (local_row, remote_row) if r["published_at"]]
+        final["published_at"] = min(published) if published else None
+        final["created_at"] = min(local_row["created_at"], remote_row["created_at"])
+        final["updated_at"] = max(local_row["updated_at"], remote_row["updated_at"])
+        return final
+
+    def _text(self, revision_id: str) -> tuple[str, dict]:
+        side = self.local if revision_id in self.local.revs else self.remote
+        return side.text(revision_id)
+
+    def merge(self, aid, head_l, head_r, final, extra_events) -> dict:
+        revs = self.revs
+        common = _ancestors(revs, head_l) & _ancestors(revs, head_r)
+        base_id = max(common, key=lambda r: (revs[r].created_at, r)) if common else None
+        first_id, second_id = sorted(
+            (head_l, head_r), key=lambda r: (revs[r].created_at, r), reverse=True
+        )
+        first_rev, second_rev = revs[first_id], revs[second_id]
+        base_body, base_meta = self._text(base_id) if base_id else ("", {})
+        first_body, first_meta = self._text(first_id)
+        second_body, second_meta = self._text(second_id)
+        first = Side(
+            first_body, first_meta, self._name(first_rev.author_id), _stamp(first_rev.created_at)
+        )
+        second = Side(
+            second_body,
+            second_meta,
+            self._name(second_rev.author_id),
+            _stamp(second_rev.created_at),
+        )
+        result = merge_article(base_body, base_meta, first, second)
+        statuses = (first_meta.get("status"), second_meta.get("status"))
+        status = merge_status(base_meta.get("status"), *statuses)
+        merge_id = str(uuid.uuid5(SYNC_NAMESPACE, f"merge:{first_id}:{second_id}"))
+        created = max(first_rev.created_at, second_rev.created_at) + timedelta(microseconds=1)
+        headline = final.get("headline") or first_meta.get("headline") or "Untitled"
+        notes: list[str] = []
+        body, meta = result.body, result.meta
+        if status in _PUBLIC:
+            public_body, public_meta = (
+                (first_body, first_meta) if statuses[0] == status else (second_body, second_meta)
+            )
+            other = second if statuses[0] == status else first
+            if (body, meta) != (public_body, _without_status(public_meta)):
+                notes.append(
+                    f"{other.name}'s changes made while apart were not applied to the published "
+                    f"text; they are kept in the history (revision {merge_id[:8]}'s other "
+                    "parent): an editor can apply them with a correction."
+                )
+                self.report.conflicts.append(
+                    Conflict(aid, headline, "changes to a published article kept in history")
+                )
+            body, meta = public_body, _without_status(public_meta)
+        else:
+            approved = [
+                (b, m)
+                for s, b, m in (
+                    (statuses[0], first_body, first_meta),
+                    (statuses[1], second_body, second_meta),
+                )
+                if s == "approved"
+            ]
+            reviewed = status == "approved" and any(
+                (body, meta) == (b, _without_status(m)) for b, m in approved
+            )
+            guarded = review_guard(status, not reviewed)
+            if guarded != status:
+                notes.append(
+                    "The approval did not cover text merged in from the other side: back "
+                    "to submitted for review."
+                )
+                status = guarded
+            if result.body_conflicts:
+                self.report.conflicts.append(
+                    Conflict(
+                        aid,
+                        headline,
+                        f"{result.body_conflicts} passage"
+                        f"{'s' if result.body_conflicts != 1 else ''} changed on both sides",
+                    )
+                )
+            if result.field_conflicts:
+                self.report.conflicts.append(
+                    Conflict(
+                        aid,
+                        headline,
+                        f"changed on both sides: {', '.join(result.field_conflicts)}",
+                    )
+                )
+        moved_both = statuses[0] != statuses[1] and base_meta.get("status") not in statuses
+        if moved_both:
+            notes.insert(0, self._both_moved_note(aid, base_id, statuses, status))
+        meta = {**meta, "status": status}
+        merged = {
+            "id": merge_id,
+            "article_id": aid,
+            "parent_id": first_id,
+            "second_parent_id": second_id,
+            "author_id": first_rev.author_id,
+            "created_at": created,
+            "reason": "merge",
+            "session_id": None,
+            "body": body,
+            "metadata": meta,
+        }
+        if notes:
+            extra_events.append(
+                {
+                    "id": str(uuid.uuid5(SYNC_NAMESPACE, f"merge-event:{merge_id}")),
+                    "article_id": aid,
+                    "actor_id": first_rev.author_id,
+                    "created_at": created,
+                    "action": "merge",
+                    "from_status": statuses[0],
+                    "to_status": status,
+                    "note": " ".join(notes),
+                    "revision_id": merge_id,
+                }
+            )
+        self.report.merged.append(aid)
+        return merged
+
+    def _both_moved_note(self, aid, base_id, statuses, status) -> str:
+        since = self.revs[base_id].created_at if base_id else datetime.min
+        said: list[str] = []
+        for side in (self.local, self.remote):
+            ids = [e for e, _a, t in side._events_of(aid) if t > since]
+            for event in self._event_rows(side, ids):
+                if event["to_status"] and event["to_status"] != event["from_status"]:
+                    who = self._name(event["actor_id"])
+                    note = f" (“{event['note']}”)" if event["note"] else ""
+                    said.append(f"{who}: {event['action']}{note}")
+        said = list(dict.fromkeys(said))
+        return (
+            f"Moved on both sides while apart ({'; '.join(said) or ', '.join(statuses)}). "
+            f"Kept: {status} (the status furthest from publication wins)."
+        )
+
+    def _name(self, user_id: str | None) -> str:
+        return self.names.get(user_id or "", "") or "someone"
+
+    def fix_slugs(self, finals: dict[str, dict]) -> None:
+        """One slug, one article: the older keeps it, the others get their id's start.
+
+        An article that does not travel (refused) keeps its slug where it is.
+        """
+        owners: dict[str, dict[str, tuple]] = {}
+        for side in (self.local, self.remote):
+            for aid, row in side.articles.items():
+                state = finals.get(aid, row)
+                stays = aid not in finals
+                owners.setdefault(state["slug"], {})[aid] = (not stays, state["created_at"], aid)
+        for slug, keys in owners.items():
+            if len(keys) < 2:
+                continue
+            for _travels, _created, aid in sorted(keys.values())[1:]:
+                if aid in finals:
+                    finals[aid]["slug"] = f"{slug}-{aid[:6]}"
+
+    def place(self, side: _Side, aid: str, final: dict) -> None:
+        """Plan what `side` must write to hold the article's final state."""
+        if not self._receives(side):
+            return
+        peer = self._peer(side)
+        current = side.articles.get(aid)
+        wanted = {k: v for k, v in final.items() if not k.startswith("_")}
+        extra_revisions = final["_extra_revisions"]
+        missing = [r for r in peer.revs_by_article.get(aid, []) if r not in side.revs]
+        if missing or extra_revisions:
+            peer.fetch_texts(missing)
+            for rid in _topological(self.revs, missing):
+                info = self.revs[rid]
+                body, meta = peer.text(rid)
+                side.out_revisions.append(
+                    {
+                        "id": rid,
+                        "article_id": aid,
+                        "parent_id": info.parent_id,
+                        "second_parent_id": info.second_parent_id,
+                        "author_id": info.author_id,
+                        "created_at": info.created_at,
+                        "reason": info.reason,
+                        "session_id": None,
+                        "body": body,
+                        "metadata": meta,
+                    }
+                )
+                if rid in peer.rev_sessions:
+                    peer.out_seal.append(rid)
+            side.out_revisions.extend(dict(r) for r in extra_revisions)
+        events = sorted(peer.event_ids(aid) - side.event_ids(aid))
+        side.out_events.extend(self._event_rows(peer, events))
+        side.out_events.extend(
+            dict(e) for e in final["_extra_events"] if e["id"] not in side.events
+        )
+        if current is None:
+            side.out_new_articles.append({**wanted, "version": 1})
+            side.changed_articles.add(aid)
+        else:
+            changed = {
+                k: v
+                for k, v in wanted.items()
+                if k not in ("id", "version", "search_rowid") and current.get(k) != v
+            }
+            if changed:
+                side.out_updated_articles.append(
+                    {"id": aid, "_version": current["version"], **changed}
+                )
+                side.changed_articles.add(aid)
+        self.place_comments(side, peer, aid)
+        self.place_assets(side, peer, aid)
+
+    def place_comments(self, side: _Side, peer: _Side, aid: str) -> None:
+        theirs = [c for c in peer.comments.values() if c["article_id"] == aid]
+        for comment in sorted(theirs, key=lambda c: (c["parent_id"] is not None, c["created_at"])):
+            mine = side.comments.get(comment["id"])
+            if mine is None:
+                side.out_comments.append(dict(comment))
+                continue
+            resolution = _resolution(mine, comment)
+            if resolution != (mine["resolved_at"], mine["resolved_by"]):
+                side.out_comment_updates.append(
+                    {
+                        "id": comment["id"],
+                        "resolved_at": resolution[0],
+                        "resolved_by": resolution[1],
+                    }
+                )
+
+    def place_assets(self, side: _Side, peer: _Side, aid: str | None) -> None:
+        theirs = [a for a in peer.assets.values() if a["article_id"] == aid]
+        for asset in theirs:
+            mine = side.assets.get(asset["id"])
+            if mine is None:
+                side.out_assets.append(asset["id"])
+                continue
+            words = ("alt", "caption", "credit")
+            if all(mine[w] == asset[w] for w in words):
+                continue
+            # The words of the side whose article was written last (the authority on a tie).
+            winner = self._asset_winner(aid, side, peer, mine, asset)
+            if winner is asset:
+                side.out_asset_updates.append({"id": asset["id"], **{w: asset[w] for w in words}})
+
+    def _asset_winner(self, aid, side, peer, mine, theirs):
+        def moment(s: _Side):
+            row = s.articles.get(aid or "")
+            return row["updated_at"] if row else datetime.min
+
+        if moment(side) == moment(peer):
+            return mine if side.authority else theirs
+        return mine if moment(side) > moment(peer) else theirs
+
+    def plan_loose(self) -> None:
+        """Assets with no article, and the newsroom dictionary (a full sync only)."""
+        for side in (self.local, self.remote):
+            if not self._receives(side):
+                continue
+            peer = self._peer(side)
+            self.place_assets(side, peer, None)
+            for word, row in peer.words.items():
+                if word not in side.words:
+                    side.out_words.append(dict(row))
+
+
+def _without_status(meta: dict) -> dict:
+    return {k: v for k, v in meta.items() if k != "status"}
+
+
+def _as_date(value):
+    from datetime import date
+
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))
+
+
+def _resolution(a: dict, b: dict) -> tuple:
+    """Comment resolution: resolved wins over open; two resolutions, the later one."""
+    found = [(c["resolved_at"], c["resolved_by"]) for c in (a, b) if c["resolved_at"]]
+    if not found:
+        return (None, None)
+    return max(found, key=lambda r: (r[0], r[1] or ""))
+
+
+# -- writing ---------------------------------------------------------------------------
+
+
+def _write(side: _Side, peer: _Side) -> None:
+    session = side.session
+    if side.out_users:
+        session.execute(insert(USERS), side.out_users)
+    for uid, role in side.out_roles.items():
+        session.execute(update(USERS).where(USERS.c.id == uid).values(role=role))
+    rowid = None
+    if side.db.fts and side.out_new_articles:
+        rowid = session.scalar(text("SELECT MAX(search_rowid) FROM articles")) or 0
+    slug_moves = [a for a in side.out_updated_articles if "slug" in a]
+    for row in slug_moves:  # out of the way first: the slugs may swap between articles
+        session.execute(
+            update(ARTICLES).where(ARTICLES.c.id == row["id"]).values(slug=f"~sync-{row['id']}")
+        )
+    for row in side.out_new_articles:
+        values = side.local("articles", row)
+        if rowid is not None:
+            rowid += 1
+            values["search_rowid"] = rowid
+        else:
+            values["search_rowid"] = None
+        session.execute(insert(ARTICLES), [values])
+    if side.out_revisions:
+        rows = [side.local("revisions", r) for r in side.out_revisions]
+        for start in range(0, len(rows), _IN_CHUNK):
+            session.execute(insert(REVISIONS), rows[start : start + _IN_CHUNK])
+    for row in side.out_updated_articles:
+        values = side.local("articles", {k: v for k, v in row.items() if k != "_version"})
+        values.pop("id")
+        swapped = session.execute(
+            update(ARTICLES)
+            .where(ARTICLES.c.id == row["id"], ARTICLES.c.version == row["_version"])
+            .values(version=row["_version"] + 1, **values)
+        )
+        if swapped.rowcount != 1:
+            raise SyncInterrupted(
+                f"An article in {side.db.name} changed while the sync ran; nothing was "
+                "synced. Run the sync again."
+            )
+    if peer.out_seal:  # a revision that left this store is never rewritten by an autosave
+        for start in range(0, len(peer.out_seal), _IN_CHUNK):
+            chunk = peer.out_seal[start : start + _IN_CHUNK]
+            peer.session.execute(
+                update(REVISIONS).where(REVISIONS.c.id.in_(chunk)).values(session_id=None)
+            )
+    if side.out_events:
+        session.execute(insert(EVENTS), [side.local("events", e) for e in side.out_events])
+    if side.out_comments:
+        session.execute(insert(COMMENTS), [side.local("comments", c) for c in side.out_comments])
+    for row in side.out_comment_updates:
+        values = side.local("comments", row)
+        session.execute(
+            update(COMMENTS)
+            .where(COMMENTS.c.id == row["id"])
+            .values(resolved_at=values["resolved_at"], resolved_by=values["resolved_by"])
+        )
+    for start in range(0, len(side.out_assets), 50):
+        chunk = side.out_assets[start : start + 50]
+        rows = peer.session.execute(select(ASSETS).where(ASSETS.c.id.in_(chunk))).mappings()
+        session.execute(
+            insert(ASSETS), [side.local("assets", peer.canon("assets", r)) for r in rows]
+        )
+    for row in side.out_asset_updates:
+        asset_id = row["id"]
+        session.execute(
+            update(ASSETS)
+            .where(ASSETS.c.id == asset_id)
+            .values(**{k: v for k, v in row.items() if k != "id"})
+        )
+    existing = {r[0].lower() for r in session.execute(select(WORDS.c.word)) if side.out_words}
+    words = [w for w in side.out_words if w["word"].lower() not in existing]
+    if words:
+        session.execute(insert(WORDS), [side.local("dictionary_words", w) for w in words])
+    if side.db.fts:
+        _reindex(side)
+
+
+def _reindex(side: _Side) -> None:
+    session = side.session
+    for aid in side.changed_articles:
+        row = session.execute(select(ARTICLES).where(ARTICLES.c.id == aid)).mappings().first()
+        body = session.scalar(
+            select(REVISIONS.c.body).where(REVISIONS.c.id == row["head_revision_id"])
+        )
+        side.db.index(session, SimpleNamespace(**row), body or "")
+
+
+# -- entry points ---------------------------------------------------------------------
+
+Interrupt = Callable[[str], None]
+
+
+def sync_stores(
+    local: Any,
+    remote: Any,
+    *,
+    checker: RightsChecker = accept_all,
+    authority: str = "remote",
+    articles: Iterable[str] | None = None,
+    push: bool = True,
+    pull: bool = True,
+    interrupt: Interrupt | None = None,
+) -> SyncReport:
+    """Exchange what differs between two open `Store`s; see the module docstring.
+
+    `authority` ("remote" or "local") says whose users and roles count. `articles`
+    limits the sync to those articles (and the users their rows name). `push` / `pull`
+    say which sides may be written (a package import only pulls). `interrupt(stage)` is
+    called at each stage ("loaded", "planned", "remote-written", "local-written",
+    "remote-committed"); what it raises aborts the sync there (tests drop the connection).
+    """
+    only = set(articles) if articles is not None else None
+    stage = interrupt or (lambda _stage: None)
+    local_session = Session(local.db.engine, expire_on_commit=False)
+    remote_session = Session(remote.db.engine, expire_on_commit=False)
+    try:
+        with local.db.guard(), remote.db.guard():
+            for session, store in ((local_session, local), (remote_session, remote)):
+                session.begin()
+                if store.db.dialect == "sqlite":
+                    # Take the write lock now: what is read stays what is written over.
+                    session.execute(text("UPDATE articles SET version = version WHERE 1 = 0"))
+            ours = _Side("local", local, local_session, authority == "local")
+            theirs = _Side("remote", remote, remote_session, authority != "local")
+            job = _Sync(ours, theirs, checker, only, push, pull)
+            ours.load_users()
+            theirs.load_users()
+            job.unite_users()
+            ours.load(only)
+            theirs.load(only)
+            stage("loaded")
+            job.plan_articles()
+            if only is None:
+                job.plan_loose()
+                job.plan_users(None)
+            else:
+                job.plan_users(_named_users(ours, theirs))
+            stage("planned")
+            _write(theirs, ours)
+            remote_session.flush()
+            stage("remote-written")
+            _write(ours, theirs)
+            local_session.flush()
+            stage("local-written")
+            remote_session.commit()
+            stage("remote-committed")
+            local_session.commit()
+            report = job.report
+            report.up = sorted(theirs.changed_articles)
+            report.down = sorted(ours.changed_articles)
+            report.rows_up = theirs.rows_written
+            report.rows_down = ours.rows_written
+            report.finished_at = utc_now()
+            return report
+    finally:
+        for session in (local_session, remote_session):
+            session.rollback()
+            session.close()
+
+
+def _named_users(*sides: _Side) -> set[str]:
+    """The users the rows of a limited sync name (canonical ids)."""
+    wanted: set[str | None] = set()
+    for side in sides:
+        wanted.update(row.get("created_by") for row in side.articles.values())
+        wanted.update(r.author_id for r in side.revs.values())
+        wanted.update(c["author_id"] for c in side.comments.values())
+        wanted.update(c["resolved_by"] for c in side.comments.values())
+        wanted.update(a["created_by"] for a in side.assets.values())
+        ids = list(side.events)
+        for start in range(0, len(ids), _IN_CHUNK):
+            chunk = ids[start : start + _IN_CHUNK]
+            for actor in side.session.scalars(
+                select(EVENTS.c.actor_id).where(EVENTS.c.id.in_(chunk))
+            ):
+                wanted.add(side.to_canon.get(actor, actor))
+    wanted.discard(None)
+    return wanted  # type: ignore[return-value]
+
+
+def conflicted_articles(store: Any) -> list[tuple[str, str]]:
+    """(id, headline) of live articles whose body still holds a merge conflict block."""
+    with store.db.read() as session:
+        rows = session.execute(
+            select(ARTICLES.c.id, ARTICLES.c.headline, REVISIONS.c.body)
+            .join(REVISIONS, REVISIONS.c.id == ARTICLES.c.head_revision_id)
+            .where(ARTICLES.c.deleted_at.is_(None), REVISIONS.c.body.like("%**CONFLICT %"))
+        ).all()
+    return [(r.id, r.headline) for r in rows if has_conflicts(r.body)]
