@@ -44,8 +44,10 @@ No Qt; lxml only in `prepare_tree`.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Mapping
+from types import MappingProxyType
 from typing import TypeVar
 from urllib.parse import parse_qsl, unquote, urlencode, urljoin, urlsplit, urlunsplit
 
@@ -108,14 +110,20 @@ _HEADING_LEVELS = {"h1": 2, "h2": 2, "h3": 3, "h4": 3, "h5": 3, "h6": 3}
 # -- judging one element -----------------------------------------------------------
 
 
-def style_map(style: str | None) -> dict[str, str]:
-    """`"a: B; c:d"` -> `{"a": "b", "c": "d"}` (names and values lower case)."""
+def style_map(style: str | None) -> Mapping[str, str]:
+    """`"a: B; c:d"` -> `{"a": "b", "c": "d"}` (names and values lower case, read only:
+    Word and Google Docs repeat the same few styles thousands of times, so it is cached)."""
+    return _style_map(style or "")
+
+
+@functools.lru_cache(maxsize=4096)
+def _style_map(style: str) -> Mapping[str, str]:
     result: dict[str, str] = {}
-    for declaration in (style or "").split(";"):
+    for declaration in style.split(";"):
         name, colon, value = declaration.partition(":")
         if colon:
             result[name.strip().lower()] = value.strip().lower()
-    return result
+    return MappingProxyType(result)
 
 
 def is_dropped(tag: str) -> bool:
@@ -127,7 +135,10 @@ def is_hidden(attrs: Mapping[str, str | None]) -> bool:
     """Content the page or document never shows."""
     if attrs.get("hidden") is not None or (attrs.get("aria-hidden") or "").lower() == "true":
         return True
-    styles = style_map(attrs.get("style"))
+    style = attrs.get("style")
+    if not style:
+        return False
+    styles = style_map(style)
     return (
         styles.get("display") == "none"
         or styles.get("visibility") == "hidden"
@@ -179,6 +190,11 @@ def furniture_kind(tag: str, attrs: Mapping[str, str | None]) -> str | None:
     names = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
     if tag in _STORY_CONTAINERS or not names.strip():
         return None
+    return _furniture_by_names(names)
+
+
+@functools.lru_cache(maxsize=4096)
+def _furniture_by_names(names: str) -> str | None:
     match = _FURNITURE_WORDS.search(names)
     if match is None:
         return None
@@ -323,29 +339,35 @@ def prepare_tree(root: etree._Element) -> None:
     quotes, what is never content or hidden removed (tails kept)."""
     markers: dict[etree._Element, str] = {}
     _remove_conditionals(root, markers)
-    for element in list(root.iter()):
-        tag = _lxml_tag(element)
-        if not tag or element is root:
-            continue
-        attrs = element.attrib
-        if is_word_list_marker(attrs) or is_dropped(tag) or is_hidden(attrs):
-            if is_word_list_marker(attrs):
-                holder = _word_item_of(element)
-                if holder is not None:
-                    markers[holder] = markers.get(holder, "") + "".join(element.itertext())
-            _remove_keeping_tail(element)
-        elif tag == "p" and is_word_quote(attrs):
-            element.tag = "blockquote"
-    for element in reversed(list(root.iter())):  # innermost first
-        if (
-            element is not root
-            and _lxml_tag(element) not in BLOCK_TAGS
-            and any(_lxml_tag(child) in BLOCK_TAGS for child in element)
-        ):
+    inline: list[etree._Element] = []  # in document order
+    list_parents: dict[etree._Element, None] = {}  # parents of Word list paragraphs, ordered
+    stack = [root]
+    while stack:  # not recursive: hostile pages nest thousands deep
+        element = stack.pop()
+        for child in reversed(element):
+            tag = _lxml_tag(child)
+            if not tag:
+                continue
+            attrs = child.attrib
+            if is_dropped(tag) or is_hidden(attrs) or is_word_list_marker(attrs):
+                if is_word_list_marker(attrs) and (holder := _word_item_of(child)) is not None:
+                    markers[holder] = "".join(child.itertext()) + markers.get(holder, "")
+                _remove_keeping_tail(child)
+                continue
+            if tag == "p":
+                if is_word_quote(attrs):
+                    child.tag = "blockquote"
+                elif word_list_item(attrs):
+                    list_parents[element] = None
+            elif tag not in BLOCK_TAGS:
+                inline.append(child)
+            stack.append(child)
+    for element in reversed(inline):  # innermost first
+        if any(_lxml_tag(child) in BLOCK_TAGS for child in element):
             _push_inline_down(element)
-    parents = {p for p in root.iter() if _lxml_tag(p) == "p" and word_list_item(p.attrib)}
-    for parent in {p.getparent() for p in parents if p.getparent() is not None}:
-        _nest_lxml(parent, markers)
+    for parent in list_parents:
+        if any(_lxml_tag(p) == "p" and word_list_item(p.attrib) for p in parent):
+            _nest_lxml(parent, markers)
 
 
 def _push_inline_down(inline: etree._Element) -> None:

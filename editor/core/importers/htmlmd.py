@@ -5,6 +5,11 @@ an lxml tree and produces a list of Markdown blocks; furniture it meets (asides,
 bars, related-story boxes, adverts) becomes import notes at the block index where it
 stood, images become `![alt](import:<key>)` blocks when the caller can supply the bytes,
 and mammoth's footnotes become Markdown footnotes `[^1]`.
+
+What is content at all (hidden, never content, furniture, Word's fallbacks and lists,
+styled emphasis, heading levels, links) is decided by `editor.core.htmlclean`, the rules
+the paste into the body follows too; `convert` first applies them to the tree
+(`htmlclean.prepare_tree`), then writes Markdown.
 """
 
 from __future__ import annotations
@@ -81,6 +86,7 @@ def is_hidden(element: etree._Element) -> bool:
 
 
 def _skipped(element: etree._Element, tag: str) -> bool:
+    """Not content; `htmlclean.prepare_tree` removed most of it before the walk already."""
     return not tag or htmlclean.is_dropped(tag) or htmlclean.is_hidden(element.attrib)
 
 
