@@ -12,13 +12,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from editor.core.errors import ReadOnlyStoreError, StoreBusyError, StoreError
 from editor.store import opening
 from editor.store.models import ArticleRow
+from editor.store.search import search_index_for
 
 
 class Database:
@@ -29,7 +30,9 @@ class Database:
         self.path = path
         self.engine: Engine = opening.create_store_engine(str(path) if path else location)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
-        #: SQLite keeps a full-text index (`articles_fts`) beside the articles.
+        #: The full-text index of this engine (`editor.store.search`).
+        self.search = search_index_for(self.dialect)
+        #: SQLite numbers articles for its full-text index (`articles.search_rowid`).
         self.fts = self.dialect == "sqlite"
 
     @property
@@ -86,21 +89,5 @@ class Database:
         return StoreError(f"The store {self.name} cannot be used: {error.orig}.")
 
     def index(self, session: Session, row: ArticleRow, body: str) -> None:
-        """Bring the article's full-text entry up to date (SQLite; nothing elsewhere)."""
-        if not self.fts:
-            return
-        params = {"rowid": row.search_rowid}
-        session.execute(text("DELETE FROM articles_fts WHERE rowid = :rowid"), params)
-        session.execute(
-            text(
-                "INSERT INTO articles_fts(rowid, headline, standfirst, byline, body) "
-                "VALUES (:rowid, :headline, :standfirst, :byline, :body)"
-            ),
-            {
-                **params,
-                "headline": row.headline,
-                "standfirst": row.standfirst,
-                "byline": row.byline,
-                "body": body,
-            },
-        )
+        """Bring the article's full-text entry up to date (`editor.store.search`)."""
+        self.search.index(session, row, body)

@@ -6,12 +6,11 @@ fast as one of ten. Writes are transactions; a stale write is refused, never app
 
 from __future__ import annotations
 
-import re
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from sqlalchemy import ColumnElement, Integer, column, func, or_, select, text, update
+from sqlalchemy import ColumnElement, Select, case, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from editor.core.errors import AmbiguousIdError, NotFoundError, StoreError, ValidationError
@@ -24,7 +23,7 @@ from editor.core.model import (
     Role,
     User,
 )
-from editor.store import opening
+from editor.store import opening, search
 from editor.store.assets import AssetRepository
 from editor.store.comments import CommentRepository
 from editor.store.dashboard import DashboardQueries
@@ -162,29 +161,9 @@ class Store:
             filters.append(ArticleRow.status == query.status.value)
         if query.desk:
             filters.extend(desk_filters(query.desk, query.desk_user_id))
-        terms = re.findall(r"\w+", query.search)
-        if terms and self.db.fts:
-            match = " ".join(f'"{term}"*' for term in terms)
-            hits = text("SELECT rowid FROM articles_fts WHERE articles_fts MATCH :match")
-            filters.append(
-                ArticleRow.search_rowid.in_(
-                    hits.bindparams(match=match).columns(column("rowid", Integer))
-                )
-            )
-        elif terms:
-            # Other databases (PostgreSQL) until their own full-text index comes: every
-            # term must appear in the headline, standfirst, byline or current body.
-            for term in terms:
-                pattern = f"%{term}%"
-                bodies = select(RevisionRow.id).where(RevisionRow.body.ilike(pattern))
-                filters.append(
-                    or_(
-                        ArticleRow.headline.ilike(pattern),
-                        ArticleRow.standfirst.ilike(pattern),
-                        ArticleRow.byline.ilike(pattern),
-                        ArticleRow.head_revision_id.in_(bodies),
-                    )
-                )
+        terms = search.parse(query.search)
+        if terms:
+            filters.append(self.db.search.matches(terms))
         return filters
 
     def count_articles(self, query: ArticleQuery = ArticleQuery()) -> int:
@@ -195,19 +174,29 @@ class Store:
     def list_articles(
         self, query: ArticleQuery = ArticleQuery(), offset: int = 0, limit: int = 200
     ) -> list[ArticleSummary]:
+        with self.db.read() as session:
+            statement = self._listing(query).offset(offset).limit(limit)
+            return [summary_from_row(r) for r in session.execute(statement)]
+
+    def iter_articles(self, query: ArticleQuery = ArticleQuery()) -> Iterator[ArticleSummary]:
+        """Every article `list_articles` would page through, in its order, from one query
+        read as it goes (a command printing thousands of hits starts at once)."""
+        with self.db.read() as session:
+            statement = self._listing(query).execution_options(yield_per=500)
+            for row in session.execute(statement):
+                yield summary_from_row(row)
+
+    def _listing(self, query: ArticleQuery) -> Select:
+        """The list's select in its order; a search ranks headline matches first."""
         key = _SORT_COLUMNS.get(query.sort_key)
         if key is None:
             raise ValidationError(f"Cannot sort articles by '{query.sort_key}'.")
         order = [key.desc(), ArticleRow.id.desc()] if query.descending else [key, ArticleRow.id]
-        statement = (
-            select(*SUMMARY_COLUMNS)
-            .where(*self._filters(query))
-            .order_by(*order)
-            .offset(offset)
-            .limit(limit)
-        )
-        with self.db.read() as session:
-            return [summary_from_row(r) for r in session.execute(statement)]
+        terms = search.parse(query.search)
+        if terms:
+            in_headline = self.db.search.headline_matches(terms)
+            order.insert(0, case((in_headline, 0), else_=1))
+        return select(*SUMMARY_COLUMNS).where(*self._filters(query)).order_by(*order)
 
     # -- one article ------------------------------------------------------
 
@@ -370,6 +359,7 @@ class Store:
                     and head.author_id == author.id
                 )
                 if coalesce:
+                    self.db.search.forget(session, row)  # its text changes in place
                     head.body = article.body
                     head.meta = revision_meta(article)
                     head.created_at = now

@@ -1,0 +1,347 @@
+"""Full-text search: one query syntax, one ranking rule, one index per database engine.
+
+The syntax (`parse`), the same on every engine:
+
+- words are prefix matches, and every word must match (AND): `harb coun` finds an
+  article with "harbour" and "council";
+- a double-quoted phrase matches those words next to each other, in that order, as
+  whole words: `"harbour drought"`; an unclosed quote runs to the end of the query;
+- a phrase matches inside one field: the headline, the standfirst, the body, or the
+  credits (the byline followed by the tags);
+- everything else is a separator: FTS operators (`OR`, `NEAR`, `*`, `^`, `column:`),
+  SQL metacharacters and punctuation mean nothing; `OR` and `NEAR` are plain words.
+  Case and accents do not matter (`Zürich` finds `zurich`). A query with no word in it
+  does not filter at all.
+
+A word is a run of letters and digits (`[^\\W_]+`): "e-mail" is two words, "covid19" one.
+
+The ranking rule: articles whose headline alone matches the whole query come first,
+then the other hits; within each group the list's own order (newest first by default).
+
+The indexes, behind one interface (`SearchIndex`) that the store uses:
+
+- SQLite (`Fts5Index`): a contentless FTS5 table `articles_fts` keyed by
+  `articles.search_rowid`. It keeps the index only, never a copy of the text: the text
+  of an entry is the revision it was made from, recorded in `articles_fts_entries`
+  (search_rowid -> revision id). Revisions are immutable (the one exception, an
+  autosave that rewrites its own revision, calls `forget` first), so an entry is always
+  removed with exactly the text it was indexed with, as FTS5 requires.
+- PostgreSQL (`PostgresIndex`): a `tsvector` column `articles.search_vector` with a GIN
+  index, written in the same transaction as the save: headline weight A, standfirst B,
+  body C, byline and tags D; the 'simple' configuration (no stemming: names stay
+  names), over text folded here the same way as the query (`fold`), so accents and case
+  behave as on SQLite.
+- Any other database (`LikeIndex`): case-insensitive substring matches, slow but right
+  enough for the three articles of a test.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    and_,
+    column,
+    func,
+    literal_column,
+    or_,
+    select,
+    text,
+    true,
+)
+from sqlalchemy.orm import Session
+
+from editor.store.models import ArticleRow, RevisionRow
+
+_WORD = re.compile(r"[^\W_]+")
+_PART = re.compile(r'"([^"]*)"?|([^"]+)')
+#: PostgreSQL refuses a tsvector over 1 MB; the indexed text of one field is cut here
+#: (about 50,000 words; an article that long is found by its first 50,000 words).
+_PG_FIELD_CHARS = 300_000
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One part of a query: a prefix word, or a phrase of whole words."""
+
+    words: tuple[str, ...]
+    phrase: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SearchQuery:
+    """A parsed query: every term must match. Empty when the text had no word in it."""
+
+    terms: tuple[Term, ...]
+
+    def __bool__(self) -> bool:
+        return bool(self.terms)
+
+
+def fold(value: str) -> str:
+    """Lower case without accents: what the indexes compare."""
+    decomposed = unicodedata.normalize("NFKD", value)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def words(value: str) -> list[str]:
+    """The folded words of a text, as both indexes see them."""
+    return _WORD.findall(fold(value))
+
+
+def parse(query: str) -> SearchQuery:
+    """The terms of a search box's text; never raises (see the module's syntax)."""
+    terms: list[Term] = []
+    for match in _PART.finditer(query or ""):
+        quoted, bare = match.groups()
+        if quoted is not None:
+            found = tuple(words(quoted))
+            if found:
+                terms.append(Term(found, phrase=True))
+        elif bare:
+            terms.extend(Term((word,), phrase=False) for word in words(bare))
+    return SearchQuery(tuple(dict.fromkeys(terms)))
+
+
+class SearchIndex:
+    """What the store asks of a full-text index; one subclass per engine."""
+
+    def index(self, session: Session, row: ArticleRow, body: str) -> None:
+        """Bring the article's entry up to date with its row and head revision."""
+
+    def forget(self, session: Session, row: ArticleRow) -> None:
+        """Drop the article's entry before its indexed revision is rewritten in place."""
+
+    def matches(self, query: SearchQuery) -> ColumnElement[bool]:
+        """Articles where the whole query matches (headline, standfirst, byline, tags, body)."""
+        raise NotImplementedError
+
+    def headline_matches(self, query: SearchQuery) -> ColumnElement[bool]:
+        """Articles whose headline alone matches the whole query (they rank first)."""
+        raise NotImplementedError
+
+
+# -- SQLite ------------------------------------------------------------------
+
+#: The text of one FTS5 entry, read from the revision it is made from (`:revision`).
+#: Inserting and deleting an entry both read it here, so a delete always hands FTS5
+#: exactly the text the entry was made from. Changing these expressions needs a
+#: migration that rebuilds the index (`fts5_rebuild`).
+FTS5_ENTRY_COLUMNS = (
+    "coalesce(json_extract(r.metadata, '$.headline'), ''), "
+    "coalesce(json_extract(r.metadata, '$.standfirst'), ''), "
+    "r.body, "
+    "coalesce(json_extract(r.metadata, '$.byline'), '') || ' ' || "
+    "coalesce((SELECT group_concat(t.value, ' ') FROM "
+    "(SELECT value FROM json_each(r.metadata, '$.tags') ORDER BY key) AS t), '')"
+)
+#: The indexed fields; a phrase matches inside one of them. "credits" is the byline and
+#: the tags, one after the other (as PostgreSQL's weight D holds them).
+FTS5_COLUMNS = "headline, standfirst, body, credits"
+FTS5_CREATE = (
+    f"CREATE VIRTUAL TABLE articles_fts USING fts5({FTS5_COLUMNS}, content='', "
+    "tokenize = 'unicode61 remove_diacritics 2')"
+)
+FTS5_ENTRIES_CREATE = (
+    "CREATE TABLE articles_fts_entries (rowid INTEGER PRIMARY KEY, revision_id TEXT NOT NULL)"
+)
+
+
+def fts5_rebuild(connection) -> None:
+    """Index every article's head revision afresh (a migration, a benchmark's bulk load).
+
+    Articles without a `search_rowid` (written by a version that did not number them)
+    are numbered first.
+    """
+    connection.exec_driver_sql(
+        "UPDATE articles SET search_rowid = (SELECT coalesce(max(search_rowid), 0) FROM "
+        "articles) + (SELECT count(*) FROM articles AS b WHERE b.search_rowid IS NULL AND "
+        "b.id <= articles.id) WHERE search_rowid IS NULL"
+    )
+    connection.exec_driver_sql("DELETE FROM articles_fts_entries")
+    connection.exec_driver_sql("INSERT INTO articles_fts(articles_fts) VALUES ('delete-all')")
+    connection.exec_driver_sql(
+        "INSERT INTO articles_fts_entries (rowid, revision_id) SELECT a.search_rowid, "
+        "a.head_revision_id FROM articles AS a JOIN revisions AS r ON r.id = a.head_revision_id"
+    )
+    connection.exec_driver_sql(
+        f"INSERT INTO articles_fts (rowid, {FTS5_COLUMNS}) SELECT e.rowid, "
+        f"{FTS5_ENTRY_COLUMNS} FROM articles_fts_entries AS e "
+        "JOIN revisions AS r ON r.id = e.revision_id"
+    )
+
+
+def fts5_expression(query: SearchQuery) -> str:
+    """The FTS5 MATCH text of a parsed query: quoted tokens only, so never a syntax error."""
+    parts = []
+    for term in query.terms:
+        quoted = '"' + " ".join(term.words) + '"'
+        parts.append(quoted if term.phrase else quoted + "*")
+    return " AND ".join(parts)
+
+
+class Fts5Index(SearchIndex):
+    """SQLite: a contentless FTS5 index over each article's head revision."""
+
+    def index(self, session: Session, row: ArticleRow, body: str) -> None:
+        if row.search_rowid is None:
+            row.search_rowid = (session.scalar(select(func.max(ArticleRow.search_rowid))) or 0) + 1
+            session.flush()
+        self.forget(session, row)
+        if row.head_revision_id is None:
+            return
+        params = {"rowid": row.search_rowid, "revision": row.head_revision_id}
+        session.execute(
+            text(
+                f"INSERT INTO articles_fts (rowid, {FTS5_COLUMNS}) SELECT :rowid, "
+                f"{FTS5_ENTRY_COLUMNS} FROM revisions AS r WHERE r.id = :revision"
+            ),
+            params,
+        )
+        session.execute(
+            text(
+                "INSERT INTO articles_fts_entries (rowid, revision_id) "
+                "SELECT :rowid, id FROM revisions WHERE id = :revision"
+            ),
+            params,
+        )
+
+    def forget(self, session: Session, row: ArticleRow) -> None:
+        if row.search_rowid is None:
+            return
+        params = {"rowid": row.search_rowid}
+        session.execute(
+            text(
+                f"INSERT INTO articles_fts (articles_fts, rowid, {FTS5_COLUMNS}) "
+                f"SELECT 'delete', e.rowid, {FTS5_ENTRY_COLUMNS} FROM articles_fts_entries "
+                "AS e JOIN revisions AS r ON r.id = e.revision_id WHERE e.rowid = :rowid"
+            ),
+            params,
+        )
+        session.execute(text("DELETE FROM articles_fts_entries WHERE rowid = :rowid"), params)
+
+    def matches(self, query: SearchQuery) -> ColumnElement[bool]:
+        return self._hits(fts5_expression(query))
+
+    def headline_matches(self, query: SearchQuery) -> ColumnElement[bool]:
+        return self._hits(f"headline : ( {fts5_expression(query)} )")
+
+    @staticmethod
+    def _hits(expression: str) -> ColumnElement[bool]:
+        hits = (
+            select(column("rowid", Integer))
+            .select_from(text("articles_fts"))
+            .where(literal_column("articles_fts").op("MATCH")(expression))
+        )
+        return ArticleRow.search_rowid.in_(hits)
+
+
+# -- PostgreSQL --------------------------------------------------------------
+
+#: The article's `search_vector`, from four folded texts (`_vector_texts`).
+PG_VECTOR = (
+    "setweight(to_tsvector('simple', :headline), 'A') || "
+    "setweight(to_tsvector('simple', :standfirst), 'B') || "
+    "setweight(to_tsvector('simple', :body), 'C') || "
+    "setweight(to_tsvector('simple', :credits), 'D')"
+)
+
+
+def pg_vector_texts(
+    headline: str, standfirst: str, byline: str, tags: list | None, body: str
+) -> dict[str, str]:
+    """The folded words of each weighted field, as `PG_VECTOR` takes them."""
+
+    def joined(value: str) -> str:
+        return " ".join(words(value or ""))[:_PG_FIELD_CHARS]
+
+    return {
+        "headline": joined(headline),
+        "standfirst": joined(standfirst),
+        "body": joined(body),
+        "credits": joined(" ".join([byline or "", *(str(t) for t in tags or [])])),
+    }
+
+
+def tsquery_text(query: SearchQuery, weights: str = "") -> str:
+    """The `to_tsquery` text of a parsed query: quoted folded words, `:*` prefixes,
+    `<->` phrases; `weights` ("A") keeps to those fields. Never a syntax error: the words
+    hold letters and digits only."""
+    fields = [weights] if weights else list("ABCD")
+    parts = []
+    for term in query.terms:
+        if term.phrase and len(term.words) > 1:
+            # One phrase per weight: the fields follow each other in the vector, and a
+            # phrase must not run from the end of one into the start of the next.
+            per_field = (" <-> ".join(f"'{w}':{field}" for w in term.words) for field in fields)
+            parts.append("(" + " | ".join(f"({p})" for p in per_field) + ")")
+        elif term.phrase:
+            parts.append(f"'{term.words[0]}'{':' + weights if weights else ''}")
+        else:
+            parts.append(f"'{term.words[0]}':*{weights}")
+    return " & ".join(parts)
+
+
+class PostgresIndex(SearchIndex):
+    """PostgreSQL: `articles.search_vector`, a weighted tsvector with a GIN index."""
+
+    vector = literal_column("articles.search_vector")
+
+    def index(self, session: Session, row: ArticleRow, body: str) -> None:
+        texts = pg_vector_texts(row.headline, row.standfirst, row.byline, row.tags, body)
+        session.execute(
+            text(f"UPDATE articles SET search_vector = {PG_VECTOR} WHERE id = :id"),
+            {**texts, "id": row.id},
+        )
+
+    def matches(self, query: SearchQuery) -> ColumnElement[bool]:
+        return self.vector.op("@@")(func.to_tsquery("simple", tsquery_text(query)))
+
+    def headline_matches(self, query: SearchQuery) -> ColumnElement[bool]:
+        return self.vector.op("@@")(func.to_tsquery("simple", tsquery_text(query, "A")))
+
+
+# -- anything else -----------------------------------------------------------
+
+
+class LikeIndex(SearchIndex):
+    """Other databases: substring matches over the fields and the head revision's body."""
+
+    def matches(self, query: SearchQuery) -> ColumnElement[bool]:
+        conditions = []
+        for term in query.terms:
+            pattern = _like_pattern(term)
+            bodies = select(RevisionRow.id).where(RevisionRow.body.ilike(pattern, escape="\\"))
+            conditions.append(
+                or_(
+                    ArticleRow.headline.ilike(pattern, escape="\\"),
+                    ArticleRow.standfirst.ilike(pattern, escape="\\"),
+                    ArticleRow.byline.ilike(pattern, escape="\\"),
+                    ArticleRow.head_revision_id.in_(bodies),
+                )
+            )
+        return and_(true(), *conditions)
+
+    def headline_matches(self, query: SearchQuery) -> ColumnElement[bool]:
+        return and_(
+            true(),
+            *(ArticleRow.headline.ilike(_like_pattern(t), escape="\\") for t in query.terms),
+        )
+
+
+def _like_pattern(term: Term) -> str:
+    escaped = [re.sub(r"([\\%_])", r"\\\1", w) for w in term.words]
+    return "%" + " ".join(escaped) + "%"
+
+
+def search_index_for(dialect: str) -> SearchIndex:
+    """The index of a database engine, by its dialect name."""
+    if dialect == "sqlite":
+        return Fts5Index()
+    if dialect == "postgresql":
+        return PostgresIndex()
+    return LikeIndex()
