@@ -9,6 +9,7 @@ its first bytes. Every failure of a parser on hostile input ends as `ImportFileE
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,8 +81,60 @@ def parse_file(path: Path | SourceFile) -> ParsedArticle:
         raise ImportFileError(f"{name} is nested too deeply to be read.") from None
     except MemoryError:
         raise ImportFileError(f"{name} is too large to be read.") from None
+    remove_controls(parsed)
     if not parsed.headline.strip() and not parsed.body.strip():
         raise ImportFileError(f"{name} holds no text to import.")
+    return parsed
+
+
+#: C0 and C1 control characters, DEL, lone surrogates and the non-characters U+FFFE/U+FFFF:
+#: no page or feed may hold them. Tab and newline are kept in the body and notes only.
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_METADATA = ("headline", "standfirst", "byline", "dateline", "section", "slug")
+
+
+def remove_controls(parsed: ParsedArticle) -> ParsedArticle:
+    """Control characters out of every field, the body and the notes, with a note saying so.
+
+    One U+0001 in a section name would reach every page through the section menu and make
+    the whole site's feed invalid XML. Vertical tab and form feed become a space (they
+    separate words); the rest go. Tab and newline stay in the body and the notes.
+    """
+    found: dict[str, int] = {}
+
+    def clean(value: str, where: str, one_line: bool) -> str:
+        if not value:
+            return value
+        spaced = value.replace("\x0b", " ").replace("\x0c", " ")
+        if one_line:  # tab and newline in a one-line field are white space, not news
+            spaced = spaced.replace("\t", " ").replace("\n", " ").replace("\r", " ")
+        result, count = _CONTROLS.subn("", spaced)
+        count += value.count("\x0b") + value.count("\x0c")
+        if count:
+            found[where] = found.get(where, 0) + count
+        return " ".join(result.split()) if one_line and result != value else result
+
+    for name in _METADATA:
+        setattr(parsed, name, clean(getattr(parsed, name), name, True))
+    parsed.tags = [t for t in (clean(tag, "tags", True) for tag in parsed.tags) if t]
+    parsed.body = clean(parsed.body, "body", False)
+    for item in parsed.import_notes:
+        item["text"] = clean(item.get("text") or "", "import notes", False)
+    for image in parsed.images:
+        for name in ("alt", "caption", "credit", "filename"):
+            setattr(image, name, clean(getattr(image, name), "image " + name, True))
+    if found:
+        total = sum(found.values())
+        places = ", ".join(found)
+        parsed.import_notes.insert(
+            0,
+            {
+                "kind": "control",
+                "text": f"{total} control character{'s' if total != 1 else ''} removed "
+                f"(from {places}): they cannot appear in a web page or a feed.",
+                "position": None,
+            },
+        )
     return parsed
 
 

@@ -102,7 +102,13 @@ KIND_LABELS = {
     "byline": "Byline line",
     "caption": "Caption",
     "image": "Image not imported",
+    "left-out": "Left out by the extractor",
+    "extraction": "Import warning",
+    "control": "Control characters removed",
 }
+
+#: Note kinds that report on the import rather than hold text taken out of the body.
+REPORT_KINDS = frozenset({"extraction", "control"})
 
 
 def normalise(paragraph: str) -> str:

@@ -71,6 +71,9 @@ class ImportReport:
     updated: list[Article] = field(default_factory=list)
     #: The import was cancelled; these files were not looked at.
     not_started: list[Path] = field(default_factory=list)
+    #: Files imported with a warning (an empty body, or far less text than the page
+    #: holds): the article exists, the warning is also in its import notes.
+    warnings: list[tuple[Path, str]] = field(default_factory=list)
 
     @property
     def cancelled(self) -> bool:
@@ -83,6 +86,7 @@ class ImportReport:
         self.skipped.extend(other.skipped)
         self.updated.extend(other.updated)
         self.not_started.extend(other.not_started)
+        self.warnings.extend(other.warnings)
 
 
 Progress = Callable[[int, int, Path], None]
@@ -120,6 +124,7 @@ def import_files(
         for (path, item), result in zip(pending, results, strict=True):
             if isinstance(result, NewsroomError):
                 report.failed.append((path, str(result)))
+                report.warnings = [w for w in report.warnings if w[0] != path]
                 seen.pop(item.article.source_hash or "", None)
             elif item.update_id:
                 report.updated.append(result)
@@ -151,10 +156,14 @@ def import_files(
                     continue
                 if on_duplicate == "update":
                     update_id = earlier[0]
-            item = prepare(source, parse_file(source), update_id)
+            parsed = parse_file(source)
+            item = prepare(source, parsed, update_id)
         except (ImportFileError, ValidationError) as error:
             report.failed.append((path, _with_name(path, str(error))))
             continue
+        for warning in parsed.import_notes:
+            if warning.get("kind") == "extraction":
+                report.warnings.append((path, _with_name(path, warning["text"])))
         if update_id is None:
             seen[digest] = (item.article.id, item.article.headline)
         pending.append((path, item))
