@@ -8,6 +8,8 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from lxml import etree
 from lxml import html as lxml_html
 
@@ -17,7 +19,8 @@ from editor.core.paste import clean_paste_html
 
 FIXTURES = Path(__file__).parent / "fixtures" / "paste"
 _WORD = re.compile(r"\w+")
-_LIST_MARKER = re.compile(r"^\s*(?:\d+\.|[-*+])\s", re.MULTILINE)
+#: List and quote markers at a line's start, nested ones too ("> 3. ", "- 1. ").
+_LIST_MARKER = re.compile(r"^\s*(?:(?:\d+\.|[-*+>])\s+)+", re.MULTILINE)
 
 
 def _pasted(source: str) -> str:
@@ -219,3 +222,33 @@ def test_a_figure_credit_is_kept_with_the_image_note() -> None:
     )
     (image_note,) = _imported(source).notes
     assert image_note["text"] == "![Pier](https://cdn.example/p.jpg)\n\nWaves. Photo: J. Doe"
+
+
+_WRAPPERS = [
+    "<p>{}</p>", "<div>{}</div>", "<b>{}</b>", "<i>{}</i>", "<h1>{}</h1>", "<h4>{}</h4>",
+    "<span style='font-weight:700'>{}</span>", "<b style='font-weight:normal'>{}</b>",
+    "<span aria-hidden='true'>{}</span>", "<span style='display:none'>{}</span>",
+    "<span style='mso-hide:all'>{}</span>", "<nav>{}</nav>", "<form>{}</form>",
+    "<label>{}</label>", "<script>{}</script>", "<div class='share'>{}</div>",
+    "<aside>{}</aside>", "<section class='related-links'>{}</section>",
+    "<div role='navigation'>{}</div>", "<article class='comments'>{}</article>",
+    "<ul><li>{}</li></ul>", "<ol start=3><li>{}</li></ol>", "<dl><dt>{}</dt></dl>",
+    "<blockquote>{}</blockquote>", "<p class=MsoQuote>{}</p>",
+    "<p class=MsoNormal>{}<o:p></o:p></p>", "<table><tr><td>{}</td></tr></table>",
+    "<pre>{}</pre>", "<code>{}</code>", "{}<br>", "<sup>{}</sup>", "<q>{}</q>",
+    "<a href='https://x.example/?utm_source=1'>{}</a>",
+]  # fmt: skip
+_FRAGMENTS = st.recursive(
+    st.sampled_from(["alpha", "beta", "gamma", "delta"]),
+    lambda inner: st.one_of(
+        st.tuples(st.sampled_from(_WRAPPERS), inner).map(lambda t: t[0].format(t[1])),
+        st.lists(inner, min_size=2, max_size=3).map(" ".join),
+    ),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_FRAGMENTS)
+def test_any_mix_of_hidden_furniture_and_structure_keeps_the_same_words(source: str) -> None:
+    assert _paste_words(source) == _import_words(source)

@@ -194,7 +194,9 @@ class MarkdownConverter:
         self._depth -= 1
 
     def _furniture(self, element: etree._Element) -> str | None:
-        return None if self._in_note else furniture_kind(element)
+        if self._in_note or not isinstance(element.tag, str):
+            return None
+        return furniture_kind(element)
 
     def _note(self, element: etree._Element, kind: str, out: list[str] | None) -> None:
         """`element` as an import note where it stood: at the end of `out`, or (inside a list,
@@ -237,6 +239,10 @@ class MarkdownConverter:
                 quoted = "\n\n".join(inner)
                 out.append("\n".join("> " + line if line else ">" for line in quoted.split("\n")))
         elif tag == "pre":
+            for part in list(element.iterdescendants()):
+                if (kind := self._furniture(part)) is not None and part.getparent() is not None:
+                    self._note(part, kind, out)
+                    drop_element(part)
             code = "".join(element.itertext()).strip("\n")
             if code.strip():
                 fence = "~~~" if "```" in code else "```"
