@@ -105,10 +105,11 @@ KIND_LABELS = {
     "left-out": "Left out by the extractor",
     "extraction": "Import warning",
     "control": "Control characters removed",
+    "strikethrough": "Struck-out text",
 }
 
 #: Note kinds that report on the import rather than hold text taken out of the body.
-REPORT_KINDS = frozenset({"extraction", "control"})
+REPORT_KINDS = frozenset({"extraction", "control", "strikethrough"})
 
 
 def normalise(paragraph: str) -> str:

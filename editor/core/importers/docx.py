@@ -143,7 +143,9 @@ def parse_docx(data: bytes, name: str) -> ParsedArticle:
         root = lxml_html.fragment_fromstring(html, create_parent="div")
     except (etree.ParserError, ValueError):
         raise ImportFileError(f"{name} could not be converted.") from None
+    _expand_spans(root)
     _lift_title(root, parsed)
+    _note_struck_text(root, parsed)
     conversion = MarkdownConverter(lambda src: images.get(src)).convert(root)
     parsed.images = conversion.images
     notes = sorted(conversion.notes, key=lambda n: n["position"])
@@ -178,27 +180,131 @@ def _core_properties(archive: zipfile.ZipFile, parsed: ParsedArticle) -> None:
     parsed.standfirst = value("dc:description")
 
 
+def _expand_spans(root: etree._Element) -> None:
+    """Merged cells (`rowspan`, `colspan`) become the empty cells they cover.
+
+    A Markdown table has one cell per column in every row: without the covered cells,
+    the cells after a vertically merged one would shift one column to the left.
+    """
+    for table in root.iter("table"):
+        rows = [row for row in table.iter("tr") if _nearest(row, "table") is table]
+        pending: dict[int, int] = {}  # column -> rows it is still covered for
+        for row in rows:
+            cells = [c for c in row if isinstance(c.tag, str) and c.tag in {"td", "th"}]
+            column = 0
+            out: list[etree._Element] = []
+            queue = list(cells)
+            while queue or any(col >= column for col in pending):
+                if pending.get(column, 0) > 0:
+                    pending[column] -= 1
+                    if not pending[column]:
+                        del pending[column]
+                    out.append(etree.Element("td"))
+                    column += 1
+                    continue
+                if not queue:
+                    if not pending:
+                        break
+                    column += 1
+                    continue
+                cell = queue.pop(0)
+                span = _span(cell.get("colspan"))
+                down = _span(cell.get("rowspan"))
+                for name in ("colspan", "rowspan"):
+                    cell.attrib.pop(name, None)
+                out.append(cell)
+                for extra in range(span):
+                    if extra:
+                        out.append(etree.Element(cell.tag))
+                    if down > 1:
+                        pending[column + extra] = down - 1
+                column += span
+            for cell in cells:
+                row.remove(cell)
+            for cell in out:
+                row.append(cell)
+
+
+def _note_struck_text(root: etree._Element, parsed: ParsedArticle) -> None:
+    """Struck-out words stay in the body (our Markdown has no strikethrough) and are noted.
+
+    In copy sent to a desk, a strikethrough is often a suggested cut: the editor decides.
+    """
+    struck = [element_text(e) for e in root.iter("s", "del", "strike") if element_text(e)]
+    if struck:
+        quoted = "; ".join(f"“{text}”" for text in struck[:20])
+        parsed.import_notes.append(
+            {
+                "kind": "strikethrough",
+                "text": f"Struck out in the document (kept in the body as plain text): {quoted}",
+                "position": None,
+            }
+        )
+
+
+def _span(value: str | None) -> int:
+    try:
+        return max(1, min(int(value or 1), 100))
+    except ValueError:
+        return 1
+
+
+def _nearest(element: etree._Element, tag: str) -> etree._Element | None:
+    node = element.getparent()
+    while node is not None and node.tag != tag:
+        node = node.getparent()
+    return node
+
+
+def _heading_text(element: etree._Element) -> str:
+    """The words of a heading without its footnote reference marks ("[1]")."""
+    copy = lxml_html.fromstring(etree.tostring(element, encoding="unicode"))
+    for ref in copy.xpath(
+        './/a[starts-with(@href, "#footnote-") or starts-with(@href, "#endnote-")]'
+    ):
+        parent = ref.getparent()
+        drop_element(parent if parent is not None and parent.tag == "sup" else ref)
+    return element_text(copy)
+
+
+def _has_footnote_ref(element: etree._Element) -> bool:
+    return bool(
+        element.xpath('.//a[starts-with(@href, "#footnote-") or starts-with(@href, "#endnote-")]')
+    )
+
+
 def _lift_title(root: etree._Element, parsed: ParsedArticle) -> None:
     """The Title paragraph, else the first Heading 1, is the headline; Subtitle the standfirst.
 
-    Without either, a short first paragraph with no full stop is taken as the headline; the
-    document properties' title is the last resort (it is often "Document1").
+    Without either, a short first paragraph with no full stop is taken as the headline,
+    but only when it opens the document (not a table's first cell), more text follows it
+    (a one-paragraph document keeps its text, and its emphasis, in the body) and it holds
+    no footnote reference; the document properties' title is the last resort (it is often
+    "Document1").
     """
     headings = [h for h in root.iter("h1") if element_text(h)]
     titled = [h for h in headings if "title" in (h.get("class") or "")]
     chosen = (titled or headings or [None])[0]
     if chosen is not None:
-        parsed.headline = element_text(chosen)
-        drop_element(chosen)
+        parsed.headline = _heading_text(chosen)
+        if _has_footnote_ref(chosen):
+            # The reference stays in the body, so its footnote keeps a mark to belong to.
+            chosen.tag = "p"
+        else:
+            drop_element(chosen)
     for element in root.iter("p"):
         if "standfirst" in (element.get("class") or ""):
             parsed.standfirst = element_text(element)
             drop_element(element)
             break
     if chosen is None and not parsed.headline:
-        first = next((p for p in root.iter("p") if element_text(p)), None)
-        if first is not None:
-            text = element_text(first)
-            if len(text) < 200 and not text.endswith(".") and first.getprevious() is None:
-                parsed.headline = text
-                drop_element(first)
+        first = next((c for c in root if isinstance(c.tag, str)), None)
+        if first is None or first.tag != "p" or _has_footnote_ref(first):
+            return
+        text = element_text(first)
+        rest = [c for c in root if c is not first and isinstance(c.tag, str)]
+        if not any(element_text(c) or c.tag in {"img", "table"} for c in rest):
+            return  # the only paragraph: it is the story, not a headline
+        if text and len(text) < 200 and not text.endswith("."):
+            parsed.headline = text
+            drop_element(first)
