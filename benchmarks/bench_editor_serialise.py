@@ -20,8 +20,8 @@ from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QApplication
 
 from editor.core.text import word_count
-from editor.ui.body_editor import BodyEditor
-from editor.ui.markdown_writer import BlockCache, document_to_markdown
+from editor.ui.body.editor import BodyEditor
+from editor.ui.body.markdown_writer import BlockCache, document_to_markdown
 
 WORDS = (
     "council flood defences river homes minister budget election harbour police court energy "

@@ -33,10 +33,10 @@ from editor.core.model import Article
 from editor.core.newsroom import Newsroom
 from editor.core.text import word_count
 from editor.ui.app import make_application
-from editor.ui.body_editor import BodyEditor
+from editor.ui.body.editor import BodyEditor
 from editor.ui.main_window import MainWindow
-from editor.ui.preview import PreviewPane
-from editor.ui.scroll_sync import ScrollSync
+from editor.ui.preview.pane import PreviewPane
+from editor.ui.preview.scroll_sync import ScrollSync
 from editor.ui.settings import Preferences, WindowState
 
 _SENTENCES = [

@@ -51,9 +51,9 @@ SENTENCE = "The convoy reached the port before dawn, officials said on Tuesday. 
 
 #: The slots that react to body edits, typing pauses and results on the GUI thread.
 TRACED = {
-    "editor.ui.checks_panel:ChecksPanel": ["check_now", "_on_checked", "_underline"],
-    "editor.ui.preview:PreviewPane": ["_start", "_on_rendered", "_load", "_flush"],
-    "editor.ui.editing_session:EditingSession": [
+    "editor.ui.checks.panel:ChecksPanel": ["check_now", "_on_checked", "_underline"],
+    "editor.ui.preview.pane:PreviewPane": ["_start", "_on_rendered", "_load", "_flush"],
+    "editor.ui.session.editing:EditingSession": [
         "save",
         "write_journal",
         "note_body_edited",
@@ -62,11 +62,11 @@ TRACED = {
         "_on_written",
     ],
     "editor.ui.main_window:MainWindow": ["_count_words"],
-    "editor.ui.review_panel:ReviewPanel": ["reanchor", "_update_highlights"],
-    "editor.ui.spell_highlighter:SpellHighlighter": ["_step", "highlightBlock"],
-    "editor.ui.focus_mode:FocusMode": ["_update"],
-    "editor.ui.scroll_sync:ScrollSync": ["_editor_scrolled", "_on_editor_scroll"],
-    "editor.ui.body_editor:BodyEditor": ["markdown"],
+    "editor.ui.review.panel:ReviewPanel": ["reanchor", "_update_highlights"],
+    "editor.ui.body.spell_highlighter:SpellHighlighter": ["_step", "highlightBlock"],
+    "editor.ui.body.focus_mode:FocusMode": ["_update"],
+    "editor.ui.preview.scroll_sync:ScrollSync": ["_editor_scrolled", "_on_editor_scroll"],
+    "editor.ui.body.editor:BodyEditor": ["markdown"],
 }
 
 

@@ -156,7 +156,7 @@ def test_an_unknown_user_is_named_with_the_users_there_are(store, capsys):
 
 
 def test_the_windows_first_start_still_makes_the_login_admin(store):
-    room = Newsroom.open(store)  # what editor.ui.users_dialog.open_as_someone calls
+    room = Newsroom.open(store)  # what editor.ui.workflow.users_dialog.open_as_someone calls
     try:
         assert room.user.role is Role.ADMIN and room.user.name
         assert [u.name for u in room.users()] == [room.user.name]

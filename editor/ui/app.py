@@ -13,12 +13,12 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from editor.core.errors import NewsroomError
 from editor.core.newsroom import Newsroom
-from editor.ui import users_dialog
 from editor.ui.main_window import MainWindow
-from editor.ui.recovery_offer import offer_recovery
-from editor.ui.session_end import SessionEnd
+from editor.ui.session.end import SessionEnd
+from editor.ui.session.recovery_offer import offer_recovery
 from editor.ui.settings import APPLICATION, ORGANISATION, Preferences, WindowState
 from editor.ui.theme import apply_theme
+from editor.ui.workflow import users_dialog
 
 EXIT_STORE_ERROR = 2
 EXIT_CANCELLED = 1

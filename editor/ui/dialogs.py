@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TypeVar
@@ -9,10 +10,17 @@ from typing import TypeVar
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from editor.core.text import counted
-from editor.ui.editing_session import ConflictChoice
 
 Answer = TypeVar("Answer")
 _Role = QMessageBox.ButtonRole
+
+
+class ConflictChoice(enum.Enum):
+    """The answers to a stale save (`ask_conflict`)."""
+
+    SAVE_COPY = "save_copy"
+    RELOAD_THEIRS = "reload_theirs"
+    KEEP_EDITING = "keep_editing"
 
 
 def ask_choice(

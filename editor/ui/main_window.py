@@ -19,37 +19,38 @@ from editor.core.errors import NewsroomError
 from editor.core.model import Article
 from editor.core.newsroom import Newsroom
 from editor.core.text import counted
-from editor.ui import dialogs, operations
+from editor.ui import dialogs
 from editor.ui.actions import ActionRegistry
-from editor.ui.article_list import ArticleListModel
-from editor.ui.article_list_panel import ArticleListPanel
-from editor.ui.body_editor import BodyEditor
-from editor.ui.body_stack import BodyStack, install_source_mode
-from editor.ui.checks_panel import install_checks_panel
-from editor.ui.copyfit import DocumentCounter
-from editor.ui.editing_session import EditingSession
-from editor.ui.find_bar import FindBar
-from editor.ui.focus_mode import FocusMode
-from editor.ui.format_toolbar import FormatController, SmartTypography, build_format_toolbar
-from editor.ui.headline_edit import HeadlineEdit
-from editor.ui.idle_gc import IdleCollector
-from editor.ui.import_dialog import ImportController
-from editor.ui.import_notes_panel import apply_note_action
-from editor.ui.inspector import MetadataInspector
+from editor.ui.articles.model import ArticleListModel
+from editor.ui.articles.panel import ArticleListPanel
+from editor.ui.body.copyfit import DocumentCounter
+from editor.ui.body.editor import BodyEditor
+from editor.ui.body.find_bar import FindBar
+from editor.ui.body.focus_mode import FocusMode
+from editor.ui.body.format_toolbar import FormatController, SmartTypography, build_format_toolbar
+from editor.ui.body.headline import HeadlineEdit
+from editor.ui.body.spelling import SpellingController
+from editor.ui.body.stack import BodyStack, install_source_mode
+from editor.ui.body.table_image_actions import install_tables_and_images
+from editor.ui.body.undo import MetadataHistory, UndoRouter
+from editor.ui.checks.panel import install_checks_panel
+from editor.ui.import_export import file_dialogs as operations
+from editor.ui.import_export.import_dialog import ImportController
+from editor.ui.import_export.notes_panel import apply_note_action
+from editor.ui.inspector.panel import MetadataInspector
 from editor.ui.menus import build_main_toolbar, build_menus
 from editor.ui.preferences_dialog import install_preferences
-from editor.ui.preview import PreviewPane
-from editor.ui.preview_assets import preview_resolver
-from editor.ui.preview_render import corrections_source
-from editor.ui.review_panel import install_review
-from editor.ui.scroll_sync import ScrollSync
+from editor.ui.preview.assets import preview_resolver
+from editor.ui.preview.pane import PreviewPane
+from editor.ui.preview.render import corrections_source
+from editor.ui.preview.scroll_sync import ScrollSync
+from editor.ui.review.panel import install_review
+from editor.ui.session.editing import EditingSession
+from editor.ui.session.idle_gc import IdleCollector
 from editor.ui.settings import Preferences, PreferenceStore, WindowState
 from editor.ui.signals import NewsroomSignals
-from editor.ui.spelling_controller import SpellingController
 from editor.ui.status_bar import EditorStatusBar
-from editor.ui.table_image_commands import install_tables_and_images
 from editor.ui.timers import debounce_timer
-from editor.ui.undo import MetadataHistory, UndoRouter
 from editor.ui.window_layout import (
     EDITOR_MIN_WIDTH,
     EDITOR_STRETCH,
@@ -58,8 +59,8 @@ from editor.ui.window_layout import (
     PanelSplitter,
     fit_on_screen,
 )
-from editor.ui.workflow_bar import ReadOnlyBanner
-from editor.ui.workflow_controller import install_workflow
+from editor.ui.workflow.bar import ReadOnlyBanner
+from editor.ui.workflow.controller import install_workflow
 
 APP_TITLE = "Newsroom Editor"
 
@@ -278,7 +279,7 @@ class MainWindow(QMainWindow):
         self.editor.body_edited.connect(session.note_body_edited)
         self.editor.body_edited.connect(self.preview.schedule)
         self.editor.body_edited.connect(self._word_timer.start)
-        self.inspector.field_edited.connect(self._on_field_edited)
+        self.inspector.field_edited.connect(self.edit_field)
         self.headline_field.headline_edited.connect(self._on_headline_typed)
         self.headline_field.return_pressed.connect(self.editor.setFocus)
 
@@ -346,9 +347,14 @@ class MainWindow(QMainWindow):
         self._update_title()
         self.preview.refresh_now()
 
-    def _on_field_edited(self, name: str, value: object) -> None:
+    def edit_field(self, name: str, value: object) -> None:
+        """A person changed the detail `name` (inspector, headline, a check's fix): undoable."""
         self.history.record(name, value)
         self._apply_field(name, value)
+
+    def recount(self) -> None:
+        """Counts, reading time and copy-fit again, after the next pause (250 ms)."""
+        self._word_timer.start()
 
     def _restore_field(self, name: str, value: object) -> None:
         """Undo or redo put a detail back: show it where the person will see it, save it."""
@@ -368,7 +374,7 @@ class MainWindow(QMainWindow):
 
     def _on_headline_typed(self, text: str) -> None:
         self.inspector.headline.setText(text)
-        self._on_field_edited("headline", text)
+        self.edit_field("headline", text)
 
     def _on_saved(self, article: Article) -> None:
         self.inspector.show_saved(article, self.session.pending_fields)
@@ -497,7 +503,7 @@ class MainWindow(QMainWindow):
         """File > Export Site…: the static site, on a worker thread (see export_dialog)."""
         if self.session.article is not None and not self.session.save():
             return
-        from editor.ui.export_dialog import export_site_interactively
+        from editor.ui.import_export.export_dialog import export_site_interactively
 
         report = export_site_interactively(self, self.newsroom)
         self.preferences_controller.sync_site()  # the dialog may have changed the templates

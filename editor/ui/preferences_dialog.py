@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 from editor.core.checks import load_style, style_path_from
 from editor.core.errors import NewsroomError
 from editor.core.render import normalise_base_url
-from editor.ui.export_dialog import ExportPreferences
+from editor.ui.import_export.export_dialog import ExportPreferences
 from editor.ui.settings import DASH_STYLES, Preferences, PreferenceStore
 
 _DASH_LABELS = {"em": "Em dash —", "en": "En dash –"}

@@ -52,7 +52,7 @@ SECTIONS = (
 
 
 #: What Edit > Preferences… changes, and where QSettings keeps it. The web export's site
-#: name, address and templates live under "export/" (see `editor.ui.export_dialog`).
+#: name, address and templates live under "export/" (see `editor.ui.import_export.export_dialog`).
 PREFERENCE_KEYS = {
     "smart_typography": "editing/smart_typography",
     "dash_style": "editing/dash_style",

@@ -15,7 +15,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QStatusBar, QToolButton, QWidget
 
 from editor.core.text import counted
-from editor.ui.copyfit import CopyFit, CopyFitBar, Counts, Fit, copy_fit
+from editor.ui.body.copyfit import CopyFit, CopyFitBar, Counts, Fit, copy_fit
 
 #: Headlines longer than this are shortened in the Undo Delete offer (whole in its tooltip).
 _OFFER_HEADLINE = 60

@@ -21,7 +21,7 @@ from editor.core.render import (
     render_body_html,
     safe_url,
 )
-from editor.ui.preview_render import PreviewRenderer
+from editor.ui.preview.render import PreviewRenderer
 from tests.core.fixtures.hostile import HOSTILE_VECTORS
 from tests.core.fixtures.hostile.checks import FORBIDDEN, html_problems
 from tests.core.test_render import XSS_VECTORS

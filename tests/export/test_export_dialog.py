@@ -10,8 +10,13 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QMessageBox
 
 from editor.core.site import ExportOptions
-from editor.ui import export_dialog
-from editor.ui.export_dialog import ExportPreferences, ExportSiteDialog, ExportWorker, run_export
+from editor.ui.import_export import export_dialog
+from editor.ui.import_export.export_dialog import (
+    ExportPreferences,
+    ExportSiteDialog,
+    ExportWorker,
+    run_export,
+)
 from tests.export.conftest import NOW
 
 

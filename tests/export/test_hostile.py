@@ -12,7 +12,7 @@ import pytest
 from editor.core.model import Article, Status
 from editor.core.render import Correction, ResolvedAsset, render_article_page
 from editor.core.site import ExportOptions, export_site
-from editor.ui.preview_render import PreviewRenderer
+from editor.ui.preview.render import PreviewRenderer
 from tests.core.fixtures.hostile import HOSTILE_VECTORS
 from tests.core.fixtures.hostile.checks import html_problems, xml_problems
 from tests.export.conftest import NOW, add_asset, add_correction, publish

@@ -7,7 +7,7 @@ from PySide6.QtCore import QtMsgType, qInstallMessageHandler
 from editor.core import review
 from editor.core.model import Role
 from editor.core.newsroom import Newsroom
-from editor.ui.review_panel import HIGHLIGHT
+from editor.ui.review.panel import HIGHLIGHT
 
 LONG_BODY = (
     "The council leader said the river rose two metres overnight and would fall by the "

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from editor.core.model import Status
 from editor.core.newsroom import Newsroom
-from editor.ui.article_list import ArticleListModel, ArticleRole, Column, short_time
+from editor.ui.articles.model import ArticleListModel, ArticleRole, Column, short_time
 from tests.ui.conftest import wait_for_list
 
 BIG_STORE_SIZE = 1000

@@ -16,7 +16,7 @@ from PySide6.QtGui import QTextCursor
 
 from editor.core.newsroom import Newsroom
 from editor.ui import dialogs
-from editor.ui.editing_session import ConflictChoice
+from editor.ui.dialogs import ConflictChoice
 from tests.ui.conftest import FAST
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtGui import QTextCursor
 
 from editor.core.checks import Finding, Level
-from editor.ui.checks_panel import FINDING_ROLE, FindingDelegate, finding_details, finding_tooltip
+from editor.ui.checks.panel import FINDING_ROLE, FindingDelegate, finding_details, finding_tooltip
 
 BODY = (
     "The Aurus is a car. Putin drives the Aurus.\n\n"

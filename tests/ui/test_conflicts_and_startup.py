@@ -150,7 +150,7 @@ def test_keep_window_open_is_the_default_answer(app, monkeypatch) -> None:
 def test_a_failing_autosave_is_reported_quietly_and_retried(
     make_window, newsroom, qtbot, monkeypatch
 ) -> None:
-    from editor.ui import editing_session
+    from editor.ui.session import editing as editing_session
 
     monkeypatch.setattr(editing_session, "AUTOSAVE_RETRY_MS", 100)
     article = newsroom.create_article(headline="Disk trouble", body="Filed.\n")
@@ -182,8 +182,8 @@ def test_a_failing_autosave_is_reported_quietly_and_retried(
 def test_a_store_with_several_users_asks_who_you_are_once(app, store_path, monkeypatch) -> None:
     from PySide6.QtCore import QSettings
 
-    from editor.ui import users_dialog
     from editor.ui.settings import WindowState
+    from editor.ui.workflow import users_dialog
 
     setup = Newsroom.open(store_path)
     first_user = setup.user.name

@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 from PySide6.QtGui import QTextCursor
 
-from editor.ui.copyfit import Counts, Fit, copy_fit
+from editor.ui.body.copyfit import Counts, Fit, copy_fit
 from tests.ui.conftest import FAST
 
 QUIET = replace(FAST, autosave_delay_ms=60_000)

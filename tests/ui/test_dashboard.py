@@ -7,7 +7,7 @@ import pytest
 from editor.core.dashboard import FILED_DAYS
 from editor.core.model import Status
 from editor.core.newsroom import Newsroom
-from editor.ui.dashboard import day_labels
+from editor.ui.desk.dashboard import day_labels
 
 
 @pytest.fixture(autouse=True)

@@ -10,11 +10,11 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, qInstallMessageHa
 from PySide6.QtGui import QColor, QImage, QTextCursor
 from PySide6.QtWidgets import QPushButton
 
-from editor.ui import table_commands
-from editor.ui.body_editor import BodyEditor
-from editor.ui.format_toolbar import LinkDialog
-from editor.ui.import_notes_panel import insert_markdown_paragraph
-from editor.ui.table_commands import InsertTableDialog
+from editor.ui.body import tables as table_commands
+from editor.ui.body.editor import BodyEditor
+from editor.ui.body.format_toolbar import LinkDialog
+from editor.ui.body.tables import InsertTableDialog
+from editor.ui.import_export.notes_panel import insert_markdown_paragraph
 
 # -- 1. typed and loaded paragraphs share one block format ---------------------------------
 

@@ -20,7 +20,8 @@ from PySide6.QtWidgets import QDialog, QMessageBox
 from editor.core import site
 from editor.core.errors import ReadOnlyStoreError, StoreBusyError
 from editor.core.site import ExportOptions, staging
-from editor.ui import dialogs, export_dialog
+from editor.ui import dialogs
+from editor.ui.import_export import export_dialog
 from editor.ui.preferences_dialog import validate
 from tests.export.conftest import publish
 from tests.test_error_paths import _png
@@ -139,7 +140,7 @@ def test_a_bad_image_file_is_refused_with_a_message_and_nothing_changes(
 def test_a_store_that_refuses_the_journal_and_autosave_loses_no_typing(
     make_window, newsroom, qtbot, monkeypatch, errors_shown, error_type
 ) -> None:
-    from editor.ui import editing_session
+    from editor.ui.session import editing as editing_session
 
     monkeypatch.setattr(editing_session, "AUTOSAVE_RETRY_MS", 60_000)  # no retry in the test
     article = newsroom.create_article("Harbour", "Boats.\n")

@@ -286,7 +286,7 @@ def _open_menu(harness: Harness, where: str, driver: MenuDriver, index: int) -> 
 
 
 def _finding_indexes(harness: Harness) -> list:
-    from editor.ui.checks_panel import FINDING_ROLE
+    from editor.ui.checks.panel import FINDING_ROLE
 
     model = harness.window.checks.model
     found = []

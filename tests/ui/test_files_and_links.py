@@ -10,8 +10,8 @@ import pytest
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox
 
-from editor.ui import preview as preview_module
-from editor.ui.format_toolbar import LinkDialog, normalise_link
+from editor.ui.body.format_toolbar import LinkDialog, normalise_link
+from editor.ui.preview import pane as preview_module
 from tests.ui.conftest import FAST, wait_for_list
 
 WIRE = (

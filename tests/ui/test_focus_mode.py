@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
 
-from editor.ui.focus_mode import DIM_COLOUR
+from editor.ui.body.focus_mode import DIM_COLOUR
 
 
 def test_focus_mode_hides_panels_dims_and_restores(make_window, qtbot) -> None:

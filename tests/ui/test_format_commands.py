@@ -7,7 +7,7 @@ from dataclasses import replace
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
 
-from editor.ui.format_toolbar import LinkDialog
+from editor.ui.body.format_toolbar import LinkDialog
 from tests.ui.conftest import FAST
 
 

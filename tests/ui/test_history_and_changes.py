@@ -6,9 +6,9 @@ import pytest
 from PySide6.QtWidgets import QMessageBox
 
 from editor.core.newsroom import Newsroom
-from editor.ui import history_dialog
-from editor.ui.changes_view import DELETE_STYLE, INSERT_STYLE, open_changes, styled
-from editor.ui.history_dialog import COMPARE_CURRENT, open_history
+from editor.ui.review import history_dialog
+from editor.ui.review.changes_view import DELETE_STYLE, INSERT_STYLE, open_changes, styled
+from editor.ui.review.history_dialog import COMPARE_CURRENT, open_history
 
 FIRST = "The council met on Tuesday.\n\nCritics said the budget was not balanced."
 SECOND = (

@@ -10,7 +10,7 @@ from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QPushButton
 
-from editor.ui.import_notes_panel import ImportNotesPanel
+from editor.ui.import_export.notes_panel import ImportNotesPanel
 
 SAMPLES = Path(__file__).resolve().parents[2] / "editor" / "resources" / "samples"
 WIRE = SAMPLES / "wire-putin-kim-limousine.txt"

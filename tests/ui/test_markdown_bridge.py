@@ -16,7 +16,7 @@ from PySide6.QtGui import QTextDocument
 
 from editor.core.importing import escape_markdown, parse_file
 from editor.core.render import render_body_html
-from editor.ui import markdown_bridge
+from editor.ui.body import markdown_bridge
 
 SAMPLES = sorted(
     (Path(__file__).resolve().parents[2] / "editor" / "resources" / "samples").iterdir()

@@ -18,9 +18,9 @@ from PySide6.QtGui import QTextCharFormat, QTextCursor, QTextDocument
 
 from editor.core.importing import escape_markdown, parse_file
 from editor.core.render import render_body_html
-from editor.ui import markdown_bridge, markdown_writer
-from editor.ui.body_editor import BodyEditor
-from editor.ui.markdown_writer import BlockCache, document_to_markdown
+from editor.ui.body import markdown_bridge, markdown_writer
+from editor.ui.body.editor import BodyEditor
+from editor.ui.body.markdown_writer import BlockCache, document_to_markdown
 
 SAMPLES = sorted(
     (Path(__file__).resolve().parents[2] / "editor" / "resources" / "samples").iterdir()

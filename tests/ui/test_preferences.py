@@ -8,7 +8,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication
 
 from editor.core.checks import style_path_from
-from editor.ui.export_dialog import ExportPreferences, ExportSiteDialog
+from editor.ui.import_export.export_dialog import ExportPreferences, ExportSiteDialog
 from editor.ui.preferences_dialog import ExportValues, PreferencesDialog
 from editor.ui.settings import PREFERENCE_KEYS
 from tests.ui.conftest import FAST

@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QApplication
 
 from editor.core.newsroom import Newsroom
 from editor.core.render import render_article_page
-from editor.ui import preview as preview_module
-from editor.ui.preview import PreviewPane
+from editor.ui.preview import pane as preview_module
+from editor.ui.preview.pane import PreviewPane
 
 _WORLD = 1
 _H1 = "document.querySelector('h1') ? document.querySelector('h1').textContent.trim() : ''"

@@ -10,7 +10,7 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QFileDialog
 
-from editor.ui.preview_assets import StoreAssetLookup
+from editor.ui.preview.assets import StoreAssetLookup
 
 _WORLD = 1
 _IMAGES = """JSON.stringify(Array.from(

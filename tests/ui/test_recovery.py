@@ -16,8 +16,8 @@ from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from editor.core.newsroom import Newsroom
-from editor.ui import recovery_offer
-from editor.ui.recovery_offer import RecoveryChoice, ask_recovery, offer_recovery
+from editor.ui.session import recovery_offer
+from editor.ui.session.recovery_offer import RecoveryChoice, ask_recovery, offer_recovery
 from tests.ui.conftest import FAST
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -253,7 +253,7 @@ def test_text_in_an_unresolved_conflict_stays_in_the_journal(
     make_window, newsroom, store_path: Path, qtbot, monkeypatch
 ) -> None:
     from editor.ui import dialogs
-    from editor.ui.editing_session import ConflictChoice
+    from editor.ui.dialogs import ConflictChoice
 
     article = newsroom.create_article("Vote", "Original.\n")
     window = make_window(replace(FAST, autosave_delay_ms=60_000))

@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
 
 from editor.core.newsroom import Newsroom
-from editor.ui.review_panel import (
+from editor.ui.review.panel import (
     ACTIVE_HIGHLIGHT,
     HIGHLIGHT,
     PASSAGE_EDITED,

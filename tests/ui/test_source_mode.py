@@ -11,11 +11,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCharFormat, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QMenu
 
-from editor.ui.body_editor import BodyEditor
-from editor.ui.body_stack import align, chunk_starts, replace_body
-from editor.ui.copyfit import DocumentCounter
-from editor.ui.markdown_counts import MarkdownCounter
-from editor.ui.source_editor import FORMATS, MarkdownHighlighter, SourceEditor
+from editor.ui.body.copyfit import DocumentCounter
+from editor.ui.body.counts import MarkdownCounter
+from editor.ui.body.editor import BodyEditor
+from editor.ui.body.source import FORMATS, MarkdownHighlighter, SourceEditor
+from editor.ui.body.stack import align, chunk_starts, replace_body
 from tests.ui.test_markdown_roundtrip import documents
 
 SAMPLES = sorted((Path(__file__).parents[2] / "editor" / "resources" / "samples").glob("*.md"))

@@ -9,7 +9,8 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QColor, QImage, QTextCursor, QTextDocument
 
 from editor.core.render import render_body_html
-from editor.ui import image_commands, table_commands
+from editor.ui.body import images as image_commands
+from editor.ui.body import tables as table_commands
 
 
 def _open(make_window, newsroom, body: str = "Results from the weekend.\n"):

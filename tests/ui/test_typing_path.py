@@ -7,10 +7,10 @@ import gc
 from PySide6.QtGui import QTextCharFormat, QTextCursor, QTextDocument
 
 from editor.core.checks import Finding, Level
-from editor.ui import markdown_bridge
-from editor.ui.body_editor import BodyEditor
-from editor.ui.checks_panel import BlockIndex, locate
-from editor.ui.idle_gc import IdleCollector
+from editor.ui.body import markdown_bridge
+from editor.ui.body.editor import BodyEditor
+from editor.ui.checks.panel import BlockIndex, locate
+from editor.ui.session.idle_gc import IdleCollector
 
 
 def test_unchanged_markdown_is_served_again_and_any_change_is_seen(app, qtbot) -> None:

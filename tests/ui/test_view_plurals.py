@@ -8,8 +8,8 @@ import pytest
 
 from editor.core.site import ExportReport
 from editor.core.text import counted
-from editor.ui.copyfit import Counts
-from editor.ui.export_dialog import report_box
+from editor.ui.body.copyfit import Counts
+from editor.ui.import_export.export_dialog import report_box
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from editor.core.newsroom import Newsroom
-from editor.ui.preview_widths import MIN_READABLE_ZOOM, preset_geometry
+from editor.ui.preview.widths import MIN_READABLE_ZOOM, preset_geometry
 
 _WORLD = 1
 

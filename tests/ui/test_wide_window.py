@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from editor.ui.body_editor import BodyEditor
-from editor.ui.headline_edit import HeadlineEdit
-from editor.ui.source_editor import SourceEditor
+from editor.ui.body.editor import BodyEditor
+from editor.ui.body.headline import HeadlineEdit
+from editor.ui.body.source import SourceEditor
 
 
 @pytest.mark.parametrize("editor_class", [BodyEditor, SourceEditor, HeadlineEdit])

@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import QRect, QSettings, QSize
 from PySide6.QtWidgets import QApplication
 
-from editor.ui.headline_edit import MAX_LINES, HeadlineEdit
+from editor.ui.body.headline import MAX_LINES, HeadlineEdit
 from editor.ui.main_window import MainWindow
 from editor.ui.window_layout import EDITOR_MIN_WIDTH, LIST_MIN_WIDTH, fit_on_screen, share_width
 

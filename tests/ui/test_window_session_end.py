@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QApplication
 
-from editor.ui.session_end import SessionEnd
+from editor.ui.session.end import SessionEnd
 from tests.ui.conftest import FAST
 
 SLOW_AUTOSAVE = replace(FAST, autosave_delay_ms=60_000)  # only the signal can save

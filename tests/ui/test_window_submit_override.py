@@ -15,7 +15,7 @@ from editor.core.model import Role, Status
 from editor.core.newsroom import Newsroom
 from editor.core.workflow import Action
 from editor.ui import dialogs
-from editor.ui.note_dialog import NoteDialog
+from editor.ui.workflow.note_dialog import NoteDialog
 
 REPORTER, EDITOR = "Rosa Reporter", "Eddie Editor"
 FINDING = SimpleNamespace(message="“Untied Nations” is not the house spelling")

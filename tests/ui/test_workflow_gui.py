@@ -17,11 +17,12 @@ from PySide6.QtGui import QTextCursor
 
 from editor.core.model import Role, Status
 from editor.core.workflow import Action
-from editor.ui import dialogs, users_dialog
-from editor.ui.desk_views import DESK_ORDER
-from editor.ui.note_dialog import CorrectionDialog, NoteDialog
+from editor.ui import dialogs
+from editor.ui.desk.views import DESK_ORDER
 from editor.ui.settings import WindowState
-from editor.ui.users_dialog import ChooseUserDialog, UsersDialog
+from editor.ui.workflow import users_dialog
+from editor.ui.workflow.note_dialog import CorrectionDialog, NoteDialog
+from editor.ui.workflow.users_dialog import ChooseUserDialog, UsersDialog
 from tests.ui.conftest import wait_for_list
 
 REPORTER, EDITOR_A, EDITOR_B = "Rosa Reporter", "Eddie Editor", "Bea Editor"

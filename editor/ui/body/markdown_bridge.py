@@ -1,0 +1,489 @@
+"""Markdown <-> QTextDocument for the body editor, kept in one replaceable place.
+
+Reading: Python-Markdown itself parses the body (the same dialect and parser as the
+renderer, so a list nested by two spaces or a list glued to a paragraph mean here what
+they mean on the page), and Qt's HTML reader builds the document. What Qt's HTML reader
+loses (quote depth, code blocks and their language, explicit table alignment) travels
+through the `-qt-user-state` of each block and is turned into block formats right after.
+Footnotes are not part of the editor's model: `[^label]` stays literal text both ways.
+
+Also carried that way: which list items were loose (a paragraph each: the writer keeps
+their blank lines) and which code block each line of code belongs to. Bold inside a
+heading or a table header (bold already) is made heavier so it stays visible and
+writable (`markdown_writer.EXPLICIT_BOLD`).
+
+Writing: `markdown_writer.document_to_markdown`, our own serialiser, here through the
+document's block cache (`cached_markdown`): only blocks edited since the last call are read.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+
+import markdown
+import nh3
+from markdown.postprocessors import Postprocessor
+from markdown.treeprocessors import Treeprocessor
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import (
+    QImage,
+    QTextBlock,
+    QTextBlockFormat,
+    QTextCharFormat,
+    QTextCursor,
+    QTextDocument,
+    QTextFormat,
+    QTextTable,
+)
+
+from editor.core.render import ALLOWED_TAGS, DROPPED_WITH_CONTENT, MARKDOWN_EXTENSIONS
+from editor.ui.body.markdown_writer import (
+    CODE_BLOCK_ID,
+    EXPLICIT_BOLD,
+    LOOSE_ITEM,
+    cached_markdown,
+)
+from editor.ui.body.tables import style_header, table_format
+
+__all__ = [
+    "QUOTE_INDENT",
+    "document_to_markdown",
+    "image_urls",
+    "load_markdown",
+    "markdown_to_html",
+    "register_image",
+]
+
+#: Left and right margin of one level of block quote, as the editor draws it.
+QUOTE_INDENT = 28.0
+_EXTENSIONS = [name for name in MARKDOWN_EXTENSIONS if name != "footnotes"]
+_QUOTE_MASK = 0xF
+_CODE_FLAG = 0x10
+_ALIGN_SHIFT = 5
+_LOOSE_FLAG = 0x80
+#: Explicit column alignments carry `AlignAbsolute`: Qt's defaults (left, and centred
+#: header cells) then never read as a chosen alignment (see `markdown_writer`).
+_ALIGNMENTS = {
+    "left": Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignAbsolute,
+    "center": Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignAbsolute,
+    "right": Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignAbsolute,
+}
+_ALIGN_CODES = {"left": 1, "center": 2, "right": 3}
+_ALIGN_BY_CODE = {code: _ALIGNMENTS[name] for name, code in _ALIGN_CODES.items()}
+_LANGUAGE_SHIFT = 8
+_TEXT_ALIGN = re.compile(r"text-align:\s*(left|center|right)")
+_PRE = re.compile(
+    r'<pre(?: style="-qt-user-state:(\d+)")?>'
+    r'<code(?: class="language-([^"]+)")?>(.*?)</code></pre>',
+    re.DOTALL,
+)
+# Footnote syntax is kept as text: stand-ins Python-Markdown passes through untouched.
+_FOOTNOTE = re.compile(r"(?<!\\)\[\^([^\]\s\\]+)\]")
+_FOOTNOTE_OPEN, _FOOTNOTE_CLOSE = "\ue020", "\ue021"
+_OBJECT = "\ufffc"
+_BLOCK_TAGS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "pre"})
+
+_CLEANER = nh3.Cleaner(
+    tags=set(ALLOWED_TAGS),
+    clean_content_tags=set(DROPPED_WITH_CONTENT),
+    attributes={
+        "*": {"style"},
+        "a": {"href", "title"},
+        "img": {"src", "alt"},
+        "ol": {"start"},
+    },
+    url_schemes={"http", "https", "mailto", "asset"},
+    link_rel=None,
+    strip_comments=True,
+)
+
+
+class _Annotate(Treeprocessor):
+    """Write quote depth, looseness and table alignment into each block's `-qt-user-state`."""
+
+    def run(self, root: ET.Element) -> None:
+        self._walk(root, 0, False)
+
+    def _walk(self, element: ET.Element, quote: int, bold_already: bool) -> None:
+        for child in element:
+            depth = quote + 1 if child.tag == "blockquote" else quote
+            if child.tag in _BLOCK_TAGS:
+                state = min(depth, _QUOTE_MASK)
+                loose = child.find("p") is not None if child.tag == "li" else element.tag == "li"
+                if loose:
+                    state |= _LOOSE_FLAG
+                child.set("style", f"-qt-user-state:{state}")
+            elif child.tag in ("th", "td"):
+                match = _TEXT_ALIGN.search(child.attrib.pop("style", ""))
+                code = _ALIGN_CODES[match.group(1)] if match else 0
+                child.set("style", f"-qt-user-state:{code << _ALIGN_SHIFT}")
+            elif child.tag == "strong" and bold_already:
+                child.set("style", f"font-weight:{EXPLICIT_BOLD}")
+            heavy = bold_already or child.tag in ("th", "h1", "h2", "h3", "h4", "h5", "h6")
+            self._walk(child, depth, heavy)
+
+
+class _CodeBlocks(Postprocessor):
+    """Mark each `<pre>` (fenced code is stashed, so after the tree) with flag and language."""
+
+    def __init__(self, md: markdown.Markdown, languages: list[str]) -> None:
+        super().__init__(md)
+        self.languages = languages
+
+    def run(self, text: str) -> str:
+        return _PRE.sub(self._replace, text)
+
+    def _replace(self, match: re.Match[str]) -> str:
+        quote = int(match.group(1) or 0) & _QUOTE_MASK
+        language = match.group(2) or ""
+        self.languages.append(language)
+        state = quote | _CODE_FLAG | (len(self.languages) - 1) << _LANGUAGE_SHIFT
+        code = match.group(3)
+        if code.endswith("\n"):
+            code = code[:-1]
+        return f'<pre style="-qt-user-state:{state}">{code}</pre>'
+
+
+class _EditorExtension(markdown.Extension):
+    def __init__(self) -> None:
+        super().__init__()
+        self.languages: list[str] = []
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        md.treeprocessors.register(_Annotate(md), "newsroom_editor_annotate", 1)
+        # After the raw-HTML postprocessor (30) has put the fenced code back.
+        md.postprocessors.register(_CodeBlocks(md, self.languages), "newsroom_editor_code", 5)
+
+
+_local = threading.local()
+
+
+def _converter() -> tuple[markdown.Markdown, _EditorExtension]:
+    pair = getattr(_local, "pair", None)
+    if pair is None:
+        extension = _EditorExtension()
+        pair = (markdown.Markdown(extensions=[*_EXTENSIONS, extension]), extension)
+        _local.pair = pair
+    return pair
+
+
+def markdown_to_html(text: str) -> tuple[str, list[str]]:
+    """The body as annotated HTML for Qt's reader, and the code block languages it names."""
+    converter, extension = _converter()
+    extension.languages.clear()
+    protected = _FOOTNOTE.sub(rf"{_FOOTNOTE_OPEN}\1{_FOOTNOTE_CLOSE}", text or "")
+    try:
+        html = converter.convert(protected)
+    finally:
+        converter.reset()
+    return _CLEANER.clean(html), list(extension.languages)
+
+
+def load_markdown(
+    document: QTextDocument, markdown_text: str, images: Callable[[str], bytes | None] | None = None
+) -> None:
+    """Replace the document's content with `markdown_text`, leaving an empty undo stack.
+
+    `images(url)` gives the bytes of an `asset:` image (None when unknown) so the
+    document can show it; without it images show as Qt's placeholder.
+    """
+    html, languages = markdown_to_html(markdown_text)
+    document.setUndoRedoEnabled(False)
+    try:
+        document.setHtml(html)
+        _apply_states(document, languages)
+        if _FOOTNOTE_OPEN in markdown_text or "[^" in markdown_text:
+            _restore_footnotes(document)
+        _style_tables(document)
+        document.setProperty(_IMAGES, {})  # the pictures of the body shown before
+        if images is not None:
+            for url in image_urls(document):
+                data = images(url)
+                if data:
+                    register_image(document, url, data)
+    finally:
+        document.setUndoRedoEnabled(True)
+    document.clearUndoRedoStacks()
+    document.setModified(False)
+
+
+def _apply_states(document: QTextDocument, languages: list[str]) -> None:
+    block = document.begin()
+    code_state = -1
+    cursor = QTextCursor(document)
+    # One edit block: else each block format change lays the whole document out again
+    # (20,000 words: 520 ms -> 160 ms to open).
+    cursor.beginEditBlock()
+    while block.isValid():
+        state = block.userState()
+        if state < 0 and code_state >= 0 and block.blockFormat().nonBreakableLines():
+            state = code_state  # the following lines of a <pre> carry no state
+        if state >= 0:
+            cursor.setPosition(block.position())
+            _apply_state(cursor, block, state, languages)
+            block.setUserState(-1)
+        code_state = state if state >= 0 and state & _CODE_FLAG else -1
+        block = block.next()
+    cursor.endEditBlock()
+
+
+def _apply_state(cursor: QTextCursor, block: QTextBlock, state: int, languages: list[str]) -> None:
+    block_format = block.blockFormat()
+    in_list = block_format.objectIndex() >= 0
+    if not in_list and not _is_cell(cursor):
+        quote = state & _QUOTE_MASK
+        if quote:
+            block_format.setProperty(QTextFormat.Property.BlockQuoteLevel, quote)
+        else:
+            block_format.clearProperty(QTextFormat.Property.BlockQuoteLevel)
+        block_format.setLeftMargin(QUOTE_INDENT * quote)
+        block_format.setRightMargin(QUOTE_INDENT * quote)
+    elif in_list:
+        quote = state & _QUOTE_MASK
+        if quote:
+            block_format.setProperty(QTextFormat.Property.BlockQuoteLevel, quote)
+        else:
+            block_format.clearProperty(QTextFormat.Property.BlockQuoteLevel)
+    if in_list and state & _LOOSE_FLAG:
+        block_format.setProperty(LOOSE_ITEM, True)
+    if state & _CODE_FLAG:
+        index = state >> _LANGUAGE_SHIFT
+        block_format.setProperty(QTextFormat.Property.BlockCodeFence, "`")
+        block_format.setProperty(CODE_BLOCK_ID, index + 1)
+        language = languages[index] if index < len(languages) else ""
+        if language:
+            block_format.setProperty(QTextFormat.Property.BlockCodeLanguage, language)
+        whole = QTextCursor(cursor)
+        whole.movePosition(QTextCursor.MoveOperation.EndOfBlock, QTextCursor.MoveMode.KeepAnchor)
+        fixed = QTextCharFormat()
+        fixed.setFontFixedPitch(True)
+        whole.mergeCharFormat(fixed)
+    align = (state >> _ALIGN_SHIFT) & 0x3
+    if align and not state & _CODE_FLAG:
+        block_format.setAlignment(_ALIGN_BY_CODE[align])
+    cursor.setBlockFormat(block_format)
+
+
+def _is_cell(cursor: QTextCursor) -> bool:
+    # The innermost frame: a cell of a table, not any frame around it.
+    return isinstance(cursor.currentFrame(), QTextTable)
+
+
+def _restore_footnotes(document: QTextDocument) -> None:
+    for stand_in, text in ((_FOOTNOTE_OPEN, "[^"), (_FOOTNOTE_CLOSE, "]")):
+        found = document.find(stand_in)
+        while not found.isNull():
+            found.insertText(text)
+            found = document.find(stand_in, found)
+
+
+def document_to_markdown(document: QTextDocument) -> str:
+    """The document as Markdown, re-reading only the blocks edited since the last call."""
+    return cached_markdown(document)
+
+
+def _style_tables(document: QTextDocument) -> None:
+    """Tables as the editor draws the ones it inserts: hairlines, padding, a tinted header."""
+    for frame in document.rootFrame().childFrames():
+        if isinstance(frame, QTextTable):
+            frame.setFormat(table_format())
+            for column in range(frame.columns()):
+                style_header(frame.cellAt(0, column), bold=False)
+
+
+def fit_image_blocks(document: QTextDocument) -> None:
+    """Every block in the reading rhythm (see `keep_rhythm`); kept for its callers."""
+    keep_rhythm(document)
+
+
+# -- the reading rhythm ------------------------------------------------------------------
+#
+# The space around a block and its line height follow from what the block is (a paragraph,
+# a heading, a list item, a line of code, a picture, a cell) and from its neighbours, never
+# from how it was made: a paragraph typed with Enter, pasted, put back or read from the
+# store looks the same, so nothing moves when the article is opened again.
+
+#: Space above and below a paragraph (Qt's reader gives a `<p>` 12 px).
+PARAGRAPH_MARGIN = 12.0
+#: Line height of body text, in percent.
+LINE_HEIGHT = 145
+_PROPORTIONAL = QTextBlockFormat.LineHeightTypes.ProportionalHeight.value
+_HEADING_TOP = {1: 18.0, 2: 16.0, 3: 14.0}
+#: A paragraph that is only a picture: single line height, a little room below it.
+_IMAGE_RHYTHM = (6.0, 14.0, 100)
+
+
+def _code_block(block: QTextBlock) -> int | None:
+    """The code block `block` is a line of (its id), None when it is no code."""
+    block_format = block.blockFormat()
+    if block_format.hasProperty(QTextFormat.Property.BlockCodeFence) or (
+        block_format.nonBreakableLines()
+    ):
+        return block_format.intProperty(CODE_BLOCK_ID)
+    return None
+
+
+def _together(block: QTextBlock, other: QTextBlock) -> bool:
+    """Items of one list (nested ones included) and lines of one code block sit together,
+    without paragraph space between them."""
+    if not other.isValid() or _in_cell(other):
+        return False
+    mine, theirs = block.textList(), other.textList()
+    if mine is not None and theirs is not None:
+        return mine == theirs or mine.format().indent() > 1 or theirs.format().indent() > 1
+    if mine is not None or theirs is not None:
+        return False
+    code = _code_block(block)
+    return code is not None and code == _code_block(other)
+
+
+def _in_cell(block: QTextBlock) -> bool:
+    return isinstance(QTextCursor(block).currentFrame(), QTextTable)
+
+
+def block_rhythm(block: QTextBlock) -> tuple[float, float, int]:
+    """(top margin, bottom margin, line height %) that `block` should have."""
+    if _in_cell(block):
+        return 0.0, 0.0, LINE_HEIGHT
+    if block.text() == _OBJECT:
+        return _IMAGE_RHYTHM
+    block_format = block.blockFormat()
+    if block_format.hasProperty(QTextFormat.Property.BlockTrailingHorizontalRulerWidth):
+        return 0.0, 0.0, LINE_HEIGHT
+    level = block_format.headingLevel()
+    if level:
+        return _HEADING_TOP.get(level, PARAGRAPH_MARGIN), PARAGRAPH_MARGIN, LINE_HEIGHT
+    if block.textList() is None and _code_block(block) is None:
+        return PARAGRAPH_MARGIN, PARAGRAPH_MARGIN, LINE_HEIGHT
+    return (
+        0.0 if _together(block, block.previous()) else PARAGRAPH_MARGIN,
+        0.0 if _together(block, block.next()) else PARAGRAPH_MARGIN,
+        LINE_HEIGHT,
+    )
+
+
+def _rhythm_change(block: QTextBlock) -> QTextBlockFormat | None:
+    """What to merge into `block` for its rhythm; None when it has it already."""
+    top, bottom, height = block_rhythm(block)
+    block_format = block.blockFormat()
+    if (
+        block_format.topMargin() == top
+        and block_format.bottomMargin() == bottom
+        and block_format.lineHeight() == height
+        and block_format.lineHeightType() == _PROPORTIONAL
+        and block_format.hasProperty(QTextFormat.Property.BlockLeftMargin)
+        and block_format.hasProperty(QTextFormat.Property.BlockRightMargin)
+    ):
+        return None
+    rhythm = QTextBlockFormat()
+    # Side margins set, if only to 0, as Qt's reader sets them: equal formats, not just alike.
+    rhythm.setLeftMargin(block_format.leftMargin())
+    rhythm.setRightMargin(block_format.rightMargin())
+    rhythm.setTopMargin(top)
+    rhythm.setBottomMargin(bottom)
+    rhythm.setLineHeight(height, _PROPORTIONAL)
+    return rhythm
+
+
+def keep_rhythm(
+    document: QTextDocument, first: int = 0, last: int | None = None, *, join: bool = False
+) -> bool:
+    """Give blocks `first`..`last` (numbers; and their neighbours) the reading rhythm.
+
+    `join` adds the changes to the last undo step (the edit that made the blocks), so
+    Ctrl+Z never stops at a format fix. True when a block changed.
+    """
+    block = document.findBlockByNumber(max(0, first - 1))
+    end = document.lastBlock().blockNumber() if last is None else last + 1
+    cursor: QTextCursor | None = None
+    while block.isValid() and block.blockNumber() <= end:
+        change = _rhythm_change(block)
+        if change is not None:
+            if cursor is None:
+                cursor = QTextCursor(document)
+                # One edit block for them all: else each change lays the document out again.
+                if join:
+                    cursor.joinPreviousEditBlock()
+                else:
+                    cursor.beginEditBlock()
+            cursor.setPosition(block.position())
+            cursor.mergeBlockFormat(change)
+        block = block.next()
+    if cursor is not None:
+        cursor.endEditBlock()
+    return cursor is not None
+
+
+def image_urls(document: QTextDocument) -> list[str]:
+    """Every image URL the document shows, in order, each once."""
+    urls: dict[str, None] = {}
+    block = document.begin()
+    while block.isValid():
+        if "\ufffc" in block.text():
+            iterator = block.begin()
+            while not iterator.atEnd():
+                char_format = iterator.fragment().charFormat()
+                if char_format.isImageFormat():
+                    urls[char_format.toImageFormat().name()] = None
+                iterator += 1
+        block = block.next()
+    return list(urls)
+
+
+#: Pictures are shown at most this wide in the editor (the column is ~720 px); the stored
+#: bytes keep their full size.
+IMAGE_DISPLAY_WIDTH = 480
+
+
+def register_image(document: QTextDocument, url: str, data: bytes) -> bool:
+    """Give the document the picture behind `url`; False when the bytes are no image."""
+    image = QImage.fromData(data)
+    if image.isNull():
+        return False
+    if image.width() > IMAGE_DISPLAY_WIDTH:
+        image = image.scaledToWidth(IMAGE_DISPLAY_WIDTH, Qt.TransformationMode.SmoothTransformation)
+    shown = _shown_images(document)
+    shown[url] = image
+    document.setProperty(_IMAGES, shown)  # a property holds a copy: store it again
+    width = document.property(_FIT_WIDTH)
+    _add_image(document, url, image, int(width) if width else 0)
+    return True
+
+
+_IMAGES = "newsroomShownImages"
+_FIT_WIDTH = "newsroomImageFitWidth"
+
+
+def _shown_images(document: QTextDocument) -> dict[str, QImage]:
+    shown = document.property(_IMAGES)
+    return dict(shown) if isinstance(shown, dict) else {}
+
+
+def _add_image(document: QTextDocument, url: str, image: QImage, width: int) -> None:
+    if 0 < width < image.width():
+        image = image.scaledToWidth(width, Qt.TransformationMode.SmoothTransformation)
+    document.addResource(QTextDocument.ResourceType.ImageResource, QUrl(url), image)
+
+
+def fit_images(document: QTextDocument, width: int) -> None:
+    """Show every picture at most `width` px wide (the column, when it is narrower than
+    `IMAGE_DISPLAY_WIDTH`): a picture never sticks out of the text. The document itself
+    (and its undo history) is untouched; only the shown resource changes."""
+    width = max(1, width)
+    old = document.property(_FIT_WIDTH)
+    document.setProperty(_FIT_WIDTH, width)
+    shown = _shown_images(document)
+    if not shown:
+        return
+    old_width = int(old) if old else 0
+    changed = False
+    for url, image in shown.items():
+        before = min(image.width(), old_width) if old_width else image.width()
+        if min(image.width(), width) != before:
+            _add_image(document, url, image, width)
+            changed = True
+    if changed:
+        document.markContentsDirty(0, document.characterCount())

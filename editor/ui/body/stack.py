@@ -1,0 +1,343 @@
+"""The body as the person edits it: the rich editor or its Markdown source, one at a time.
+
+`BodyStack` gives the editing session one body whichever editor shows it (`markdown()`,
+`is_empty()`, `load_markdown()`), and switches between them keeping the cursor near the
+same place: both sides are cut into the same top-level blocks (a paragraph, a heading, a
+list item, a table, a code block), the cursor's block is found by its index, and the
+offset inside it by lining the block's plain text up with its Markdown. Each editor keeps
+its own undo history; coming back to the rich editor without a change in the source keeps
+the rich history too, and with a change the new body replaces the old as one undo step of
+the rich editor (Ctrl+Z there brings back the text as it was before the source edits).
+
+`install_source_mode` makes the window's writing aids follow the editor shown: counts and
+copy-fit (`markdown_counts`), find and replace, and spell check.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+from PySide6.QtCore import QEvent, QObject, QUrl, Signal
+from PySide6.QtGui import (
+    QTextBlockFormat,
+    QTextCharFormat,
+    QTextCursor,
+    QTextDocument,
+    QTextDocumentFragment,
+    QTextTable,
+)
+from PySide6.QtWidgets import QMainWindow, QStackedWidget, QWidget
+
+from editor.ui.body import markdown_bridge
+from editor.ui.body.copyfit import Counts, DocumentCounter
+from editor.ui.body.counts import MarkdownCounter
+from editor.ui.body.editor import BodyEditor
+from editor.ui.body.markdown_writer import cached_markdown
+from editor.ui.body.source import SourceEditor
+
+_MARKER = re.compile(r"^(?:[ ]{0,3}>[ ]?)*[ \t]*(?:#{1,6}[ \t]+|(?:[-*+]|\d+[.)])[ \t]+)?")
+_FENCE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})")
+_LIST = re.compile(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]")
+_HEADING = re.compile(r"^[ ]{0,3}#{1,6}(?:[ \t]|$)")
+_QUOTE_PREFIX = re.compile(r"^(?:[ ]{0,3}>[ ]?)+")
+_LINE_BREAK = "\u2028"
+#: How far ahead a character of the plain text is looked for in its Markdown line.
+_LOOKAHEAD = 16
+
+
+class BodyStack(QStackedWidget):
+    """The rich `BodyEditor` and a `SourceEditor` of the same body, one shown at a time."""
+
+    #: A person edited the Markdown source (rich edits come from `rich.body_edited`).
+    source_edited = Signal()
+    #: True when the source is shown.
+    mode_changed = Signal(bool)
+
+    def __init__(self, rich: BodyEditor, source: SourceEditor | None = None,
+                 parent: QWidget | None = None) -> None:  # fmt: skip
+        super().__init__(parent)
+        self.setObjectName("bodyStack")
+        self.rich = rich
+        self.source = source or SourceEditor()
+        self._entered_with = ""
+        self.addWidget(rich)
+        self.addWidget(self.source)
+        self.setCurrentWidget(rich)
+        self.source.body_edited.connect(self.source_edited)
+        self.source.setReadOnly(rich.isReadOnly())
+        rich.installEventFilter(self)
+
+    # -- the body, from whichever editor shows it ---------------------------
+
+    @property
+    def source_mode(self) -> bool:
+        return self.currentWidget() is self.source
+
+    def markdown(self) -> str:
+        return self.source.markdown() if self.source_mode else self.rich.markdown()
+
+    def is_empty(self) -> bool:
+        return self.source.is_empty() if self.source_mode else self.rich.document().isEmpty()
+
+    def load_markdown(self, markdown: str) -> None:
+        """Show another body (an article opened) in both editors; undo starts afresh."""
+        self.rich.load_markdown(markdown)
+        if self.source_mode:
+            self.source.load_markdown(markdown)
+            self._entered_with = self.source.markdown()
+
+    def editor(self) -> QWidget:
+        """The editor shown now."""
+        return self.currentWidget()
+
+    # What the window's Undo/Redo (`UndoRouter`) needs: the history of the editor shown.
+
+    def document(self) -> QTextDocument:
+        return self.source.document() if self.source_mode else self.rich.document()
+
+    def undo(self) -> None:
+        self.editor().undo()
+
+    def redo(self) -> None:
+        self.editor().redo()
+
+    # -- switching ---------------------------------------------------------------
+
+    def set_source_mode(self, on: bool) -> None:
+        if on == self.source_mode:
+            return
+        if on:
+            self._to_source()
+        else:
+            self._to_rich()
+        self.mode_changed.emit(on)
+
+    def _to_source(self) -> None:
+        line_map: list[tuple[int, int]] = []
+        text = cached_markdown(self.rich.document(), line_map=line_map)
+        line, column = rich_to_source(self.rich.textCursor(), text.split("\n"), line_map)
+        self.source.load_markdown(text)
+        self._entered_with = self.source.markdown()
+        self.setCurrentWidget(self.source)
+        self.source.set_cursor(line, column)
+        self.source.setFocus()
+
+    def _to_rich(self) -> None:
+        text = self.source.markdown()
+        cursor = self.source.textCursor()
+        line, column = cursor.blockNumber(), cursor.positionInBlock()
+        if text != self._entered_with:
+            # The rich editor's listeners (counts, spelling, checks) learn of the change
+            # from its `body_edited`; the session already knows from the source's edits.
+            replace_body(self.rich, text)
+        position = source_to_rich(self.rich, text.split("\n"), line, column)
+        self.setCurrentWidget(self.rich)
+        rich_cursor = self.rich.textCursor()
+        rich_cursor.setPosition(position)
+        self.rich.setTextCursor(rich_cursor)
+        self.rich.ensureCursorVisible()
+        self.rich.setFocus()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.rich and event.type() == QEvent.Type.ReadOnlyChange:
+            self.source.setReadOnly(self.rich.isReadOnly())  # approved, nothing open...
+        return super().eventFilter(watched, event)
+
+
+def replace_body(rich: BodyEditor, markdown: str) -> None:
+    """Show `markdown` in `rich` as one undoable edit (`load_markdown` would clear undo).
+
+    The body is read into a scratch document exactly as `load_markdown` reads it, then
+    put in place of the whole content inside one edit block, with the reading rhythm.
+    Pictures the document does not have yet are fetched from `rich.image_source`.
+    """
+    scratch = QTextDocument()
+    scratch.setDefaultFont(rich.document().defaultFont())
+    markdown_bridge.load_markdown(scratch, markdown)
+    document = rich.document()
+    image_type = QTextDocument.ResourceType.ImageResource
+    for url in markdown_bridge.image_urls(scratch):
+        if rich.image_source is not None and document.resource(image_type, QUrl(url)) is None:
+            data = rich.image_source(url)
+            if data:
+                markdown_bridge.register_image(document, url, data)
+    cursor = QTextCursor(document)
+    cursor.beginEditBlock()
+    try:
+        cursor.select(QTextCursor.SelectionType.Document)
+        cursor.removeSelectedText()
+        # What is left is one empty block with the old first block's formats: clear them.
+        cursor.setBlockFormat(QTextBlockFormat())
+        cursor.setBlockCharFormat(QTextCharFormat())
+        cursor.setCharFormat(QTextCharFormat())
+        if not scratch.isEmpty():
+            cursor.insertFragment(QTextDocumentFragment(scratch))
+        # The fragment's first block takes the format of the block it lands in (a rule
+        # would be lost): give it its own.
+        first, wanted = document.begin(), scratch.begin()
+        if first.blockFormat() != wanted.blockFormat() and wanted.textList() is None:
+            QTextCursor(first).setBlockFormat(wanted.blockFormat())
+        rich._apply_reading_rhythm()
+    finally:
+        cursor.endEditBlock()
+
+
+class BodyCounter:
+    """Counts of the body in whichever editor shows it; both agree on the same body."""
+
+    def __init__(self, stack: BodyStack, rich: DocumentCounter) -> None:
+        self._stack = stack
+        self._rich = rich
+        self._source = MarkdownCounter(stack.source.document())
+
+    def count(self) -> Counts:
+        return (self._source if self._stack.source_mode else self._rich).count()
+
+
+# -- cursor mapping (block index + offset in the block's text) ------------------
+
+
+def align(markdown_line: str, plain: str) -> list[int]:
+    """For each offset 0..len(plain) in a block's plain text, the column in its Markdown.
+
+    Greedy: markup characters (markers, `**`, escapes, link targets) are skipped; a plain
+    character not found nearby keeps the column where it is, so one odd character (an
+    image, an entity) never throws the rest of the line off.
+    """
+    column = _MARKER.match(markdown_line).end()
+    columns = [column]
+    for char in plain:
+        found = markdown_line.find(char, column, column + _LOOKAHEAD)
+        if found >= 0:
+            column = found + 1
+        columns.append(column)
+    return columns
+
+
+def chunk_starts(lines: list[str]) -> list[int]:
+    """The first line of each top-level block: after a blank line, each list item,
+    heading and fence (a fenced block is one block, blank lines and all)."""
+    starts: list[int] = []
+    blank = True
+    fence = ""
+    for number, line in enumerate(lines):
+        if fence:
+            if line.strip().startswith(fence):
+                fence = ""
+            continue
+        inner = _QUOTE_PREFIX.sub("", line)
+        if not inner.strip():
+            blank = True
+            continue
+        opening = _FENCE.match(line)
+        if blank or opening or _LIST.match(inner) or _HEADING.match(inner):
+            starts.append(number)
+        if opening:
+            fence = opening.group(1)[:3]
+        blank = False
+    return starts
+
+
+def _code_offset(lines: list[str], line: int) -> int:
+    """1 when `line` opens a fence (the code itself starts on the next line)."""
+    return 1 if 0 <= line < len(lines) and _FENCE.match(lines[line]) else 0
+
+
+def rich_to_source(
+    cursor: QTextCursor, lines: list[str], line_map: list[tuple[int, int]]
+) -> tuple[int, int]:
+    """(line, column) in the Markdown `lines` for a cursor in the rich document."""
+    if not line_map:
+        return 0, 0
+    block = cursor.block()
+    number = block.blockNumber()
+    index = max(0, bisect.bisect_right([b for _line, b in line_map], number) - 1)
+    line, first_block = line_map[index]
+    frame = cursor.currentFrame()
+    if isinstance(frame, QTextTable):
+        row = frame.cellAt(cursor.position()).row()
+        return min(line + row + (1 if row else 0), len(lines) - 1), 0
+    if number > first_block:  # a later line of a code block
+        line += _code_offset(lines, line) + number - first_block
+        return min(line, len(lines) - 1), cursor.positionInBlock()
+    offset = cursor.positionInBlock()
+    parts = block.text().split(_LINE_BREAK)
+    while len(parts) > 1 and offset > len(parts[0]):
+        offset -= len(parts.pop(0)) + 1
+        line += 1
+    line = min(line, len(lines) - 1)
+    columns = align(lines[line], parts[0])
+    return line, columns[min(offset, len(columns) - 1)]
+
+
+def source_to_rich(rich: BodyEditor, lines: list[str], line: int, column: int) -> int:
+    """The rich document position for (line, column) in the Markdown the rich editor shows."""
+    document = rich.document()
+    line_map: list[tuple[int, int]] = []
+    written = cached_markdown(document, line_map=line_map).split("\n")
+    if not line_map:
+        return 0
+    source_starts, written_starts = chunk_starts(lines), chunk_starts(written)
+    chunk = max(0, bisect.bisect_right(source_starts, line) - 1)
+    if not source_starts or chunk >= len(written_starts):
+        return document.characterCount() - 1 if line else 0
+    within = line - source_starts[chunk]
+    target = written_starts[chunk]
+    index = max(0, bisect.bisect_right([row for row, _b in line_map], target) - 1)
+    unit_line, first_block = line_map[index]
+    if _code_offset(written, unit_line) and within:
+        block = document.findBlockByNumber(first_block + within - 1)
+        if block.isValid() and block.blockNumber() >= first_block:
+            return block.position() + min(column, block.length() - 1)
+    block = document.findBlockByNumber(first_block)
+    if not block.isValid():
+        return 0
+    text = block.text()
+    source_line = lines[line] if line < len(lines) else ""
+    columns = align(source_line, text.split(_LINE_BREAK)[0]) if text else [0]
+    offset = bisect.bisect_left(columns, column)
+    return block.position() + min(offset, max(0, block.length() - 1))
+
+
+# -- wiring into the main window ---------------------------------------------------
+
+
+def install_source_mode(window: QMainWindow) -> None:
+    """View > Markdown Source (Ctrl+/) and its toolbar button, on `window.body_stack`."""
+    stack: BodyStack = window.body_stack
+    action = window.actions["view_markdown_source"]
+    window.format_toolbar.addSeparator()
+    window.format_toolbar.addAction(action)
+    stack.source_edited.connect(window.session.note_body_edited)
+    stack.source_edited.connect(window.preview.schedule)
+    # Counts and copy-fit, find and replace, spell check: on the editor shown.
+    window.counter = BodyCounter(stack, window.counter)
+    stack.source_edited.connect(window.recount)
+    stack.mode_changed.connect(lambda _source: window.recount())
+    window.find_bar.follow(stack.editor)
+    window.spelling.attach_source(stack.source)
+    action.toggled.connect(stack.set_source_mode)
+
+    def on_mode(source: bool) -> None:
+        action.setChecked(source)
+        article_open = window.session.article is not None
+        window.format_controller.set_enabled(article_open and not source)
+        window.status.showMessage(
+            "Editing the Markdown source. Ctrl+/ goes back to the formatted text."
+            if source
+            else "Back to the formatted text.",
+            4000,
+        )
+
+    stack.mode_changed.connect(on_mode)
+    # The router listens to the rich document; the source's history must refresh it too.
+    router = window.undo_router
+    stack.source.undoAvailable.connect(lambda _available: router._update())
+    stack.source.redoAvailable.connect(lambda _available: router._update())
+    stack.mode_changed.connect(lambda _source: router._update())
+    window.session.opened.connect(
+        lambda article: window.format_controller.set_enabled(
+            article is not None and not stack.source_mode
+        )
+    )

@@ -1,0 +1,472 @@
+"""The preview pane: the article through the export template, patched block by block.
+
+The first render of an article loads the whole page (from a temporary file: `setHtml` caps
+pages at 2 MB). After that, a `QThreadPool` worker re-renders only the Markdown blocks an
+edit changed (`preview_render`), and the GUI thread only sends the patch to the page by
+JavaScript (`resources/js/preview.js`, run in an isolated world; the page's own scripts are
+off): no reload, no jump in scroll position. One render is in flight and one pending at
+most (Ghostwriter's coalescing). Without QtWebEngine, or when its process dies, a
+`QTextBrowser` stands in, with a notice. The page uses the export's template folder and
+site settings (`set_site`); a page whose template lacks `#article-body` is loaded whole.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+import shiboken6
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QUrl, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QStackedLayout,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from editor.core.errors import NewsroomError
+from editor.core.model import Article
+from editor.core.resources import read_resource_text
+from editor.ui.preview.render import BodyPatch, PageLoad, PreviewRenderer
+from editor.ui.preview.widths import WIDTH_PRESETS, WidthBar, fit_view
+from editor.ui.timers import debounce_timer
+
+try:  # QtWebEngine is an optional, heavy component: its absence must never crash us.
+    from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineScript, QWebEngineSettings
+    from PySide6.QtWebEngineWidgets import QWebEngineView
+
+    from editor.ui.preview.page import PreviewPage
+except ImportError:  # pragma: no cover - depends on the installation
+    QWebEngineView = None  # type: ignore[assignment,misc]
+
+#: JavaScript runs in Chromium's ApplicationWorld (1): isolated from the page's own world.
+_WORLD = 1
+
+
+class _RenderSignals(QObject):
+    rendered = Signal(int, object)
+    failed = Signal(int, str)
+
+
+class _RenderJob(QRunnable):
+    """Runs the renderer on an `Article` snapshot; never touches a widget."""
+
+    def __init__(self, generation: int, work: Callable[[], object],
+                 signals: _RenderSignals) -> None:  # fmt: skip
+        super().__init__()
+        self._generation = generation
+        self._work = work
+        self._signals = signals
+
+    def run(self) -> None:
+        try:
+            result = self._work()
+        except (NewsroomError, ImportError, OSError, ValueError, AttributeError) as error:
+            self._signals.failed.emit(self._generation, str(error) or type(error).__name__)
+        else:
+            self._signals.rendered.emit(self._generation, result)
+
+
+class PreviewPane(QWidget):
+    """Shows `render_article_page(article, preview=True)`; `schedule()` debounces updates."""
+
+    #: The page shows the latest render (loaded, or patched and confirmed by the page).
+    page_shown = Signal()
+    #: The person scrolled the preview: (Markdown block index, fraction into that block).
+    scrolled = Signal(int, float)
+    #: The person clicked in the preview, on the element of this Markdown block.
+    block_clicked = Signal(int)
+
+    def __init__(self, delay_ms: int = 400, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("previewPane")
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
+        self._signals = _RenderSignals(self)
+        self._signals.rendered.connect(self._on_rendered)
+        self._signals.failed.connect(self._on_failed)
+        self._folder = Path(tempfile.mkdtemp(prefix="newsroom-preview-"))
+        self._renderer = PreviewRenderer(self._folder)
+        self._generation = 0
+        self._in_flight = False
+        self._again = False
+        self._need_full = True
+        self._closed = False
+        self._page_ready = False
+        self._queued_js: list[str] = []
+        self._expected_url = QUrl()
+        self._keep_scroll = True
+        self._scroll_y: object = 0
+        self._html = ""
+        self._engine_notice = ""
+        self._patchable = True
+        self._source: Callable[[], Article | None] = lambda: None
+        self._started_at = 0.0
+        #: Why the last patch did not apply (then the page is loaded whole instead).
+        self.patch_error: object = None
+        #: Seconds from the start of each render (end of the pause) to the page showing it.
+        self.timings: list[float] = []
+        self._timer = debounce_timer(self, delay_ms, self._start)
+
+        self._message = QLabel(self)
+        self._message.setObjectName("previewMessage")
+        self._message.setWordWrap(True)
+        self._message.hide()
+        self.width_bar = WidthBar(self)
+        self.width_bar.preset_chosen.connect(lambda _name: self._fit())
+        self._stack = QStackedLayout()
+        self.web_view = None
+        self.browser: QTextBrowser | None = None
+        if QWebEngineView is not None:
+            self._make_web_view()
+        else:  # tests replace `QWebEngineView` with None to check this path
+            self._use_browser(
+                "Preview is simplified: QtWebEngine is not installed, so pages are "
+                "shown without the web template's full styling."
+            )
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self._message)
+        layout.addWidget(self.width_bar)
+        layout.addLayout(self._stack, 1)
+
+    # -- the two views ---------------------------------------------------
+
+    def _make_web_view(self) -> None:
+        view = QWebEngineView(self)
+        page = PreviewPage(view)
+        view.setPage(page)
+        settings = page.settings()
+        # The page's own scripts stay off; ours run in the isolated world regardless.
+        settings.setAttribute(QWebEngineSettings.WebAttribute.JavascriptEnabled, False)
+        script = QWebEngineScript()
+        script.setName("newsroom-preview")
+        script.setSourceCode(read_resource_text("js", "preview.js"))
+        script.setWorldId(_WORLD)
+        script.setInjectionPoint(QWebEngineScript.InjectionPoint.DocumentReady)
+        script.setRunsOnSubFrames(False)
+        page.scripts().insert(script)
+        page.message_received.connect(self._on_page_message)
+        page.renderProcessTerminated.connect(self._on_render_process_terminated)
+        self.web_view = view
+        # A holder centres the view when a width preset makes it narrower than the pane,
+        # and scrolls sideways when the preset is wider than the pane at a readable zoom.
+        self._web_holder = QScrollArea(self)
+        self._web_holder.setObjectName("previewHolder")
+        self._web_holder.setFrameShape(QFrame.Shape.NoFrame)
+        self._web_holder.setWidgetResizable(True)
+        self._web_holder.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._web_holder.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        inner = QWidget(self._web_holder)
+        row = QHBoxLayout(inner)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addStretch(0)
+        row.addWidget(view, 1)
+        row.addStretch(0)
+        self._web_holder.setWidget(inner)
+        self._stack.addWidget(self._web_holder)
+
+    def _use_browser(self, notice: str) -> None:
+        if self.browser is None:
+            self.browser = QTextBrowser(self)
+            self.browser.setOpenExternalLinks(True)
+            self._stack.addWidget(self.browser)
+        self._stack.setCurrentWidget(self.browser)
+        self._engine_notice = notice
+        self._show_message(notice)
+
+    def _on_render_process_terminated(self, status: object, code: int) -> None:
+        if (
+            self._closed
+            or status == QWebEnginePage.RenderProcessTerminationStatus.NormalTerminationStatus
+        ):
+            return
+        view, self.web_view = self.web_view, None
+        if view is not None:
+            self._web_holder.hide()
+            view.deleteLater()
+        self._page_ready = False
+        self._queued_js.clear()
+        self._use_browser(
+            "Preview is simplified: the web engine stopped (exit code "
+            f"{code}), so pages are shown without the web template's full styling."
+        )
+        self._need_full = True
+        self.schedule()
+
+    @property
+    def has_web_engine(self) -> bool:
+        return self.web_view is not None
+
+    @property
+    def render_count(self) -> int:
+        """Markdown blocks rendered so far: an edit of one paragraph adds one."""
+        return self._renderer.render_count
+
+    @property
+    def block_count(self) -> int:
+        """Top-level Markdown blocks in the body the page shows."""
+        return self._renderer.block_count
+
+    # -- scheduling ------------------------------------------------------
+
+    def set_resolver(self, resolver: Callable[[str], object] | None) -> None:
+        """How `asset:` images get URLs (see `render.resolver_from`); the page reloads."""
+        self._pool.waitForDone(5000)  # the renderer is the worker's while a job runs
+        self._renderer.set_resolver(resolver)  # type: ignore[arg-type]
+        self._need_full = True
+        self.schedule()
+
+    def set_corrections(self, source: Callable[[str], object] | None) -> None:
+        """Where the corrections printed at the article's foot come from; the page reloads."""
+        self._pool.waitForDone(5000)  # the renderer is the worker's while a job runs
+        self._renderer.set_corrections(source)  # type: ignore[arg-type]
+        self._need_full = True
+        self.schedule()
+
+    def set_site(self, templates_dir: str | None, site_name: str = "Newsroom",
+                 base_url: str = "") -> None:  # fmt: skip
+        """Render with the export's template folder and site settings; the page reloads."""
+        self._pool.waitForDone(5000)  # the renderer is the worker's while a job runs
+        self._renderer.set_site(templates_dir, site_name, base_url)
+        self._need_full = True
+        self.schedule()
+
+    @property
+    def patchable(self) -> bool:
+        """False when the template has no `#article-body`: every edit loads the page whole."""
+        return self._patchable
+
+    @property
+    def template_notice(self) -> str:
+        """Why the built-in templates stand in for the newsroom's ("" when they do not)."""
+        return self._renderer.notice
+
+    def set_source(self, source: Callable[[], Article | None]) -> None:
+        """Where snapshots come from; called only when a render actually starts."""
+        self._source = source
+
+    def schedule(self) -> None:
+        """Render again once typing pauses; bursts of calls cost one render."""
+        self._keep_scroll = True
+        self._timer.start()
+
+    def refresh_now(self) -> None:
+        """Load the page afresh, from the top, e.g. for a newly opened article."""
+        self._keep_scroll = False
+        self._need_full = True
+        self._timer.stop()
+        self._start()
+
+    def _start(self) -> None:
+        if self._closed:
+            return
+        if self._in_flight:
+            self._again = True  # coalesce: one render in flight, one pending
+            return
+        self._again = False
+        article = self._source()
+        if article is None:
+            self._need_full = True
+            self._show_nothing()
+            return
+        self._started_at = time.perf_counter()
+        snapshot = replace(article, tags=list(article.tags))
+        renderer = self._renderer
+        if self._need_full or self.web_view is None or not self._patchable:
+            self._need_full = False
+            self._generation += 1
+            work: Callable[[], object] = lambda: renderer.full(snapshot)  # noqa: E731
+        else:
+            work = lambda: renderer.update(snapshot)  # noqa: E731
+        self._in_flight = True
+        self._pool.start(_RenderJob(self._generation, work, self._signals))
+
+    def _finish_render(self) -> None:
+        self._in_flight = False
+        if self._again:
+            self._start()
+
+    def _on_rendered(self, generation: int, result: object) -> None:
+        if self._closed:
+            return
+        if generation == self._generation:
+            if isinstance(result, PageLoad):
+                self._load(result)
+            elif isinstance(result, BodyPatch):
+                self._send_patch(result)
+        self._finish_render()
+
+    def _on_failed(self, generation: int, message: str) -> None:
+        self._need_full = True  # the renderer's idea of the page may be off now
+        if generation == self._generation:
+            self._show_message(f"The preview could not be rendered: {message}")
+        self._finish_render()
+
+    # -- showing ---------------------------------------------------------
+
+    @property
+    def html(self) -> str:
+        """The page last loaded (before patches); see `body_parts` for the body since."""
+        return self._html
+
+    def _show_nothing(self) -> None:
+        self._html = ""
+        if self.web_view is not None:
+            self._page_ready = False
+            self._queued_js = []
+            self._expected_url = QUrl()
+            self.web_view.setHtml("", QUrl("about:blank"))
+        elif self.browser is not None:
+            self.browser.clear()
+
+    def _load(self, load: PageLoad) -> None:
+        self._html = load.page_html
+        self._patchable = load.patchable
+        notices = [text for text in (self._engine_notice, load.notice) if text]
+        if notices:
+            self._show_message("\n".join(notices))
+        else:
+            self._message.hide()
+        if self.web_view is None:
+            assert self.browser is not None
+            bar = self.browser.verticalScrollBar()
+            position = bar.value()
+            if load.path is not None:  # the linked stylesheet resolves beside the page
+                self.browser.document().setBaseUrl(QUrl.fromLocalFile(str(load.path)))
+            self.browser.setHtml(load.page_html)
+            bar.setValue(position)
+            self._shown()
+            return
+        self._page_ready = False
+        # Without the body container there is nothing to patch: the page is loaded whole.
+        reset = f"window.newsroomPreview.reset({json.dumps(load.parts)})"
+        self._queued_js = [reset] if load.patchable else []
+        page = self.web_view.page()
+        # Ask the old page where it was scrolled, then load; restored once loaded.
+        page.runJavaScript("window.scrollY", _WORLD, lambda y: self._navigate(load, y))
+
+    def _navigate(self, load: PageLoad, scroll_y: object) -> None:
+        # The answer comes back asynchronously: the pane may be closed or gone by then.
+        if self._closed or not shiboken6.isValid(self) or self.web_view is None:
+            return
+        self._scroll_y = scroll_y if self._keep_scroll else 0
+        assert load.path is not None
+        self._expected_url = QUrl.fromLocalFile(str(load.path))
+        self.web_view.setUrl(self._expected_url)
+
+    def _on_page_ready(self, url: str) -> None:
+        """The patcher announced itself in a page: the one we loaded, or a late old one."""
+        if self._closed or self.web_view is None or self._page_ready:
+            return
+        if QUrl(url) != self._expected_url:
+            return
+        scroll_y = self._scroll_y if isinstance(self._scroll_y, int | float) else 0
+        self._queued_js.append(f"window.scrollTo(0, {int(scroll_y)})")
+        self._page_ready = True
+        self._flush()
+
+    def _send_patch(self, patch: BodyPatch) -> None:
+        if patch.empty:
+            self._shown()
+            return
+        calls = []
+        if patch.remove or patch.insert:
+            insert = json.dumps(patch.insert)
+            calls.append(f"window.newsroomPreview.patch({patch.start}, {patch.remove}, {insert})")
+        if patch.header_page is not None:
+            calls.append(f"window.newsroomPreview.header({json.dumps(patch.header_page)})")
+        self._queued_js.append(" && ".join(calls))
+        if self._page_ready:
+            self._flush()
+
+    def _flush(self) -> None:
+        """Send the queued calls as one script; the page's answer confirms the patch."""
+        if not self._queued_js or self.web_view is None:
+            return
+        steps = "; ".join(f"if (({call}) === false) return false" for call in self._queued_js)
+        # An exception comes back as its message, for `patch_error`; None means "not run".
+        script = (
+            f"(() => {{ try {{ {steps}; return true; }} catch (e) {{ return String(e); }} }})()"
+        )
+        self._queued_js = []
+        self.web_view.page().runJavaScript(script, _WORLD, self._on_patched)
+
+    def _on_patched(self, ok: object) -> None:
+        if self._closed or not shiboken6.isValid(self):
+            return
+        if ok is not True:  # e.g. a page without the body container: load it whole
+            self.patch_error = ok
+            self._need_full = True
+            self.schedule()
+            return
+        self._shown()
+
+    def _shown(self) -> None:
+        self.timings.append(time.perf_counter() - self._started_at)
+        self.page_shown.emit()
+
+    # -- scroll and clicks -----------------------------------------------
+
+    def _on_page_message(self, message: dict) -> None:
+        if "ready" in message:
+            self._on_page_ready(str(message["ready"]))
+        elif "scrolled" in message:
+            position = message["scrolled"]
+            if isinstance(position, dict) and int(position.get("block", -1)) >= 0:
+                self.scrolled.emit(int(position["block"]), float(position.get("fraction", 0)))
+        elif "clicked" in message:
+            self.block_clicked.emit(int(message["clicked"]))
+
+    def scroll_to_block(self, index: int, fraction: float = 0.0) -> None:
+        """Bring Markdown block `index` to the top of the preview (`fraction` into it)."""
+        if self.web_view is not None and self._page_ready:
+            script = f"window.newsroomPreview.scrollToBlock({int(index)}, {float(fraction)})"
+            self.web_view.page().runJavaScript(script, _WORLD)
+
+    # -- width presets ---------------------------------------------------
+
+    def set_width_preset(self, name: str) -> None:
+        """ "fit", "desktop", "tablet" or "phone" (see `WIDTH_PRESETS`)."""
+        self.width_bar.choose(name)
+        self._fit()
+
+    def _fit(self) -> None:
+        # The page keeps its reading position through the new layout by itself
+        # (preview.js, on "resize"), and says nothing to scroll sync meanwhile: the
+        # reflow is not the person scrolling, so the editor must not follow it.
+        if self.web_view is not None:
+            fit_view(self.web_view, WIDTH_PRESETS[self.width_bar.current], self.width())
+
+    @property
+    def sideways(self) -> bool:
+        """True when the chosen width, at a readable zoom, is wider than the pane."""
+        if self.web_view is None:
+            return False
+        return self._web_holder.horizontalScrollBar().maximum() > 0
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def _show_message(self, text: str) -> None:
+        self._message.setText(text)
+        self._message.show()
+
+    def shutdown(self) -> None:
+        """Stop timers and wait for a render in flight, before the window goes away."""
+        self._closed = True
+        self._timer.stop()
+        self._again = False
+        self._pool.waitForDone(5000)
+        shutil.rmtree(self._folder, ignore_errors=True)

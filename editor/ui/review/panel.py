@@ -1,0 +1,696 @@
+"""The Review tab: comments anchored to passages of the story, highlighted in the editor.
+
+A comment keeps its passage as a quote with some context (`editor.core.review`). The
+panel anchors every thread against the editor's own text (the document's characters,
+one per document position), so a found passage maps straight to a selection: no
+Markdown offsets are involved and the serialiser can change freely. Anchors are found
+again after a pause in typing; meanwhile the highlights ride along with the edits
+(their cursors are document cursors). A thread whose passage is gone says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+import qtawesome
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QKeySequence,
+    QMouseEvent,
+    QShortcut,
+    QTextCharFormat,
+    QTextCursor,
+    QTextDocument,
+    QTextFormat,
+)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QTextEdit,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from editor.core.errors import NewsroomError
+from editor.core.review import Comment, anchor, selection_anchor
+from editor.ui.articles.model import full_time, short_time
+from editor.ui.timers import debounce_timer
+
+#: Marks our extra selections so the other layers (checks, focus mode) keep theirs.
+_MARK = QTextFormat.Property.UserProperty + 97
+HIGHLIGHT = QColor("#fff0a6")
+ACTIVE_HIGHLIGHT = QColor("#ffd54a")
+_QUOTE_CHARS = 140
+_AVATAR_COLOURS = ("#2563eb", "#059669", "#d97706", "#7c3aed", "#db2777", "#0891b2", "#4b5563")
+
+PASSAGE_REMOVED = "Passage removed"
+PASSAGE_EDITED = "Passage edited"
+RESOLVED = "Resolved"
+
+
+def document_text(document: QTextDocument) -> str:
+    """The document's characters, one per position (paragraph breaks as newlines)."""
+    return document.toRawText().replace("\u2029", "\n").replace("\u2028", "\n")
+
+
+def _initials(name: str) -> str:
+    parts = [p for p in name.split() if p[:1].isalnum()]
+    return ("".join(p[0] for p in parts[:2]) or "?").upper()
+
+
+def _avatar(name: str) -> QLabel:
+    colour = _AVATAR_COLOURS[sum(map(ord, name)) % len(_AVATAR_COLOURS)]
+    label = QLabel(_initials(name))
+    label.setFixedSize(26, 26)
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    label.setStyleSheet(
+        f"background: {colour}; color: white; border-radius: 13px;"
+        " font-weight: 600; font-size: 10px;"
+    )
+    return label
+
+
+def _when(moment: datetime) -> str:
+    return short_time(moment)
+
+
+def _elided_quote(quote: str) -> str:
+    flat = " ".join(quote.split())
+    return flat if len(flat) <= _QUOTE_CHARS else flat[: _QUOTE_CHARS - 1].rstrip() + "…"
+
+
+class ThreadCard(QFrame):
+    """One thread: who, when, the quoted passage, the comment, replies, Reply and Resolve."""
+
+    clicked = Signal(str)
+    reply_posted = Signal(str, str)  # thread id, text
+    resolve_toggled = Signal(str, bool)  # thread id, resolved
+
+    def __init__(self, thread: Comment, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.thread = thread
+        self.setObjectName("threadCard")
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 10, 12, 8)
+        layout.setSpacing(6)
+
+        header = QHBoxLayout()
+        header.setSpacing(8)
+        header.addWidget(_avatar(thread.author))
+        who = QLabel(f"<b>{_escape(thread.author or 'Someone')}</b>")
+        when = QLabel(_when(thread.created_at))
+        when.setObjectName("commentTime")
+        when.setToolTip(full_time(thread.created_at))
+        header.addWidget(who)
+        header.addWidget(when)
+        header.addStretch(1)
+        self.state = QLabel()
+        self.state.setObjectName("threadState")
+        self.state.hide()
+        header.addWidget(self.state)
+        layout.addLayout(header)
+
+        self.quote = QLabel(_escape(_elided_quote(thread.quote)))
+        self.quote.setObjectName("commentQuote")
+        self.quote.setWordWrap(True)
+        self.quote.setToolTip(thread.quote)
+        layout.addWidget(self.quote)
+
+        self.body = QLabel(_escape(thread.body).replace("\n", "<br>"))
+        self.body.setObjectName("commentBody")
+        self.body.setWordWrap(True)
+        self.body.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.body)
+
+        self.reply_labels: list[QLabel] = []
+        for reply in thread.replies:
+            label = QLabel(
+                f"<b>{_escape(reply.author or 'Someone')}</b>"
+                f" <span style='color:#6b7280'>· {_when(reply.created_at)}</span><br>"
+                + _escape(reply.body).replace("\n", "<br>")
+            )
+            label.setObjectName("commentReply")
+            label.setWordWrap(True)
+            label.setToolTip(full_time(reply.created_at))
+            layout.addWidget(label)
+            self.reply_labels.append(label)
+
+        self.reply_edit = QLineEdit()
+        self.reply_edit.setObjectName("replyEdit")
+        self.reply_edit.setPlaceholderText("Reply… (Enter to send)")
+        self.reply_edit.returnPressed.connect(self._post_reply)
+        self.reply_edit.hide()
+        layout.addWidget(self.reply_edit)
+
+        footer = QHBoxLayout()
+        footer.setSpacing(4)
+        footer.addStretch(1)
+        self.reply_button = QPushButton(qtawesome.icon("fa6s.reply", color="#4b5563"), "Reply")
+        self.resolve_button = QPushButton()
+        for button in (self.reply_button, self.resolve_button):
+            button.setFlat(True)
+            button.setObjectName("cardButton")
+            button.setCursor(Qt.CursorShape.PointingHandCursor)
+            footer.addWidget(button)
+        if thread.resolved:
+            self.resolve_button.setText("Reopen")
+            self.resolve_button.setIcon(qtawesome.icon("fa6s.rotate-left", color="#4b5563"))
+            self.resolve_button.setToolTip(
+                f"Resolved by {thread.resolved_by or 'someone'}, "
+                f"{full_time(thread.resolved_at)}: open the thread again"
+            )
+        else:
+            self.resolve_button.setText("Resolve")
+            self.resolve_button.setIcon(qtawesome.icon("fa6s.check", color="#059669"))
+            self.resolve_button.setToolTip("Mark the thread done (it is hidden, not deleted)")
+        self.reply_button.clicked.connect(self.open_reply)
+        self.resolve_button.clicked.connect(
+            lambda: self.resolve_toggled.emit(thread.id, not thread.resolved)
+        )
+        layout.addLayout(footer)
+        self.set_active(False)
+
+    def open_reply(self) -> None:
+        self.reply_edit.show()
+        self.reply_edit.setFocus()
+
+    def _post_reply(self) -> None:
+        text = self.reply_edit.text().strip()
+        if text:
+            self.reply_posted.emit(self.thread.id, text)
+
+    def set_state(self, state: str) -> None:
+        """ "" (anchored), PASSAGE_EDITED, PASSAGE_REMOVED or RESOLVED: a chip in the header."""
+        colours = {
+            PASSAGE_REMOVED: ("#b91c1c", "#fef2f2"),
+            PASSAGE_EDITED: ("#b45309", "#fffbeb"),
+            RESOLVED: ("#047857", "#ecfdf5"),
+        }
+        self.state.setVisible(bool(state))
+        self.state.setText(state)
+        if state:
+            fg, bg = colours[state]
+            self.state.setStyleSheet(
+                f"color: {fg}; background: {bg}; border: 1px solid {fg};"
+                " border-radius: 8px; padding: 0px 7px; font-size: 11px; font-weight: 600;"
+            )
+        tips = {
+            PASSAGE_REMOVED: "The words this comment was about are no longer in the story.",
+            PASSAGE_EDITED: "The passage was changed since the comment; the closest match "
+            "is highlighted.",
+        }
+        self.quote.setProperty("removed", state == PASSAGE_REMOVED)
+        self.state.setToolTip(tips.get(state, ""))
+        self.style().unpolish(self.quote)
+        self.style().polish(self.quote)
+
+    def set_active(self, active: bool) -> None:
+        self.setProperty("active", active)
+        self.style().unpolish(self)
+        self.style().polish(self)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            self.clicked.emit(self.thread.id)
+        super().mousePressEvent(event)
+
+
+_STYLE = """
+#reviewPanel { background: #f7f7f5; }
+#reviewHeader QLabel#reviewTitle { font-size: 14px; font-weight: 600; color: #1f2937; }
+#reviewCount { color: #6b7280; }
+#threadCard { background: white; border: 1px solid #e3e3de; border-radius: 8px; }
+#threadCard[active="true"] { border: 2px solid #e0b400; }
+#commentTime { color: #6b7280; }
+#commentQuote { color: #4b5563; font-style: italic; background: #fffbe6;
+                border-left: 3px solid #f2c94c; padding: 3px 6px; }
+#commentQuote[removed="true"] { color: #9ca3af; text-decoration: line-through;
+                                background: #f3f4f6; border-left: 3px solid #d1d5db; }
+#commentBody { color: #111827; }
+#commentReply { color: #1f2937; border-left: 2px solid #e5e7eb; padding-left: 8px;
+                margin-left: 6px; }
+QPushButton#cardButton { color: #374151; padding: 2px 8px; border: none; }
+QPushButton#cardButton:hover { background: #f3f4f6; border-radius: 4px; }
+#composer { background: white; border: 1px solid #e0b400; border-radius: 8px; }
+#composerQuote { color: #4b5563; font-style: italic; }
+#emptyState { color: #6b7280; padding: 24px 12px; }
+#composerError { color: #b91c1c; }
+"""
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+class ReviewPanel(QWidget):
+    """Comment threads of the open article; `begin_comment()` comments on the selection."""
+
+    history_requested = Signal()
+    changes_requested = Signal()
+    #: Open threads (unresolved), for the tab's title.
+    open_count_changed = Signal(int)
+    message = Signal(str)
+
+    def __init__(self, newsroom_source: Callable[[], object], editor: QTextEdit,
+                 parent: QWidget | None = None) -> None:  # fmt: skip
+        super().__init__(parent)
+        self.setObjectName("reviewPanel")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.setStyleSheet(_STYLE)
+        self._newsroom = newsroom_source
+        self.editor = editor
+        self.article_id: str | None = None
+        self.threads: list[Comment] = []
+        #: Thread id -> (start, end) in the document, or None when the passage is gone.
+        self.anchors: dict[str, tuple[int, int] | None] = {}
+        self.cards: dict[str, ThreadCard] = {}
+        self.active_id: str | None = None
+        self._pending: dict[str, object] | None = None
+        self._reanchor_timer = debounce_timer(self, 400, self.reanchor)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 10, 10, 10)
+        layout.setSpacing(8)
+
+        header = QWidget()
+        header.setObjectName("reviewHeader")
+        row = QHBoxLayout(header)
+        row.setContentsMargins(2, 0, 2, 0)
+        title = QLabel("Comments")
+        title.setObjectName("reviewTitle")
+        self.count_label = QLabel()
+        self.count_label.setObjectName("reviewCount")
+        row.addWidget(title)
+        row.addWidget(self.count_label)
+        row.addStretch(1)
+        self.comment_button = QToolButton()
+        self.comment_button.setObjectName("commentButton")
+        self.comment_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.comment_button.setIcon(qtawesome.icon("fa6s.comment-medical", color="#374151"))
+        self.comment_button.setText("Comment")
+        self.comment_button.setToolTip("Comment on the selected passage (Ctrl+Alt+M)")
+        self.comment_button.clicked.connect(self.begin_comment)
+        row.addWidget(self.comment_button)
+        more = QToolButton()
+        more.setObjectName("reviewMore")
+        more.setIcon(qtawesome.icon("fa6s.clock-rotate-left", color="#374151"))
+        more.setText("History")
+        more.setToolTip("Changes since your last review, and the article's history")
+        more.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        more.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(more)
+        self.changes_item = menu.addAction(
+            qtawesome.icon("fa6s.code-compare", color="#374151"), "Changes Since My Last Review…"
+        )
+        self.history_item = menu.addAction(
+            qtawesome.icon("fa6s.clock-rotate-left", color="#374151"), "History of Revisions…"
+        )
+        self.changes_item.triggered.connect(self.changes_requested)
+        self.history_item.triggered.connect(self.history_requested)
+        more.setMenu(menu)
+        row.addWidget(more)
+        layout.addWidget(header)
+
+        self.show_resolved = QCheckBox("Show resolved")
+        self.show_resolved.setObjectName("showResolved")
+        self.show_resolved.toggled.connect(self._rebuild_cards)
+        layout.addWidget(self.show_resolved)
+
+        self.composer = self._build_composer()
+        layout.addWidget(self.composer)
+
+        self.scroll = QScrollArea()
+        self.scroll.setObjectName("threadScroll")
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list_widget = QWidget()
+        self.list_widget.setObjectName("threadList")
+        self.list_widget.setStyleSheet("#threadList { background: transparent; }")
+        self.list_layout = QVBoxLayout(self.list_widget)
+        self.list_layout.setContentsMargins(0, 0, 4, 0)
+        self.list_layout.setSpacing(8)
+        self.list_layout.addStretch(1)
+        self.scroll.setWidget(self.list_widget)
+        self.scroll.viewport().setStyleSheet("background: transparent;")
+        layout.addWidget(self.scroll, 1)
+
+        self.empty_label = QLabel()
+        self.empty_label.setObjectName("emptyState")
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+        self.list_layout.insertWidget(0, self.empty_label)
+        self._update_counts()
+
+    def _build_composer(self) -> QFrame:
+        frame = QFrame()
+        frame.setObjectName("composer")
+        box = QVBoxLayout(frame)
+        box.setContentsMargins(10, 8, 10, 8)
+        box.setSpacing(6)
+        self.composer_quote = QLabel()
+        self.composer_quote.setObjectName("composerQuote")
+        self.composer_quote.setWordWrap(True)
+        box.addWidget(self.composer_quote)
+        self.composer_edit = QPlainTextEdit()
+        self.composer_edit.setObjectName("composerEdit")
+        self.composer_edit.setPlaceholderText("Your comment… (Ctrl+Enter to post)")
+        self.composer_edit.setFixedHeight(72)
+        box.addWidget(self.composer_edit)
+        self.composer_error = QLabel()
+        self.composer_error.setObjectName("composerError")
+        self.composer_error.setWordWrap(True)
+        self.composer_error.hide()
+        box.addWidget(self.composer_error)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        cancel = QPushButton("Cancel")
+        self.post_button = QPushButton("Comment")
+        self.post_button.setDefault(True)
+        cancel.clicked.connect(self.cancel_comment)
+        self.post_button.clicked.connect(self.post_comment)
+        buttons.addWidget(cancel)
+        buttons.addWidget(self.post_button)
+        box.addLayout(buttons)
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), self.composer_edit, self.post_comment)
+        QShortcut(QKeySequence("Escape"), self.composer_edit, self.cancel_comment)
+        frame.hide()
+        return frame
+
+    # -- the open article ------------------------------------------------------
+
+    def show_article(self, article: object | None) -> None:
+        """The article now in the editor (whose text is already loaded), or None."""
+        self.article_id = getattr(article, "id", None)
+        self.active_id = None
+        # The previous article's threads and positions mean nothing in this document.
+        self.threads = []
+        self.anchors = {}
+        self.cancel_comment()
+        self.reload()
+
+    def reload(self) -> None:
+        """Read the threads from the store, anchor them and show them."""
+        self.threads = []
+        if self.article_id is not None:
+            try:
+                self.threads = self._newsroom().list_comments(self.article_id)
+            except NewsroomError as error:
+                self.message.emit(str(error))
+        self.reanchor()
+        self._rebuild_cards()
+
+    def schedule_reanchor(self) -> None:
+        """After a pause in typing, find every passage again (gone ones say so)."""
+        if self.threads:
+            self._reanchor_timer.start()
+
+    def reanchor(self) -> None:
+        self._reanchor_timer.stop()
+        text = document_text(self.editor.document())
+        self.anchors = {t.id: anchor(t, text) for t in self.threads}
+        self._update_highlights()
+        self._update_states()
+
+    def state_of(self, thread: Comment) -> str:
+        if thread.resolved:
+            return RESOLVED
+        span = self.anchors.get(thread.id)
+        if span is None:
+            return PASSAGE_REMOVED
+        text = document_text(self.editor.document())
+        return "" if text[span[0] : span[1]] == thread.quote else PASSAGE_EDITED
+
+    # -- cards -------------------------------------------------------------------
+
+    def visible_threads(self) -> list[Comment]:
+        shown = self.show_resolved.isChecked()
+        return [t for t in self.threads if shown or not t.resolved]
+
+    def _rebuild_cards(self) -> None:
+        for card in self.cards.values():
+            self.list_layout.removeWidget(card)
+            card.hide()  # now: deleteLater only acts once back in the event loop
+            card.deleteLater()
+        self.cards = {}
+        for thread in self.visible_threads():
+            card = ThreadCard(thread, self.list_widget)
+            card.clicked.connect(self.jump_to)
+            card.reply_posted.connect(self.reply)
+            card.resolve_toggled.connect(self.resolve)
+            self.list_layout.insertWidget(self.list_layout.count() - 1, card)
+            card.show()
+            self.cards[thread.id] = card
+        self._update_states()
+        self._update_counts()
+
+    def _update_states(self) -> None:
+        for thread_id, card in self.cards.items():
+            card.set_state(self.state_of(card.thread))
+            card.set_active(thread_id == self.active_id)
+
+    def _update_counts(self) -> None:
+        open_threads = sum(1 for t in self.threads if not t.resolved)
+        resolved = len(self.threads) - open_threads
+        parts = [f"{open_threads} open"] if self.threads else []
+        if resolved:
+            parts.append(f"{resolved} resolved")
+        self.count_label.setText(" · ".join(parts))
+        self.show_resolved.setVisible(bool(resolved))
+        if self.article_id is None:
+            empty = "Open an article to see its comments."
+        elif not self.threads:
+            empty = (
+                "No comments yet.\nSelect a passage in the story and press Ctrl+Alt+M "
+                "(or right-click it) to comment."
+            )
+        elif not self.cards:
+            empty = "Every thread is resolved."
+        else:
+            empty = ""
+        self.empty_label.setText(empty)
+        self.empty_label.setVisible(bool(empty))
+        self.comment_button.setEnabled(self.article_id is not None)
+        self.open_count_changed.emit(open_threads)
+
+    # -- commenting --------------------------------------------------------------
+
+    def begin_comment(self) -> bool:
+        """Start a comment on the editor's selection; False (and a message) without one."""
+        if self.article_id is None:
+            return False
+        cursor = self.editor.textCursor()
+        text = document_text(self.editor.document())
+        start, end = cursor.selectionStart(), cursor.selectionEnd()
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if start >= end:
+            self.message.emit("Select the passage to comment on, then press Ctrl+Alt+M.")
+            return False
+        self._pending = selection_anchor(text, start, end)
+        quote = _elided_quote(str(self._pending["quote"]))
+        self.composer_quote.setText(f"On “{_escape(quote)}”")
+        self.composer_error.hide()
+        self.composer_edit.clear()
+        self.composer.show()
+        self.composer_edit.setFocus()
+        self._show_pending_highlight(start, end)
+        return True
+
+    def post_comment(self) -> bool:
+        if self._pending is None or self.article_id is None:
+            return False
+        body = self.composer_edit.toPlainText()
+        try:
+            created = self._newsroom().add_comment(self.article_id, body=body, **self._pending)
+        except NewsroomError as error:
+            self.composer_error.setText(str(error))
+            self.composer_error.show()
+            return False
+        self._pending = None
+        self.composer.hide()
+        self.active_id = created.id
+        self.reload()
+        return True
+
+    def add_comment(self, start: int, end: int, body: str) -> Comment:
+        """Comment on document positions [start, end) (scripts and tests)."""
+        assert self.article_id is not None
+        text = document_text(self.editor.document())
+        created = self._newsroom().add_comment(
+            self.article_id, body=body, **selection_anchor(text, start, end)
+        )
+        self.active_id = created.id
+        self.reload()
+        return created
+
+    def cancel_comment(self) -> None:
+        self._pending = None
+        self.composer.hide()
+        self._update_highlights()
+
+    def reply(self, thread_id: str, body: str) -> bool:
+        try:
+            self._newsroom().reply(thread_id, body)
+        except NewsroomError as error:
+            self.message.emit(str(error))
+            return False
+        self.active_id = thread_id
+        self.reload()
+        return True
+
+    def resolve(self, thread_id: str, resolved: bool = True) -> bool:
+        try:
+            self._newsroom().resolve(thread_id, resolved)
+        except NewsroomError as error:
+            self.message.emit(str(error))
+            return False
+        if resolved and self.active_id == thread_id:
+            self.active_id = None
+        self.reload()
+        return True
+
+    def jump_to(self, thread_id: str) -> bool:
+        """Select the thread's passage in the editor; False when it is gone."""
+        self.active_id = thread_id
+        self._update_states()
+        self._update_highlights()
+        span = self.anchors.get(thread_id)
+        if span is None:
+            self.message.emit("The passage of that comment was removed from the story.")
+            return False
+        cursor = QTextCursor(self.editor.document())
+        cursor.setPosition(span[0])
+        cursor.setPosition(span[1], QTextCursor.MoveMode.KeepAnchor)
+        self.editor.setTextCursor(cursor)
+        self.editor.ensureCursorVisible()
+        return True
+
+    def threads_at(self, position: int) -> list[Comment]:
+        """Open threads whose passage covers a document position (the context menu)."""
+        return [
+            t
+            for t in self.threads
+            if not t.resolved
+            and (span := self.anchors.get(t.id)) is not None
+            and span[0] <= position <= span[1]
+        ]
+
+    # -- highlights in the editor -----------------------------------------------
+
+    def _selection(self, start: int, end: int, colour: QColor, tip: str):
+        selection = QTextEdit.ExtraSelection()
+        document = self.editor.document()
+        # Anchors are found again only after a pause in typing: text deleted meanwhile may
+        # have left one past the end of the document.
+        last = max(0, document.characterCount() - 1)
+        selection.cursor = QTextCursor(document)
+        selection.cursor.setPosition(min(start, last))
+        selection.cursor.setPosition(min(end, last), QTextCursor.MoveMode.KeepAnchor)
+        fmt = QTextCharFormat()
+        fmt.setBackground(colour)
+        fmt.setProperty(_MARK, True)
+        if tip:
+            fmt.setToolTip(tip)
+        selection.format = fmt
+        return selection
+
+    def _update_highlights(self, extra: list | None = None) -> None:
+        ours = []
+        for thread in self.threads:
+            span = self.anchors.get(thread.id)
+            if thread.resolved or span is None:
+                continue
+            colour = ACTIVE_HIGHLIGHT if thread.id == self.active_id else HIGHLIGHT
+            tip = f"{thread.author}: {thread.body}"
+            ours.append(self._selection(span[0], span[1], colour, tip))
+        ours.extend(extra or [])
+        others = [s for s in self.editor.extraSelections() if not s.format.hasProperty(_MARK)]
+        self.editor.setExtraSelections(others + ours)
+
+    def _show_pending_highlight(self, start: int, end: int) -> None:
+        self._update_highlights([self._selection(start, end, ACTIVE_HIGHLIGHT, "")])
+
+    def highlighted(self) -> list[QTextEdit.ExtraSelection]:
+        return [s for s in self.editor.extraSelections() if s.format.hasProperty(_MARK)]
+
+
+def install_review_panel(window) -> ReviewPanel:
+    """Add the Review tab beside the inspector and wire it to the window."""
+    panel = ReviewPanel(lambda: window.newsroom, window.editor, parent=window)
+    tabs = window.side_tabs
+    tabs.insertTab(tabs.indexOf(window.inspector) + 1, panel, "Review")
+    window.bus.article_opened.connect(panel.show_article)
+    window.editor.body_edited.connect(panel.schedule_reanchor)
+    panel.message.connect(lambda text: window.status.showMessage(text, 8000))
+
+    def count(open_threads: int) -> None:
+        index = tabs.indexOf(panel)
+        tabs.setTabText(index, f"Review ({open_threads})" if open_threads else "Review")
+
+    panel.open_count_changed.connect(count)
+
+    def comment() -> None:
+        if window.session.article is None:
+            return
+        tabs.setCurrentWidget(panel)
+        panel.begin_comment()
+
+    window.actions["review_comment"].triggered.connect(comment)
+
+    def menu_entries(menu: QMenu, clicked: QTextCursor) -> None:
+        if window.session.article is None:
+            return
+        menu.addSeparator()
+        action = menu.addAction(window.actions["review_comment"].icon(), "Comment on Selection…")
+        action.setShortcut(window.actions["review_comment"].shortcut())
+        action.setEnabled(window.editor.textCursor().hasSelection())
+        action.triggered.connect(comment)
+        for thread in panel.threads_at(clicked.position())[:3]:
+            shown = f"Show Comment by {thread.author}: {_elided_quote(thread.body)[:40]}"
+            item = menu.addAction(shown)
+            item.triggered.connect(
+                lambda _=False, t=thread.id: (tabs.setCurrentWidget(panel), panel.jump_to(t))
+            )
+
+    window.editor.add_context_menu_provider(menu_entries)
+    return panel
+
+
+def install_review(window) -> ReviewPanel:
+    """The Review tab, and Article > Changes/History and View > Desk Dashboard."""
+    from editor.ui.desk.dashboard import open_dashboard
+    from editor.ui.review.changes_view import open_changes
+    from editor.ui.review.history_dialog import open_history
+
+    panel = install_review_panel(window)
+    actions = window.actions
+    actions["article_changes"].triggered.connect(lambda: open_changes(window))
+    actions["article_history"].triggered.connect(lambda: open_history(window))
+    actions["view_dashboard"].triggered.connect(lambda: open_dashboard(window))
+    panel.changes_requested.connect(lambda: open_changes(window))
+    panel.history_requested.connect(lambda: open_history(window))
+
+    def enable(article: object | None) -> None:
+        for name in ("review_comment", "article_changes", "article_history"):
+            actions[name].setEnabled(article is not None)
+
+    window.bus.article_opened.connect(enable)
+    enable(window.session.article)
+    return panel

@@ -1,0 +1,631 @@
+"""The article being edited: its last saved state, unsaved changes, autosave and conflicts.
+
+All saving goes through here. Autosaves (reason "autosave", coalesced by the store into
+one working revision per session) happen after typing pauses, when switching article,
+when the window loses focus and on quit; a real revision (reason "save") is written on
+Ctrl+S, before a status change (the window calls `save()`), and at least every
+`revision_interval_s` of editing. Between saves, a recovery journal in the store keeps
+what is on screen, written a second after a keystroke pause (every five seconds while typing
+on), so a killed process loses nothing; it is cleared once the article itself is saved.
+The pause autosave and the journal write in a worker thread (a store write with revision
+and full-text index is 25-50 ms): one write in flight, at most one of each kind pending
+(it takes the newest text when it starts), results applied here on the GUI thread. Every
+other save (Ctrl+S, switching, status changes, focus loss, quit) first waits for the write
+in flight, then saves synchronously, so versions stay in order and nothing is lost.
+A stale write never loses text: the person chooses to save their version as a copy or
+reload theirs. An empty body is never written over a non-empty one unless the person
+emptied the document themselves.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from PySide6.QtCore import QEvent, QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtGui import QGuiApplication
+
+from editor.core.errors import NewsroomError, StaleWriteError, StoreError, ValidationError
+from editor.core.model import Article
+from editor.core.newsroom import Newsroom
+from editor.ui.dialogs import ConflictChoice
+from editor.ui.timers import debounce_timer
+
+#: How long to wait before trying a failed autosave again.
+AUTOSAVE_RETRY_MS = 15_000
+#: The journal is written this long after a keystroke pause...
+JOURNAL_DELAY_MS = 1_000
+#: ...and at least this often while typing goes on without a pause.
+JOURNAL_MAX_WAIT_MS = 5_000
+#: While editing, a real revision at least this often (the rest coalesce).
+REVISION_INTERVAL_S = 300.0
+
+
+#: Asked when a save is refused as stale; gets the store's message, returns the choice.
+ConflictResolver = Callable[[str], ConflictChoice]
+
+
+@dataclass
+class _Write:
+    """One store write for the worker: what to write, then what came of it."""
+
+    kind: str  # "save" (an autosave) or "journal"
+    article_id: str
+    session_id: str
+    version: int
+    body: str | None
+    changes: dict[str, object]
+    reason: str = "autosave"
+    body_edits: int = 0  # the session's body-edit count when the text was taken
+    clear_journal: bool = False
+    saved: Article | None = None
+    journal_cleared: bool = False
+    error: NewsroomError | None = field(default=None)
+
+
+class _WriteSignals(QObject):
+    finished = Signal(object)  # _Write
+
+
+class _WriteJob(QRunnable):
+    """Runs one `_Write` against the store; never touches a widget or the session."""
+
+    def __init__(self, newsroom: Newsroom, write: _Write, signals: _WriteSignals) -> None:
+        super().__init__()
+        self._newsroom = newsroom
+        self._write = write
+        self._signals = signals
+
+    def run(self) -> None:
+        write = self._write
+        try:
+            if write.kind == "journal":
+                self._newsroom.journal_unsaved(
+                    write.article_id, write.session_id, write.version, write.body or "",
+                    write.changes,
+                )  # fmt: skip
+            else:
+                write.saved = self._newsroom.save_article(
+                    write.article_id,
+                    expected_version=write.version,
+                    changes=write.changes or None,
+                    body=write.body,
+                    reason=write.reason,
+                    session_id=write.session_id,
+                )
+                if write.clear_journal:
+                    # The journal held no more than this save (writes are serialised).
+                    try:
+                        self._newsroom.discard_unsaved(write.article_id, write.session_id)
+                        write.journal_cleared = True
+                    except NewsroomError:
+                        pass  # harmless: the next start finds the text equal to the article's
+        except NewsroomError as error:
+            write.error = error
+        except Exception as error:  # the GUI thread must always hear that the write ended
+            write.error = StoreError(f"Saving failed: {error}")
+        self._signals.finished.emit(write)
+
+
+class EditingSession(QObject):
+    """One open article at a time; widgets show it, this object saves it."""
+
+    #: A (re)loaded `Article` the widgets must show in full, or None.
+    opened = Signal(object)
+    #: The `Article` the store returned after a save.
+    saved = Signal(object)
+    #: A new `Article` was created from here (New, or "save my version as a copy").
+    created = Signal(object)
+    dirty_changed = Signal(bool)
+    #: (field name, message): an edit the store refused, e.g. a duplicate slug.
+    field_rejected = Signal(str, str)
+    #: A message for a person: a save failed for a reason they must know about.
+    failed = Signal(str)
+    #: An autosave failed (disk full, store locked...): shown quietly, retried later.
+    autosave_failed = Signal(str)
+    #: Whether the article is in an unresolved stale-write conflict.
+    conflict_changed = Signal(bool)
+    #: An edit of an article this person may not change was dropped (see `may_edit`).
+    edit_refused = Signal()
+
+    def __init__(
+        self,
+        newsroom: Newsroom,
+        body_source: Callable[[], str],
+        resolve_conflict: ConflictResolver,
+        autosave_delay_ms: int = 1500,
+        parent: QObject | None = None,
+        *,
+        body_is_empty: Callable[[], bool] | None = None,
+        journal_delay_ms: int = JOURNAL_DELAY_MS,
+        revision_interval_s: float = REVISION_INTERVAL_S,
+    ) -> None:
+        super().__init__(parent)
+        self._newsroom = newsroom
+        self._body_source = body_source
+        self._body_is_empty = body_is_empty or (lambda: not body_source().strip())
+        self._resolve_conflict = resolve_conflict
+        self.article: Article | None = None
+        #: Whether the person may change the open article now (the workflow's rights);
+        #: an edit while it says no never makes the session dirty, so nothing is left
+        #: to be autosaved (and refused) later.
+        self.may_edit: Callable[[], bool] | None = None
+        self.session_id = ""
+        self._changes: dict[str, object] = {}
+        self._body_dirty = False
+        self._emptied_by_edit = False
+        self._dirty = False
+        self._in_conflict = False
+        self._journaled = False
+        self._body_edits = 0  # so a result knows which typing it did not include
+        self._typing_since: float | None = None
+        self._last_revision = time.monotonic()
+        self._revision_interval_s = revision_interval_s
+        self._autosave_delay_ms = autosave_delay_ms
+        self._autosave = debounce_timer(self, autosave_delay_ms, self._autosave_in_background)
+        self._journal_delay_ms = journal_delay_ms
+        self._journal = debounce_timer(self, journal_delay_ms, self._journal_in_background)
+        # One worker thread: at most one write in flight, so writes land in order.
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
+        self._write_signals = _WriteSignals(self)
+        self._write_signals.finished.connect(self._on_written)
+        self._in_flight: _Write | None = None
+        self._pending: set[str] = set()  # "save", "journal": wanted while one was in flight
+
+    # -- state -----------------------------------------------------------
+
+    @property
+    def in_conflict(self) -> bool:
+        return self._in_conflict
+
+    @property
+    def pending_fields(self) -> set[str]:
+        return set(self._changes)
+
+    def field_value(self, name: str) -> object:
+        """A detail as the person sees it now (an unsaved edit or the saved value)."""
+        if name in self._changes:
+            return self._changes[name]
+        return getattr(self.article, name, None) if self.article is not None else None
+
+    def snapshot(self) -> Article | None:
+        """The article as the person sees it now, saved or not (for preview and copies)."""
+        if self.article is None:
+            return None
+        current = replace(self.article, tags=list(self.article.tags), body=self._body_source())
+        for name, value in self._changes.items():
+            if name == "tags" and isinstance(value, str):
+                current.tags = [t.strip() for t in value.split(",") if t.strip()]
+            elif name == "story_date":
+                current.story_date = _date_or(value, current.story_date)
+            elif name == "length_target":
+                text = str(value or "").replace(",", "").strip()
+                current.length_target = int(text) if text.isdigit() else current.length_target
+            else:
+                setattr(current, name, value)
+        return current
+
+    def _set_dirty(self, dirty: bool) -> None:
+        if dirty != self._dirty:
+            self._dirty = dirty
+            self.dirty_changed.emit(dirty)
+
+    def _set_conflict(self, in_conflict: bool) -> None:
+        if in_conflict != self._in_conflict:
+            self._in_conflict = in_conflict
+            self.conflict_changed.emit(in_conflict)
+
+    # -- edits -----------------------------------------------------------
+
+    def _refused(self) -> bool:
+        if self.may_edit is None or self.may_edit():
+            return False
+        self.edit_refused.emit()
+        return True
+
+    def note_body_edited(self) -> None:
+        if self.article is None or self._refused():
+            return
+        self._body_dirty = True
+        self._body_edits += 1
+        # Only a person's edit may empty the body (see `save`); this is one.
+        self._emptied_by_edit = self._body_is_empty()
+        self._set_dirty(True)
+        self._autosave.start()
+        self._schedule_journal()
+
+    def note_field_edited(self, name: str, value: object) -> None:
+        if self.article is None or self._refused():
+            return
+        self._changes[name] = value
+        self._set_dirty(True)
+        self._autosave.start()
+        self._schedule_journal()
+
+    # -- the recovery journal ----------------------------------------------
+
+    def _schedule_journal(self) -> None:
+        """A pause of `journal_delay_ms`, but never more than JOURNAL_MAX_WAIT_MS of typing."""
+        now = time.monotonic()
+        if self._typing_since is None or not self._journal.isActive():
+            self._typing_since = now
+        waited_ms = (now - self._typing_since) * 1000
+        left_ms = max(0, int(JOURNAL_MAX_WAIT_MS - waited_ms))
+        self._journal.start(min(self._journal_delay_ms, left_ms))
+
+    def write_journal(self) -> bool:
+        """Keep what is on screen in the store's journal until the article is saved (now,
+        after the write in flight; the journal timer writes it in the background)."""
+        self._journal.stop()
+        self._typing_since = None
+        self._finish_writes(drop={"journal"})
+        if self.article is None or not self._dirty:
+            return False
+        body = self._body_source() if self._body_dirty else self.article.body
+        try:
+            self._newsroom.journal_unsaved(
+                self.article.id, self.session_id, self.article.version, body, self._changes
+            )
+        except NewsroomError as error:
+            self.autosave_failed.emit(str(error))
+            return False
+        self._journaled = True
+        return True
+
+    def _clear_journal(self) -> None:
+        if not self._journaled or self.article is None:
+            return
+        try:
+            self._newsroom.discard_unsaved(self.article.id, self.session_id)
+        except NewsroomError:
+            return  # harmless: the next start finds the text equal to the article's
+        self._journaled = False
+
+    # -- focus -------------------------------------------------------------
+
+    def autosave_on_focus_loss(self, window: QObject) -> None:
+        """Autosave when `window` is deactivated or the application goes to the background."""
+        window.installEventFilter(self)
+        app = QGuiApplication.instance()
+        if isinstance(app, QGuiApplication):
+            app.applicationStateChanged.connect(self._on_application_state)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.WindowDeactivate and self._dirty:
+            self.save(reason="autosave", background=True)
+        return False
+
+    def _on_application_state(self, state: Qt.ApplicationState) -> None:
+        if state != Qt.ApplicationState.ApplicationActive and self._dirty:
+            self.save(reason="autosave", background=True)
+
+    # -- opening ---------------------------------------------------------
+
+    def open(self, article_id: str) -> bool:
+        """Save the current article, then load `article_id`; False if either failed."""
+        if self.article is not None and self.article.id == article_id:
+            return True
+        if not self.save(reason="autosave"):
+            return False
+        try:
+            article = self._newsroom.get_article(article_id)
+        except NewsroomError as error:
+            self.failed.emit(str(error))
+            return False
+        self._load(article)
+        return True
+
+    def create(self) -> bool:
+        """Save the current article, then start and open a new draft."""
+        if not self.save(reason="autosave"):
+            return False
+        return self._create_and_open()
+
+    def close_article(self) -> bool:
+        """Save and stop editing (e.g. before the article is deleted)."""
+        if not self.save(reason="autosave"):
+            return False
+        self._load(None)
+        return True
+
+    def _load(self, article: Article | None) -> None:
+        self._autosave.stop()
+        self._journal.stop()
+        self._finish_writes()
+        self._clear_journal()  # what it held was saved, copied, or declined by the person
+        self.article = article
+        self.session_id = str(uuid.uuid4())
+        self._changes.clear()
+        self._body_dirty = False
+        self._emptied_by_edit = False
+        self._journaled = False
+        self._last_revision = time.monotonic()
+        self._set_conflict(False)
+        self._set_dirty(False)
+        self.opened.emit(article)
+
+    # -- saving ----------------------------------------------------------
+
+    def save(self, reason: str = "save", *, background: bool = False) -> bool:
+        """Write unsaved changes now; True when nothing is left unsaved.
+
+        `reason` "save" writes a revision, "autosave" updates the session's working one
+        (or a revision after `revision_interval_s`). `background` saves (focus loss, the
+        retry after a failure) report failures quietly and retry instead of showing a
+        dialog. A write in flight on the worker is waited for and applied first.
+        """
+        self._autosave.stop()
+        self._finish_writes()
+        prepared = self._prepare_save(reason, background)
+        if isinstance(prepared, bool):
+            return prepared
+        write = prepared
+        changes, body, reason = write.changes, write.body, write.reason
+        try:
+            saved = self._newsroom.save_article(
+                self.article.id,
+                expected_version=self.article.version,
+                changes=changes or None,
+                body=body,
+                reason=reason,
+                session_id=self.session_id,
+            )
+        except StaleWriteError as error:
+            self.write_journal()  # recoverable while the person decides
+            return self._on_stale(str(error))
+        except ValidationError as error:
+            if error.field is not None and error.field in changes:
+                # Show it beside the field and still save everything else.
+                del self._changes[error.field]
+                self.field_rejected.emit(error.field, str(error))
+                if not self._changes and not self._body_dirty:
+                    self._set_dirty(False)  # nothing left that can be saved
+                    return True
+                return self.save(reason, background=background)
+            self.write_journal()
+            self.failed.emit(str(error))
+            return False
+        except NewsroomError as error:
+            self.write_journal()  # the text stays recoverable whatever the store said
+            if background:
+                # No dialog every few seconds while the disk is full: say it in the status
+                # bar and try again later; Ctrl+S, switching and quitting still ask.
+                self.autosave_failed.emit(str(error))
+                self._autosave.start(AUTOSAVE_RETRY_MS)
+            else:
+                self.failed.emit(str(error))
+            return False
+        self._apply_saved(write, saved)
+        self._clear_journal()
+        return True
+
+    def _apply_saved(self, write: _Write, saved: Article) -> None:
+        """Take the store's new version; edits made while it was written stay unsaved."""
+        self._autosave.setInterval(self._autosave_delay_ms)
+        self.article = saved
+        if write.reason != "autosave":
+            self._last_revision = time.monotonic()
+        for name, value in write.changes.items():
+            if name in self._changes and self._changes[name] == value:
+                del self._changes[name]
+        if self._body_edits == write.body_edits:
+            self._body_dirty = False
+        still_dirty = bool(self._changes) or self._body_dirty
+        if not still_dirty:
+            self._journal.stop()
+        self._set_conflict(False)
+        self._set_dirty(still_dirty)
+        self.saved.emit(saved)
+        if still_dirty:
+            self.dirty_changed.emit(True)  # "saved", but typed on meanwhile: say editing
+
+    # -- writes on the worker ------------------------------------------------
+
+    def _autosave_in_background(self) -> None:
+        """The typing pause: autosave on the worker (after the write in flight)."""
+        self._autosave.stop()
+        if self._in_flight is not None:
+            self._pending.add("save")
+            return
+        prepared = self._prepare_save("autosave", background=True)
+        if isinstance(prepared, _Write):
+            self._start(prepared)
+
+    def _journal_in_background(self) -> None:
+        self._journal.stop()
+        self._typing_since = None
+        if self.article is None or not self._dirty:
+            return
+        if self._in_flight is not None:
+            self._pending.add("journal")
+            return
+        body = self._body_source() if self._body_dirty else self.article.body
+        self._start(
+            _Write(
+                "journal", self.article.id, self.session_id, self.article.version, body,
+                dict(self._changes),
+            )
+        )  # fmt: skip
+
+    def _start(self, write: _Write) -> None:
+        self._in_flight = write
+        self._pool.start(_WriteJob(self._newsroom, write, self._write_signals))
+
+    def _on_written(self, write: _Write) -> None:
+        if write is not self._in_flight:
+            return  # already applied by `_finish_writes`
+        self._in_flight = None
+        self._apply_write(write, settling=False)
+        while self._in_flight is None and self._pending:
+            kind = "save" if "save" in self._pending else "journal"
+            self._pending.discard(kind)
+            if kind == "save":
+                self._autosave_in_background()
+            else:
+                self._journal_in_background()
+
+    def _finish_writes(self, drop: set[str] | None = None) -> None:
+        """Wait for the write in flight and apply it; pending writes not in `drop`
+        (default: all, the caller writes everything itself) go back to their timers."""
+        pending, self._pending = self._pending, set()
+        if drop is not None:
+            if "save" in pending - drop:
+                self._autosave.start()
+            if "journal" in pending - drop:
+                self._journal.start(0)
+        write = self._in_flight
+        if write is None:
+            return
+        self._pool.waitForDone(-1)
+        self._in_flight = None
+        self._apply_write(write, settling=True)
+
+    def _apply_write(self, write: _Write, *, settling: bool) -> None:
+        """A worker's result, on the GUI thread, handled as a synchronous save handles it.
+
+        `settling`: a synchronous save or load follows at once, so a refused autosave is
+        left to it (it meets the same refusal and asks the person once).
+        """
+        if (
+            self.article is None
+            or write.article_id != self.article.id
+            or write.session_id != self.session_id
+        ):
+            return
+        if write.kind == "journal":
+            if write.error is None:
+                self._journaled = True
+            else:
+                self.autosave_failed.emit(str(write.error))
+            return
+        if write.error is None:
+            assert write.saved is not None
+            if write.journal_cleared:
+                self._journaled = False
+            self._apply_saved(write, write.saved)
+            return
+        if settling:
+            return
+        error = write.error
+        if isinstance(error, StaleWriteError):
+            self.write_journal()  # recoverable while the person decides
+            self._on_stale(str(error))
+        elif isinstance(error, ValidationError):
+            if error.field is not None and error.field in write.changes:
+                self._changes.pop(error.field, None)
+                self.field_rejected.emit(error.field, str(error))
+                if not self._changes and not self._body_dirty:
+                    self._set_dirty(False)  # nothing left that can be saved
+                else:
+                    self._pending.add("save")  # the rest, at once
+                return
+            self.write_journal()
+            self.failed.emit(str(error))
+        else:
+            self.write_journal()  # the text stays recoverable whatever the store said
+            self.autosave_failed.emit(str(error))
+            self._autosave.start(AUTOSAVE_RETRY_MS)
+
+    def _prepare_save(self, reason: str, background: bool) -> _Write | bool:
+        """What a save would write now, or its answer when there is nothing to write."""
+        if self.article is None or not self._dirty:
+            return True
+        if self._in_conflict and background:
+            return False  # the person already chose to keep editing; ask again on Ctrl+S
+        if (
+            reason == "autosave"
+            and time.monotonic() - self._last_revision >= self._revision_interval_s
+        ):
+            reason = "save"  # a few minutes of work deserve a revision of their own
+        changes = dict(self._changes)
+        body = self._body_source() if self._body_dirty else None
+        if (
+            body is not None
+            and not body.strip()
+            and self.article.body.strip()
+            and not (self._emptied_by_edit and self._body_is_empty())
+        ):
+            # Nothing came back for a non-empty article without the person deleting it
+            # all (a failed load, or a conversion that failed): never write that over it.
+            body = None
+            if not self._body_is_empty():
+                self.autosave_failed.emit(
+                    "The text could not be converted for saving; the saved version was "
+                    "kept. Copy your text somewhere safe."
+                )
+                return False
+            self._body_dirty = False
+            if not changes:
+                self._set_dirty(False)
+                return True
+        return _Write(
+            "save", self.article.id, self.session_id, self.article.version, body, changes,
+            reason=reason, body_edits=self._body_edits,
+            clear_journal=self._journaled,
+        )  # fmt: skip
+
+    def _on_stale(self, message: str) -> bool:
+        self._set_conflict(True)
+        choice = self._resolve_conflict(message)
+        if choice is ConflictChoice.SAVE_COPY:
+            return self._save_as_copy()
+        if choice is ConflictChoice.RELOAD_THEIRS:
+            return self._reload()
+        return False
+
+    def _save_as_copy(self) -> bool:
+        mine = self.snapshot()
+        assert mine is not None
+        metadata = {
+            name: getattr(mine, name)
+            for name in ("standfirst", "byline", "section", "tags", "dateline", "story_date")
+        }
+        return self._create_and_open(headline=mine.headline, body=mine.body, **metadata)
+
+    def _create_and_open(self, **fields: object) -> bool:
+        try:
+            article = self._newsroom.create_article(**fields)
+        except NewsroomError as error:
+            self.failed.emit(str(error))
+            return False
+        self.created.emit(article)
+        self._load(article)
+        return True
+
+    def reload(self) -> bool:
+        """Load the open article again as the store has it now, e.g. after a workflow step
+        changed its status or flags. Call `save()` first: unsaved changes are dropped."""
+        return True if self.article is None else self._reload()
+
+    def _reload(self) -> bool:
+        assert self.article is not None
+        try:
+            theirs = self._newsroom.get_article(self.article.id)
+        except NewsroomError as error:
+            self.failed.emit(str(error))
+            return False
+        self._load(theirs)
+        return True
+
+    def stop(self) -> None:
+        """No more autosaves (the window is closing); the write in flight is finished."""
+        self._autosave.stop()
+        self._journal.stop()
+        self._finish_writes()
+
+
+def _date_or(value: object, fallback: date | None) -> date | None:
+    """A typed date for the preview; text that is not (yet) a date keeps the saved one."""
+    if isinstance(value, date):
+        return value
+    text = str(value or "").strip()
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return fallback
