@@ -68,6 +68,10 @@ class AlreadyInitialisedError(NewsroomError):
         self.names = names
 
 
+class ExportError(NewsroomError):
+    """A page or a site cannot be written where it was asked to go."""
+
+
 class ImportFileError(NewsroomError):
     """A file given to import cannot become an article."""
 

@@ -13,23 +13,16 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from editor.core.errors import NewsroomError
-from editor.core.model import Article, Status
+from editor.core.errors import ExportError
+from editor.core.model import PUBLISHABLE, Article
 from editor.core.render import AssetResolver, Correction, render_article_page
 from editor.core.text import is_valid_slug, slugify
-
-
-class ExportError(NewsroomError):
-    """An article page cannot be written where it was asked to go."""
 
 
 def export_filename(article: Article) -> str:
     """`<slug>.html`: the article's valid slug, else one made from the headline, else untitled."""
     slug = article.slug if is_valid_slug(article.slug) else slugify(article.headline)
     return f"{slug or 'untitled'}.html"
-
-
-_PUBLISHABLE = frozenset({Status.APPROVED, Status.PUBLISHED, Status.CORRECTED})
 
 
 def export_article_html(
@@ -52,7 +45,7 @@ def export_article_html(
     if target.is_dir():
         target = target / export_filename(article)
     if preview is None:
-        preview = article.status not in _PUBLISHABLE
+        preview = article.status not in PUBLISHABLE
     html = render_article_page(article, preview=preview, resolver=resolver, corrections=corrections)
     _write_atomically(target, html)
     return target

@@ -33,6 +33,9 @@ _STATUS_LABELS = {
     Status.CORRECTED: "Corrected",
 }
 
+#: The states whose article is public: exported as itself, not as a marked preview.
+PUBLISHABLE = frozenset({Status.APPROVED, Status.PUBLISHED, Status.CORRECTED})
+
 
 class Role(enum.StrEnum):
     REPORTER = "reporter"

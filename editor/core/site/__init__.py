@@ -27,15 +27,15 @@ Modules: `model` (options, report), `reading` (the store), `layout` (what goes w
 `manifest`, `staging` (atomic output) and `export` (the run).
 """
 
+from editor.core.errors import ExportError
+from editor.core.model import PUBLISHABLE
 from editor.core.site.export import export_single_page, export_site
 from editor.core.site.layout import article_folder, publication_block, section_folder
 from editor.core.site.model import (
     CSS_PATH,
     MANIFEST_FORMAT,
     MANIFEST_NAME,
-    PUBLISHABLE,
     ExportCancelled,
-    ExportError,
     ExportOptions,
     ExportReport,
     ProgressCallback,

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+from editor.core.errors import ExportError
 from editor.core.model import Article
 from editor.core.render import (
     asset_ids_in,
@@ -30,7 +31,6 @@ from editor.core.site.model import (
     CSS_PATH,
     MANIFEST_FORMAT,
     ExportCancelled,
-    ExportError,
     ExportOptions,
     ExportReport,
     ProgressCallback,

@@ -6,12 +6,11 @@ import functools
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 
-from editor.core.model import Article
+from editor.core.model import PUBLISHABLE, Article
 from editor.core.render import (
     format_ap_datetime,
     published_moment,
 )
-from editor.core.site.model import PUBLISHABLE
 from editor.core.site.reading import aware
 from editor.core.text import is_valid_slug, slugify
 

@@ -20,14 +20,7 @@ MANIFEST_FORMAT = 1
 CSS_PATH = "assets/site.css"
 
 
-PUBLISHABLE = frozenset({Status.APPROVED, Status.PUBLISHED, Status.CORRECTED})
-
-
 ProgressCallback = Callable[[int, int, str], None]
-
-
-class ExportError(NewsroomError):
-    """The site cannot be written where it was asked to go."""
 
 
 class ExportCancelled(NewsroomError):

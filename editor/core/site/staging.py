@@ -9,10 +9,11 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from editor.core.errors import ExportError
 from editor.core.render import (
     export_asset_path,
 )
-from editor.core.site.model import ExportError, ExportReport
+from editor.core.site.model import ExportReport
 from editor.core.site.reading import AssetInfo, chunks, read_assets
 
 #: errno values that mean "no room left", whatever the file system calls it.
