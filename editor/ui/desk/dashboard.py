@@ -21,7 +21,7 @@ from PySide6.QtCharts import (
     QStackedBarSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QMargins, QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QMargins, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QCursor, QFont, QPainter, QPen
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -45,6 +45,7 @@ from editor.core.errors import NewsroomError
 from editor.core.model import ArticleSummary, Status
 from editor.core.text import counted
 from editor.ui.articles.model import full_time, short_time
+from editor.ui.background import Background
 from editor.ui.status_style import STATUS_COLOURS, status_icon
 from editor.ui.timers import debounce_timer
 
@@ -55,27 +56,6 @@ _TEXT = QColor("#374151")
 _GRID = QColor("#eceef1")
 NO_SECTION_LABEL = "(no section)"
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
-
-
-class _Signals(QObject):
-    loaded = Signal(int, object)  # ticket, DeskStats
-    failed = Signal(int, str)
-
-
-class _StatsJob(QRunnable):
-    """Computes the stats off the GUI thread; never touches a widget."""
-
-    def __init__(self, ticket: int, newsroom, signals: _Signals) -> None:
-        super().__init__()
-        self._ticket, self._newsroom, self._signals = ticket, newsroom, signals
-
-    def run(self) -> None:
-        try:
-            stats = self._newsroom.desk_stats()
-        except Exception as error:  # the dashboard must hear that the query ended
-            self._signals.failed.emit(self._ticket, str(error) or type(error).__name__)
-        else:
-            self._signals.loaded.emit(self._ticket, stats)
 
 
 def _chart(title: str) -> QChart:
@@ -184,12 +164,7 @@ class DeskDashboard(QWidget):
         self.age_sets: list[QBarSet] = []
         self.filed_set: QBarSet | None = None
         self.last_dialog: ArticlesDialog | None = None
-        self._ticket = 0
-        self._signals = _Signals(self)
-        self._signals.loaded.connect(self._on_loaded)
-        self._signals.failed.connect(self._on_failed)
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)
+        self._tasks = Background(self)
         self.refresh_soon = debounce_timer(self, 1500, self.refresh)
 
         layout = QVBoxLayout(self)
@@ -268,22 +243,22 @@ class DeskDashboard(QWidget):
 
     def refresh(self) -> None:
         self.refresh_soon.stop()
-        self._ticket += 1
         self.updated.setText("Updating…")
-        self._pool.start(_StatsJob(self._ticket, self._newsroom(), self._signals))
+        newsroom = self._newsroom()
+        # The newest refresh wins: the answer of one it superseded is dropped.
+        self._tasks.run(
+            lambda _job: newsroom.desk_stats(),
+            lane="stats",
+            success=self.show_stats,
+            failure=self._on_failed,
+        )
 
-    def _on_loaded(self, ticket: int, stats: DeskStats) -> None:
-        if ticket != self._ticket:
-            return  # a newer refresh is on its way
-        self.show_stats(stats)
-
-    def _on_failed(self, ticket: int, message: str) -> None:
-        if ticket == self._ticket:
-            self.updated.setText(f"Could not load the numbers: {message}")
+    def _on_failed(self, error: BaseException) -> None:
+        self.updated.setText(f"Could not load the numbers: {str(error) or type(error).__name__}")
 
     def shutdown(self) -> None:
         self.refresh_soon.stop()
-        self._pool.waitForDone(5000)
+        self._tasks.wait(5000)
 
     def show_stats(self, stats: DeskStats) -> None:
         """Draw `stats` (the worker's answer; tests may call it directly)."""
