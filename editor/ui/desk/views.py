@@ -8,16 +8,7 @@ thread after a debounce and coalesced ("in progress / count again"), never on th
 
 from __future__ import annotations
 
-from PySide6.QtCore import (
-    QModelIndex,
-    QObject,
-    QRect,
-    QRunnable,
-    QSize,
-    Qt,
-    QThreadPool,
-    Signal,
-)
+from PySide6.QtCore import QModelIndex, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import (
     QComboBox,
@@ -29,9 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from editor.core.errors import NewsroomError
 from editor.core.model import ArticleQuery, Desk
 from editor.core.newsroom import Newsroom
+from editor.ui.background import Background
 from editor.ui.status_style import desk_icon
 from editor.ui.timers import debounce_timer
 
@@ -52,25 +43,9 @@ def desk_label(desk: str | None) -> str:
     return Desk(desk).label if desk else "All articles"
 
 
-class _CountSignals(QObject):
-    finished = Signal(int, object)  # generation, {desk: count} or an error message
-
-
-class _CountJob(QRunnable):
-    def __init__(self, newsroom: Newsroom, generation: int, signals: _CountSignals) -> None:
-        super().__init__()
-        self._newsroom, self._generation, self._signals = newsroom, generation, signals
-
-    def run(self) -> None:
-        try:
-            counts: object = {
-                desk: self._newsroom.count_articles(ArticleQuery(desk=desk)) for desk in DESK_ORDER
-            }
-        except NewsroomError as error:
-            counts = str(error)
-        except Exception as error:  # the GUI must always hear that the job ended
-            counts = f"The desk counts could not be loaded: {error}"
-        self._signals.finished.emit(self._generation, counts)
+def _count_desks(newsroom: Newsroom) -> dict[str | None, int]:
+    """The seven counts (on the worker thread)."""
+    return {desk: newsroom.count_articles(ArticleQuery(desk=desk)) for desk in DESK_ORDER}
 
 
 class DeskCountDelegate(QStyledItemDelegate):
@@ -145,14 +120,7 @@ class DeskViewBar(QWidget):
         layout.addWidget(label)
         layout.addWidget(self.combo, 1)
 
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)
-        self._signals = _CountSignals(self)
-        self._signals.finished.connect(self._apply_counts)
-        self._generation = 0
-        self._in_flight = False
-        self._again = False
-        self._closed = False
+        self._tasks = Background(self)
         self._timer = debounce_timer(self, count_delay_ms, self.count_now)
         self.combo.currentIndexChanged.connect(
             lambda i: self.desk_changed.emit(self.combo.itemData(i))
@@ -167,7 +135,7 @@ class DeskViewBar(QWidget):
 
     @property
     def busy(self) -> bool:
-        return self._in_flight or self._again or self._timer.isActive()
+        return self._tasks.busy() or self._timer.isActive()
 
     def refresh_counts(self) -> None:
         """Count again soon (after a save, a transition, a user switch)."""
@@ -175,35 +143,28 @@ class DeskViewBar(QWidget):
 
     def count_now(self) -> None:
         self._timer.stop()
-        if self._closed:
-            return
-        if self._in_flight:
-            self._again = True
-            return
-        self._in_flight = True
-        self._generation += 1
-        self._pool.start(_CountJob(self._newsroom, self._generation, self._signals))
+        # One count in flight; asked again meanwhile, it counts once more after it.
+        self._tasks.queue("counts", self._start_count)
 
-    def _apply_counts(self, generation: int, counts: object) -> None:
-        self._in_flight = False
-        if isinstance(counts, dict):
-            self.counts = counts
-            for row, desk in enumerate(DESK_ORDER):
-                count = counts.get(desk)
-                self.combo.setItemData(row, count, CountRole)
-                tip = f"{desk_label(desk)}: {count:,} article{'s' * (count != 1)}"
-                self.combo.setItemData(row, tip, Qt.ItemDataRole.ToolTipRole)
-            self.combo.setToolTip(f"Desk view: {self.combo.currentText()}")
-        if self._again:
-            self._again = False
-            self.count_now()
+    def _start_count(self) -> None:
+        newsroom = self._newsroom
+        # A count that fails (the store away for a moment) leaves the last counts shown.
+        self._tasks.run(lambda _job: _count_desks(newsroom), lane="counts",
+                        success=self._apply_counts, failure=lambda _error: None)  # fmt: skip
+
+    def _apply_counts(self, counts: dict[str | None, int]) -> None:
+        self.counts = counts
+        for row, desk in enumerate(DESK_ORDER):
+            count = counts.get(desk)
+            self.combo.setItemData(row, count, CountRole)
+            tip = f"{desk_label(desk)}: {count:,} article{'s' * (count != 1)}"
+            self.combo.setItemData(row, tip, Qt.ItemDataRole.ToolTipRole)
+        self.combo.setToolTip(f"Desk view: {self.combo.currentText()}")
 
     def shutdown(self) -> None:
         """No more counting; wait for the count in flight (before the store closes)."""
-        self._closed = True
         self._timer.stop()
-        self._again = False
-        self._pool.waitForDone(10_000)
+        self._tasks.shutdown(10_000)
 
 
 def install_desk_views(window) -> DeskViewBar:
