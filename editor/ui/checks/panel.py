@@ -1,9 +1,9 @@
 """The Checks panel: copy-desk findings grouped by level, underlined in the editor.
 
-Checks run on a `QThreadPool` worker after a pause in typing (at most one in flight, one
-pending). Clicking a finding selects its words in the editor, found again by paragraph
-and matched text (the document is not the Markdown); a quick fix is one undo step; a
-finding can be dismissed for the article, which the store remembers.
+Checks run off the GUI thread (`editor.ui.background`) after a pause in typing (at most
+one in flight, one pending). Clicking a finding selects its words in the editor, found
+again by paragraph and matched text (the document is not the Markdown); a quick fix is
+one undo step; a finding can be dismissed for the article, which the store remembers.
 
 Each finding shows its whole message, wrapped to the pane (`FindingDelegate`), with where
 it is and the rule's id beneath in small muted type: the message is what a reporter acts
@@ -20,18 +20,7 @@ from difflib import SequenceMatcher
 from functools import partial
 
 import qtawesome
-import shiboken6
-from PySide6.QtCore import (
-    QModelIndex,
-    QObject,
-    QPoint,
-    QRect,
-    QRunnable,
-    QSize,
-    Qt,
-    QThreadPool,
-    Signal,
-)
+from PySide6.QtCore import QModelIndex, QObject, QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import (
     QAction,
     QColor,
@@ -66,9 +55,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from editor.core.checks import BODY, CheckEngine, Finding, Level, apply_fix, mark_dismissed
+from editor.core.checks import BODY, Finding, Level, apply_fix, mark_dismissed
 from editor.core.errors import NewsroomError
 from editor.core.model import Article
+from editor.ui.background import Background
 from editor.ui.body.editor import is_code_format
 from editor.ui.timers import debounce_timer
 
@@ -85,28 +75,6 @@ ICONS = {
     Level.WARNING: "fa6s.triangle-exclamation",
     Level.SUGGESTION: "fa6s.lightbulb",
 }
-
-
-class _CheckSignals(QObject):
-    checked = Signal(int, object, str)  # ticket, findings, body they were made on
-    failed = Signal(int, str)
-
-
-class _CheckJob(QRunnable):
-    """Runs the engine over an article snapshot; never touches a widget."""
-
-    def __init__(self, ticket: int, engine: CheckEngine, article: Article,
-                 signals: _CheckSignals) -> None:  # fmt: skip
-        super().__init__()
-        self._ticket, self._engine, self._article, self._signals = ticket, engine, article, signals
-
-    def run(self) -> None:
-        try:
-            findings = self._engine.check(self._article)
-        except Exception as error:  # shown in the panel, never lost in a thread
-            self._signals.failed.emit(self._ticket, str(error) or type(error).__name__)
-        else:
-            self._signals.checked.emit(self._ticket, findings, self._article.body)
 
 
 def locate(document: QTextDocument, finding: Finding) -> tuple[int, int] | None:
@@ -363,14 +331,7 @@ class ChecksPanel(QWidget):
         self.newsroom = newsroom
         self.editor = editor
         self._source: Callable[[], Article | None] = lambda: None
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)
-        self._signals = _CheckSignals(self)
-        self._signals.checked.connect(self._on_checked)
-        self._signals.failed.connect(self._on_failed)
-        self._ticket = 0
-        self._in_flight = False
-        self._again = False
+        self._tasks = Background(self)
         self._article_id: str | None = None
         self.findings: list[Finding] = []
         self._ratios: dict[tuple[str, str], float] = {}  # see BlockIndex
@@ -432,7 +393,8 @@ class ChecksPanel(QWidget):
         else:
             # After the editor has loaded the body: other slots of `opened` do that.
             self.summary.setText("Checking…")
-            self._again = self._in_flight
+            if self._tasks.running("checks"):  # of the article before: check again after
+                self._tasks.queue("checks", self._start_check)
             self.schedule()
 
     def schedule(self) -> None:
@@ -440,13 +402,15 @@ class ChecksPanel(QWidget):
 
     @property
     def busy(self) -> bool:
-        return self._in_flight or self._timer.isActive()
+        return self._tasks.busy() or self._timer.isActive()
 
     def check_now(self) -> None:
+        """Check now, or once the check in flight is done (its findings are then dropped)."""
         self._timer.stop()
-        if self._in_flight:
-            self._again = True
-            return
+        self._tasks.queue("checks", self._start_check)
+
+    def _start_check(self) -> None:
+        self._timer.stop()
         article = self._source()
         if article is None:
             return
@@ -455,18 +419,12 @@ class ChecksPanel(QWidget):
         except NewsroomError as error:
             self.summary.setText(f"The checks cannot run: {error}")
             return
-        self._ticket += 1
-        self._in_flight = True
-        self._pool.start(_CheckJob(self._ticket, engine, article, self._signals))
+        self._tasks.run(lambda _job: engine.check(article), lane="checks",
+                        success=self._on_checked, failure=self._on_failed)  # fmt: skip
 
-    def _on_checked(self, ticket: int, findings: list[Finding], body: str) -> None:
-        self._in_flight = False
-        if self._again:
-            self._again = False
-            self.check_now()
-            return
-        if ticket != self._ticket or not shiboken6.isValid(self):
-            return
+    def _on_checked(self, findings: list[Finding]) -> None:
+        if self._tasks.waiting("checks"):
+            return  # made on an older text: the check waiting starts right after this
         try:
             dismissals = self.newsroom.dismissed_findings(self._article_id or "")
         except NewsroomError:
@@ -475,16 +433,12 @@ class ChecksPanel(QWidget):
         self._refill()
         self.checks_finished.emit(self.findings)
 
-    def _on_failed(self, ticket: int, message: str) -> None:
-        self._in_flight = False
-        self.summary.setText(f"The checks failed: {message}")
-        if self._again:
-            self._again = False
-            self.check_now()
+    def _on_failed(self, error: BaseException) -> None:
+        self.summary.setText(f"The checks failed: {str(error) or type(error).__name__}")
 
     def shutdown(self) -> None:
         self._timer.stop()
-        self._pool.waitForDone(5000)
+        self._tasks.shutdown(5000)
 
     # -- the list ----------------------------------------------------------
 
