@@ -60,6 +60,11 @@ def show_error(parent: QWidget | None, title: str, message: str) -> None:
     QMessageBox.critical(parent, title, message)
 
 
+def show_warning(parent: QWidget | None, title: str, message: str) -> None:
+    """Something the person should know that went only partly right (a sync's conflicts)."""
+    QMessageBox.warning(parent, title, message)
+
+
 def confirm_delete(parent: QWidget | None, headline: str) -> bool:
     answer = QMessageBox.question(
         parent,

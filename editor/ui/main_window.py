@@ -37,6 +37,7 @@ from editor.ui.checks.panel import install_checks_panel
 from editor.ui.import_export import file_dialogs as operations
 from editor.ui.import_export.import_dialog import ImportController
 from editor.ui.import_export.notes_panel import apply_note_action
+from editor.ui.import_export.sync_actions import install_sync
 from editor.ui.inspector.panel import MetadataInspector
 from editor.ui.menus import build_main_toolbar, build_menus
 from editor.ui.preferences_dialog import install_preferences
@@ -149,6 +150,7 @@ class MainWindow(QMainWindow):
         install_source_mode(self)  # View > Markdown Source
         self.preferences_controller = install_preferences(self)  # Edit > Preferences…
         self.tables, self.images = install_tables_and_images(self)
+        self.sync = install_sync(self)  # File > Sync with Desk, story packages
         # Last: it locks an approved article after the others have enabled their tools.
         self.workflow = install_workflow(self)
         self.place_first_window()
@@ -553,6 +555,7 @@ class MainWindow(QMainWindow):
         self.session.stop()
         self.preview.shutdown()
         self.importer.shutdown()
+        self.sync.shutdown()
         self.checks.shutdown()
         self.list_model.shutdown()
         self.workflow.shutdown()

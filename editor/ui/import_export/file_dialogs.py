@@ -12,7 +12,8 @@ from editor.core.model import Article
 from editor.ui import dialogs
 
 
-def _documents_folder() -> Path:
+def documents_folder() -> Path:
+    """The person's Documents folder (home when there is none): where file choosers start."""
     location = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
     return Path(location) if location else Path.home()
 
@@ -22,7 +23,7 @@ def choose_import_paths(parent: QWidget) -> list[Path]:
     from editor.ui.import_export.import_dialog import FILE_FILTER
 
     paths, _ = QFileDialog.getOpenFileNames(
-        parent, "Import Articles", str(_documents_folder()), FILE_FILTER
+        parent, "Import Articles", str(documents_folder()), FILE_FILTER
     )
     return [Path(p) for p in paths]
 
@@ -31,7 +32,7 @@ def choose_and_export(parent: QWidget, article: Article, newsroom) -> Path | Non
     """Ask where to write `article` as a web page (default `<slug>.html`) and write it,
     whole: its images inlined (read from the `newsroom`), its corrections printed.
     """
-    default = _documents_folder() / f"{article.slug or 'article'}.html"
+    default = documents_folder() / f"{article.slug or 'article'}.html"
     path, _ = QFileDialog.getSaveFileName(
         parent, "Export HTML", str(default), "Web page (*.html *.htm)"
     )
