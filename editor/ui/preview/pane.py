@@ -1,11 +1,11 @@
 """The preview pane: the article through the export template, patched block by block.
 
 The first render of an article loads the whole page (from a temporary file: `setHtml` caps
-pages at 2 MB). After that, a `QThreadPool` worker re-renders only the Markdown blocks an
-edit changed (`preview_render`), and the GUI thread only sends the patch to the page by
-JavaScript (`resources/js/preview.js`, run in an isolated world; the page's own scripts are
-off): no reload, no jump in scroll position. One render is in flight and one pending at
-most (Ghostwriter's coalescing). Without QtWebEngine, or when its process dies, a
+pages at 2 MB). After that, a worker thread (`editor.ui.background`) re-renders only the
+Markdown blocks an edit changed (`preview_render`), and the GUI thread only sends the patch
+to the page by JavaScript (`resources/js/preview.js`, run in an isolated world; the page's
+own scripts are off): no reload, no jump in scroll position. One render is in flight and
+one pending at most (Ghostwriter's coalescing). Without QtWebEngine, or when its process dies, a
 `QTextBrowser` stands in, with a notice. The page uses the export's template folder and
 site settings (`set_site`); a page whose template lacks `#article-body` is loaded whole.
 """
@@ -21,7 +21,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import shiboken6
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QUrl, Signal
+from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -33,9 +33,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from editor.core.errors import NewsroomError
 from editor.core.model import Article
 from editor.core.resources import read_resource_text
+from editor.ui.background import Background
 from editor.ui.preview.render import BodyPatch, PageLoad, PreviewRenderer
 from editor.ui.preview.widths import WIDTH_PRESETS, WidthBar, fit_view
 from editor.ui.timers import debounce_timer
@@ -52,30 +52,6 @@ except ImportError:  # pragma: no cover - depends on the installation
 _WORLD = 1
 
 
-class _RenderSignals(QObject):
-    rendered = Signal(int, object)
-    failed = Signal(int, str)
-
-
-class _RenderJob(QRunnable):
-    """Runs the renderer on an `Article` snapshot; never touches a widget."""
-
-    def __init__(self, generation: int, work: Callable[[], object],
-                 signals: _RenderSignals) -> None:  # fmt: skip
-        super().__init__()
-        self._generation = generation
-        self._work = work
-        self._signals = signals
-
-    def run(self) -> None:
-        try:
-            result = self._work()
-        except (NewsroomError, ImportError, OSError, ValueError, AttributeError) as error:
-            self._signals.failed.emit(self._generation, str(error) or type(error).__name__)
-        else:
-            self._signals.rendered.emit(self._generation, result)
-
-
 class PreviewPane(QWidget):
     """Shows `render_article_page(article, preview=True)`; `schedule()` debounces updates."""
 
@@ -89,16 +65,10 @@ class PreviewPane(QWidget):
     def __init__(self, delay_ms: int = 400, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("previewPane")
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)
-        self._signals = _RenderSignals(self)
-        self._signals.rendered.connect(self._on_rendered)
-        self._signals.failed.connect(self._on_failed)
+        self._tasks = Background(self)
         self._folder = Path(tempfile.mkdtemp(prefix="newsroom-preview-"))
         self._renderer = PreviewRenderer(self._folder)
         self._generation = 0
-        self._in_flight = False
-        self._again = False
         self._need_full = True
         self._closed = False
         self._page_ready = False
@@ -222,14 +192,14 @@ class PreviewPane(QWidget):
 
     def set_resolver(self, resolver: Callable[[str], object] | None) -> None:
         """How `asset:` images get URLs (see `render.resolver_from`); the page reloads."""
-        self._pool.waitForDone(5000)  # the renderer is the worker's while a job runs
+        self._tasks.wait(5000)  # the renderer is the worker's while a job runs
         self._renderer.set_resolver(resolver)  # type: ignore[arg-type]
         self._need_full = True
         self.schedule()
 
     def set_corrections(self, source: Callable[[str], object] | None) -> None:
         """Where the corrections printed at the article's foot come from; the page reloads."""
-        self._pool.waitForDone(5000)  # the renderer is the worker's while a job runs
+        self._tasks.wait(5000)  # the renderer is the worker's while a job runs
         self._renderer.set_corrections(source)  # type: ignore[arg-type]
         self._need_full = True
         self.schedule()
@@ -237,7 +207,7 @@ class PreviewPane(QWidget):
     def set_site(self, templates_dir: str | None, site_name: str = "Newsroom",
                  base_url: str = "") -> None:  # fmt: skip
         """Render with the export's template folder and site settings; the page reloads."""
-        self._pool.waitForDone(5000)  # the renderer is the worker's while a job runs
+        self._tasks.wait(5000)  # the renderer is the worker's while a job runs
         self._renderer.set_site(templates_dir, site_name, base_url)
         self._need_full = True
         self.schedule()
@@ -268,13 +238,18 @@ class PreviewPane(QWidget):
         self._timer.stop()
         self._start()
 
+    @property
+    def _in_flight(self) -> bool:
+        """A render is running (or waits for the one running)."""
+        return self._tasks.busy("render")
+
     def _start(self) -> None:
         if self._closed:
             return
-        if self._in_flight:
-            self._again = True  # coalesce: one render in flight, one pending
-            return
-        self._again = False
+        # Coalesce: one render in flight, one pending (the source is read when it starts).
+        self._tasks.queue("render", self._begin)
+
+    def _begin(self) -> None:
         article = self._source()
         if article is None:
             self._need_full = True
@@ -289,29 +264,27 @@ class PreviewPane(QWidget):
             work: Callable[[], object] = lambda: renderer.full(snapshot)  # noqa: E731
         else:
             work = lambda: renderer.update(snapshot)  # noqa: E731
-        self._in_flight = True
-        self._pool.start(_RenderJob(self._generation, work, self._signals))
-
-    def _finish_render(self) -> None:
-        self._in_flight = False
-        if self._again:
-            self._start()
+        generation = self._generation
+        self._tasks.run(
+            lambda _job: work(),
+            lane="render",
+            success=lambda result: self._on_rendered(generation, result),
+            failure=lambda error: self._on_failed(generation, error),
+        )
 
     def _on_rendered(self, generation: int, result: object) -> None:
-        if self._closed:
+        if self._closed or generation != self._generation:
             return
-        if generation == self._generation:
-            if isinstance(result, PageLoad):
-                self._load(result)
-            elif isinstance(result, BodyPatch):
-                self._send_patch(result)
-        self._finish_render()
+        if isinstance(result, PageLoad):
+            self._load(result)
+        elif isinstance(result, BodyPatch):
+            self._send_patch(result)
 
-    def _on_failed(self, generation: int, message: str) -> None:
+    def _on_failed(self, generation: int, error: BaseException) -> None:
         self._need_full = True  # the renderer's idea of the page may be off now
         if generation == self._generation:
+            message = str(error) or type(error).__name__
             self._show_message(f"The preview could not be rendered: {message}")
-        self._finish_render()
 
     # -- showing ---------------------------------------------------------
 
@@ -467,6 +440,5 @@ class PreviewPane(QWidget):
         """Stop timers and wait for a render in flight, before the window goes away."""
         self._closed = True
         self._timer.stop()
-        self._again = False
-        self._pool.waitForDone(5000)
+        self._tasks.shutdown(5000)
         shutil.rmtree(self._folder, ignore_errors=True)
