@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QObject, QPoint, QRunnable, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QPoint, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextBlock, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QTextEdit
 
 from editor.core.spelling import SpellChecker, checkable_words
+from editor.ui.background import Background
 
 #: Longest a step may run before giving the event loop back (keystrokes come first).
 STEP_BUDGET_S = 0.004
@@ -24,23 +25,6 @@ STEP_BUDGET_S = 0.004
 #: in steps afterwards rather than paragraph by paragraph inside the change.
 BULK_CHANGE_CHARS = 4000
 SQUIGGLE = QColor("#d11a2a")
-
-
-class _Loaded(QObject):
-    done = Signal()
-
-
-class _LoadWordList(QRunnable):
-    def __init__(self, checker: SpellChecker, signals: _Loaded) -> None:
-        super().__init__()
-        self._checker = checker
-        self._signals = signals
-
-    def run(self) -> None:
-        try:
-            self._checker.word_list.load()
-        finally:
-            self._signals.done.emit()
 
 
 class SpellHighlighter(QSyntaxHighlighter):
@@ -72,10 +56,10 @@ class SpellHighlighter(QSyntaxHighlighter):
         document.contentsChange.connect(self._note_change)
         self.setDocument(document)
         editor.cursorPositionChanged.connect(self._cursor_moved)
-        self._loaded = _Loaded(self)
-        self._loaded.done.connect(self.recheck_all)
         if not checker.word_list.loaded:
-            QThreadPool.globalInstance().start(_LoadWordList(checker, self._loaded))
+            # On the shared pool, as before: a highlighter going away never waits for it.
+            loading = Background(self, pool=QThreadPool.globalInstance())
+            loading.run(lambda _job: checker.word_list.load(), finished=self.recheck_all)
 
     # -- switching -------------------------------------------------------
 
