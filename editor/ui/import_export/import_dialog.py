@@ -9,18 +9,18 @@ dropped on the article list arrive through `FileDropFilter`.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from pathlib import Path
 
 import shiboken6
-from PySide6.QtCore import QEvent, QObject, QRunnable, Qt, QThreadPool, QUrl, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QUrl, Signal
 from PySide6.QtWidgets import QCheckBox, QMessageBox, QProgressDialog, QWidget
 
 from editor.core.importers.run import ImportDuplicate, ImportReport
 from editor.core.importing import IMPORT_SUFFIXES
 from editor.core.newsroom import Newsroom
 from editor.ui import dialogs
+from editor.ui.background import Background, Job
 
 #: The answer to "imported before": a choice of `Newsroom.import_files`, and "for all".
 DuplicateAnswer = tuple[str, bool]
@@ -51,40 +51,24 @@ def ask_duplicate(parent: QWidget | None, duplicate: ImportDuplicate, others: in
     return choice, bool(same and same.isChecked())
 
 
-class _Signals(QObject):
-    progress = Signal(int, int, str)
-    finished = Signal(object)  # ImportReport or an error message
+def _import_groups(newsroom: Newsroom, groups: list[tuple[list[Path], str]],
+                   job: Job) -> ImportReport:  # fmt: skip
+    """Each group of files with its duplicate choice, as one report (on the worker thread)."""
+    report = ImportReport()
+    total = sum(len(paths) for paths, _ in groups)
+    done = 0
+    for paths, choice in groups:
+        base = done
 
+        def progress(number: int, _count: int, path: Path, base: int = base) -> None:
+            job.progress(base + number, total, path.name)
 
-class _ImportJob(QRunnable):
-    def __init__(self, newsroom: Newsroom, groups: list[tuple[list[Path], str]],
-                 cancel: threading.Event, signals: _Signals) -> None:  # fmt: skip
-        super().__init__()
-        self._newsroom = newsroom
-        self._groups = groups
-        self._cancel = cancel
-        self._signals = signals
-
-    def run(self) -> None:
-        report = ImportReport()
-        total = sum(len(paths) for paths, _ in self._groups)
-        done = 0
-        try:
-            for paths, choice in self._groups:
-                base = done
-
-                def progress(number: int, _count: int, path: Path, base: int = base) -> None:
-                    self._signals.progress.emit(base + number, total, path.name)
-
-                part = self._newsroom.import_files(
-                    paths, on_duplicate=choice, progress=progress, cancelled=self._cancel.is_set
-                )
-                report.merge(part)
-                done += len(paths)
-        except Exception as error:  # the GUI must always hear that the import ended
-            self._signals.finished.emit(f"The import stopped: {error}")
-            return
-        self._signals.finished.emit(report)
+        part = newsroom.import_files(
+            paths, on_duplicate=choice, progress=progress, cancelled=job.should_stop
+        )
+        report.merge(part)
+        done += len(paths)
+    return report
 
 
 class ImportController(QObject):
@@ -104,12 +88,8 @@ class ImportController(QObject):
         self._window = parent
         self._ask = ask
         self._report_failures = report_failures or dialogs.report_import_failures
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)
-        self._signals = _Signals(self)
-        self._signals.progress.connect(self._on_progress)
-        self._signals.finished.connect(self._on_finished)
-        self._cancel = threading.Event()
+        self._tasks = Background(self)
+        self._job: Job | None = None
         self._progress: QProgressDialog | None = None
         self._report = ImportReport()
         self._asked = False
@@ -126,10 +106,11 @@ class ImportController(QObject):
         return True
 
     def cancel(self) -> None:
-        self._cancel.set()
+        """Stop before the next file; the files done so far are reported."""
+        if self._job is not None:
+            self._job.stop()
 
     def _run(self, groups: list[tuple[list[Path], str]]) -> None:
-        self._cancel = threading.Event()
         total = sum(len(paths) for paths, _ in groups)
         progress = QProgressDialog("Importing…", "Cancel", 0, total, self._window)
         progress.setObjectName("importProgress")
@@ -138,9 +119,15 @@ class ImportController(QObject):
         progress.setMinimumDuration(400)
         progress.setAutoClose(False)
         progress.setAutoReset(False)
-        progress.canceled.connect(self._cancel.set)
         self._progress = progress
-        self._pool.start(_ImportJob(self._newsroom, groups, self._cancel, self._signals))
+        newsroom = self._newsroom
+        self._job = self._tasks.run(
+            lambda job: _import_groups(newsroom, groups, job),
+            progress=self._on_progress,
+            success=self._on_finished,
+            failure=lambda error: self._on_finished(f"The import stopped: {error}"),
+        )
+        progress.canceled.connect(self._job.stop)
 
     def _on_progress(self, done: int, total: int, name: str) -> None:
         if self._progress is not None:
@@ -211,8 +198,7 @@ class ImportController(QObject):
 
     def shutdown(self) -> None:
         """Stop after the current file and wait (before the store closes)."""
-        self._cancel.set()
-        self._pool.waitForDone(30_000)
+        self._tasks.shutdown(30_000)
 
 
 def importable(urls: list[QUrl]) -> list[Path]:
