@@ -1,10 +1,14 @@
 """Recovery journal: unsaved text of an editing session, offered back after a crash.
 
 The editor writes the body (and unsaved details) of the open article to the journal
-within seconds of a keystroke and clears it once the article itself is saved. A row
-still there at the next start is work the last run did not save: `recoverable()` lists
-it when it differs from the stored article, `restore_unsaved()` writes it back as a new
-revision (the stored one stays in the history), `discard_unsaved()` drops it.
+within half a second of a keystroke, also while typing goes on, and clears it once the
+article itself is saved. The journal lives in files beside the store
+(`editor.store.recovery_file`, where its format and guarantees are written down), so it
+is written when the store is locked or its disk is full. An entry still there at the
+next start is work a run did not save: `recoverable()` lists it when it differs from the
+stored article (entries an earlier version left in the store's table too),
+`restore_unsaved()` writes it back as a new revision (the stored one stays in the
+history), `discard_unsaved()` drops it.
 """
 
 from __future__ import annotations
@@ -73,11 +77,21 @@ class RecoveryService:
         body: str,
         changes: dict[str, object] | None = None,
     ) -> None:
-        """Keep what the session has on screen until the article itself is saved."""
+        """Keep what the session has on screen until the article itself is saved; on disk
+        when this returns (a worker thread calls it while the person types)."""
         meta = {"changes": jsonable_changes(changes or {})}
         self._seat.store.journal.write_journal(
             article_id, session_id, self._seat.user.id, base_version, body, meta
         )
+
+    def prepare_journal(self) -> None:
+        """Make this run's journal file now (full size), so later writes need no disk space."""
+        self._seat.store.journal.prepare()
+
+    def close_journal(self) -> None:
+        """This run is done journaling: its file goes when empty, else stays for the next
+        start to offer."""
+        self._seat.store.journal.close()
 
     def discard_unsaved(self, article_id: str, session_id: str | None = None) -> None:
         """Forget the journal of one session (or of every session of the article)."""

@@ -7,6 +7,12 @@ import pytest
 from editor.core.errors import ValidationError
 
 
+@pytest.fixture(autouse=True)
+def _journal_in_tmp(tmp_path, monkeypatch):
+    """A PostgreSQL store's journal files go to the state folder: here, a tmp one."""
+    monkeypatch.setenv("NEWSROOM_RECOVERY_DIR", str(tmp_path / "state"))
+
+
 def test_journal_is_one_row_per_session_replaced_on_each_write(newsroom):
     article = newsroom.create_article("Harbour", "Saved text.")
     newsroom.journal_unsaved(article.id, "s1", article.version, "Saved text. More")

@@ -4,14 +4,20 @@ All saving goes through here. Autosaves (reason "autosave", coalesced by the sto
 one working revision per session) happen after typing pauses, when switching article,
 when the window loses focus and on quit; a real revision (reason "save") is written on
 Ctrl+S, before a status change (the window calls `save()`), and at least every
-`revision_interval_s` of editing. Between saves, a recovery journal in the store keeps
-what is on screen, written a second after a keystroke pause (every five seconds while typing
-on), so a killed process loses nothing; it is cleared once the article itself is saved.
-The pause autosave and the journal write in a worker thread (a store write with revision
-and full-text index is 25-50 ms): one write in flight, at most one of each kind pending
-(it takes the newest text when it starts), results applied here on the GUI thread. Every
-other save (Ctrl+S, switching, status changes, focus loss, quit) first waits for the write
-in flight, then saves synchronously, so versions stay in order and nothing is lost.
+`revision_interval_s` of editing. Between saves, the recovery journal (files beside the store, see
+`editor.core.recovery`) keeps what is on screen: the text is taken 20 ms after a keystroke
+(once the key is painted) and then at most every `JOURNAL_INTERVAL_MS` while typing goes
+on, and written and fsynced on a journal thread of its own, so a killed process loses at
+most the last half second of typing, and a new article's headline and body are kept from
+the first keystroke. It needs nothing of the store (a locked store or a full disk does not
+stop it) and is cleared once the article itself is saved.
+The pause autosave writes in a worker thread (a store write with revision and full-text
+index is 25-50 ms): one write in flight, at most one pending (it takes the newest text when
+it starts), results applied here on the GUI thread. Every other save (Ctrl+S, switching,
+status changes, focus loss, quit) first waits for the write in flight, then saves
+synchronously, so versions stay in order and nothing is lost. The journal thread has the
+same shape (one write in flight, one more wanted) and is waited for before the journal is
+cleared or written from the GUI thread, so its writes land in order too.
 A stale write never loses text: the person chooses to save their version as a copy or
 reload theirs. An empty body is never written over a non-empty one unless the person
 emptied the document themselves.
@@ -22,6 +28,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -36,10 +43,11 @@ from editor.ui.timers import debounce_timer
 
 #: How long to wait before trying a failed autosave again.
 AUTOSAVE_RETRY_MS = 15_000
-#: The journal is written this long after a keystroke pause...
-JOURNAL_DELAY_MS = 1_000
-#: ...and at least this often while typing goes on without a pause.
-JOURNAL_MAX_WAIT_MS = 5_000
+#: The journal takes the text this long after a keystroke (the key is painted first)...
+JOURNAL_AFTER_KEY_MS = 20
+#: ...and then at most this often while typing goes on: no keystroke waits longer to be
+#: kept. Each time costs one body snapshot on the GUI thread (a few ms on a long article).
+JOURNAL_INTERVAL_MS = 400
 #: While editing, a real revision at least this often (the rest coalesce).
 REVISION_INTERVAL_S = 300.0
 
@@ -52,7 +60,7 @@ ConflictResolver = Callable[[str], ConflictChoice]
 class _Write:
     """One store write for the worker: what to write, then what came of it."""
 
-    kind: str  # "save" (an autosave) or "journal"
+    kind: str  # "save" (an autosave)
     article_id: str
     session_id: str
     version: int
@@ -60,9 +68,7 @@ class _Write:
     changes: dict[str, object]
     reason: str = "autosave"
     body_edits: int = 0  # the session's body-edit count when the text was taken
-    clear_journal: bool = False
     saved: Article | None = None
-    journal_cleared: bool = False
     error: NewsroomError | None = field(default=None)
 
 
@@ -82,32 +88,64 @@ class _WriteJob(QRunnable):
     def run(self) -> None:
         write = self._write
         try:
-            if write.kind == "journal":
-                self._newsroom.journal_unsaved(
-                    write.article_id, write.session_id, write.version, write.body or "",
-                    write.changes,
-                )  # fmt: skip
-            else:
-                write.saved = self._newsroom.save_article(
-                    write.article_id,
-                    expected_version=write.version,
-                    changes=write.changes or None,
-                    body=write.body,
-                    reason=write.reason,
-                    session_id=write.session_id,
-                )
-                if write.clear_journal:
-                    # The journal held no more than this save (writes are serialised).
-                    try:
-                        self._newsroom.discard_unsaved(write.article_id, write.session_id)
-                        write.journal_cleared = True
-                    except NewsroomError:
-                        pass  # harmless: the next start finds the text equal to the article's
+            write.saved = self._newsroom.save_article(
+                write.article_id,
+                expected_version=write.version,
+                changes=write.changes or None,
+                body=write.body,
+                reason=write.reason,
+                session_id=write.session_id,
+            )
         except NewsroomError as error:
             write.error = error
         except Exception as error:  # the GUI thread must always hear that the write ended
             write.error = StoreError(f"Saving failed: {error}")
         self._signals.finished.emit(write)
+
+
+@dataclass
+class _JournalWrite:
+    """One journal write for the journal thread: keep a session's text, or forget it."""
+
+    article_id: str
+    session_id: str
+    version: int = 0
+    body: str = ""
+    changes: dict[str, object] = field(default_factory=dict)
+    clear: bool = False
+    prepare: bool = False  # only make the journal file (on opening an article)
+    error: NewsroomError | None = None
+
+
+class _JournalJob(QRunnable):
+    """Writes (and fsyncs) one `_JournalWrite` through `newsroom.recovery`; no widgets."""
+
+    def __init__(self, newsroom: Newsroom, write: _JournalWrite, signals: _WriteSignals) -> None:
+        super().__init__()
+        self._recovery = newsroom.recovery
+        self._write = write
+        self._signals = signals
+
+    def run(self) -> None:
+        write = self._write
+        try:
+            _journal_now(self._recovery, write)
+        except NewsroomError as error:
+            write.error = error
+        except Exception as error:  # the GUI thread must always hear that the write ended
+            write.error = StoreError(f"The recovery journal could not be written: {error}")
+        self._signals.finished.emit(write)
+
+
+def _journal_now(recovery: object, write: _JournalWrite) -> None:
+    if write.prepare:
+        recovery.prepare_journal()  # type: ignore[attr-defined]
+    elif write.clear:
+        recovery.discard_unsaved(write.article_id, write.session_id)  # type: ignore[attr-defined]
+    else:
+        recovery.journal_unsaved(  # type: ignore[attr-defined]
+            write.article_id, write.session_id, write.version, write.body, write.changes
+        )
 
 
 class EditingSession(QObject):
@@ -140,7 +178,7 @@ class EditingSession(QObject):
         parent: QObject | None = None,
         *,
         body_is_empty: Callable[[], bool] | None = None,
-        journal_delay_ms: int = JOURNAL_DELAY_MS,
+        journal_interval_ms: int = JOURNAL_INTERVAL_MS,
         revision_interval_s: float = REVISION_INTERVAL_S,
     ) -> None:
         super().__init__(parent)
@@ -159,22 +197,31 @@ class EditingSession(QObject):
         self._emptied_by_edit = False
         self._dirty = False
         self._in_conflict = False
+        #: Whether the journal may hold an entry of this session (so there is one to clear).
         self._journaled = False
         self._body_edits = 0  # so a result knows which typing it did not include
-        self._typing_since: float | None = None
         self._last_revision = time.monotonic()
         self._revision_interval_s = revision_interval_s
         self._autosave_delay_ms = autosave_delay_ms
         self._autosave = debounce_timer(self, autosave_delay_ms, self._autosave_in_background)
-        self._journal_delay_ms = journal_delay_ms
-        self._journal = debounce_timer(self, journal_delay_ms, self._journal_in_background)
+        self._journal_interval_ms = journal_interval_ms
+        self._journal = debounce_timer(self, JOURNAL_AFTER_KEY_MS, self._journal_in_background)
+        self._journal_taken_at = -1e9  # monotonic time of the last text taken for it
+        self._journal_problem: str | None = None  # said once until a write works again
         # One worker thread: at most one write in flight, so writes land in order.
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
         self._write_signals = _WriteSignals(self)
         self._write_signals.finished.connect(self._on_written)
         self._in_flight: _Write | None = None
-        self._pending: set[str] = set()  # "save", "journal": wanted while one was in flight
+        self._pending: set[str] = set()  # "save": wanted while one was in flight
+        # The journal's own thread, so its writes never wait behind a store write.
+        self._journal_pool = QThreadPool(self)
+        self._journal_pool.setMaxThreadCount(1)
+        self._journal_signals = _WriteSignals(self)
+        self._journal_signals.finished.connect(self._on_journal_written)
+        self._journal_in_flight: _JournalWrite | None = None
+        self._journal_again = False  # wanted while one was in flight
 
     # -- state -----------------------------------------------------------
 
@@ -249,41 +296,111 @@ class EditingSession(QObject):
     # -- the recovery journal ----------------------------------------------
 
     def _schedule_journal(self) -> None:
-        """A pause of `journal_delay_ms`, but never more than JOURNAL_MAX_WAIT_MS of typing."""
-        now = time.monotonic()
-        if self._typing_since is None or not self._journal.isActive():
-            self._typing_since = now
-        waited_ms = (now - self._typing_since) * 1000
-        left_ms = max(0, int(JOURNAL_MAX_WAIT_MS - waited_ms))
-        self._journal.start(min(self._journal_delay_ms, left_ms))
+        """Take the text for the journal soon after this edit: JOURNAL_AFTER_KEY_MS after it,
+        but never sooner than `journal_interval_ms` after the text was last taken."""
+        if self._journal.isActive():
+            return  # already coming, and no later than the interval allows
+        since_ms = (time.monotonic() - self._journal_taken_at) * 1000
+        self._journal.start(max(JOURNAL_AFTER_KEY_MS, int(self._journal_interval_ms - since_ms)))
+
+    def _journal_write(self) -> _JournalWrite | None:
+        """What the journal would keep now (None when there is nothing unsaved)."""
+        if self.article is None or not self._dirty:
+            return None
+        self._journal_taken_at = time.monotonic()
+        body = self._body_source() if self._body_dirty else self.article.body
+        return _JournalWrite(
+            self.article.id, self.session_id, self.article.version, body, dict(self._changes)
+        )
 
     def write_journal(self) -> bool:
-        """Keep what is on screen in the store's journal until the article is saved (now,
-        after the write in flight; the journal timer writes it in the background)."""
+        """Keep what is on screen in the journal until the article is saved: now, on this
+        thread, after the journal write in flight (the journal timer writes it on the
+        journal thread while the person types)."""
         self._journal.stop()
-        self._typing_since = None
-        self._finish_writes(drop={"journal"})
-        if self.article is None or not self._dirty:
-            return False
-        body = self._body_source() if self._body_dirty else self.article.body
-        try:
-            self._newsroom.journal_unsaved(
-                self.article.id, self.session_id, self.article.version, body, self._changes
-            )
-        except NewsroomError as error:
-            self.autosave_failed.emit(str(error))
+        self._finish_journal()
+        write = self._journal_write()
+        if write is None:
             return False
         self._journaled = True
+        try:
+            _journal_now(self._newsroom.recovery, write)
+        except NewsroomError as error:
+            self._journal_failed(str(error))
+            return False
+        self._journal_problem = None
         return True
 
     def _clear_journal(self) -> None:
+        """Forget this session's journal entry now (its text was saved, copied or declined)."""
+        self._finish_journal()
         if not self._journaled or self.article is None:
             return
         try:
-            self._newsroom.discard_unsaved(self.article.id, self.session_id)
+            self._newsroom.recovery.discard_unsaved(self.article.id, self.session_id)
         except NewsroomError:
             return  # harmless: the next start finds the text equal to the article's
         self._journaled = False
+
+    def _journal_in_background(self) -> None:
+        """The journal timer: keep the text (or, with nothing unsaved, clear the entry) on
+        the journal thread; after the write in flight when there is one."""
+        self._journal.stop()
+        if self._journal_in_flight is not None:
+            self._journal_again = True
+            return
+        write = self._journal_write()
+        if write is None:
+            if not self._journaled or self.article is None:
+                return
+            write = _JournalWrite(self.article.id, self.session_id, clear=True)
+        else:
+            self._journaled = True
+        self._start_journal(write)
+
+    def _start_journal(self, write: _JournalWrite) -> None:
+        self._journal_in_flight = write
+        self._journal_pool.start(_JournalJob(self._newsroom, write, self._journal_signals))
+
+    def _on_journal_written(self, write: _JournalWrite) -> None:
+        if write is not self._journal_in_flight:
+            return  # already applied by `_finish_journal`
+        self._journal_in_flight = None
+        self._apply_journal_write(write)
+        if self._journal_again:
+            self._journal_again = False
+            self._journal_in_background()
+
+    def _finish_journal(self) -> None:
+        """Wait for the journal write in flight and apply it; what was wanted meanwhile is
+        left to the caller."""
+        self._journal_again = False
+        write = self._journal_in_flight
+        if write is None:
+            return
+        self._journal_pool.waitForDone(-1)
+        self._journal_in_flight = None
+        self._apply_journal_write(write)
+
+    def _apply_journal_write(self, write: _JournalWrite) -> None:
+        current = (
+            self.article is not None
+            and write.article_id == self.article.id
+            and write.session_id == self.session_id
+        )
+        if write.error is not None:
+            if current or write.prepare:
+                self._journal_failed(str(write.error))
+            return
+        if not write.prepare:
+            self._journal_problem = None
+        if write.clear and current and not self._dirty:
+            self._journaled = False
+
+    def _journal_failed(self, message: str) -> None:
+        if message != self._journal_problem:
+            self._journal_problem = message
+            self.autosave_failed.emit(message)
 
     # -- focus -------------------------------------------------------------
 
@@ -346,6 +463,10 @@ class EditingSession(QObject):
         self._last_revision = time.monotonic()
         self._set_conflict(False)
         self._set_dirty(False)
+        if article is not None:
+            # The journal file is made now, full size, so that the first keystroke is kept
+            # at once and a disk that fills up later still takes the journal.
+            self._start_journal(_JournalWrite(article.id, self.session_id, prepare=True))
         self.opened.emit(article)
 
     # -- saving ----------------------------------------------------------
@@ -362,6 +483,9 @@ class EditingSession(QObject):
         self._finish_writes()
         prepared = self._prepare_save(reason, background)
         if isinstance(prepared, bool):
+            if prepared and self._journaled and not self._dirty:
+                self._journal.stop()
+                self._clear_journal()  # an autosave that just landed saved it all
             return prepared
         write = prepared
         changes, body, reason = write.changes, write.body, write.reason
@@ -400,7 +524,9 @@ class EditingSession(QObject):
                 self.failed.emit(str(error))
             return False
         self._apply_saved(write, saved)
-        self._clear_journal()
+        if not self._dirty:
+            self._journal.stop()
+            self._clear_journal()
         return True
 
     def _apply_saved(self, write: _Write, saved: Article) -> None:
@@ -415,8 +541,10 @@ class EditingSession(QObject):
         if self._body_edits == write.body_edits:
             self._body_dirty = False
         still_dirty = bool(self._changes) or self._body_dirty
-        if not still_dirty:
-            self._journal.stop()
+        if not still_dirty and self._journaled:
+            # Cleared on the journal thread, after any write in flight (the timer runs the
+            # clear when nothing is left unsaved); a synchronous save clears it at once.
+            self._journal.start(0)
         self._set_conflict(False)
         self._set_dirty(still_dirty)
         self.saved.emit(saved)
@@ -435,22 +563,6 @@ class EditingSession(QObject):
         if isinstance(prepared, _Write):
             self._start(prepared)
 
-    def _journal_in_background(self) -> None:
-        self._journal.stop()
-        self._typing_since = None
-        if self.article is None or not self._dirty:
-            return
-        if self._in_flight is not None:
-            self._pending.add("journal")
-            return
-        body = self._body_source() if self._body_dirty else self.article.body
-        self._start(
-            _Write(
-                "journal", self.article.id, self.session_id, self.article.version, body,
-                dict(self._changes),
-            )
-        )  # fmt: skip
-
     def _start(self, write: _Write) -> None:
         self._in_flight = write
         self._pool.start(_WriteJob(self._newsroom, write, self._write_signals))
@@ -460,23 +572,16 @@ class EditingSession(QObject):
             return  # already applied by `_finish_writes`
         self._in_flight = None
         self._apply_write(write, settling=False)
-        while self._in_flight is None and self._pending:
-            kind = "save" if "save" in self._pending else "journal"
-            self._pending.discard(kind)
-            if kind == "save":
-                self._autosave_in_background()
-            else:
-                self._journal_in_background()
+        if self._in_flight is None and "save" in self._pending:
+            self._pending.discard("save")
+            self._autosave_in_background()
 
     def _finish_writes(self, drop: set[str] | None = None) -> None:
         """Wait for the write in flight and apply it; pending writes not in `drop`
         (default: all, the caller writes everything itself) go back to their timers."""
         pending, self._pending = self._pending, set()
-        if drop is not None:
-            if "save" in pending - drop:
-                self._autosave.start()
-            if "journal" in pending - drop:
-                self._journal.start(0)
+        if drop is not None and "save" in pending - drop:
+            self._autosave.start()
         write = self._in_flight
         if write is None:
             return
@@ -496,16 +601,8 @@ class EditingSession(QObject):
             or write.session_id != self.session_id
         ):
             return
-        if write.kind == "journal":
-            if write.error is None:
-                self._journaled = True
-            else:
-                self.autosave_failed.emit(str(write.error))
-            return
         if write.error is None:
             assert write.saved is not None
-            if write.journal_cleared:
-                self._journaled = False
             self._apply_saved(write, write.saved)
             return
         if settling:
@@ -565,7 +662,6 @@ class EditingSession(QObject):
         return _Write(
             "save", self.article.id, self.session_id, self.article.version, body, changes,
             reason=reason, body_edits=self._body_edits,
-            clear_journal=self._journaled,
         )  # fmt: skip
 
     def _on_stale(self, message: str) -> bool:
@@ -612,10 +708,18 @@ class EditingSession(QObject):
         return True
 
     def stop(self) -> None:
-        """No more autosaves (the window is closing); the write in flight is finished."""
+        """No more autosaves (the window is closing); the writes in flight are finished and
+        this run's journal file closed (left for the next start when it holds text)."""
         self._autosave.stop()
         self._journal.stop()
         self._finish_writes()
+        if self._dirty:
+            self.write_journal()  # closing unsaved (the person said so): keep it for later
+        else:
+            self._clear_journal()
+        self._finish_journal()
+        with suppress(NewsroomError):  # the file stays; the next start reads it
+            self._newsroom.recovery.close_journal()
 
 
 def _date_or(value: object, fallback: date | None) -> date | None:
