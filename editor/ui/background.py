@@ -37,7 +37,8 @@ progress.
 **Teardown.** Anything arriving after the owner (and so the Background) is destroyed is
 dropped. `shutdown(timeout_ms)` starts nothing more, forgets waiting starts, stops and
 drops the running jobs and waits for them to end (before the store closes under them);
-`wait(timeout_ms)` only waits (the preview's renderer belongs to a running job).
+`wait(timeout_ms)` only waits (the preview's renderer belongs to a running job), and
+`deliver_arrived()` then delivers what the jobs sent without waiting for the event loop.
 
 `busy(lane)` is true while a job of the lane (any lane, without one) runs or waits, and
 `busy_changed(bool)` says when that changes for the whole Background.
@@ -52,7 +53,7 @@ from collections.abc import Callable
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QObject, QThreadPool, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QThreadPool, Signal, Slot
 
 Callback = Callable[..., object] | None
 
@@ -229,6 +230,15 @@ class Background(QObject):
             if not job._done.wait(max(0.0, deadline - time.monotonic())):
                 return False
         return True
+
+    def deliver_arrived(self) -> None:
+        """Deliver now what finished jobs sent and the event loop has not delivered yet.
+
+        After `wait()` outside an event loop (a dialog's `exec()` has returned), so the
+        caller hears how the job ended before going on. Other Backgrounds' outcomes that
+        have arrived are delivered too, as the event loop would.
+        """
+        QCoreApplication.sendPostedEvents(_relay(), QEvent.Type.MetaCall)
 
     def shutdown(self, timeout_ms: int = 10_000) -> bool:
         """Start nothing more, drop what is running and wait for it (before the store closes)."""

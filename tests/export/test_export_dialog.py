@@ -3,6 +3,7 @@ thread and can be cancelled, leaving the old site."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -10,12 +11,13 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QMessageBox
 
 from editor.core.site import ExportOptions
+from editor.ui.background import Background
 from editor.ui.import_export import export_dialog
 from editor.ui.import_export.export_dialog import (
     ExportPreferences,
     ExportSiteDialog,
-    ExportWorker,
     run_export,
+    start_export,
 )
 from tests.export.conftest import NOW
 
@@ -48,13 +50,20 @@ def test_dialog_checks_input_and_remembers_it(qtbot, preferences, tmp_path: Path
 
 
 def test_worker_exports_off_the_gui_thread(qtbot, newsroom, site_store, tmp_path: Path) -> None:
-    worker = ExportWorker(newsroom, tmp_path / "site", ExportOptions(now=NOW))
+    tasks = Background()
     seen: list[tuple[int, int]] = []
-    worker.progressed.connect(lambda done, total, what: seen.append((done, total)))
-    with qtbot.waitSignal(worker.succeeded, timeout=30_000) as signal:
-        worker.start()
-    worker.wait()
-    report = signal.args[0]
+    reports: list[object] = []
+    start_export(
+        tasks,
+        newsroom,
+        tmp_path / "site",
+        ExportOptions(now=NOW),
+        progress=lambda done, total, what: seen.append((done, total)),
+        succeeded=reports.append,
+    )
+    qtbot.waitUntil(lambda: bool(reports), timeout=30_000)
+    tasks.shutdown()
+    report = reports[0]
     assert report.articles == 3 and len(report.skipped) == 4
     assert (tmp_path / "site" / "index.html").is_file()
     assert seen and seen[-1] == (3, 3)
@@ -62,11 +71,17 @@ def test_worker_exports_off_the_gui_thread(qtbot, newsroom, site_store, tmp_path
 
 def test_cancel_keeps_the_previous_site(qtbot, newsroom, site_store, tmp_path, monkeypatch):
     out = tmp_path / "site"
-    worker = ExportWorker(newsroom, out, ExportOptions(now=NOW))
-    worker.cancel()  # cancelled before it gets anywhere
-    with qtbot.waitSignal(worker.cancelled, timeout=30_000):
-        worker.start()
-    worker.wait()
+    tasks = Background()  # one thread: held by the first job, the export waits its turn
+    gate = threading.Event()
+    tasks.run(lambda _job: gate.wait(30))
+    cancelled: list[bool] = []
+    job = start_export(
+        tasks, newsroom, out, ExportOptions(now=NOW), cancelled=lambda: cancelled.append(True)
+    )
+    job.stop()  # cancelled before it gets anywhere
+    gate.set()
+    qtbot.waitUntil(lambda: bool(cancelled), timeout=30_000)
+    tasks.shutdown()
     assert not (out / "index.html").exists()
 
 

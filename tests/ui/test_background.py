@@ -253,3 +253,15 @@ def test_an_unhandled_failure_goes_to_the_excepthook(owner, qtbot, monkeypatch) 
     tasks.run(lambda job: 1 / 0)
     qtbot.waitUntil(lambda: not tasks.busy(), timeout=5000)
     assert len(hooked) == 1 and isinstance(hooked[0], ZeroDivisionError)
+
+
+def test_wait_then_deliver_arrived_outside_an_event_loop(owner) -> None:
+    tasks = Background(owner)
+    delivered: list[object] = []
+    tasks.run(lambda job: (job.progress("half"), "whole")[1], progress=delivered.append,
+              success=delivered.append)  # fmt: skip
+    assert tasks.wait(5000)
+    assert delivered == []  # on its way: no event loop has run
+    tasks.deliver_arrived()
+    assert delivered == ["half", "whole"]
+    assert not tasks.busy()

@@ -8,10 +8,10 @@ progress dialog. Cancelling leaves the previous site as it was.
 
 from __future__ import annotations
 
-import threading
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QThread, Signal
+from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -30,6 +30,7 @@ from editor.core.errors import NewsroomError
 from editor.core.render import normalise_base_url
 from editor.core.site import ExportCancelled, ExportOptions, ExportReport, export_site
 from editor.core.text import counted
+from editor.ui.background import Background, Job
 
 _KEYS = {
     "out_dir": "export/out_dir",
@@ -144,41 +145,39 @@ class ExportSiteDialog(QDialog):
         self.accept()
 
 
-class ExportWorker(QThread):
-    """Runs `export_site` off the GUI thread; the store is read through its own sessions."""
+def start_export(
+    tasks: Background,
+    newsroom,
+    out_dir: Path,
+    options: ExportOptions,
+    *,
+    progress: Callable[[int, int, str], object] | None = None,
+    succeeded: Callable[[ExportReport], object] | None = None,
+    failed: Callable[[str], object] | None = None,
+    cancelled: Callable[[], object] | None = None,
+    finished: Callable[[], object] | None = None,
+) -> Job:
+    """Run `export_site` on `tasks`; the store is read through its own sessions.
 
-    progressed = Signal(int, int, str)
-    succeeded = Signal(object)
-    failed = Signal(str)
-    cancelled = Signal()
+    `job.stop()` cancels before the next page (then `cancelled()`, the site left as it
+    was); `failed(message)` says why it could not be done; `finished()` follows each.
+    """
 
-    def __init__(self, newsroom, out_dir: Path, options: ExportOptions, parent=None) -> None:
-        super().__init__(parent)
-        self._newsroom = newsroom
-        self._out_dir = out_dir
-        self._options = options
-        self._stop = threading.Event()
+    def work(job: Job) -> ExportReport:
+        return export_site(
+            newsroom, out_dir, options=options, progress=job.progress, is_cancelled=job.should_stop
+        )
 
-    def cancel(self) -> None:
-        self._stop.set()
-
-    def run(self) -> None:
-        try:
-            report = export_site(
-                self._newsroom,
-                self._out_dir,
-                options=self._options,
-                progress=lambda done, total, what: self.progressed.emit(done, total, what),
-                is_cancelled=self._stop.is_set,
-            )
-        except ExportCancelled:
-            self.cancelled.emit()
-        except NewsroomError as error:
-            self.failed.emit(str(error))
-        except Exception as error:
-            self.failed.emit(f"The export failed: {error}")
+    def failure(error: BaseException) -> None:
+        if isinstance(error, ExportCancelled):
+            if cancelled is not None:
+                cancelled()
+        elif isinstance(error, NewsroomError):
+            failed and failed(str(error))
         else:
-            self.succeeded.emit(report)
+            failed and failed(f"The export failed: {error}")
+
+    return tasks.run(work, progress=progress, success=succeeded, failure=failure, finished=finished)
 
 
 def run_export(
@@ -190,7 +189,7 @@ def run_export(
     progress.setMinimumDuration(300)
     progress.setAutoClose(False)
     progress.setAutoReset(False)
-    worker = ExportWorker(newsroom, out_dir, options, parent)
+    tasks = Background(progress)
     outcome: dict[str, object] = {}
 
     def on_progress(done: int, total: int, what: str) -> None:
@@ -198,21 +197,32 @@ def run_export(
         progress.setValue(min(done, max(total, 1)))
         progress.setLabelText(f"{done:,} of {counted(total, 'article')}: {what}")
 
+    def on_finished() -> None:
+        progress.reset()
+        progress.close()
+
+    job = start_export(
+        tasks,
+        newsroom,
+        out_dir,
+        options,
+        progress=on_progress,
+        succeeded=lambda report: outcome.__setitem__("report", report),
+        failed=lambda message: outcome.__setitem__("error", message),
+        cancelled=lambda: outcome.__setitem__("cancelled", True),
+        finished=on_finished,
+    )
+
     def on_cancel() -> None:
         progress.setLabelText("Cancelling… the site is left as it was.")
-        worker.cancel()
+        job.stop()
 
-    worker.progressed.connect(on_progress)
-    worker.succeeded.connect(lambda report: outcome.__setitem__("report", report))
-    worker.failed.connect(lambda message: outcome.__setitem__("error", message))
-    worker.cancelled.connect(lambda: outcome.__setitem__("cancelled", True))
-    worker.finished.connect(progress.reset)
-    worker.finished.connect(progress.close)
     progress.canceled.connect(on_cancel)
-    worker.start()
     progress.exec()
-    worker.wait()
-    worker.deleteLater()
+    # Cancel closes the dialog at once: wait for the export to stop, and hear how it ended.
+    tasks.wait(24 * 3600 * 1000)
+    tasks.deliver_arrived()
+    tasks.deleteLater()
     if "error" in outcome:
         QMessageBox.warning(parent, "Export Site", str(outcome["error"]))
         return None
