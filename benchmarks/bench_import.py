@@ -1,14 +1,19 @@
-"""Bulk import: 1,000 wire files into a fresh SQLite store, batched against one by one.
+"""Bulk import: wire or Markdown files into a fresh SQLite store, batched and one by one.
 
-Run: .venv/bin/python benchmarks/bench_import.py [--files N]. Each wire file is the
-real sample (~350 words, with its furniture) made unique by a number, so every file is
-parsed in full and its duplicate check finds nothing. "one transaction per file" is
-the same import with chunks of one file: the figure `create_article` gave before.
+Run: .venv/bin/python benchmarks/bench_import.py [--files N] [--kind wire|markdown]
+[--profile]. Each wire file is the real sample (~350 words, with its furniture) made
+unique by a number, so every file is parsed in full and its duplicate check finds
+nothing; each Markdown file is a Hugo-style story (YAML front matter with title, date,
+author, section and tags, ~350 words of body). "one transaction per file" is the same
+import with chunks of one file: the figure `create_article` gave before. Times are wall
+time and process CPU time; `--profile` prints the top functions of the batched import.
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
+import pstats
 import tempfile
 import time
 from pathlib import Path
@@ -34,41 +39,82 @@ def make_files(folder: Path, count: int) -> list[Path]:
     return files
 
 
-def run(files: list[Path], chunk: int, folder: Path) -> tuple[float, int]:
+_PARAGRAPH = (
+    "The council voted on Tuesday to close the north quay for repairs, a decision that "
+    "will move the ferry service to the south pier for at least six months. Engineers "
+    "found cracks in three of the quay's concrete piles during an inspection in March, "
+    "and the chair said the structure could no longer be trusted."
+)
+
+
+def make_markdown(folder: Path, count: int) -> list[Path]:
+    files = []
+    sections = ("World", "Politics", "Business", "Local", "Sport")
+    for number in range(count):
+        path = folder / f"story-{number:05d}.md"
+        body = "\n\n".join(f"{_PARAGRAPH} ({number}.{i})" for i in range(6))
+        path.write_text(
+            f"---\ntitle: Quay {number} to close for repairs\ndate: 2024-07-{number % 28 + 1:02d}"
+            f"\nauthor: Jane Doe\nsection: {sections[number % 5]}\ntags: [harbour, ferry]\n"
+            f"---\n\n{body}\n\n## What happens next\n\n- Works start in *spring*\n"
+            f"- A [consultation](https://example.com/{number}) opens\n",
+            encoding="utf-8",
+        )
+        files.append(path)
+    return files
+
+
+def run(files: list[Path], chunk: int, folder: Path, profile: bool = False):
     newsroom = Newsroom.open(folder / f"bench-{chunk}.db")
     try:
         from editor.core.importers import run as import_run
 
-        started = time.perf_counter()
+        profiler = cProfile.Profile() if profile else None
+        started, cpu = time.perf_counter(), time.process_time()
+        if profiler:
+            profiler.enable()
         report = import_run.import_files(newsroom, files, "copy", chunk_files=chunk)
-        elapsed = time.perf_counter() - started
+        if profiler:
+            profiler.disable()
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
+        elapsed, used = time.perf_counter() - started, time.process_time() - cpu
         assert not report.failed, report.failed[:3]
-        return elapsed, len(report.imported)
+        return elapsed, used, len(report.imported)
     finally:
         newsroom.close()
 
 
-def parse_only(files: list[Path]) -> float:
+def parse_only(files: list[Path]) -> tuple[float, float]:
     from editor.core.importing import parse_file
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     for path in files:
         parse_file(path)
-    return time.perf_counter() - started
+    return time.perf_counter() - started, time.process_time() - cpu
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--files", type=int, default=1000)
+    parser.add_argument("--files", type=int, default=None, help="default 1000 wire, 2000 md")
+    parser.add_argument("--kind", choices=("wire", "markdown"), default="wire")
+    parser.add_argument("--profile", action="store_true")
     args = parser.parse_args()
+    count = args.files or (2000 if args.kind == "markdown" else 1000)
     with tempfile.TemporaryDirectory() as temp:
         folder = Path(temp)
-        files = make_files(folder, args.files)
-        parsing = parse_only(files)
-        print(f"parse only: {parsing:.2f} s ({len(files) / parsing:.0f} files/s)")
+        make = make_markdown if args.kind == "markdown" else make_files
+        files = make(folder, count)
+        wall, cpu = parse_only(files)
+        print(
+            f"parse only: {wall:.2f} s ({len(files) / wall:.0f} files/s, "
+            f"{1000 * cpu / len(files):.2f} ms CPU a file)"
+        )
         for label, chunk in (("batched (250 files a transaction)", 250), ("one per file", 1)):
-            elapsed, count = run(files, chunk, folder)
-            print(f"{label}: {count} files in {elapsed:.2f} s ({count / elapsed:.0f} files/s)")
+            elapsed, used, n = run(files, chunk, folder, args.profile and chunk == 250)
+            print(
+                f"{label}: {n} files in {elapsed:.2f} s ({n / elapsed:.0f} files/s, "
+                f"{1000 * used / n:.2f} ms CPU a file)"
+            )
 
 
 if __name__ == "__main__":

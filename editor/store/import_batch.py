@@ -131,7 +131,8 @@ class _Writer:
         if self.store.db.fts:
             row.search_rowid = self._rowid()
         self.session.add(row)
-        self.session.flush()
+        if item.assets:
+            self.session.flush()  # the article row before the assets that refer to it
         self._add_assets(item, article.id, now)
         self.session.add(
             new_revision_row(
@@ -231,8 +232,15 @@ class _Writer:
         return rowid
 
     def _unique_slug(self, base: str) -> str:
-        """`base`, or `base-2`, `base-3`...: free in the store and in this batch."""
+        """`base`, or `base-2`, `base-3`...: free in the store and in this batch.
+
+        The common case (a new headline) costs one look-up by the slug index; only a slug
+        already taken reads its numbered variants.
+        """
         base = base or "untitled"
+        if base not in self.slugs and not self._exists(base):
+            self.slugs.add(base)
+            return base
         taken = self._taken(base)
         if base not in taken:
             self.slugs.add(base)
@@ -243,6 +251,10 @@ class _Writer:
         slug = f"{base}-{number}"
         self.slugs.add(slug)
         return slug
+
+    def _exists(self, slug: str) -> bool:
+        found = self.session.scalar(select(ArticleRow.id).where(ArticleRow.slug == slug).limit(1))
+        return found is not None
 
     def _taken(self, base: str) -> set[str]:
         rows = self.session.scalars(

@@ -174,3 +174,9 @@ def test_a_big_page_imports_quickly():
     parsed = parse_html(html, "big.html")
     assert time.process_time() - started < 2.0
     assert holds_story(parsed.body)
+
+
+def test_an_h1_with_the_logo_words_beside_the_headline_loses_to_the_title():
+    head = "<title>Quay to close for repairs » Local » Noticias » Harbour Times</title>"
+    html = page(f"<h1>Quay to close for repairs Harbour Times</h1>{paragraphs(STORY)}", head)
+    assert parse_html(html, "logo.html").headline == "Quay to close for repairs"

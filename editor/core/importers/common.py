@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import functools
 import os
 import re
 import stat
@@ -148,9 +149,12 @@ def _utf16_without_bom(data: bytes) -> str | None:
     return None
 
 
+_BINARY_CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
 def _looks_binary(text: str) -> bool:
     sample = text[:8192]
-    controls = sum(1 for c in sample if (ord(c) < 32 and c not in "\n\r\t\f") or c == "\x7f")
+    controls = len(_BINARY_CONTROLS.findall(sample))
     return controls > max(2, len(sample) // 100) or text.count("\ufffd") > len(text) // 50 + 2
 
 
@@ -186,6 +190,7 @@ _DATE_FORMATS = (
     "%d/%m/%Y",
     "%d.%m.%Y",
 )
+_WORD_FORMATS = tuple(f for f in _DATE_FORMATS if "%B" in f or "%b" in f)
 _DATE_PREFIX = re.compile(
     r"^(?:published|updated|posted|last updated|first published)\s*(?:on|:)?\s*", re.IGNORECASE
 )
@@ -196,21 +201,49 @@ _TIME_SUFFIX = re.compile(
 )
 
 
+_DIGIT = re.compile(r"\d")
+_DATE_SHAPES: dict[str, tuple[str, ...]] = {
+    "iso": ("%Y-%m-%d",),
+    "slash": ("%d/%m/%Y",),
+    "dot": ("%d.%m.%Y",),
+}
+
+
 def parse_date(line: str) -> date | None:
     """A date written out on a line of its own ("July 17, 2024", "2024-07-17" ...)."""
+    if len(line) > 200 or not _DIGIT.search(line):  # every format has a year
+        return None
     candidate = " ".join(line.split()).strip().rstrip(".")
     if len(candidate) > 60:
         return None
+    return _parse_date_text(candidate)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_date_text(candidate: str) -> date | None:
     candidate = _DATE_PREFIX.sub("", candidate)
     candidate = _TIME_SUFFIX.sub("", candidate).strip().rstrip(",")
     candidate = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", candidate)
     candidate = candidate.replace("Sept.", "Sep.").replace("Sept ", "Sep ")
-    for fmt in _DATE_FORMATS:
+    for fmt in _formats_for(candidate):
         try:
             return datetime.strptime(candidate, fmt).date()
         except ValueError:
             continue
     return None
+
+
+def _formats_for(candidate: str) -> tuple[str, ...]:
+    """Only the formats the text's shape allows: all digits, or a month written out."""
+    if not re.search(r"[A-Za-z]", candidate):
+        if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", candidate):
+            return _DATE_SHAPES["iso"]
+        if re.fullmatch(r"\d{1,2}/\d{1,2}/\d{4}", candidate):
+            return _DATE_SHAPES["slash"]
+        if re.fullmatch(r"\d{1,2}\.\d{1,2}\.\d{4}", candidate):
+            return _DATE_SHAPES["dot"]
+        return ()
+    return _WORD_FORMATS
 
 
 def parse_iso_date(value: object) -> date | None:

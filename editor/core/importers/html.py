@@ -326,8 +326,11 @@ def _headline(
     titles = [t for t in titles if t]
     h1s = _visible_h1s(document, root)
     for h1 in h1s:
-        if any(_agrees(h1, title) for title in titles):
-            return h1
+        for title in titles:
+            if _agrees(h1, title):
+                # The shorter of the two: a title carries the site's name, an <h1> the
+                # logo's words or the author's name beside the headline.
+                return h1 if len(_fold(h1)) <= len(_fold(title)) else title
     if titles:
         return titles[0]
     return h1s[0] if h1s else ""

@@ -36,6 +36,8 @@ DUPLICATE_CHOICES = ("ask", "skip", "copy", "update")
 CHUNK_FILES = 250
 _CHUNK_BYTES = 64 * 1024 * 1024
 _SECTION_MAX = 100
+#: Files read ahead so their hashes are looked up together (one query, not one a file).
+_LOOKAHEAD_FILES = 64
 
 
 class ImportTarget(Protocol):
@@ -133,18 +135,40 @@ def import_files(
         pending.clear()
         pending_bytes = 0
 
+    window: dict[int, SourceFile | ImportFileError] = {}
+    known: dict[str, tuple[str, str]] = {}
+
+    def read_ahead(start: int) -> None:
+        """Read the next files (up to `_LOOKAHEAD_FILES` or `_CHUNK_BYTES`) and look up
+        their hashes in one query, instead of one query per file."""
+        window.clear()
+        size = 0
+        for index in range(start, min(len(files), start + _LOOKAHEAD_FILES)):
+            try:
+                window[index] = read_source(files[index])
+            except ImportFileError as error:
+                window[index] = error
+                continue
+            size += len(window[index].data)
+            if size >= _CHUNK_BYTES:
+                break
+        digests = [s.sha256 for s in window.values() if isinstance(s, SourceFile)]
+        known.update(find_by_source_hash(newsroom.store, digests))
+
     for number, path in enumerate(files):
         if cancelled is not None and cancelled():
             report.not_started.extend(files[number:])
             break
         if progress is not None:
             progress(number, len(files), path)
+        if number not in window:
+            read_ahead(number)
+        source = window.pop(number)
         try:
-            source = read_source(path)
+            if isinstance(source, ImportFileError):
+                raise source
             digest = source.sha256
-            earlier = seen.get(digest)
-            if earlier is None:
-                earlier = find_by_source_hash(newsroom.store, [digest]).get(digest)
+            earlier = seen.get(digest) or known.get(digest)
             update_id = None
             if earlier is not None:
                 duplicate = ImportDuplicate(path, earlier[0], earlier[1])
