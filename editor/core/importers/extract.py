@@ -14,6 +14,7 @@ text, so the importer can move what it left out into the import notes (never los
 
 from __future__ import annotations
 
+import logging
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -64,6 +65,9 @@ def main_text(html: str) -> MainText:
         import trafilatura
     except ImportError:  # the extractor is a dependency; without it our scorer stands alone
         return MainText()
+    # Its "discarding data" warnings would reach the CLI's stderr through logging's
+    # last-resort handler; what it left out is in the import notes instead.
+    logging.getLogger("trafilatura").setLevel(logging.ERROR)
     try:
         text = trafilatura.extract(
             html,
