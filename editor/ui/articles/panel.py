@@ -5,6 +5,8 @@ article stays selected across every refresh of the rows, and a re-sort of the sa
 keeps its row where it was on screen (the rows around it move, not the one in hand).
 Saves do not re-sort (see `article_list`): when they left the order stale, a Re-sort
 button shows beside the count, F5 does the same, and opening another story re-sorts.
+A query that takes longer than `BUSY_AFTER_MS` shows "Searching…" (or "Loading…") with a
+spinner beside the count until its rows are in: a slow search never looks like no search.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from PySide6.QtCore import (
     QPointF,
     QRect,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QAction, QColor, QFont, QFontMetrics, QIcon, QKeySequence, QPainter
@@ -45,8 +48,12 @@ from editor.ui.articles.model import (
     ArticleRole,
     Column,
 )
+from editor.ui.articles.queries import ListQueryRunner
 from editor.ui.import_export.import_dialog import FileDropFilter
 from editor.ui.timers import debounce_timer
+
+#: A query running longer than this shows the busy state (issue 15: "longer than 150 ms").
+BUSY_AFTER_MS = 150
 
 
 class ArticleListPanel(QWidget):
@@ -92,6 +99,22 @@ class ArticleListPanel(QWidget):
         policy.setRetainSizeWhenHidden(True)
         self.resort_button.setSizePolicy(policy)
         self.resort_button.hide()
+        self.busy_indicator = QToolButton(self)
+        self.busy_indicator.setObjectName("articleListBusy")
+        self.busy_indicator.setAutoRaise(True)
+        self.busy_indicator.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.busy_indicator.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.busy_indicator.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.busy_indicator.setStyleSheet("color: #6b7280;")
+        # Spins only while shown: a hidden spinner's timer would wake the GUI 30 times a second.
+        self._spin = qtawesome.Spin(self.busy_indicator, interval=33, step=4)
+        self.busy_indicator.setIcon(
+            qtawesome.icon("fa6s.spinner", color="#6b7280", animation=self._spin)
+        )
+        policy = self.busy_indicator.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)  # appearing must not move the count or the rows
+        self.busy_indicator.setSizePolicy(policy)
+        self.busy_indicator.hide()
 
         self.view = QTableView(self)
         self.view.setObjectName("articleTable")
@@ -139,6 +162,7 @@ class ArticleListPanel(QWidget):
         count_row = QHBoxLayout()
         count_row.setContentsMargins(0, 0, 0, 0)
         count_row.addWidget(self.count_label, 1)
+        count_row.addWidget(self.busy_indicator)
         count_row.addWidget(self.resort_button)
         layout.addLayout(count_row)
         layout.addWidget(self.view, 1)
@@ -154,6 +178,15 @@ class ArticleListPanel(QWidget):
         model.modelAboutToBeReset.connect(self._remember_scroll)
         model.modelReset.connect(self._after_reset)
         self.view.selectionModel().currentRowChanged.connect(self._on_current_changed)
+        # The busy state: shown when a query has run for BUSY_AFTER_MS, hidden when it is in.
+        self._busy_timer = QTimer(self)
+        self._busy_timer.setSingleShot(True)
+        self._busy_timer.setInterval(BUSY_AFTER_MS)
+        self._busy_timer.timeout.connect(self._show_busy)
+        runner = model.findChild(ListQueryRunner)
+        if runner is not None:
+            runner.busy_changed.connect(self._on_busy_changed)
+            self._on_busy_changed(runner.busy)
         self._current_id: str | None = None
         #: Before a reset: the query, the scroll value and the current row's y on screen.
         self._scroll: tuple[ArticleQuery, int, int | None] | None = None
@@ -178,6 +211,29 @@ class ArticleListPanel(QWidget):
         matching = " matching" if self.model.shown_query.search else ""
         self.count_label.setStyleSheet("")
         self.count_label.setText(f"{total:,}{matching} {noun}")
+
+    def _on_busy_changed(self, busy: bool) -> None:
+        if busy:
+            if self.busy_indicator.isHidden() and not self._busy_timer.isActive():
+                self._busy_timer.start()
+        else:
+            self._busy_timer.stop()
+            self._spin.stop()
+            self.busy_indicator.hide()
+
+    def _show_busy(self) -> None:
+        searching = bool(self.model.query.search)
+        self.busy_indicator.setText("Searching…" if searching else "Loading…")
+        self.busy_indicator.setToolTip(
+            "The search is still running" if searching else "The articles are being loaded"
+        )
+        self.busy_indicator.show()
+        self._spin.start()  # the first paint starts it; start() again after a stop()
+
+    @property
+    def showing_busy(self) -> bool:
+        """The busy state is up (a query has been running for over `BUSY_AFTER_MS`)."""
+        return not self.busy_indicator.isHidden()
 
     def _show_failure(self, message: str) -> None:
         self.count_label.setStyleSheet("color: #b91c1c;")
