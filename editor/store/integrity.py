@@ -1,0 +1,296 @@
+"""Is a SQLite store sound, and if not, what is wrong: damaged, full disk, locked, read-only.
+
+`check_store(path)` runs `PRAGMA quick_check` when a store is opened and raises
+`DamagedStoreError` (nothing is written into a damaged store), or `DiskFullError` when
+the disk holding it is full (SQLite cannot even set up its shared-memory file then),
+before any engine exists. It leaves the folder as it was: the check's connection is an
+ordinary read-write one, so the last one to close removes the `-wal` and `-shm` files
+it made, and a refused store gets back exactly the files it had.
+
+`wait_until_writable(path, notice=...)` tells a program that is about to write whether
+another program holds the store's write lock: it says "waiting for ... (locked by
+another program)" at once and gives up with `StoreBusyError` after `timeout` seconds.
+
+Every connection here is a normal SQLite connection, never a bare file descriptor: on
+Linux, closing any descriptor of a file drops every POSIX lock the process holds on it,
+including those of the store's open connections. SQLite keeps its own descriptors of a
+file open while another connection of the process holds a lock on it; a plain
+`open()`/`close()` does not. `open_in_this_process(path)` says whether such a
+connection may exist, so a caller knows when a plain read of the file is unsafe.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from editor.core.errors import NotAStoreError, StoreBusyError, StoreError
+
+#: Free bytes below which a disk counts as full (SQLite needs 32 KiB for its `-shm`
+#: file and room for the `-wal` file's first frames).
+FULL_DISK_BYTES = 256 * 1024
+#: How many problems a check reports at most.
+MAX_PROBLEMS = 20
+#: How long `wait_until_writable` waits for another program's write lock by default.
+LOCK_WAIT_SECONDS = 5.0
+
+_DAMAGE_WORDS = ("malformed", "not a database", "corrupt", "disk image")
+
+
+class DamagedStoreError(NotAStoreError):
+    """The store file is damaged: SQLite's own check found broken pages.
+
+    A `NotAStoreError` (what a damaged file was reported as before): it cannot be used.
+
+    `problems` lists what the check said; `backup` is the newest backup that passes
+    the same check (None when there is none). Nothing was written to the store.
+    """
+
+    def __init__(self, message: str, path: Path, problems: list[str], backup: Path | None):
+        super().__init__(message)
+        self.path = path
+        self.problems = problems
+        self.backup = backup
+
+
+class DiskFullError(StoreError):
+    """The disk holding the store is full; the store itself may be fine."""
+
+    def __init__(self, message: str, path: Path, free: int) -> None:
+        super().__init__(message)
+        self.path = path
+        self.free = free
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """What `PRAGMA quick_check` / `integrity_check` said about one file."""
+
+    path: Path
+    ok: bool
+    problems: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    #: The SQLite error that stopped the check, when it could not run to its end.
+    error: str | None = None
+
+    @property
+    def summary(self) -> str:
+        if self.ok:
+            return "ok"
+        first = self.error or (self.problems[0] if self.problems else "unknown damage")
+        more = len(self.problems) - 1 if not self.error and len(self.problems) > 1 else 0
+        return first + (f" (and {more} more problems)" if more else "")
+
+
+def quick_check(path: Path) -> CheckResult:
+    """`PRAGMA quick_check` of the SQLite file at `path` (its B-tree pages and records)."""
+    return _check(path, "quick_check")
+
+
+def integrity_check(path: Path) -> CheckResult:
+    """`PRAGMA integrity_check` of the file at `path`: quick_check, and every index too."""
+    return _check(path, "integrity_check")
+
+
+def _check(path: Path, pragma: str) -> CheckResult:
+    started = time.perf_counter()
+    try:
+        db = _connect(path)
+    except sqlite3.Error as error:
+        return CheckResult(path, False, [], time.perf_counter() - started, str(error))
+    try:
+        rows = db.execute(f"PRAGMA {pragma}({MAX_PROBLEMS})").fetchall()
+        problems = [str(r[0]) for r in rows if r and r[0] != "ok"]
+        return CheckResult(path, not problems, problems, time.perf_counter() - started)
+    except sqlite3.Error as error:
+        return CheckResult(path, False, [], time.perf_counter() - started, str(error))
+    finally:
+        db.close()
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    """A read-write connection that creates nothing: the last connection to close
+    removes the `-wal`/`-shm` files it made (a read-only one would leave them behind)."""
+    return sqlite3.connect(f"{path.as_uri()}?mode=rw", uri=True, timeout=0.2)
+
+
+def is_damage(message: str) -> bool:
+    """Whether a SQLite error message says the file is damaged."""
+    lowered = message.lower()
+    return any(word in lowered for word in _DAMAGE_WORDS)
+
+
+def free_bytes(path: Path) -> int | None:
+    """Free bytes on the disk holding `path` (None when it cannot be told)."""
+    try:
+        return shutil.disk_usage(path if path.is_dir() else path.parent).free
+    except OSError:
+        return None
+
+
+def disk_is_full(path: Path) -> bool:
+    free = free_bytes(path)
+    return free is not None and free < FULL_DISK_BYTES
+
+
+def check_store(path: Path, latest_good_backup: Callable[[Path], Path | None]) -> CheckResult:
+    """Check an existing store file before it is opened; raise when it must not be used.
+
+    `DamagedStoreError` names the newest good backup (`latest_good_backup(path)`);
+    `DiskFullError` says the disk is full (nothing is damaged then). A store locked by
+    another program in a way that stops even reading is not checked now (the open
+    that follows reports the lock). Any `-wal`/`-shm` file the check made on a refused
+    store is removed, so the folder is left as it was.
+    """
+    sidecars = [Path(f"{path}{suffix}") for suffix in ("-wal", "-shm")]
+    existed = {s: s.exists() for s in sidecars}
+    result = quick_check(path)
+    if result.ok:
+        return result
+    message = result.error or ""
+    lowered = message.lower()
+    if result.error and ("locked" in lowered or "busy" in lowered):
+        return result
+    _remove_made(sidecars, existed)
+    if disk_is_full(path) and not is_damage(message):
+        free = free_bytes(path) or 0
+        raise DiskFullError(
+            f"The disk holding the store {path} is full ({_size(free)} free): SQLite needs "
+            "a little room beside the store even to read it. The store itself was not "
+            "changed; free some space and open it again.",
+            path,
+            free,
+        )
+    if result.error and not is_damage(message):
+        raise StoreError(f"The store {path} cannot be read: {message}. Nothing was changed.")
+    backup = latest_good_backup(path)
+    raise DamagedStoreError(
+        damage_message(path, result.summary, backup), path, result.problems or [message], backup
+    )
+
+
+def damage_message(path: Path, what: str, backup: Path | None) -> str:
+    text = (
+        f"The store {path} is damaged ({what}); Newsroom Editor will not write into it, "
+        "so nothing more is lost. "
+    )
+    if backup is not None:
+        return text + (
+            f"The latest good backup is {backup}: restore it with "
+            f"`newsroom restore-backup {backup}` or File > Restore from Backup (the damaged "
+            "store is kept aside, renamed)."
+        )
+    return text + (
+        "There is no backup of it: copy the file somewhere safe, then try "
+        f"`sqlite3 {path} .recover` to save what can be saved."
+    )
+
+
+def _remove_made(sidecars: list[Path], existed: dict[Path, bool]) -> None:
+    """Remove the empty `-wal` and the `-shm` our own check made (they were not there)."""
+    wal, shm = sidecars
+    try:
+        if not existed[wal] and wal.exists() and wal.stat().st_size == 0:
+            wal.unlink()
+        if not existed[shm] and shm.exists() and not wal.exists():
+            shm.unlink()
+    except OSError:
+        pass
+
+
+def wait_until_writable(
+    path: Path,
+    notice: Callable[[str], None] | None = None,
+    timeout: float = LOCK_WAIT_SECONDS,
+) -> float:
+    """Wait until no other program holds the store's write lock; the seconds waited.
+
+    When the lock is held, `notice` is told "waiting for PATH (locked by another
+    program)..." at once; after `timeout` seconds `StoreBusyError` says who to ask.
+    The probe takes the write lock and gives it back at once: it writes nothing.
+    """
+    if not path.exists():
+        return 0.0
+    started = time.monotonic()
+    told = False
+    while True:
+        state = _try_write_lock(path)
+        waited = time.monotonic() - started
+        if state is None:
+            return waited
+        if not told and notice is not None:
+            notice(f"waiting for {path} (locked by another program)...")
+            told = True
+        if waited >= timeout:
+            raise StoreBusyError(
+                f"The store {path} is locked by another program (still after {timeout:.0f} "
+                "s); nothing was changed. Close the other program (another Newsroom "
+                "window, a sync, a database tool) or wait until it is done, then try again."
+            )
+        time.sleep(0.1)
+
+
+def _try_write_lock(path: Path) -> str | None:
+    """None when the write lock could be taken (and was given back), else SQLite's error."""
+    try:
+        db = sqlite3.connect(f"{path.as_uri()}?mode=rw", uri=True, timeout=0, isolation_level=None)
+    except sqlite3.Error as error:
+        return None if not _busy(error) else str(error)
+    try:
+        db.execute("BEGIN IMMEDIATE")
+        db.execute("ROLLBACK")
+        return None
+    except sqlite3.Error as error:
+        # Damage, a full disk or a read-only file are reported by the write itself.
+        return str(error) if _busy(error) else None
+    finally:
+        db.close()
+
+
+def _busy(error: sqlite3.Error) -> bool:
+    message = str(error).lower()
+    return "locked" in message or "busy" in message
+
+
+def open_in_this_process(path: Path) -> bool:
+    """Whether this process has a descriptor of the file at `path` open already.
+
+    Closing another descriptor of that file would drop the POSIX locks the open one's
+    connection holds (SQLite's documentation, "How To Corrupt An SQLite Database
+    File", 2.2.1). Looks through /proc/self/fd (Linux) or /dev/fd (macOS, BSD) with
+    fstat only; on Windows, where locks are not lost that way, it says False.
+    """
+    if sys.platform == "win32":
+        return False
+    try:
+        target = path.stat()
+    except OSError:
+        return False
+    for folder in ("/proc/self/fd", "/dev/fd"):
+        try:
+            names = os.listdir(folder)
+        except OSError:
+            continue
+        for name in names:
+            try:
+                info = os.fstat(int(name))
+            except (OSError, ValueError):
+                continue
+            if info.st_ino == target.st_ino and info.st_dev == target.st_dev:
+                return True
+        return False
+    return True  # cannot tell: assume it is, and read nothing through a bare descriptor
+
+
+def _size(count: float) -> str:
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if count < 1000 or unit == "GB":
+            return f"{count:.0f} {unit}" if unit == "bytes" else f"{count:.1f} {unit}"
+        count /= 1000
+    return f"{count:.1f} GB"

@@ -1,0 +1,267 @@
+"""A damaged, truncated, full, locked or doubly opened store: told apart, never written into."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import random
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from editor.cli import main
+from editor.core.errors import NotAStoreError, StoreBusyError
+from editor.core.newsroom import Newsroom
+from editor.store import backup, integrity
+from editor.store.integrity import DamagedStoreError, DiskFullError
+from editor.store.store import Store
+
+
+def _folder(path: Path) -> dict[str, str]:
+    """Every file beside the store and a digest of its bytes."""
+    return {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(path.parent.iterdir())
+        if p.is_file()
+    }
+
+
+def _real_store(path: Path, articles: int = 120) -> None:
+    room = Newsroom.open(path)
+    rng = random.Random(3)
+    for n in range(articles):
+        words = " ".join(rng.choice(["flood", "council", "river", "budget"]) for _ in range(300))
+        room.create_article(f"Story {n}", words)
+    room.close()
+
+
+def _damage_the_middle(path: Path) -> None:
+    """4 KiB of random bytes written into the middle of the file, page-aligned."""
+    size = path.stat().st_size
+    with path.open("r+b") as handle:
+        handle.seek((size // 2) // 4096 * 4096)
+        handle.write(random.Random(5).randbytes(4096))
+
+
+@pytest.fixture
+def damaged(store_path, monkeypatch):
+    monkeypatch.setenv("NEWSROOM_BACKUP_KEEP", "0")  # no daily backup: a bare damaged file
+    _real_store(store_path)
+    _damage_the_middle(store_path)
+    db = sqlite3.connect(store_path)  # what the issue saw: a damaged page
+    try:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] != "ok"
+    except sqlite3.DatabaseError as error:
+        assert "malformed" in str(error)
+    finally:
+        db.close()
+    return store_path
+
+
+def test_a_damaged_store_is_refused_and_left_as_it_was(damaged):
+    before = _folder(damaged)
+    with pytest.raises(DamagedStoreError) as refused:
+        Store.open(damaged)
+    assert "is damaged" in str(refused.value)
+    assert "will not write into it" in str(refused.value)
+    assert "no backup" in str(refused.value)
+    assert _folder(damaged) == before
+
+
+def test_the_refusal_names_the_latest_good_backup(store_path, monkeypatch):
+    monkeypatch.setenv("NEWSROOM_BACKUP_KEEP", "0")
+    _real_store(store_path)
+    older = backup.make_backup(store_path)
+    newest = backup.make_backup(store_path)
+    _damage_the_middle(store_path)
+    with pytest.raises(DamagedStoreError) as refused:
+        Store.open(store_path)
+    assert refused.value.backup == newest.path != older.path
+    assert f"newsroom restore-backup {newest.path}" in str(refused.value)
+
+
+def test_list_and_import_refuse_a_damaged_store(damaged, tmp_path, capsys):
+    story = tmp_path / "story.md"
+    story.write_text("Headline\n\nA body.\n")
+    before = _folder(damaged)
+    assert main(["--store", str(damaged), "list"]) != 0
+    assert "is damaged" in capsys.readouterr().err
+    assert main(["--store", str(damaged), "import", str(story)]) != 0
+    assert "is damaged" in capsys.readouterr().err
+    assert _folder(damaged) == before
+
+
+def test_a_damaged_store_is_a_store_error_the_old_callers_catch(damaged):
+    with pytest.raises(NotAStoreError):
+        Newsroom.open(damaged)
+
+
+def test_a_truncated_store_leaves_no_stray_files(store_path, monkeypatch):
+    monkeypatch.setenv("NEWSROOM_BACKUP_KEEP", "0")
+    _real_store(store_path)
+    os.truncate(store_path, store_path.stat().st_size // 2)
+    before = _folder(store_path)
+    with pytest.raises(DamagedStoreError):
+        Store.open(store_path)
+    assert _folder(store_path) == before, "no -wal or -shm left beside it"
+
+
+def test_a_sound_store_passes_the_check_and_opens(store_path):
+    _real_store(store_path, articles=5)
+    assert integrity.quick_check(store_path).ok
+    Store.open(store_path).close()
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 3 MB tmpfs of our own (root only), unmounted after the test."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    made = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(mount)], capture_output=True
+    )
+    if made.returncode != 0:
+        pytest.skip("cannot mount a small disk here (needs root)")
+    yield mount
+    subprocess.run(["umount", str(mount)], check=False)
+
+
+def _fill_disk(folder: Path) -> None:
+    with (folder / "filler").open("wb") as handle:
+        try:
+            while True:
+                handle.write(b"\0" * 65536)
+                handle.flush()
+        except OSError:
+            pass
+    while integrity.free_bytes(folder):
+        with (folder / "filler").open("ab") as handle:
+            try:
+                handle.write(b"\0" * 512)
+            except OSError:
+                break
+
+
+def test_a_full_disk_is_told_apart_from_damage(small_disk, monkeypatch):
+    monkeypatch.setenv("NEWSROOM_BACKUP_KEEP", "0")
+    path = small_disk / "newsroom.db"
+    _real_store(path, articles=20)
+    _fill_disk(small_disk)
+    before = _folder(path)
+    with pytest.raises(DiskFullError) as refused:
+        Store.open(path)
+    message = str(refused.value)
+    assert "is full" in message and "damaged" not in message
+    assert _folder(path) == before
+    (small_disk / "filler").unlink()
+    room = Newsroom.open(path)  # intact: room again, and it opens
+    assert room.count_articles() == 20
+    room.close()
+
+
+def _hold_write_lock(path: Path, seconds: float) -> subprocess.Popen:
+    script = textwrap.dedent(
+        f"""
+        import sqlite3, sys, time
+        db = sqlite3.connect({str(path)!r}, isolation_level=None)
+        db.execute("BEGIN IMMEDIATE")
+        db.execute("UPDATE users SET name = name")
+        print("locked", flush=True)
+        time.sleep({seconds})
+        """
+    )
+    holder = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "locked"
+    return holder
+
+
+def test_a_locked_store_is_said_at_once_and_given_up_on(store_path):
+    Newsroom.init(store_path, "Ann").close()
+    holder = _hold_write_lock(store_path, 30)
+    notices = []
+    started = time.monotonic()
+    try:
+        with pytest.raises(StoreBusyError, match="locked by another program"):
+            integrity.wait_until_writable(
+                store_path, notice=lambda m: notices.append((m, time.monotonic())), timeout=1.5
+            )
+    finally:
+        holder.kill()
+        holder.wait()
+    elapsed = time.monotonic() - started
+    assert notices and notices[0][0].startswith(f"waiting for {store_path}")
+    assert "(locked by another program)" in notices[0][0]
+    assert notices[0][1] - started < 0.5, "said at once"
+    assert 1.5 <= elapsed < 4
+    assert integrity.wait_until_writable(store_path, notice=notices.append) < 0.5
+
+
+def test_reading_works_while_another_program_writes(store_path):
+    _real_store(store_path, articles=3)
+    holder = _hold_write_lock(store_path, 30)
+    try:
+        room = Newsroom.open(store_path, reader=True)
+        assert room.count_articles() == 3
+        room.close()
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def _write_from_another_process(path: Path, headline: str) -> None:
+    script = textwrap.dedent(
+        f"""
+        from editor.core.newsroom import Newsroom
+        room = Newsroom.open({str(path)!r}, "Ann")
+        room.create_article({headline!r}, "From the other process.")
+        room.close()
+        """
+    )
+    subprocess.run([sys.executable, "-c", script], check=True, cwd=Path(__file__).parents[2])
+
+
+def _headlines_seen_by_another_process(path: Path) -> set[str]:
+    script = f"import sqlite3; print('\\n'.join(r[0] for r in sqlite3.connect({str(path)!r})"
+    script += ".execute('SELECT headline FROM articles')))"
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    return set(done.stdout.split("\n")) - {""}
+
+
+def test_two_opens_in_one_process_keep_another_processes_writes(store_path, monkeypatch):
+    monkeypatch.setenv("NEWSROOM_BACKUP_KEEP", "0")
+    Newsroom.init(store_path, "Ann").close()
+    first = Newsroom.open(store_path, "Ann")
+    try:
+        first.create_article("Before the second open", "One.")
+        second = Newsroom.open(store_path, "Ann")  # must not drop the first one's locks
+        try:
+            _write_from_another_process(store_path, "From the CLI")
+            assert "From the CLI" in {a.headline for a in first.list_articles()}
+            first.create_article("After the CLI wrote", "Two.")
+            second.create_article("Through the second open", "Three.")
+            assert _headlines_seen_by_another_process(store_path) == {
+                "Before the second open",
+                "From the CLI",
+                "After the CLI wrote",
+                "Through the second open",
+            }
+        finally:
+            second.close()
+    finally:
+        first.close()
+
+
+def test_the_header_is_not_read_while_this_process_has_the_store_open(store_path):
+    Store.open(store_path).close()
+    assert not integrity.open_in_this_process(store_path)
+    db = sqlite3.connect(store_path)
+    db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    try:
+        assert integrity.open_in_this_process(store_path)
+    finally:
+        db.close()
