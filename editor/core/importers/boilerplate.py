@@ -106,6 +106,7 @@ KIND_LABELS = {
     "extraction": "Import warning",
     "control": "Control characters removed",
     "strikethrough": "Struck-out text",
+    "credit": "Reporting and editing credit",
 }
 
 #: Note kinds that report on the import rather than hold text taken out of the body.
