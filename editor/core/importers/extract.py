@@ -75,7 +75,7 @@ def main_text(html: str) -> MainText:
             include_tables=True,
             include_images=False,
             include_links=False,
-            favor_recall=True,
+            favor_precision=True,
             deduplicate=False,
             with_metadata=False,
         )
