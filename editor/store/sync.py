@@ -913,8 +913,7 @@ def _write(side: _Side, peer: _Side) -> None:
     words = [w for w in side.out_words if w["word"].lower() not in existing]
     if words:
         session.execute(insert(WORDS), [side.local("dictionary_words", w) for w in words])
-    if side.db.fts:
-        _reindex(side)
+    _reindex(side)
 
 
 def _reindex(side: _Side) -> None:
