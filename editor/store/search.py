@@ -25,10 +25,12 @@ The indexes, behind one interface (`SearchIndex`) that the store uses:
   of an entry is the revision it was made from, recorded in `articles_fts_entries`
   (search_rowid -> revision id). Revisions are immutable (the one exception, an
   autosave that rewrites its own revision, calls `forget` first), so an entry is always
-  removed with exactly the text it was indexed with, as FTS5 requires.
+  removed with exactly the text it was indexed with, as FTS5 requires. A second small
+  contentless table, `articles_fts_headline`, indexes the headlines for the ranking.
 - PostgreSQL (`PostgresIndex`): a `tsvector` column `articles.search_vector` with a GIN
   index, written in the same transaction as the save: headline weight A, standfirst B,
-  body C, byline and tags D; the 'simple' configuration (no stemming: names stay
+  body C, byline and tags D; `articles.search_headline` holds the headline alone (GIN
+  too) for the ranking; the 'simple' configuration (no stemming: names stay
   names), over text folded here the same way as the query (`fold`), so accents and case
   behave as on SQLite.
 - Any other database (`LikeIndex`): case-insensitive substring matches, slow but right
@@ -44,6 +46,7 @@ from dataclasses import dataclass
 from sqlalchemy import (
     ColumnElement,
     Integer,
+    Select,
     and_,
     column,
     func,
@@ -59,6 +62,8 @@ from editor.store.models import ArticleRow, RevisionRow
 
 _WORD = re.compile(r"[^\W_]+")
 _PART = re.compile(r'"([^"]*)"?|([^"]+)')
+#: A query with at least this many hits is "many" (`SearchIndex.has_many_hits`).
+_MANY_HITS = 2000
 #: PostgreSQL refuses a tsvector over 1 MB; the indexed text of one field is cut here
 #: (about 50,000 words; an article that long is found by its first 50,000 words).
 _PG_FIELD_CHARS = 300_000
@@ -84,6 +89,8 @@ class SearchQuery:
 
 def fold(value: str) -> str:
     """Lower case without accents: what the indexes compare."""
+    if value.isascii():
+        return value.lower()
     decomposed = unicodedata.normalize("NFKD", value)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
@@ -116,11 +123,20 @@ class SearchIndex:
     def forget(self, session: Session, row: ArticleRow) -> None:
         """Drop the article's entry before its indexed revision is rewritten in place."""
 
-    def matches(self, query: SearchQuery) -> ColumnElement[bool]:
-        """Articles where the whole query matches (headline, standfirst, byline, tags, body)."""
+    def matches(self, query: SearchQuery, *, many: bool = False) -> ColumnElement[bool]:
+        """Articles where the whole query matches (headline, standfirst, byline, tags, body).
+
+        `many`: the query matches many articles (`has_many_hits`), so the database should
+        walk the list's order and test each article rather than sort every hit.
+        """
         raise NotImplementedError
 
-    def headline_matches(self, query: SearchQuery) -> ColumnElement[bool]:
+    def has_many_hits(self, session: Session, query: SearchQuery, headline: bool = False) -> bool:
+        """Whether the query matches more articles (in their headline) than a page is
+        worth sorting."""
+        return False
+
+    def headline_matches(self, query: SearchQuery, *, many: bool = False) -> ColumnElement[bool]:
         """Articles whose headline alone matches the whole query (they rank first)."""
         raise NotImplementedError
 
@@ -142,12 +158,20 @@ FTS5_ENTRY_COLUMNS = (
 #: The indexed fields; a phrase matches inside one of them. "credits" is the byline and
 #: the tags, one after the other (as PostgreSQL's weight D holds them).
 FTS5_COLUMNS = "headline, standfirst, body, credits"
+#: The headline alone, for the ranking rule: a small index that answers "which hits
+#: have it in the headline" without reading the body's position lists.
+FTS5_HEADLINE_COLUMN = "coalesce(json_extract(r.metadata, '$.headline'), '')"
 FTS5_CREATE = (
     f"CREATE VIRTUAL TABLE articles_fts USING fts5({FTS5_COLUMNS}, content='', "
-    "tokenize = 'unicode61 remove_diacritics 2')"
+    "tokenize = 'unicode61 remove_diacritics 2')",
+    "CREATE VIRTUAL TABLE articles_fts_headline USING fts5(headline, content='', "
+    "tokenize = 'unicode61 remove_diacritics 2')",
+    "CREATE TABLE articles_fts_entries (rowid INTEGER PRIMARY KEY, revision_id TEXT NOT NULL)",
 )
-FTS5_ENTRIES_CREATE = (
-    "CREATE TABLE articles_fts_entries (rowid INTEGER PRIMARY KEY, revision_id TEXT NOT NULL)"
+#: Each index and the text of its entry, read from the revision `r`.
+_FTS5_TABLES = (
+    ("articles_fts", FTS5_COLUMNS, FTS5_ENTRY_COLUMNS),
+    ("articles_fts_headline", "headline", FTS5_HEADLINE_COLUMN),
 )
 
 
@@ -163,16 +187,16 @@ def fts5_rebuild(connection) -> None:
         "b.id <= articles.id) WHERE search_rowid IS NULL"
     )
     connection.exec_driver_sql("DELETE FROM articles_fts_entries")
-    connection.exec_driver_sql("INSERT INTO articles_fts(articles_fts) VALUES ('delete-all')")
     connection.exec_driver_sql(
         "INSERT INTO articles_fts_entries (rowid, revision_id) SELECT a.search_rowid, "
         "a.head_revision_id FROM articles AS a JOIN revisions AS r ON r.id = a.head_revision_id"
     )
-    connection.exec_driver_sql(
-        f"INSERT INTO articles_fts (rowid, {FTS5_COLUMNS}) SELECT e.rowid, "
-        f"{FTS5_ENTRY_COLUMNS} FROM articles_fts_entries AS e "
-        "JOIN revisions AS r ON r.id = e.revision_id"
-    )
+    for table, columns, values in _FTS5_TABLES:
+        connection.exec_driver_sql(f"INSERT INTO {table}({table}) VALUES ('delete-all')")
+        connection.exec_driver_sql(
+            f"INSERT INTO {table} (rowid, {columns}) SELECT e.rowid, {values} "
+            "FROM articles_fts_entries AS e JOIN revisions AS r ON r.id = e.revision_id"
+        )
 
 
 def fts5_expression(query: SearchQuery) -> str:
@@ -195,13 +219,14 @@ class Fts5Index(SearchIndex):
         if row.head_revision_id is None:
             return
         params = {"rowid": row.search_rowid, "revision": row.head_revision_id}
-        session.execute(
-            text(
-                f"INSERT INTO articles_fts (rowid, {FTS5_COLUMNS}) SELECT :rowid, "
-                f"{FTS5_ENTRY_COLUMNS} FROM revisions AS r WHERE r.id = :revision"
-            ),
-            params,
-        )
+        for table, columns, values in _FTS5_TABLES:
+            session.execute(
+                text(
+                    f"INSERT INTO {table} (rowid, {columns}) SELECT :rowid, {values} "
+                    "FROM revisions AS r WHERE r.id = :revision"
+                ),
+                params,
+            )
         session.execute(
             text(
                 "INSERT INTO articles_fts_entries (rowid, revision_id) "
@@ -214,40 +239,62 @@ class Fts5Index(SearchIndex):
         if row.search_rowid is None:
             return
         params = {"rowid": row.search_rowid}
-        session.execute(
-            text(
-                f"INSERT INTO articles_fts (articles_fts, rowid, {FTS5_COLUMNS}) "
-                f"SELECT 'delete', e.rowid, {FTS5_ENTRY_COLUMNS} FROM articles_fts_entries "
-                "AS e JOIN revisions AS r ON r.id = e.revision_id WHERE e.rowid = :rowid"
-            ),
-            params,
-        )
+        for table, columns, values in _FTS5_TABLES:
+            session.execute(
+                text(
+                    f"INSERT INTO {table} ({table}, rowid, {columns}) "
+                    f"SELECT 'delete', e.rowid, {values} FROM articles_fts_entries AS e "
+                    "JOIN revisions AS r ON r.id = e.revision_id WHERE e.rowid = :rowid"
+                ),
+                params,
+            )
         session.execute(text("DELETE FROM articles_fts_entries WHERE rowid = :rowid"), params)
 
-    def matches(self, query: SearchQuery) -> ColumnElement[bool]:
-        return self._hits(fts5_expression(query))
+    def matches(self, query: SearchQuery, *, many: bool = False) -> ColumnElement[bool]:
+        hits = self._select("articles_fts", fts5_expression(query))
+        if many:
+            # `+ 0` keeps SQLite off the search_rowid index: it walks the sort index
+            # instead, testing each article against the hits, and stops at the page's end
+            # (otherwise it looks up every hit and sorts them all: seconds for a common word).
+            return (ArticleRow.search_rowid + 0).in_(hits)
+        return ArticleRow.search_rowid.in_(hits)
 
-    def headline_matches(self, query: SearchQuery) -> ColumnElement[bool]:
-        return self._hits(f"headline : ( {fts5_expression(query)} )")
+    def has_many_hits(self, session: Session, query: SearchQuery, headline: bool = False) -> bool:
+        table = "articles_fts_headline" if headline else "articles_fts"
+        probe = self._select(table, fts5_expression(query)).limit(_MANY_HITS)
+        found = session.scalar(select(func.count()).select_from(probe.subquery()))
+        return (found or 0) >= _MANY_HITS
+
+    def headline_matches(self, query: SearchQuery, *, many: bool = False) -> ColumnElement[bool]:
+        hits = self._select("articles_fts_headline", fts5_expression(query))
+        if many:
+            return (ArticleRow.search_rowid + 0).in_(hits)
+        return ArticleRow.search_rowid.in_(hits)
 
     @staticmethod
-    def _hits(expression: str) -> ColumnElement[bool]:
-        hits = (
+    def _select(table: str, expression: str) -> Select:
+        return (
             select(column("rowid", Integer))
-            .select_from(text("articles_fts"))
-            .where(literal_column("articles_fts").op("MATCH")(expression))
+            .select_from(text(table))
+            .where(literal_column(table).op("MATCH")(expression))
         )
-        return ArticleRow.search_rowid.in_(hits)
 
 
 # -- PostgreSQL --------------------------------------------------------------
 
-#: The article's `search_vector`, from four folded texts (`_vector_texts`).
+#: The article's `search_headline`: the headline alone, for the ranking rule.
+PG_HEADLINE = "to_tsvector('simple', :headline)"
+#: The article's `search_vector`, from four folded texts (`pg_vector_texts`).
 PG_VECTOR = (
     "setweight(to_tsvector('simple', :headline), 'A') || "
     "setweight(to_tsvector('simple', :standfirst), 'B') || "
     "setweight(to_tsvector('simple', :body), 'C') || "
     "setweight(to_tsvector('simple', :credits), 'D')"
+)
+
+PG_UPDATE = (
+    f"UPDATE articles SET search_vector = {PG_VECTOR}, search_headline = {PG_HEADLINE} "
+    "WHERE id = :id"
 )
 
 
@@ -290,19 +337,17 @@ class PostgresIndex(SearchIndex):
     """PostgreSQL: `articles.search_vector`, a weighted tsvector with a GIN index."""
 
     vector = literal_column("articles.search_vector")
+    headline = literal_column("articles.search_headline")
 
     def index(self, session: Session, row: ArticleRow, body: str) -> None:
         texts = pg_vector_texts(row.headline, row.standfirst, row.byline, row.tags, body)
-        session.execute(
-            text(f"UPDATE articles SET search_vector = {PG_VECTOR} WHERE id = :id"),
-            {**texts, "id": row.id},
-        )
+        session.execute(text(PG_UPDATE), {**texts, "id": row.id})
 
-    def matches(self, query: SearchQuery) -> ColumnElement[bool]:
+    def matches(self, query: SearchQuery, *, many: bool = False) -> ColumnElement[bool]:
         return self.vector.op("@@")(func.to_tsquery("simple", tsquery_text(query)))
 
-    def headline_matches(self, query: SearchQuery) -> ColumnElement[bool]:
-        return self.vector.op("@@")(func.to_tsquery("simple", tsquery_text(query, "A")))
+    def headline_matches(self, query: SearchQuery, *, many: bool = False) -> ColumnElement[bool]:
+        return self.headline.op("@@")(func.to_tsquery("simple", tsquery_text(query)))
 
 
 # -- anything else -----------------------------------------------------------
@@ -311,7 +356,7 @@ class PostgresIndex(SearchIndex):
 class LikeIndex(SearchIndex):
     """Other databases: substring matches over the fields and the head revision's body."""
 
-    def matches(self, query: SearchQuery) -> ColumnElement[bool]:
+    def matches(self, query: SearchQuery, *, many: bool = False) -> ColumnElement[bool]:
         conditions = []
         for term in query.terms:
             pattern = _like_pattern(term)
@@ -326,7 +371,7 @@ class LikeIndex(SearchIndex):
             )
         return and_(true(), *conditions)
 
-    def headline_matches(self, query: SearchQuery) -> ColumnElement[bool]:
+    def headline_matches(self, query: SearchQuery, *, many: bool = False) -> ColumnElement[bool]:
         return and_(
             true(),
             *(ArticleRow.headline.ilike(_like_pattern(t), escape="\\") for t in query.terms),

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
-from sqlalchemy import ColumnElement, Select, case, func, select, update
+from sqlalchemy import ColumnElement, Select, func, literal, not_, select, union_all, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from editor.core.errors import AmbiguousIdError, NotFoundError, StoreError, ValidationError
 from editor.core.model import (
@@ -174,29 +176,55 @@ class Store:
     def list_articles(
         self, query: ArticleQuery = ArticleQuery(), offset: int = 0, limit: int = 200
     ) -> list[ArticleSummary]:
+        """One page of the list; a search ranks headline matches first (`editor.store.search`)."""
         with self.db.read() as session:
-            statement = self._listing(query).offset(offset).limit(limit)
+            tiers = self._listing(query, session)
+            if len(tiers) == 1:
+                statement = tiers[0].offset(offset).limit(limit)
+            else:
+                # Each tier's first offset+limit rows in the list's order, then the page:
+                # a common word reads a page's worth of each tier, not every hit.
+                window = [
+                    t.add_columns(literal(n).label("tier")).limit(offset + limit)
+                    for n, t in enumerate(tiers)
+                ]
+                both = union_all(*(select(t.subquery()) for t in window)).subquery()
+                key, order = both.c.sort_key, both.c.id
+                keys = [key.desc(), order.desc()] if query.descending else [key, order]
+                columns = [both.c[c.key] for c in SUMMARY_COLUMNS]
+                statement = (
+                    select(*columns).order_by(both.c.tier, *keys).offset(offset).limit(limit)
+                )
             return [summary_from_row(r) for r in session.execute(statement)]
 
     def iter_articles(self, query: ArticleQuery = ArticleQuery()) -> Iterator[ArticleSummary]:
-        """Every article `list_articles` would page through, in its order, from one query
-        read as it goes (a command printing thousands of hits starts at once)."""
+        """Every article `list_articles` would page through, in its order, read as it goes
+        (one query per ranking tier), so a command printing every hit starts at once."""
         with self.db.read() as session:
-            statement = self._listing(query).execution_options(yield_per=500)
-            for row in session.execute(statement):
-                yield summary_from_row(row)
+            for statement in self._listing(query):
+                for row in session.execute(statement.execution_options(yield_per=500)):
+                    yield summary_from_row(row)
 
-    def _listing(self, query: ArticleQuery) -> Select:
-        """The list's select in its order; a search ranks headline matches first."""
+    def _listing(self, query: ArticleQuery, session: Session | None = None) -> list[Select]:
+        """The list's select in its order, with the sort key as `sort_key`; for a search,
+        two: the articles whose headline matches, then the other hits. With `session`, a
+        search that has many hits is told so (to walk the list's order, not sort them)."""
         key = _SORT_COLUMNS.get(query.sort_key)
         if key is None:
             raise ValidationError(f"Cannot sort articles by '{query.sort_key}'.")
         order = [key.desc(), ArticleRow.id.desc()] if query.descending else [key, ArticleRow.id]
+        base = select(*SUMMARY_COLUMNS, key.label("sort_key")).order_by(*order)
         terms = search.parse(query.search)
-        if terms:
-            in_headline = self.db.search.headline_matches(terms)
-            order.insert(0, case((in_headline, 0), else_=1))
-        return select(*SUMMARY_COLUMNS).where(*self._filters(query)).order_by(*order)
+        if not terms:
+            return [base.where(*self._filters(query))]
+        # A headline match is a match: the first tier needs only the headline index.
+        index = self.db.search
+        plain = self._filters(replace(query, search=""))
+        many = session is not None and index.has_many_hits(session, terms)
+        many_in_headline = session is not None and index.has_many_hits(session, terms, True)
+        in_headline = index.headline_matches(terms, many=many_in_headline)
+        elsewhere = [index.matches(terms, many=many), not_(index.headline_matches(terms))]
+        return [base.where(*plain, in_headline), base.where(*plain, *elsewhere)]
 
     # -- one article ------------------------------------------------------
 

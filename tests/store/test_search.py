@@ -317,3 +317,37 @@ def test_the_migration_indexes_existing_articles(location):
             _assert_fts5_index_is_exact(room)
     finally:
         room.close()
+
+
+def test_the_command_line_prints_every_hit_in_ranking_order(newsroom, location, capsys):
+    import json
+
+    from editor.cli import main, summary_json
+
+    made = _fill(newsroom)
+    newsroom.delete_article(next(iter(made)))
+    for q in ("harbour", "drought", "nothing-at-all"):
+        capsys.readouterr()
+        assert main(["--store", str(location), "list", "--search", q, "--json"]) == 0
+        out = capsys.readouterr().out
+        expected = newsroom.list_articles(ArticleQuery(search=q), limit=1000)
+        assert out == json.dumps([summary_json(a) for a in expected], indent=2) + "\n"
+    assert main(["--store", str(location), "list", "--search", "harbour", "--deleted"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    every = newsroom.list_articles(ArticleQuery(search="harbour", include_deleted=True))
+    assert len(lines) == len(every) == 6
+    assert [line for line in lines if line.endswith("[deleted]")] == [
+        line for line in lines if line.endswith("Harbour drought hits town  [deleted]")
+    ]
+    assert sum(line.endswith("[deleted]") for line in lines) == 1
+
+
+def test_the_plan_for_many_hits_lists_the_same_rows(newsroom, monkeypatch):
+    made = _fill(newsroom)
+    queries = ["harbour", "drought", '"harbour drought"', "the", "okaf", "zzz", ""]
+    few = {q: _ids(newsroom, q) for q in queries}
+    monkeypatch.setattr(search, "_MANY_HITS", 1)  # every query now "has many hits"
+    for q in queries:
+        assert _ids(newsroom, q) == few[q] == _expected(newsroom, made, q)
+        page = newsroom.list_articles(ArticleQuery(search=q), offset=1, limit=2)
+        assert [a.id for a in page] == few[q][1:3]

@@ -3,13 +3,15 @@
 SQLite: the FTS5 table `articles_fts` kept its own copy of every body (half of a large
 store). It becomes a contentless FTS5 table (the index only) over each article's head
 revision, with `articles_fts_entries` naming the revision each entry was made from,
-and is rebuilt from the revisions. The space the old copy held is free pages inside the
+and is rebuilt from the revisions; `articles_fts_headline` indexes the headlines alone
+(the ranking rule puts headline matches first). The space the old copy held is free pages inside the
 file until the store is compacted (`VACUUM`); a backup copy is already compact.
 
 PostgreSQL: `articles.search_vector`, a weighted tsvector (headline A, standfirst B,
-body C, byline and tags D) with a GIN index, filled for the existing articles here. It
-is not in the ORM model (the column exists on PostgreSQL only); `editor.store.search`
-writes and reads it.
+body C, byline and tags D) and `articles.search_headline` (the headline alone, for the
+ranking rule), each with a GIN index, filled for the existing articles here. They are
+not in the ORM model (they exist on PostgreSQL only); `editor.store.search` writes and
+reads them.
 
 Revision ID: 0003_search
 Revises: 0002_newsroom_tables
@@ -35,13 +37,15 @@ def upgrade() -> None:
     bind = op.get_bind()
     if bind.dialect.name == "sqlite":
         op.execute("DROP TABLE articles_fts")
-        op.execute(search.FTS5_CREATE)
-        op.execute(search.FTS5_ENTRIES_CREATE)
+        for statement in search.FTS5_CREATE:
+            op.execute(statement)
         search.fts5_rebuild(bind)
     elif bind.dialect.name == "postgresql":
-        op.execute("ALTER TABLE articles ADD COLUMN search_vector tsvector")
+        for name in ("search_vector", "search_headline"):
+            op.execute(f"ALTER TABLE articles ADD COLUMN {name} tsvector NOT NULL DEFAULT ''")
         _fill_vectors(bind)
-        op.execute("CREATE INDEX ix_articles_search_vector ON articles USING gin (search_vector)")
+        for name in ("search_vector", "search_headline"):
+            op.execute(f"CREATE INDEX ix_articles_{name} ON articles USING gin ({name})")
 
 
 def _fill_vectors(bind) -> None:
@@ -52,7 +56,7 @@ def _fill_vectors(bind) -> None:
         "FROM articles AS a LEFT JOIN revisions AS r ON r.id = a.head_revision_id "
         "WHERE a.id > :after ORDER BY a.id LIMIT :batch"
     )
-    update = sa.text(f"UPDATE articles SET search_vector = {search.PG_VECTOR} WHERE id = :id")
+    update = sa.text(search.PG_UPDATE)
     after = ""
     while rows := bind.execute(select, {"after": after, "batch": _BATCH}).all():
         bind.execute(
@@ -68,8 +72,8 @@ def _fill_vectors(bind) -> None:
 def downgrade() -> None:
     bind = op.get_bind()
     if bind.dialect.name == "sqlite":
-        op.execute("DROP TABLE articles_fts_entries")
-        op.execute("DROP TABLE articles_fts")
+        for table in ("articles_fts_entries", "articles_fts_headline", "articles_fts"):
+            op.execute(f"DROP TABLE {table}")
         op.execute(
             "CREATE VIRTUAL TABLE articles_fts USING fts5("
             "headline, standfirst, byline, body, "
@@ -82,5 +86,6 @@ def downgrade() -> None:
             "WHERE a.search_rowid IS NOT NULL"
         )
     elif bind.dialect.name == "postgresql":
-        op.execute("DROP INDEX ix_articles_search_vector")
-        op.execute("ALTER TABLE articles DROP COLUMN search_vector")
+        for name in ("search_vector", "search_headline"):
+            op.execute(f"DROP INDEX ix_articles_{name}")
+            op.execute(f"ALTER TABLE articles DROP COLUMN {name}")
