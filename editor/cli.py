@@ -15,7 +15,8 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import islice
 from pathlib import Path
 
 from editor import __version__
@@ -252,29 +253,51 @@ def _import(newsroom, args: argparse.Namespace) -> int:
 
 
 def _list(newsroom, args: argparse.Namespace) -> int:
-    query = ArticleQuery(
-        search=args.search,
-        status=Status(args.status) if args.status else None,
-        include_deleted=args.deleted,
-        desk=args.desk,
+    query = newsroom.with_desk_user(
+        ArticleQuery(
+            search=args.search,
+            status=Status(args.status) if args.status else None,
+            include_deleted=args.deleted,
+            desk=args.desk,
+        )
     )
-    rows: list[ArticleSummary] = []
-    while batch := newsroom.list_articles(query, offset=len(rows), limit=_PAGE):
-        rows.extend(batch)
-        if len(batch) < _PAGE:
-            break
-    deleted = newsroom.deleted_among(r.id for r in rows) if args.deleted else set()
+    # One query read as it goes, printed as it comes: the first rows of 100,000 hits show
+    # at once, and no page re-runs the match (`Store.iter_articles`).
+    rows = _marked_deleted(newsroom, newsroom.store.iter_articles(query), args.deleted)
     if args.json:
-        print(json.dumps([summary_json(r, r.id in deleted) for r in rows], indent=2))
+        _print_json_array(summary_json(r, deleted) for r, deleted in rows)
         return 0
-    for r in rows:
+    for r, deleted in rows:
         when = r.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")
-        mark = "  [deleted]" if r.id in deleted else ""
+        mark = "  [deleted]" if deleted else ""
         print(
             f"{r.id[:8]}  {r.status.label:<10} {when}  {r.word_count:>6}w  "
             f"{r.section or '-':<10.10} {r.headline or 'Untitled'}{mark}"
         )
     return 0
+
+
+def _marked_deleted(
+    newsroom, rows: Iterator[ArticleSummary], include_deleted: bool
+) -> Iterator[tuple[ArticleSummary, bool]]:
+    """Each row with whether it is deleted (asked 500 rows at a time, with `--deleted`)."""
+    if not include_deleted:
+        yield from ((r, False) for r in rows)
+        return
+    while batch := list(islice(rows, _PAGE)):
+        deleted = newsroom.deleted_among(r.id for r in batch)
+        yield from ((r, r.id in deleted) for r in batch)
+
+
+def _print_json_array(items: Iterable[dict[str, object]]) -> None:
+    """What `print(json.dumps(list(items), indent=2))` prints, written item by item."""
+    write = sys.stdout.write
+    empty = True
+    for item in items:
+        write("[\n  " if empty else ",\n  ")
+        write(json.dumps(item, indent=2).replace("\n", "\n  "))
+        empty = False
+    write("[]\n" if empty else "\n]\n")
 
 
 def _show(newsroom, args: argparse.Namespace) -> int:
