@@ -91,6 +91,21 @@ def test_a_related_story_teaser_article_does_not_win():
     assert "old bridge" not in parsed.body
 
 
+def test_a_teaser_inside_the_story_is_noted_where_it_stood():
+    teaser = (
+        "<article class='card'><h3><a href='/other'>Bridge reopens after three years of "
+        "works</a></h3><p>The old bridge reopened to traffic this morning.</p></article>"
+    )
+    html = page(
+        f"<div class='story-body'><h1>Quay to close</h1>{paragraphs(STORY[:3])}{teaser}"
+        f"{paragraphs(STORY[3:])}</div>"
+    )
+    parsed = parse_html(html, "inline-teaser.html")
+    assert holds_story(parsed.body)
+    [teaser_note] = [n for n in parsed.import_notes if "old bridge" in n["text"]]
+    assert teaser_note["position"] == 3
+
+
 def test_headline_from_metadata_with_the_site_name_removed():
     head = (
         "<title>Quay to close for repairs – The Harbour Times</title>"

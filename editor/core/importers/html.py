@@ -139,7 +139,7 @@ def parse_html(text: str, name: str, folder: Path | None = None) -> ParsedArticl
         root = lxml_html.fragment_fromstring(f"<div>{paragraphs_html}</div>")
     else:
         unmark_layout_wrappers(document, root)
-        _lift_teasers(root, parsed)
+        _lift_teasers(root)
     _remove_header_furniture(root, parsed)
     converter = MarkdownConverter(_local_images(folder) if folder else None, base_url)
     conversion = converter.convert(root)
@@ -600,7 +600,7 @@ def _remove_header_furniture(root: etree._Element, parsed: ParsedArticle) -> Non
                 parsed.import_notes.append(note("byline", text, 0))
 
 
-def _lift_teasers(root: etree._Element, parsed: ParsedArticle) -> None:
+def _lift_teasers(root: etree._Element) -> None:
     """An `<article>` inside the story that is a short linked card is another story's teaser."""
     total = len(element_text(root)) or 1
     for article in list(root.iter("article")):
@@ -615,8 +615,9 @@ def _lift_teasers(root: etree._Element, parsed: ParsedArticle) -> None:
             for a in article.iter("a")
         )
         if len(text) < 0.3 * total and (has_heading_link or linked > 0.3 * len(text)):
-            _remove(article)
-            parsed.import_notes.append(note("teaser", text, None))
+            # Marked as furniture, the converter notes it where it stood (Put Back works).
+            article.tag = "div"
+            article.set("class", "related teaser")
 
 
 def _remove(element: etree._Element) -> None:
