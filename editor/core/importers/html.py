@@ -1,10 +1,16 @@
 """HTML of a web article or a saved page: find the story, its metadata and its images.
 
-The body is the `[itemprop=articleBody]`, else the `<article>` with the most text, else
-`<main>`, else the block with the densest run of paragraphs (links count against it).
-Metadata comes from JSON-LD (NewsArticle and kin), OpenGraph and `<meta>` tags, `<time
-datetime>` and the byline markup. Images that are local files beside the page (a "saved
-page" folder) are kept as assets; other images are kept in the import notes.
+Our own choice of the story is the `[itemprop=articleBody]`, else the `<article>` with the
+most paragraph text (unless a denser block makes it a teaser), else `<main>`, else the
+block with the densest run of paragraphs or `<br>`-separated text (links count against
+it). trafilatura's main text of the page checks that choice (`extract.story_root`): when
+ours misses much of it, the element that holds it is taken, and paragraphs it left out
+go into the import notes. A body empty or far shorter than that main text is noted
+("extraction"), never silent. The headline comes from JSON-LD, Open Graph or `<title>`
+with the site's name removed (an `<h1>` only when it agrees); other metadata from
+`<meta>` tags, `<time datetime>` and the byline markup (cleaned of dates and "Posted
+by"). Images that are local files beside the page (a "saved page" folder) are kept as
+assets; other images are kept in the import notes.
 """
 
 from __future__ import annotations
