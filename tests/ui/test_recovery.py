@@ -274,3 +274,80 @@ def test_text_in_an_unresolved_conflict_stays_in_the_journal(
     assert window.session.save() is True
     assert newsroom.store.journal.list_journal() == []
     assert window.editor.toPlainText().strip() == "Theirs."
+
+
+# -- every keystroke, from the first one --------------------------------------------------
+
+
+def _journaled(newsroom) -> tuple[str, str] | None:
+    entries = newsroom.store.journal.list_journal()
+    if not entries:
+        return None
+    return str(entries[-1].changes.get("headline", "")), entries[-1].body
+
+
+def test_a_new_articles_headline_and_body_are_journaled_from_the_first_keystroke(
+    make_window, newsroom, qtbot
+) -> None:
+    window = make_window(replace(FAST, autosave_delay_ms=60_000))
+    window.new_article()
+    assert window.headline_field.hasFocus() or window.headline_field.isEnabled()
+    started = time.monotonic()
+    qtbot.keyClicks(window.headline_field, "F")
+    qtbot.waitUntil(lambda: (_journaled(newsroom) or ("", ""))[0] == "F", timeout=1000)
+    assert time.monotonic() - started < 1.0
+    window.editor.setFocus()
+    started = time.monotonic()
+    qtbot.keyClicks(window.editor, "T")
+    qtbot.waitUntil(lambda: "T" in (_journaled(newsroom) or ("", ""))[1], timeout=1000)
+    assert time.monotonic() - started < 1.0
+    assert _journaled(newsroom)[0] == "F"
+
+
+def test_typing_without_a_pause_is_journaled_within_a_second(make_window, newsroom, qtbot) -> None:
+    article = newsroom.create_article("Marathon", "Start.\n")
+    window = make_window(replace(FAST, autosave_delay_ms=60_000))
+    window.open_article(article.id)
+    window.editor.setFocus()
+    window.editor.moveCursor(QTextCursor.MoveOperation.End)
+    typed: list[tuple[float, str]] = []  # (when, what the journal must hold a second later)
+    late: list[str] = []
+    text = " the ferry left before dawn and the council met in the hall"
+    for index, char in enumerate(text):
+        qtbot.keyClick(window.editor, char)
+        now = time.monotonic()
+        typed.append((now, text[: index + 1]))
+        qtbot.wait(70)  # about 13 characters a second, never a pause
+        journal = (_journaled(newsroom) or ("", ""))[1]
+        for when, what in typed:
+            if time.monotonic() - when > 1.0 and "Start." + what not in journal.replace("\n", ""):
+                late.append(what)
+        typed = [(w, t) for w, t in typed if time.monotonic() - w <= 1.0]
+    assert late == []
+    assert window.isWindowModified()  # no autosave helped: the journal alone kept it
+
+
+def test_text_typed_while_the_store_is_locked_survives(
+    make_window, newsroom, store_path: Path, qtbot, monkeypatch
+) -> None:
+    import sqlite3
+
+    from editor.ui.session import editing as editing_session
+
+    monkeypatch.setattr(editing_session, "AUTOSAVE_RETRY_MS", 60_000)
+    article = newsroom.create_article("Locked", "Saved.\n")
+    window = make_window(replace(FAST, autosave_delay_ms=60_000))
+    window.open_article(article.id)
+    locker = sqlite3.connect(store_path, timeout=0)
+    locker.execute("BEGIN EXCLUSIVE")  # another program holds the store
+    try:
+        _type(qtbot, window, " Typed while locked.")
+        qtbot.waitUntil(
+            lambda: "Typed while locked." in (_journaled(newsroom) or ("", ""))[1], timeout=1000
+        )
+    finally:
+        locker.rollback()
+        locker.close()
+    window.actions["file_save"].trigger()
+    assert "Typed while locked." in newsroom.get_article(article.id).body
+    assert newsroom.store.journal.list_journal() == []
