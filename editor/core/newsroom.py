@@ -47,6 +47,10 @@ from editor.core.review import ReviewService, RevisionDiff
 from editor.core.spelling import Misspelling, SpellChecker
 from editor.core.values import Asset, Comment
 from editor.core.workflow import KEEP, Action, Decision, Situation, WorkflowService
+from editor.store import opening
+from editor.store.opening import PasswordRequiredError as PasswordRequiredError
+from editor.store.rights import IdentityError as IdentityError
+from editor.store.rights import Rights
 from editor.store.store import Store
 
 
@@ -62,6 +66,10 @@ class Newsroom:
     def __init__(self, store: Store, user: User | None) -> None:
         self.store = store
         self._user = user
+        self.rights = Rights(store.db)
+        #: Whether the acting user is the database login's and nobody else (a shared
+        #: store opened by a person's login): `switch_user` is refused then.
+        self.fixed_identity = False
         self.workflow = WorkflowService(self)
         self.review = ReviewService(self)
         self.assets = AssetService(self)
@@ -110,6 +118,7 @@ class Newsroom:
         *,
         bootstrap: bool = True,
         reader: bool = False,
+        password: str | None = None,
     ) -> Newsroom:
         """Open (creating if needed) the store and pick the acting user.
 
@@ -118,12 +127,29 @@ class Newsroom:
         after the login account; without it, `NoUsersError` says to run `newsroom init`.
         With `reader`, a store whose user cannot be told (none, or several and no name)
         opens for reading by nobody in particular (`has_user` is False) instead.
+
+        On a shared (PostgreSQL) store the acting user is the one the database login is
+        mapped to: another `user_name` is refused with `IdentityError`, and so is a login
+        that is no user of the newsroom. Only the server's keys (a superuser or the
+        store's owner, who are held by no rule anyway) may still name a user. When the
+        server asks for a password, `PasswordRequiredError` is raised; open again with
+        `password` (kept in this process's memory only).
         """
+        if password is not None and location is not None:
+            opening.supply_password(str(location), password)
         store = Store.open(location)
         try:
             had_users = bool(store.list_users())
-            user = _resolve_user(store, user_name, bootstrap=bootstrap, reader=reader)
+            rights = Rights(store.db)
+            fixed = False
+            if rights.shared:
+                user, fixed = _resolve_login(
+                    store, rights, user_name, bootstrap=bootstrap, reader=reader
+                )
+            else:
+                user = _resolve_user(store, user_name, bootstrap=bootstrap, reader=reader)
             newsroom = cls(store, user)
+            newsroom.fixed_identity = fixed
             # The default store's first start shows the samples; a store the command line
             # opened earlier (for reading, with no users yet) still gets them here.
             if location is None and user is not None and (store.created or not had_users):
@@ -134,18 +160,33 @@ class Newsroom:
             raise
 
     @classmethod
-    def init(cls, location: str | Path | None, admin_name: str) -> Newsroom:
+    def init(
+        cls,
+        location: str | Path | None,
+        admin_name: str,
+        login: str | None = None,
+        *,
+        take_existing: bool = True,
+    ) -> Newsroom:
         """Create the store if needed and its first admin, who then acts (`newsroom init`).
 
         Refused with `AlreadyInitialisedError` when the store already has users; nothing
-        is written then.
+        is written then. On a shared store, with `login`, the admin connects with that
+        database login (made, or taken: see `Rights.add_person`).
         """
         name = admin_name.strip()
         if not name:
             raise ValidationError("The first admin needs a name: newsroom init --admin NAME.")
         store = Store.open(location)
         try:
-            admin = store.add_first_user(name, Role.ADMIN)
+            rights = Rights(store.db)
+            if rights.shared and login:
+                made = rights.add_person(
+                    name, Role.ADMIN, login, take_existing=take_existing, first=True
+                )
+                admin = made[0] if made else None
+            else:
+                admin = store.add_first_user(name, Role.ADMIN)
             if admin is None:
                 names = [u.name for u in store.list_users()]
                 raise AlreadyInitialisedError(
@@ -199,6 +240,8 @@ class Newsroom:
         Every later action is recorded under, and checked against, that user.
         """
         name = user.name if isinstance(user, User) else user
+        if self.fixed_identity and name.strip().lower() != self.user.name.lower():
+            raise IdentityError(_FIXED.format(login=self.rights.login().name, name=self.user.name))
         found = self.store.get_user_by_name(name)
         if found is None:
             raise NotFoundError(f"No user named '{name}' in this store.")
@@ -274,7 +317,17 @@ class Newsroom:
             article_id, deleted=False, actor=self.user, expected_version=seen.version
         )
 
-    def add_user(self, name: str, role: Role | str) -> User:
+    def add_user(
+        self,
+        name: str,
+        role: Role | str,
+        *,
+        login: str | None = None,
+        take_existing: bool = True,
+    ) -> User:
+        """Add a user (admins only, once the store has one). On a shared store, with
+        `login`, also their database login (made, or taken), granted the role's group:
+        see `Rights.add_person`. Without it they have no login yet."""
         self.check_manage_users()
         name = name.strip()
         if not name:
@@ -285,7 +338,14 @@ class Newsroom:
             raise ValidationError(
                 f"Unknown role '{role}': use reporter, editor or admin."
             ) from None
+        if self.rights.shared and login:
+            made = self.rights.add_person(name, role, login, take_existing=take_existing)
+            return made[0]
         return self.store.add_user(name, role)
+
+    def login_of(self, user: User) -> str | None:
+        """The database login `user` connects with on a shared store (None elsewhere)."""
+        return self.rights.logins().get(user.id) if self.rights.shared else None
 
     def import_files(
         self,
@@ -576,6 +636,44 @@ def _resolve_user(
     raise UserRequiredError(
         f"This store has several users: say who you are with --as NAME ({', '.join(names)}).",
         names,
+    )
+
+
+_FIXED = (
+    "On a shared store you act as your database login ({login}, who is {name} in this "
+    "newsroom), not by name: connect with another login to act as someone else."
+)
+
+
+def _resolve_login(
+    store: Store, rights: Rights, user_name: str | None, *, bootstrap: bool, reader: bool
+) -> tuple[User | None, bool]:
+    """The acting user on a shared store, and whether the login fixes it.
+
+    A login mapped to a user is that user. The server's keys (superuser, BYPASSRLS, the
+    store's owner) are held by no rule of the database, so naming a user changes nothing
+    there: they choose as on a file store. Any other login is nobody: refused.
+    """
+    login = rights.login()
+    if login.user_id is not None:
+        mine = next((u for u in store.list_users() if u.id == login.user_id), None)
+        if mine is not None:
+            if not user_name or user_name.strip().lower() == mine.name.lower():
+                return mine, not login.privileged
+            if not login.privileged:
+                raise IdentityError(_FIXED.format(login=login.name, name=mine.name))
+    if login.privileged:
+        try:
+            return _resolve_user(store, user_name, bootstrap=bootstrap, reader=reader), False
+        except UserRequiredError as error:
+            raise UserRequiredError(
+                f"This store has several users and the database login {login.name} is none "
+                "of them: connect with your own login (the URL, PGUSER or a service file).",
+                error.names,
+            ) from None
+    raise IdentityError(
+        f"The database login {login.name} is not a user of this newsroom: an admin adds "
+        f"you with `newsroom user add NAME --role reporter --login {login.name}`."
     )
 
 

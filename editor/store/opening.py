@@ -14,8 +14,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import platformdirs
-from sqlalchemy import Engine, create_engine, event, inspect
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy import Engine, create_engine, event, inspect, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError
 
 from editor.core.errors import (
     NotAStoreError,
@@ -40,8 +40,95 @@ def default_store_path() -> Path:
     return platformdirs.user_data_path(APP_NAME, APP_AUTHOR) / "newsroom.db"
 
 
+def default_store_location() -> str:
+    """`default_store_path`, but a URL in `NEWSROOM_STORE` stays a URL (a path folds `//`)."""
+    env = os.environ.get("NEWSROOM_STORE", "").strip()
+    return env if is_url(env) else str(default_store_path())
+
+
 def is_url(location: str) -> bool:
     return "://" in location
+
+
+def is_shared(location: str | os.PathLike[str] | None) -> bool:
+    """Whether `location` (None: the default store) is a shared store: a PostgreSQL URL.
+
+    On a shared store the acting user is the database login, never a name given on the
+    command line (see `editor.store.rights`).
+    """
+    text_location = default_store_location() if location is None else str(location)
+    if not is_url(text_location):
+        return False
+    return text_location.split("://", 1)[0].split("+", 1)[0].lower() in ("postgresql", "postgres")
+
+
+class PasswordRequiredError(StoreError):
+    """The database server asks for a password this process does not have (or refused it).
+
+    `location` is the store as given (without any password), `login` who the connection
+    logs in as when known, `rejected` whether a password was given and refused. Ask the
+    person, call `supply_password(location, password)` and open the store again; the
+    password stays in this process's memory only.
+    """
+
+    def __init__(
+        self, message: str, location: str, login: str | None, rejected: bool = False
+    ) -> None:
+        super().__init__(message)
+        self.location = location
+        self.login = login
+        self.rejected = rejected
+
+
+#: Passwords the person typed this session, by store URL without its password.
+_PASSWORDS: dict[str, str] = {}
+
+
+def _password_key(location: str) -> str:
+    try:
+        return make_url(location).set(password=None).render_as_string(hide_password=False)
+    except ArgumentError:
+        return location
+
+
+def supply_password(location: str, password: str | None) -> None:
+    """Use `password` for connections to `location` from now on (None forgets it).
+
+    Kept in memory only: never written to a file, to settings or to the store's URL.
+    """
+    key = _password_key(location)
+    if password is None:
+        _PASSWORDS.pop(key, None)
+    else:
+        _PASSWORDS[key] = password
+
+
+def _connection_login(location: str) -> str | None:
+    """Who a PostgreSQL connection to `location` logs in as (the URL, else $PGUSER)."""
+    try:
+        url = make_url(location)
+    except ArgumentError:
+        return None
+    return url.username or url.query.get("user") or os.environ.get("PGUSER") or None
+
+
+def password_error(error: DBAPIError, location: str) -> PasswordRequiredError | None:
+    """The typed error when `error` is the server asking for a password, else None."""
+    message = str(error.orig or error).lower()
+    asked = "no password supplied" in message
+    rejected = "password authentication failed" in message
+    if not (asked or rejected):
+        return None
+    login = _connection_login(location)
+    who = f" for the database login {login}" if login else ""
+    shown = (
+        make_url(location).render_as_string(hide_password=True) if is_url(location) else location
+    )
+    if rejected:
+        text = f"The server of {shown} refused the password{who}: type it again."
+    else:
+        text = f"The server of {shown} asks for a password{who}."
+    return PasswordRequiredError(text, location=shown, login=login, rejected=rejected)
 
 
 def check_sqlite_file(path: Path) -> bool:
@@ -92,8 +179,12 @@ def _writable(path: Path) -> bool:
 
 
 def create_store_engine(location: str) -> Engine:
+    """The engine for a SQLite path or a URL; a PostgreSQL URL needs no host or user: psycopg
+    reads a libpq service file (`?service=NAME`) and the `PG*` environment variables."""
     if is_url(location):
-        return create_engine(location, pool_pre_ping=True)
+        password = _PASSWORDS.get(_password_key(location))
+        connect_args = {"password": password} if password is not None else {}
+        return create_engine(location, pool_pre_ping=True, connect_args=connect_args)
     engine = create_engine(f"sqlite:///{location}")
     event.listen(engine, "connect", _configure_sqlite)
     return engine
@@ -140,10 +231,30 @@ def migrate(engine: Engine, path: Path | None) -> bool:
         return False
     if current is not None and path is not None:
         _backup(engine, path, current)
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    try:
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+    except DBAPIError as error:
+        if path is None and _refused(error):
+            if current is None:
+                raise StoreError(
+                    f"{location} is not set up as a Newsroom store yet, and the database "
+                    f"login {_session_login(engine)} may not create it: whoever runs the "
+                    "server sets it up with `newsroom --store URL init --admin NAME`."
+                ) from None
+            raise StoreError(
+                f"{location} needs an upgrade of its schema (from {current} to {head}) that "
+                "only the store's owner on the server can make: ask them to open it once "
+                "with that login. Nothing was changed."
+            ) from None
+        raise
     return current is None
+
+
+def _refused(error: DBAPIError) -> bool:
+    """Whether the server refused for want of a privilege (SQLSTATE 42501)."""
+    return getattr(error.orig, "sqlstate", None) == "42501" or "must be owner" in str(error.orig)
 
 
 def _peek(engine: Engine, location: object) -> tuple[set[str], str | None]:
@@ -151,12 +262,41 @@ def _peek(engine: Engine, location: object) -> tuple[set[str], str | None]:
 
     try:
         with engine.connect() as connection:
+            if connection.dialect.name == "postgresql":
+                # A schema closed to this login looks empty: say so, create nothing.
+                login, usable = connection.exec_driver_sql(
+                    "SELECT session_user, "
+                    "coalesce(has_schema_privilege(current_schema(), 'USAGE'), false)"
+                ).one()
+                if not usable:
+                    raise StoreError(_no_rights(login, location))
             tables = set(inspect(connection).get_table_names())
             return tables, MigrationContext.configure(connection).get_current_revision()
     except DBAPIError as error:
+        location = str(location)
+        if (asked := password_error(error, engine.url.render_as_string(False))) is not None:
+            raise asked from None
+        if _refused(error):
+            raise StoreError(_no_rights(_session_login(engine), location)) from None
         raise NotAStoreError(
             f"{location} cannot be opened as a Newsroom store: {error.orig}."
         ) from None
+
+
+def _no_rights(login: str, location: object) -> str:
+    return (
+        f"The database login {login} has no rights on {location}: an admin of the newsroom "
+        "adds you with `newsroom user add NAME --role reporter|editor|admin --login "
+        f"{login}`."
+    )
+
+
+def _session_login(engine: Engine) -> str:
+    try:
+        with engine.connect() as connection:
+            return str(connection.exec_driver_sql("SELECT session_user").scalar())
+    except DBAPIError:
+        return _connection_login(engine.url.render_as_string(False)) or "you use"
 
 
 def _peek_sqlite(path: Path) -> tuple[set[str], str | None]:

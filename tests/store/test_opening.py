@@ -12,7 +12,7 @@ from editor.core.newsroom import Newsroom
 from editor.store import opening
 from editor.store.store import Store
 
-HEAD = "0003_search"
+HEAD = "0004_rights"
 
 
 def test_new_store_is_created_migrated_and_in_wal_mode(store_path):
