@@ -195,3 +195,18 @@ def test_an_h1_with_the_logo_words_beside_the_headline_loses_to_the_title():
     head = "<title>Quay to close for repairs » Local » Noticias » Harbour Times</title>"
     html = page(f"<h1>Quay to close for repairs Harbour Times</h1>{paragraphs(STORY)}", head)
     assert parse_html(html, "logo.html").headline == "Quay to close for repairs"
+
+
+def test_a_huge_page_is_left_to_our_own_scorer_and_stays_quick():
+    furniture = "".join(
+        f"<div class='card'><a href='/s{i}'>Story {i}</a><span>{i} min</span></div>"
+        for i in range(30000)
+    )
+    html = page(
+        f"<div class='grid'>{furniture}</div><div class='story'>{paragraphs(STORY * 50)}</div>"
+    )
+    started = time.process_time()
+    parsed = parse_html(html, "huge.html")
+    assert time.process_time() - started < 2.0
+    assert holds_story(parsed.body)
+    assert "Story 17" not in parsed.body
