@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 from editor.ui.body import markdown_bridge
 from editor.ui.body import paste as paste_handler
 from editor.ui.body import tables as table_commands
+from editor.ui.body.markdown_writer import RAW_MARKDOWN
 
 CODE_FONT_FAMILIES = ["DejaVu Sans Mono", "Menlo", "Consolas", "Liberation Mono", "monospace"]
 BODY_FONT_FAMILIES = [
@@ -626,6 +627,24 @@ class BodyEditor(QTextEdit):
                 cursor.endEditBlock()
                 self.setTextCursor(cursor)
                 return
+        # Enter at the end of a protected block (a footnote, raw HTML: Markdown source)
+        # starts a plain paragraph; Shift+Enter (a line break) stays in the source.
+        if (
+            event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+            and self.textCursor().atBlockEnd()
+            and self.textCursor().blockFormat().boolProperty(RAW_MARKDOWN)
+        ):
+            cursor = self.textCursor()
+            cursor.beginEditBlock()
+            plain_block = QTextBlockFormat(cursor.blockFormat())
+            plain_block.clearProperty(RAW_MARKDOWN)
+            plain_char = QTextCharFormat(cursor.charFormat())
+            plain_char.setFontFixedPitch(False)
+            cursor.insertBlock(plain_block, plain_char)
+            cursor.endEditBlock()
+            self.setTextCursor(cursor)
+            return
         super().keyPressEvent(event)
 
     # -- context menu ----------------------------------------------------

@@ -5,7 +5,11 @@ renderer, so a list nested by two spaces or a list glued to a paragraph mean her
 they mean on the page), and Qt's HTML reader builds the document. What Qt's HTML reader
 loses (quote depth, code blocks and their language, explicit table alignment) travels
 through the `-qt-user-state` of each block and is turned into block formats right after.
-Footnotes are not part of the editor's model: `[^label]` stays literal text both ways.
+Footnote references are not part of the editor's model: `[^label]` stays literal text
+both ways. What the editor cannot model, footnote definitions (one per definition, with
+its indented paragraphs) and raw HTML blocks, is kept verbatim as a *protected block*: one
+block holding the Markdown source (lines as hard breaks), marked `RAW_MARKDOWN`, that the
+writer writes back unchanged.
 
 Also carried that way: which list items were loose (a paragraph each: the writer keeps
 their blank lines) and which code block each line of code belongs to. Bold inside a
@@ -25,7 +29,10 @@ from collections.abc import Callable
 
 import markdown
 import nh3
+from markdown import util as markdown_util
+from markdown.blockprocessors import BlockProcessor
 from markdown.postprocessors import Postprocessor
+from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import (
@@ -43,7 +50,9 @@ from editor.core.render import ALLOWED_TAGS, DROPPED_WITH_CONTENT, MARKDOWN_EXTE
 from editor.ui.body.markdown_writer import (
     CODE_BLOCK_ID,
     EXPLICIT_BOLD,
+    ITEM_PARAGRAPH,
     LOOSE_ITEM,
+    RAW_MARKDOWN,
     cached_markdown,
 )
 from editor.ui.body.tables import style_header, table_format
@@ -74,16 +83,26 @@ _ALIGNMENTS = {
 _ALIGN_CODES = {"left": 1, "center": 2, "right": 3}
 _ALIGN_BY_CODE = {code: _ALIGNMENTS[name] for name, code in _ALIGN_CODES.items()}
 _LANGUAGE_SHIFT = 8
+#: A further paragraph of a list item: the item's nesting level, in bits 28-29.
+_CONTINUATION_SHIFT = 28
+_CONTINUATION_MASK = 0x3
 _TEXT_ALIGN = re.compile(r"text-align:\s*(left|center|right)")
+# A code block as fenced_code writes it (attributes of `{ #id .class }` included) after the
+# annotation; the renderer keeps only a language it can name (`render._LANGUAGE_CLASS`).
 _PRE = re.compile(
-    r'<pre(?: style="-qt-user-state:(\d+)")?>'
-    r'<code(?: class="language-([^"]+)")?>(.*?)</code></pre>',
+    r'<pre((?:\s+[\w:-]+="[^"]*")*)><code((?:\s+[\w:-]+="[^"]*")*)>(.*?)</code></pre>',
     re.DOTALL,
 )
+_USER_STATE = re.compile(r'\bstyle="-qt-user-state:(\d+)"')
+_LANGUAGE = re.compile(r'\bclass="(?:[^"]*\s)?language-([A-Za-z0-9_+#-]{1,40})(?=[\s"])')
 # Footnote syntax is kept as text: stand-ins Python-Markdown passes through untouched.
 _FOOTNOTE = re.compile(r"(?<!\\)\[\^([^\]\s\\]+)\]")
 _FOOTNOTE_OPEN, _FOOTNOTE_CLOSE = "\ue020", "\ue021"
 _OBJECT = "\ufffc"
+# A protected block's place in the HTML for Qt: its number between two private-use marks.
+_RAW_OPEN, _RAW_CLOSE = "\ue030", "\ue031"
+_RAW_MARK = re.compile(f"{_RAW_OPEN}(\\d+){_RAW_CLOSE}")
+_LINE_BREAK = "\u2028"
 _BLOCK_TAGS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "pre"})
 
 _CLEANER = nh3.Cleaner(
@@ -105,16 +124,24 @@ class _Annotate(Treeprocessor):
     """Write quote depth, looseness and table alignment into each block's `-qt-user-state`."""
 
     def run(self, root: ET.Element) -> None:
-        self._walk(root, 0, False)
+        self._walk(root, 0, False, 0)
 
-    def _walk(self, element: ET.Element, quote: int, bold_already: bool) -> None:
-        for child in element:
+    def _walk(self, element: ET.Element, quote: int, bold_already: bool, items: int) -> None:
+        for position, child in enumerate(element):
             depth = quote + 1 if child.tag == "blockquote" else quote
             if child.tag in _BLOCK_TAGS:
                 state = min(depth, _QUOTE_MASK)
                 loose = child.find("p") is not None if child.tag == "li" else element.tag == "li"
                 if loose:
                     state |= _LOOSE_FLAG
+                if (
+                    element.tag == "li"
+                    and child.tag in ("p", "pre")
+                    and (position or (element.text or "").strip())
+                    and not depth
+                ):
+                    # A further paragraph of the item (not its own text): the item's level.
+                    state |= min(items, _CONTINUATION_MASK) << _CONTINUATION_SHIFT
                 child.set("style", f"-qt-user-state:{state}")
             elif child.tag in ("th", "td"):
                 match = _TEXT_ALIGN.search(child.attrib.pop("style", ""))
@@ -123,7 +150,7 @@ class _Annotate(Treeprocessor):
             elif child.tag == "strong" and bold_already:
                 child.set("style", f"font-weight:{EXPLICIT_BOLD}")
             heavy = bold_already or child.tag in ("th", "h1", "h2", "h3", "h4", "h5", "h6")
-            self._walk(child, depth, heavy)
+            self._walk(child, depth, heavy, items + (child.tag == "li"))
 
 
 class _CodeBlocks(Postprocessor):
@@ -137,23 +164,135 @@ class _CodeBlocks(Postprocessor):
         return _PRE.sub(self._replace, text)
 
     def _replace(self, match: re.Match[str]) -> str:
-        quote = int(match.group(1) or 0) & _QUOTE_MASK
-        language = match.group(2) or ""
+        found = _USER_STATE.search(match.group(1))
+        user_state = int(found.group(1)) if found else 0
+        quote = user_state & _QUOTE_MASK
+        found = _LANGUAGE.search(match.group(2))
+        language = found.group(1) if found else ""
         self.languages.append(language)
         state = quote | _CODE_FLAG | (len(self.languages) - 1) << _LANGUAGE_SHIFT
+        state |= user_state & (_CONTINUATION_MASK << _CONTINUATION_SHIFT)
         code = match.group(3)
         if code.endswith("\n"):
             code = code[:-1]
         return f'<pre style="-qt-user-state:{state}">{code}</pre>'
 
 
+class _FootnoteDefinitions(BlockProcessor):
+    """Footnote definitions, split as Python-Markdown's footnotes extension splits them,
+    each kept as the source of one protected block where it stands."""
+
+    # The footnotes extension's pattern, with a label's stand-ins (see `_FOOTNOTE`) too.
+    RE = re.compile(
+        rf"^[ ]{{0,3}}(?:\[\^([^\]]*)\]|{_FOOTNOTE_OPEN}([^{_FOOTNOTE_CLOSE}]*){_FOOTNOTE_CLOSE})"
+        r":[ ]*(.*)$",
+        re.MULTILINE,
+    )
+
+    def __init__(self, parser, raw: list[str]) -> None:
+        super().__init__(parser)
+        self.raw = raw
+
+    def test(self, parent: ET.Element, block: str) -> bool:
+        return self.RE.search(block) is not None
+
+    def run(self, parent: ET.Element, blocks: list[str]) -> bool:
+        block = blocks.pop(0)
+        starts = [match.start() for match in self.RE.finditer(block)]
+        preceding = block[: starts[0]]
+        if preceding.strip():
+            self.parser.parseBlocks(parent, [preceding.rstrip("\n")])
+        pieces = [
+            block[start:end] for start, end in zip(starts, [*starts[1:], len(block)], strict=True)
+        ]
+        for number, piece in enumerate(pieces):
+            lines = [self._detab(line) for line in piece.strip("\n").split("\n")]
+            definition = [lines[0].lstrip(" ")] + ["    " + line for line in lines[1:] if line]
+            if number == len(pieces) - 1:
+                # Indented blocks after the last definition are its further paragraphs.
+                while blocks and blocks[0].startswith(" " * 4) and not self.RE.search(blocks[0]):
+                    paragraph = blocks.pop(0).split("\n")
+                    definition.append("")
+                    definition.extend(
+                        "    " + self._detab(line) if line.strip() else "" for line in paragraph
+                    )
+            element = ET.SubElement(parent, "p")
+            element.text = f"{_RAW_OPEN}{len(self.raw)}{_RAW_CLOSE}"
+            self.raw.append("\n".join(definition).rstrip())
+        return True
+
+    @staticmethod
+    def _detab(line: str) -> str:
+        return line[4:] if line.startswith(" " * 4) else line
+
+
+class _StashMark(Preprocessor):
+    """Remember how much is stashed before raw HTML blocks are (fenced code goes first)."""
+
+    def __init__(self, md: markdown.Markdown, extension: _EditorExtension) -> None:
+        super().__init__(md)
+        self.extension = extension
+
+    def run(self, lines: list[str]) -> list[str]:
+        self.extension.stash_start = self.md.htmlStash.html_counter
+        return lines
+
+
+class _RawHtmlBlocks(Postprocessor):
+    """A raw HTML block (one with something to show) becomes a protected block."""
+
+    def __init__(self, md: markdown.Markdown, extension: _EditorExtension) -> None:
+        super().__init__(md)
+        self.extension = extension
+        placeholder = markdown_util.HTML_PLACEHOLDER % r"([0-9]+)"
+        self.pattern = re.compile(f'<p(?: style="[^"]*")?>{placeholder}\n?</p>')
+        self.inner = re.compile(placeholder)
+
+    def run(self, text: str) -> str:
+        if self.md.htmlStash.html_counter <= self.extension.stash_start:
+            return text
+        return self.pattern.sub(self._replace, text)
+
+    def _replace(self, match: re.Match[str]) -> str:
+        key = int(match.group(1))
+        stash = self.md.htmlStash
+        if not self.extension.stash_start <= key < stash.html_counter:
+            return match.group(0)
+        html = self._expand(str(stash.rawHtmlBlocks[key]))
+        shown = _CLEANER.clean(html)
+        if not re.match(r"\s*</?[A-Za-z!?]", html) or not shown.strip():
+            return match.group(0)  # not a block, or nothing to show (a comment)
+        self.extension.raw.append(html.strip("\n"))
+        return f"<p>{_RAW_OPEN}{len(self.extension.raw) - 1}{_RAW_CLOSE}</p>"
+
+    def _expand(self, html: str) -> str:
+        stash = self.md.htmlStash
+
+        def inner(match: re.Match[str]) -> str:
+            key = int(match.group(1))
+            if key < stash.html_counter:
+                return self._expand(str(stash.rawHtmlBlocks[key]))
+            return match.group(0)
+
+        return self.inner.sub(inner, html)
+
+
 class _EditorExtension(markdown.Extension):
     def __init__(self) -> None:
         super().__init__()
         self.languages: list[str] = []
+        #: The source of each protected block, by number.
+        self.raw: list[str] = []
+        self.stash_start = 0
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:
+        md.preprocessors.register(_StashMark(md, self), "newsroom_editor_stash_mark", 22)
+        md.parser.blockprocessors.register(
+            _FootnoteDefinitions(md.parser, self.raw), "newsroom_editor_footnotes", 17
+        )
         md.treeprocessors.register(_Annotate(md), "newsroom_editor_annotate", 1)
+        # Before the raw-HTML postprocessor (30) puts the blocks back.
+        md.postprocessors.register(_RawHtmlBlocks(md, self), "newsroom_editor_raw_html", 31)
         # After the raw-HTML postprocessor (30) has put the fenced code back.
         md.postprocessors.register(_CodeBlocks(md, self.languages), "newsroom_editor_code", 5)
 
@@ -172,14 +311,27 @@ def _converter() -> tuple[markdown.Markdown, _EditorExtension]:
 
 def markdown_to_html(text: str) -> tuple[str, list[str]]:
     """The body as annotated HTML for Qt's reader, and the code block languages it names."""
+    html, languages, _raw = _to_html(text)
+    return html, languages
+
+
+def _to_html(text: str) -> tuple[str, list[str], list[str]]:
+    """(HTML, code languages, protected blocks' sources)."""
     converter, extension = _converter()
     extension.languages.clear()
+    extension.raw.clear()
+    extension.stash_start = 0
     protected = _FOOTNOTE.sub(rf"{_FOOTNOTE_OPEN}\1{_FOOTNOTE_CLOSE}", text or "")
     try:
         html = converter.convert(protected)
     finally:
         converter.reset()
-    return _CLEANER.clean(html), list(extension.languages)
+    raw = [_restore_stand_ins(source) for source in extension.raw]
+    return _CLEANER.clean(html), list(extension.languages), raw
+
+
+def _restore_stand_ins(text: str) -> str:
+    return text.replace(_FOOTNOTE_OPEN, "[^").replace(_FOOTNOTE_CLOSE, "]")
 
 
 def load_markdown(
@@ -190,11 +342,13 @@ def load_markdown(
     `images(url)` gives the bytes of an `asset:` image (None when unknown) so the
     document can show it; without it images show as Qt's placeholder.
     """
-    html, languages = markdown_to_html(markdown_text)
+    html, languages, raw = _to_html(markdown_text)
     document.setUndoRedoEnabled(False)
     try:
         document.setHtml(html)
         _apply_states(document, languages)
+        if raw:
+            _protect(document, raw)
         if _FOOTNOTE_OPEN in markdown_text or "[^" in markdown_text:
             _restore_footnotes(document)
         _style_tables(document)
@@ -249,8 +403,12 @@ def _apply_state(cursor: QTextCursor, block: QTextBlock, state: int, languages: 
             block_format.clearProperty(QTextFormat.Property.BlockQuoteLevel)
     if in_list and state & _LOOSE_FLAG:
         block_format.setProperty(LOOSE_ITEM, True)
+    level = (state >> _CONTINUATION_SHIFT) & _CONTINUATION_MASK
+    if level and not in_list:
+        block_format.setProperty(ITEM_PARAGRAPH, level)
+        block_format.setIndent(level)
     if state & _CODE_FLAG:
-        index = state >> _LANGUAGE_SHIFT
+        index = (state & ((1 << _CONTINUATION_SHIFT) - 1)) >> _LANGUAGE_SHIFT
         block_format.setProperty(QTextFormat.Property.BlockCodeFence, "`")
         block_format.setProperty(CODE_BLOCK_ID, index + 1)
         language = languages[index] if index < len(languages) else ""
@@ -270,6 +428,28 @@ def _apply_state(cursor: QTextCursor, block: QTextBlock, state: int, languages: 
 def _is_cell(cursor: QTextCursor) -> bool:
     # The innermost frame: a cell of a table, not any frame around it.
     return isinstance(cursor.currentFrame(), QTextTable)
+
+
+def _protect(document: QTextDocument, raw: list[str]) -> None:
+    """Put each protected block's source where its mark stands, and mark the block."""
+    cursor = QTextCursor(document)
+    cursor.beginEditBlock()
+    block = document.begin()
+    fixed = QTextCharFormat()
+    fixed.setFontFixedPitch(True)
+    while block.isValid():
+        match = _RAW_MARK.fullmatch(block.text())
+        if match and int(match.group(1)) < len(raw):
+            cursor.setPosition(block.position())
+            cursor.movePosition(
+                QTextCursor.MoveOperation.EndOfBlock, QTextCursor.MoveMode.KeepAnchor
+            )
+            cursor.insertText(raw[int(match.group(1))].replace("\n", _LINE_BREAK), fixed)
+            block_format = cursor.blockFormat()
+            block_format.setProperty(RAW_MARKDOWN, True)
+            cursor.setBlockFormat(block_format)
+        block = block.next()
+    cursor.endEditBlock()
 
 
 def _restore_footnotes(document: QTextDocument) -> None:

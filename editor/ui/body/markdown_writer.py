@@ -17,6 +17,8 @@ itself and writes exactly what the renderer understands:
   (weight >= ExtraBold, as the loader and the editor set it) is written `**bold**`;
 - a loose list item (`LOOSE_ITEM`, from a list with blank lines) keeps its blank line, and
   two code blocks side by side (`CODE_BLOCK_ID`) stay two;
+- a protected block (`RAW_MARKDOWN`: a footnote definition or raw HTML the loader kept
+  as source) is written exactly as it reads, hard breaks as newlines;
 - typed text escaped only where Python-Markdown would read it as markup, so it renders
   exactly as typed. A footnote reference `[^label]` is kept as footnote syntax.
 
@@ -80,6 +82,10 @@ _URL_UNSAFE = re.compile(r"[\s<>()\\]")
 LOOSE_ITEM = QTextFormat.Property.UserProperty + 0x4E01
 #: Block property: which code block a line belongs to (adjacent blocks stay apart).
 CODE_BLOCK_ID = QTextFormat.Property.UserProperty + 0x4E02
+#: Block property of a further paragraph (or code) of a list item: the item's level.
+ITEM_PARAGRAPH = QTextFormat.Property.UserProperty + 0x4E04
+#: Block property of a protected block: its text is Markdown source, written verbatim.
+RAW_MARKDOWN = QTextFormat.Property.UserProperty + 0x4E03
 #: In headings and table headers (bold already), explicit bold is at least this heavy.
 EXPLICIT_BOLD = int(QFont.Weight.Black.value)
 _EXTRABOLD = int(QFont.Weight.ExtraBold.value)
@@ -228,12 +234,14 @@ class _Context:
                 block_format.objectIndex() >= 0,
                 block_format.boolProperty(LOOSE_ITEM),
                 block_format.intProperty(CODE_BLOCK_ID),
+                block_format.boolProperty(RAW_MARKDOWN),
+                block_format.intProperty(ITEM_PARAGRAPH),
             )
             self._blocks[index] = found
         return found
 
 
-_BlockKind = tuple[int, int, bool, str, bool, bool, bool, int]
+_BlockKind = tuple[int, int, bool, str, bool, bool, bool, int, bool, int]
 
 
 def _analyse_char(
@@ -255,11 +263,11 @@ def _analyse_char(
         spans.add(_STRIKE)
     if is_code_format(char_format):
         spans.add(_CODE)
-    else:
-        if char_format.fontWeight() >= (_EXTRABOLD if heading else _DEMIBOLD):
-            spans.add(_BOLD)
-        if char_format.fontItalic():
-            spans.add(_ITALIC)
+    # Code may be bold or italic too: `**a `b` c**` stays one bold span around the code.
+    if char_format.fontWeight() >= (_EXTRABOLD if heading else _DEMIBOLD):
+        spans.add(_BOLD)
+    if char_format.fontItalic():
+        spans.add(_ITALIC)
     return frozenset(spans), href, ""
 
 
@@ -313,20 +321,41 @@ def _units(
             continue
         format_index = block.blockFormatIndex()
         kind = context.block(format_index)
-        _heading_level, quote, is_code, language, rule, in_list, loose, code_id = kind
+        _heading_level, quote, is_code, language, rule, in_list, loose, code_id, raw, item = kind
+        # A further paragraph or code block of the list item open at its level.
+        item = min(item, len(open_lists)) if not in_list and not quote else 0
+        if raw and not in_list:
+            if code is not None:
+                yield code
+                code = None
+            open_lists = []
+            loose_at = []
+            text = block.text().replace(_LINE_BREAK, "\n").strip("\n")
+            if text.strip():
+                yield _Unit(text.split("\n"), quote, "raw", block=block.blockNumber())
+            block = block.next()
+            continue
         if is_code:
             text = block.text().replace(_LINE_BREAK, "\n")
             # Two code blocks side by side stay two; in a quote (indented code) they cannot.
-            if code is not None and code.quote == quote and (code.extra["id"] == code_id or quote):
+            if (
+                code is not None
+                and code.quote == quote
+                and code.extra["item"] == item
+                and (code.extra["id"] == code_id or quote)
+            ):
                 code.lines.extend(text.split("\n"))
             else:
                 if code is not None:
                     yield code
+                if item:
+                    del open_lists[item:]
+                    del loose_at[item:]
                 code = _Unit(
                     text.split("\n"),
                     quote,
                     "code",
-                    extra={"language": language, "id": code_id},
+                    extra={"language": language, "id": code_id, "item": item},
                     block=block.blockNumber(),
                 )
             block = block.next()
@@ -365,6 +394,12 @@ def _units(
             unit.extra["blank"] = blank
             unit.block = block.blockNumber()
             yield unit
+        elif item:
+            del open_lists[item:]
+            del loose_at[item:]
+            if lines:
+                indent = "    " * item
+                yield _Unit([indent + line for line in lines], quote, block=block.blockNumber())
         else:
             open_lists = []
             loose_at = []
@@ -476,9 +511,12 @@ def _render_unit(unit: _Unit) -> list[str]:
     lines = list(unit.lines)
     while lines and not lines[-1].strip():
         lines.pop()
-    if unit.quote:
-        # fenced_code works only at the top level: indent the code inside a quote.
-        return ["    " + line if line else "" for line in lines]
+    item = int(unit.extra.get("item") or 0)
+    if unit.quote or item:
+        # fenced_code works only at the top level: indent the code inside a quote or an
+        # item (four spaces more than the item's text).
+        indent = "    " * (item + 1)
+        return [indent + line if line else "" for line in lines]
     longest = max((len(m.group()) for line in lines for m in _BACKTICKS.finditer(line)), default=0)
     fence = "`" * max(3, longest + 1)
     language = str(unit.extra.get("language") or "")
@@ -661,7 +699,7 @@ def _inline(
             else:
                 out.append(_CLOSE[kind])
 
-    for text, spans, href in segments:
+    for index, (text, spans, href) in enumerate(segments):
         is_image = _IMAGE in spans
         spans = spans - {_IMAGE}
         # Keep the open spans that this segment still has (a changed link closes all).
@@ -672,8 +710,14 @@ def _inline(
                 break
             depth += 1
         close_to(depth)
-        for kind in (_LINK, _STRIKE, _BOLD, _ITALIC, _CODE):
-            if kind in spans and kind not in stack:
+        opening = [kind for kind in (_LINK, _STRIKE, _BOLD, _ITALIC, _CODE) if kind in spans]
+        if len(opening) > 1:
+            # The span that runs longest opens first (outermost), so one that ends sooner
+            # closes without closing and reopening it: `***a**b*`, never `***a****b*`,
+            # which Python-Markdown reads otherwise. Links stay outermost, code innermost.
+            opening.sort(key=lambda kind: _span_order(kind, segments, index))
+        for kind in opening:
+            if kind not in stack:
                 if kind == _LINK:
                     out.append("[")
                     open_href = href
@@ -689,6 +733,17 @@ def _inline(
             out.append(_escape_text(text, pipes))
     close_to(0)
     return "".join(out)
+
+
+def _span_order(kind: int, segments: list[tuple[str, frozenset, object]], start: int) -> tuple:
+    """Sort key of a span opening at segment `start`: links first, code last, and between
+    them the span that runs over more of the following segments first."""
+    if kind in (_LINK, _CODE):
+        return (kind == _CODE, 0, kind)
+    run = start
+    while run < len(segments) and kind in segments[run][1]:
+        run += 1
+    return (False, start - run, kind)
 
 
 def _escape_text(text: str, pipes: bool) -> str:
