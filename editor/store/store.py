@@ -223,8 +223,18 @@ class Store:
         many = session is not None and index.has_many_hits(session, terms)
         many_in_headline = session is not None and index.has_many_hits(session, terms, True)
         in_headline = index.headline_matches(terms, many=many_in_headline)
+        first = base.where(*plain, in_headline)
+        if not many_in_headline:
+            # Few headline hits: fetch them and sort them. The same order through an
+            # expression no index has keeps PostgreSQL from walking the sort index past
+            # every article in search of a rare word's headlines.
+            unindexed = func.coalesce(key, key)
+            ids = ArticleRow.id
+            first = first.order_by(None).order_by(
+                *([unindexed.desc(), ids.desc()] if query.descending else [unindexed, ids])
+            )
         elsewhere = [index.matches(terms, many=many), not_(index.headline_matches(terms))]
-        return [base.where(*plain, in_headline), base.where(*plain, *elsewhere)]
+        return [first, base.where(*plain, *elsewhere)]
 
     # -- one article ------------------------------------------------------
 
