@@ -210,3 +210,30 @@ def test_a_huge_page_is_left_to_our_own_scorer_and_stays_quick():
     assert time.process_time() - started < 2.0
     assert holds_story(parsed.body)
     assert "Story 17" not in parsed.body
+
+
+def test_putting_back_a_note_of_several_paragraphs_keeps_the_order():
+    from editor.core.importers.notes import put_back
+
+    body = "One.\n\nFour."
+    notes = [
+        {"kind": "left-out", "text": "Two.\n\nThree.", "position": 1},
+        {"kind": "related", "text": "Five.", "position": 2},
+    ]
+    body, notes = put_back(body, notes, 0)
+    assert notes == [{"kind": "related", "text": "Five.", "position": 4}]
+    body, notes = put_back(body, notes, 0)
+    assert body == "One.\n\nTwo.\n\nThree.\n\nFour.\n\nFive."
+
+
+def test_a_run_of_left_out_paragraphs_is_one_note():
+    menu = "".join(
+        f"<p><a href='/s{i}'>Section number {i} of the site menu</a></p>" for i in range(8)
+    )
+    html = page(f"<div class='story'><h1>Quay to close</h1>{menu}{paragraphs(STORY)}</div>")
+    parsed = parse_html(html, "menu.html")
+    assert holds_story(parsed.body)
+    [left] = [n for n in parsed.import_notes if n["kind"] == "left-out"]
+    assert left["position"] == 0
+    assert left["text"].count("Section number") == 8
+    assert "Section number" not in parsed.body

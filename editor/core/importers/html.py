@@ -155,7 +155,7 @@ def parse_html(text: str, name: str, folder: Path | None = None) -> ParsedArticl
     notes = sorted(conversion.notes, key=lambda n: n["position"])
     leave_out = _left_out_by_extractor(main) if _trust_extractor(own, root, main) else None
     parsed.body, lifted = lift_furniture(blocks, notes, parsed, leave_out)
-    parsed.import_notes.extend(lifted)
+    parsed.import_notes.extend(_merge_left_out(lifted))
     check_length(parsed, main, name)
     return parsed
 
@@ -173,6 +173,23 @@ def _trust_extractor(own: etree._Element | None, root: etree._Element, main: Mai
     if main.words < 50:
         return False
     return own is None or own is not root or own.get("itemprop") != "articleBody"
+
+
+def _merge_left_out(notes: list[dict]) -> list[dict]:
+    """Runs of paragraphs the extractor left out at one place become one note (a menu is
+    one thing to put back or dismiss, not forty)."""
+    merged: list[dict] = []
+    for item in notes:
+        last = merged[-1] if merged else None
+        if (
+            last is not None
+            and item["kind"] == last["kind"] == "left-out"
+            and item["position"] == last["position"]
+        ):
+            merged[-1] = {**last, "text": last["text"] + "\n\n" + item["text"]}
+        else:
+            merged.append(item)
+    return merged
 
 
 #: Blocks kept whatever the extractor did: images (kept as assets), footnotes, code.
@@ -607,7 +624,12 @@ def _remove_header_furniture(root: etree._Element, parsed: ParsedArticle) -> Non
             plain = clean_byline(text)
             if not parsed.byline:
                 parsed.byline = plain
-            elif plain and plain != parsed.byline and not parse_date(plain):
+            elif (
+                plain
+                and plain != parsed.byline
+                and not parse_date(plain)
+                and not any(n["text"] == text for n in parsed.import_notes)
+            ):
                 parsed.import_notes.append(note("byline", text, 0))
 
 

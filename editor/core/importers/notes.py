@@ -50,8 +50,8 @@ def normalise_notes(value: object) -> list[dict]:
 def put_back(body: str, notes: list[dict], index: int) -> tuple[str, list[dict]]:
     """Insert note `index` into `body` at its paragraph and drop it from the notes.
 
-    Later notes at or after that position move down one paragraph, so putting every
-    note back, in any order, rebuilds the original order.
+    Later notes at or after that position move down by the paragraphs inserted, so
+    putting every note back, in any order, rebuilds the original order.
     """
     if not 0 <= index < len(notes):
         raise ValidationError("That import note is no longer there.", field="import_notes")
@@ -59,14 +59,16 @@ def put_back(body: str, notes: list[dict], index: int) -> tuple[str, list[dict]]
     position = chosen.get("position")
     blocks = paragraphs(body)
     where = len(blocks) if position is None else min(int(position), len(blocks))
-    blocks.insert(where, chosen["text"].strip("\n"))
+    inserted = paragraphs(chosen["text"]) or [chosen["text"].strip("\n")]
+    blocks[where:where] = inserted
     remaining: list[dict] = []
     for number, item in enumerate(notes):
         if number == index:
             continue
         other = item.get("position")
         if other is not None and (other > where or (other == where and number > index)):
-            item = {**item, "position": other + 1}
+            # A note of several paragraphs moves what follows down by all of them.
+            item = {**item, "position": other + len(inserted)}
         remaining.append(item)
     return "\n\n".join(blocks) + ("\n" if body.endswith("\n") else ""), remaining
 
