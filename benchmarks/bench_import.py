@@ -21,7 +21,7 @@ from pathlib import Path
 from editor.core.newsroom import Newsroom
 
 ROOT = Path(__file__).resolve().parents[1]
-SAMPLE = ROOT / "resources" / "samples" / "wire-putin-kim-limousine.txt"
+SAMPLE = ROOT / "editor" / "resources" / "samples" / "wire-putin-kim-limousine.txt"
 
 
 def make_files(folder: Path, count: int) -> list[Path]:
