@@ -123,6 +123,11 @@ def normalise(paragraph: str) -> str:
 
 def is_boilerplate(paragraph: str) -> str | None:
     """The kind of furniture `paragraph` is, or None when it reads as story text."""
+    if len(paragraph) > MAX_BOILERPLATE_CHARS and "](" not in paragraph:
+        # Quick answer for running text: what normalising could remove is not enough.
+        letters = len("".join(paragraph.split())) - sum(paragraph.count(c) for c in "*_#>`\\")
+        if letters > MAX_BOILERPLATE_CHARS:
+            return None
     text = normalise(paragraph)
     if not text or len(text) > MAX_BOILERPLATE_CHARS:
         return None
