@@ -21,16 +21,22 @@ connection may exist, so a caller knows when a plain read of the file is unsafe.
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import sqlite3
 import sys
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy import Engine, event
+
 from editor.core.errors import NotAStoreError, StoreBusyError, StoreError
+
+log = logging.getLogger(__name__)
 
 #: Free bytes below which a disk counts as full (SQLite needs 32 KiB for its `-shm`
 #: file and room for the `-wal` file's first frames).
@@ -39,6 +45,10 @@ FULL_DISK_BYTES = 256 * 1024
 MAX_PROBLEMS = 20
 #: How long `wait_until_writable` waits for another program's write lock by default.
 LOCK_WAIT_SECONDS = 5.0
+#: Stores up to this size are checked before they open; bigger ones (quick_check reads
+#: every page: 2.6 s for 100,000 articles, 1.3 GB) get a fast look at their structure
+#: before and the full check on a thread after, and writes stop the moment it fails.
+SYNC_CHECK_BYTES = 64 * 2**20
 
 _DAMAGE_WORDS = ("malformed", "not a database", "corrupt", "disk image")
 
@@ -147,11 +157,21 @@ def check_store(path: Path, latest_good_backup: Callable[[Path], Path | None]) -
     another program in a way that stops even reading is not checked now (the open
     that follows reports the lock). Any `-wal`/`-shm` file the check made on a refused
     store is removed, so the folder is left as it was.
+
+    A store bigger than `SYNC_CHECK_BYTES` gets `structure_check` now and `quick_check`
+    on a thread (`start_background_check`): when that fails, every write to the store
+    from this process is refused from then on (`damage_found`).
     """
+    known = _DAMAGED.get(str(path))
+    if known is not None:
+        raise known
     sidecars = [Path(f"{path}{suffix}") for suffix in ("-wal", "-shm")]
     existed = {s: s.exists() for s in sidecars}
-    result = quick_check(path)
+    big = path.stat().st_size > SYNC_CHECK_BYTES
+    result = structure_check(path) if big else quick_check(path)
     if result.ok:
+        if big:
+            start_background_check(path, latest_good_backup)
         return result
     message = result.error or ""
     lowered = message.lower()
@@ -169,10 +189,133 @@ def check_store(path: Path, latest_good_backup: Callable[[Path], Path | None]) -
         )
     if result.error and not is_damage(message):
         raise StoreError(f"The store {path} cannot be read: {message}. Nothing was changed.")
+    raise damaged_error(path, result, latest_good_backup)
+
+
+def damaged_error(
+    path: Path, result: CheckResult, latest_good_backup: Callable[[Path], Path | None]
+) -> DamagedStoreError:
     backup = latest_good_backup(path)
-    raise DamagedStoreError(
-        damage_message(path, result.summary, backup), path, result.problems or [message], backup
+    return DamagedStoreError(
+        damage_message(path, result.summary, backup),
+        path,
+        result.problems or [result.error or "damaged"],
+        backup,
     )
+
+
+def structure_check(path: Path) -> CheckResult:
+    """The fast look at a big store: its header and schema read, and no page missing.
+
+    Finds a truncated file (SQLite's page count says it is longer than it is) and a
+    damaged first page, in milliseconds; damage in the middle needs `quick_check`.
+    """
+    started = time.perf_counter()
+    try:
+        db = _connect(path)
+    except sqlite3.Error as error:
+        return CheckResult(path, False, [], time.perf_counter() - started, str(error))
+    try:
+        db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        pages = db.execute("PRAGMA page_count").fetchone()[0]
+        page_size = db.execute("PRAGMA page_size").fetchone()[0]
+    except sqlite3.Error as error:
+        return CheckResult(path, False, [], time.perf_counter() - started, str(error))
+    finally:
+        db.close()
+    wal = Path(f"{path}-wal")
+    size = path.stat().st_size
+    if pages * page_size > size and not (wal.exists() and wal.stat().st_size > 0):
+        problem = f"the file is cut short: {size} of {pages * page_size} bytes"
+        return CheckResult(path, False, [problem], time.perf_counter() - started)
+    return CheckResult(path, True, [], time.perf_counter() - started)
+
+
+# -- the check on a thread, and writes stopped the moment it fails ------------------
+
+#: Stores this process found damaged, by path: writes to them are refused.
+_DAMAGED: dict[str, DamagedStoreError] = {}
+_CHECKS: dict[str, threading.Thread] = {}
+_LISTENERS: list[Callable[[DamagedStoreError], object]] = []
+_LOCK = threading.Lock()
+
+
+def start_background_check(
+    path: Path, latest_good_backup: Callable[[Path], Path | None]
+) -> threading.Thread:
+    """`quick_check` of `path` on a daemon thread (one per store at a time)."""
+    key = str(path)
+    with _LOCK:
+        running = _CHECKS.get(key)
+        if running is not None and running.is_alive():
+            return running
+        thread = threading.Thread(
+            target=_check_in_background,
+            args=(path, latest_good_backup),
+            name=f"quick_check {path.name}",
+            daemon=True,
+        )
+        _CHECKS[key] = thread
+    thread.start()
+    return thread
+
+
+def _check_in_background(path: Path, latest_good_backup: Callable[[Path], Path | None]) -> None:
+    result = quick_check(path)
+    if result.ok or (result.error and not is_damage(result.error)):
+        return
+    damage_found(damaged_error(path, result, latest_good_backup))
+
+
+def damage_found(error: DamagedStoreError) -> None:
+    """From now on this process writes nothing to `error.path`; the listeners are told."""
+    with _LOCK:
+        _DAMAGED[str(error.path)] = error
+        listeners = list(_LISTENERS)
+    log.error("%s", error)
+    for listener in listeners:
+        try:
+            listener(error)
+        except Exception:  # a listener's failure must not hide the damage from others
+            log.exception("a damaged-store listener failed")
+
+
+def on_damage(listener: Callable[[DamagedStoreError], object]) -> Callable[[], None]:
+    """Call `listener(error)` (on the checking thread) when a store is found damaged;
+    returns the function that stops it."""
+    with _LOCK:
+        _LISTENERS.append(listener)
+
+    def remove() -> None:
+        with _LOCK:
+            if listener in _LISTENERS:
+                _LISTENERS.remove(listener)
+
+    return remove
+
+
+def damage_of(path: Path | str) -> DamagedStoreError | None:
+    """The damage this process found in the store at `path` (None: none found)."""
+    return _DAMAGED.get(str(path))
+
+
+def forget_damage(path: Path | str) -> None:
+    """The store at `path` was replaced (a restore): it may be written again."""
+    with _LOCK:
+        _DAMAGED.pop(str(path), None)
+
+
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "DROP", "ALTER")
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _refuse_writes_to_damaged(conn, _cursor, statement, _parameters, _context, _many) -> None:
+    """Every engine: a write to a SQLite store found damaged is refused before it runs."""
+    if not _DAMAGED or conn.dialect.name != "sqlite":
+        return
+    found = _DAMAGED.get(str(conn.engine.url.database))
+    if found is not None and statement.lstrip()[:7].upper().startswith(_WRITES):
+        raise found
 
 
 def damage_message(path: Path, what: str, backup: Path | None) -> str:

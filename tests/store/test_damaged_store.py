@@ -265,3 +265,62 @@ def test_the_header_is_not_read_while_this_process_has_the_store_open(store_path
         assert integrity.open_in_this_process(store_path)
     finally:
         db.close()
+
+
+def test_a_big_store_is_checked_on_a_thread_and_writes_stop_when_it_fails(store_path, monkeypatch):
+    monkeypatch.setenv("NEWSROOM_BACKUP_KEEP", "0")
+    monkeypatch.setattr(integrity, "SYNC_CHECK_BYTES", 0)  # every store counts as big
+    _real_store(store_path)
+    _damage_the_middle(store_path)
+    told = []
+    stop = integrity.on_damage(told.append)
+    try:
+        room = Newsroom.open(store_path)  # the fast look finds nothing: it opens
+        try:
+            integrity.start_background_check(store_path, backup.latest_good_backup).join(30)
+            assert told and told[0].path == store_path
+            before = _folder(store_path)
+            with pytest.raises(DamagedStoreError, match="will not write into it"):
+                room.create_article("Not into a damaged store", "Body.")
+            assert _folder(store_path) == before
+        finally:
+            room.close()
+        with pytest.raises(DamagedStoreError):
+            Store.open(store_path)  # found once: refused at once from now on
+    finally:
+        stop()
+        integrity.forget_damage(store_path)
+
+
+def test_a_big_truncated_store_is_found_before_it_opens(store_path, monkeypatch):
+    monkeypatch.setenv("NEWSROOM_BACKUP_KEEP", "0")
+    monkeypatch.setattr(integrity, "SYNC_CHECK_BYTES", 0)
+    _real_store(store_path)
+    os.truncate(store_path, store_path.stat().st_size // 2)
+    before = _folder(store_path)
+    with pytest.raises(DamagedStoreError, match="is damaged"):
+        Store.open(store_path)
+    assert _folder(store_path) == before
+
+
+def test_a_sound_big_store_stays_writable_after_its_check(store_path, monkeypatch):
+    monkeypatch.setenv("NEWSROOM_BACKUP_KEEP", "0")
+    monkeypatch.setattr(integrity, "SYNC_CHECK_BYTES", 0)
+    _real_store(store_path, articles=5)
+    room = Newsroom.open(store_path)
+    try:
+        integrity.start_background_check(store_path, backup.latest_good_backup).join(30)
+        assert integrity.damage_of(store_path) is None
+        room.create_article("Still written", "Body.")
+        assert room.count_articles() == 6
+    finally:
+        room.close()
+
+
+def test_a_big_stores_daily_backup_is_made_on_a_thread(store_path):
+    _real_store(store_path, articles=5)
+    made = backup.automatic_backup(store_path, background=True)
+    made.join(30)
+    daily = [b for b in backup.list_backups(store_path) if b.kind == "daily"]
+    assert len(daily) == 1 and integrity.integrity_check(daily[0].path).ok
+    assert not list(store_path.parent.glob("*.partial"))
