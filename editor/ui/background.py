@@ -187,7 +187,9 @@ class Background(QObject):
         """`start()` now if nothing of `lane` runs, else after it (replacing a waiting one)."""
         if self._closed:
             return
-        if self.running(lane):
+        # Waiting already (asked again while the lane's outcome is being delivered): the
+        # newer start replaces it, and runs once that delivery is over.
+        if self.running(lane) or lane in self._waiting:
             self._waiting[lane] = start
             self._notify()
         else:

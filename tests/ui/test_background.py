@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 
 import pytest
 import shiboken6
@@ -265,3 +266,29 @@ def test_wait_then_deliver_arrived_outside_an_event_loop(owner) -> None:
     tasks.deliver_arrived()
     assert delivered == ["half", "whole"]
     assert not tasks.busy()
+
+
+def test_a_queue_from_inside_a_delivery_replaces_the_waiting_start(owner, qtbot) -> None:
+    tasks = Background(owner)
+    gate = threading.Event()
+    order: list[str] = []
+
+    def start(name: str, then: Callable[[], object] | None = None) -> None:
+        def work(job: Job) -> str:
+            if name == "first":
+                gate.wait(5)
+            return name
+
+        def success(value: str) -> None:
+            order.append(value)
+            if then is not None:
+                then()  # e.g. a list result whose handler asks for another reload
+
+        tasks.run(work, lane="reset", success=success)
+
+    tasks.queue("reset", lambda: start("first", then=lambda: tasks.queue(
+        "reset", lambda: start("newest"))))  # fmt: skip
+    tasks.queue("reset", lambda: start("older waiting"))
+    gate.set()
+    qtbot.waitUntil(lambda: not tasks.busy(), timeout=5000)
+    assert order == ["first", "newest"]
