@@ -130,6 +130,19 @@ def run_restore(path: Path, name: str) -> int:
     return 0
 
 
+def wait_if_locked(store: str | None) -> None:
+    """Before a writing verb: a store another program holds the write lock of is said at
+    once ("waiting for ... (locked by another program)...") and given up on after
+    `integrity.LOCK_WAIT_SECONDS` with one clear line, instead of each write waiting
+    out SQLite's busy timeout in turn. Nothing to do for a PostgreSQL or a new store."""
+    location = str(store) if store is not None else opening.default_store_location()
+    if opening.is_url(location):
+        return
+    path = Path(location).expanduser().resolve()
+    if path.is_file():
+        integrity.wait_until_writable(path, _notice, integrity.LOCK_WAIT_SECONDS)
+
+
 def _run_postgres(args: argparse.Namespace, url: str) -> int:
     shown = make_url(url).render_as_string(hide_password=True)
     folder = postgres_backup_folder()

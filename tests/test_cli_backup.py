@@ -163,3 +163,29 @@ def test_a_postgres_store_is_backed_up_with_pg_dump(request, tmp_path, capsys, m
     assert str(dumps[0]) in capsys.readouterr().out
     assert newsroom(["--store", url, "restore-backup", str(dumps[0])]) == 2
     assert "pg_restore" in capsys.readouterr().err
+
+
+def test_a_writing_verb_waits_for_a_locked_store_briefly_and_says_so(store, capsys, monkeypatch):
+    monkeypatch.setattr(integrity, "LOCK_WAIT_SECONDS", 1.0)
+    script = textwrap.dedent(
+        f"""
+        import sqlite3, time
+        db = sqlite3.connect({str(store)!r}, isolation_level=None)
+        db.execute("BEGIN IMMEDIATE")
+        db.execute("UPDATE users SET name = name")
+        print("locked", flush=True)
+        time.sleep(30)
+        """
+    )
+    holder = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        with pytest.raises(NewsroomError, match="locked by another program"):
+            cli_backup.wait_if_locked(str(store))
+    finally:
+        holder.kill()
+        holder.wait()
+    assert "(locked by another program)" in capsys.readouterr().err
+    cli_backup.wait_if_locked(str(store))  # free again: no wait, nothing said
+    cli_backup.wait_if_locked("postgresql://nobody@localhost/none")
+    assert capsys.readouterr().err == ""

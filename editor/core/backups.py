@@ -1,8 +1,11 @@
 """Backups as the window sees them: list, make, restore (the seam over `editor.store.backup`).
 
 The ui never imports the store; File > Restore from Backup… and the damaged-store
-prompt at startup go through these functions. A store is named by its location (a
-file path; a PostgreSQL URL has no backups the window can restore).
+prompt at startup go through these functions. `on_damage(listener)` tells the window
+(on the checking thread: hop to the GUI thread with a queued signal) when the check a
+big store gets after it opened finds damage; writes are refused from then on. A store
+is named by its location (a file path; a PostgreSQL URL has no backups the window can
+restore).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from editor.store.backup import BackupInfo as BackupInfo
 from editor.store.backup import RestoreReport as RestoreReport
 from editor.store.integrity import DamagedStoreError as DamagedStoreError
 from editor.store.integrity import DiskFullError as DiskFullError
+from editor.store.integrity import on_damage as on_damage
 
 
 def store_file(location: str | Path | None) -> Path:
