@@ -201,7 +201,7 @@ class Store:
         """Every article `list_articles` would page through, in its order, read as it goes
         (one query per ranking tier), so a command printing every hit starts at once."""
         with self.db.read() as session:
-            for statement in self._listing(query):
+            for statement in self._listing(query, session):
                 for row in session.execute(statement.execution_options(yield_per=500)):
                     yield summary_from_row(row)
 
