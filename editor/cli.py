@@ -6,7 +6,8 @@ article summaries, `show` one article with its `body`.
 
 Who acts: `--as NAME`, or the store's only user. Reading (list, show, check, export,
 user list) needs nobody; writing does, and a store with no users yet says to run
-`newsroom init --admin NAME`, which makes its first admin.
+`newsroom init --admin NAME`, which makes its first admin. On a shared (PostgreSQL)
+store the acting user is the database login's newsroom user and `--as` is refused.
 """
 
 from __future__ import annotations
@@ -128,21 +129,32 @@ def build_parser() -> argparse.ArgumentParser:
         "created if it does not exist). Refused when the store already has users.",
     )
     sub.add_argument("--admin", required=True, metavar="NAME", help="the first admin's name")
+    sub.add_argument("--login", metavar="LOGIN", help=_LOGIN_HELP)
 
     user = commands.add_parser("user", parents=[common], help="manage users")
     user_commands = user.add_subparsers(dest="user_command", metavar="ACTION", required=True)
     sub = user_commands.add_parser("add", parents=[common], help="add a user")
     sub.add_argument("name")
     sub.add_argument("--role", required=True, choices=["reporter", "editor", "admin"])
+    sub.add_argument("--login", metavar="LOGIN", help=_LOGIN_HELP)
     sub = user_commands.add_parser("list", parents=[common], help="list users")
     sub.add_argument("--json", action="store_true")
     return parser
 
 
+_LOGIN_HELP = (
+    "shared (PostgreSQL) store: the database login this person connects with, taken as "
+    "it is when the server has it (default: made from the name, and new)"
+)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    store = getattr(args, "store", None)
+    store = getattr(args, "store", None) or _store_from_environment()
     user = getattr(args, "user", None)
+    if problem := _identity_problem(args, store, user):
+        print(f"newsroom: {problem}", file=sys.stderr)
+        return EXIT_ERROR
     if args.command is None:
         if problem := _no_display():
             print(f"newsroom: {problem}", file=sys.stderr)
@@ -183,6 +195,47 @@ def _pipe_closed() -> int:
     return EXIT_PIPE
 
 
+def _store_from_environment() -> str | None:
+    """A URL in NEWSROOM_STORE, taken as it is (None: the default store, found later)."""
+    from editor.store.opening import default_store_location, is_url
+
+    location = default_store_location()
+    return location if is_url(location) else None
+
+
+def _identity_problem(args: argparse.Namespace, store: str | None, user: str | None) -> str:
+    """Why the command line cannot say who acts here ("" when it can): `--as` on a shared
+    store, where the database login is who acts; `--login` on a file store."""
+    from editor.store.opening import is_shared
+
+    shared = is_shared(store)
+    if user is not None and shared:
+        return (
+            "--as is not used on a shared (PostgreSQL) store: you act as your database login. "
+            "To act as someone else, connect with their login (the user in the URL, PGUSER "
+            "or a service file)."
+        )
+    if getattr(args, "login", None) and not shared:
+        return "--login is for a shared (PostgreSQL) store, where each person has a login."
+    return ""
+
+
+def _login_for(store: str | None, name: str, login: str | None) -> tuple[str | None, bool]:
+    """The database login a person added on a shared store gets, and whether an existing
+    role may be taken: only one named with --login (a name's default may be another's)."""
+    from editor.store.opening import is_shared
+    from editor.store.rights import default_login
+
+    if not is_shared(store):
+        return None, False
+    if login:
+        return login, True
+    made = default_login(name)
+    if not made:
+        raise ValidationError(f"Give '{name}' a database login with --login LOGIN.")
+    return made, False
+
+
 def _reads_only(args: argparse.Namespace) -> bool:
     """Whether the command only reads, which everyone may do without `--as`."""
     if args.command == "user":
@@ -206,7 +259,7 @@ def _run(args: argparse.Namespace, store: str | None, user: str | None) -> int:
     from editor.core.newsroom import Newsroom
 
     if args.command == "init":
-        return _init(Newsroom, store, args.admin)
+        return _init(Newsroom, store, args.admin, args.login)
     # No silent admin here (the window's first start makes one): `newsroom init` does.
     newsroom = Newsroom.open(store, user, bootstrap=False, reader=_reads_only(args))
     try:
@@ -216,11 +269,19 @@ def _run(args: argparse.Namespace, store: str | None, user: str | None) -> int:
         newsroom.close()
 
 
-def _init(newsroom_class, store: str | None, admin: str) -> int:
-    newsroom = newsroom_class.init(store, admin)
+def _init(newsroom_class, store: str | None, admin: str, login: str | None = None) -> int:
+    login, take_existing = _login_for(store, admin, login)
+    newsroom = newsroom_class.init(store, admin, login, take_existing=take_existing)
     try:
-        where = newsroom.store.path or newsroom.store.location
+        where = newsroom.store.path or newsroom.store.db.name
         name = newsroom.user.name
+        if (admin_login := newsroom.login_of(newsroom.user)) is not None:
+            print(f"initialised {where}: {name} is its first admin, database login {admin_login}")
+            print(
+                f"add people with: newsroom user add NAME --role reporter|editor, connected "
+                f"as {admin_login}"
+            )
+            return 0
         print(f"initialised {where}: {name} is its first admin")
         print(f'add people with: newsroom --as "{name}" user add NAME --role reporter|editor')
     finally:
@@ -445,8 +506,13 @@ def _status(newsroom, args: argparse.Namespace) -> int:
 
 def _user(newsroom, args: argparse.Namespace) -> int:
     if args.user_command == "add":
-        user = newsroom.add_user(args.name, args.role)
-        print(f"added {user.name} ({user.role.value})")
+        login, take_existing = _login_for(newsroom.store.location, args.name, args.login)
+        user = newsroom.add_user(args.name, args.role, login=login, take_existing=take_existing)
+        login = newsroom.login_of(user)
+        print(
+            f"added {user.name} ({user.role.value})"
+            + (f", database login {login}" if login else "")
+        )
         return 0
     users = newsroom.users()
     if not users and not args.json:
