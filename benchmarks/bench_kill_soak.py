@@ -388,7 +388,7 @@ def run_soak(kills: int, workdir: Path, *, rate: float = 13.0, seed: int = 12,
             results.append(result)
             if result.mode != "?":
                 soak.last = result
-            log(_line(result))
+            log(describe(result))
         if soak.expected is not None:  # the last kill's restore
             app = App([str(NEWSROOM), "--store", str(soak.store), "--as", "ci"], soak.env,
                       workdir / "run-restore")  # fmt: skip
@@ -403,7 +403,7 @@ def run_soak(kills: int, workdir: Path, *, rate: float = 13.0, seed: int = 12,
     return results
 
 
-def _line(k: Kill) -> str:
+def describe(k: Kill) -> str:
     mark = "ok " if k.ok else "BAD"
     return (
         f"{mark} kill {k.cycle:2d} {k.mode:8s} at {k.kill_after_s:5.2f}s  "

@@ -4,13 +4,14 @@ All saving goes through here. Autosaves (reason "autosave", coalesced by the sto
 one working revision per session) happen after typing pauses, when switching article,
 when the window loses focus and on quit; a real revision (reason "save") is written on
 Ctrl+S, before a status change (the window calls `save()`), and at least every
-`revision_interval_s` of editing. Between saves, the recovery journal (files beside the store, see
-`editor.core.recovery`) keeps what is on screen: the text is taken 20 ms after a keystroke
-(once the key is painted) and then at most every `JOURNAL_INTERVAL_MS` while typing goes
-on, and written and fsynced on a journal thread of its own, so a killed process loses at
-most the last half second of typing, and a new article's headline and body are kept from
-the first keystroke. It needs nothing of the store (a locked store or a full disk does not
-stop it) and is cleared once the article itself is saved.
+`revision_interval_s` of editing. Between saves, the recovery journal (files beside the
+store, see `editor.core.recovery`) keeps what is on screen: the text is taken 20 ms after
+a keystroke (once the key is painted), then at most every `JOURNAL_INTERVAL_MS` while
+typing goes on (up to `JOURNAL_MAX_INTERVAL_MS` when the snapshot is slow), each time just
+after a keystroke, and written and fsynced on a journal thread of its own. So a killed
+process loses at most the last 0.8 s of typing, and a new article's headline and body are
+kept from the first keystroke. It needs nothing of the store (a locked store or a full
+disk does not stop it) and is cleared once the article itself is saved.
 The pause autosave writes in a worker thread (a store write with revision and full-text
 index is 25-50 ms): one write in flight, at most one pending (it takes the newest text when
 it starts), results applied here on the GUI thread. Every other save (Ctrl+S, switching,
@@ -43,11 +44,17 @@ from editor.ui.timers import debounce_timer
 
 #: How long to wait before trying a failed autosave again.
 AUTOSAVE_RETRY_MS = 15_000
-#: The journal takes the text this long after a keystroke (the key is painted first)...
+#: The journal takes the text this long after a keystroke: the key is painted first, and
+#: the next one (75 ms later at 13 characters a second) finds the GUI thread free again...
 JOURNAL_AFTER_KEY_MS = 20
-#: ...and then at most this often while typing goes on: no keystroke waits longer to be
-#: kept. Each time costs one body snapshot on the GUI thread (a few ms on a long article).
+#: ...and then at most this often while typing goes on. Each time costs one body snapshot
+#: on the GUI thread (the Markdown writer: 5-15 ms on a 20,000-word article, more on a busy
+#: machine), so when it is slow the interval grows to eight times what it took...
 JOURNAL_INTERVAL_MS = 400
+#: ...but never beyond this: no keystroke waits longer to be kept (plus the write, a few ms).
+JOURNAL_MAX_INTERVAL_MS = 700
+#: While keys come faster than JOURNAL_AFTER_KEY_MS, the text is taken anyway this late.
+JOURNAL_OVERDUE_MS = 100
 #: While editing, a real revision at least this often (the rest coalesce).
 REVISION_INTERVAL_S = 300.0
 
@@ -207,6 +214,7 @@ class EditingSession(QObject):
         self._journal_interval_ms = journal_interval_ms
         self._journal = debounce_timer(self, JOURNAL_AFTER_KEY_MS, self._journal_in_background)
         self._journal_taken_at = -1e9  # monotonic time of the last text taken for it
+        self._journal_cost_ms = 0.0  # what taking the text cost lately (a moving average)
         self._journal_problem: str | None = None  # said once until a write works again
         # One worker thread: at most one write in flight, so writes land in order.
         self._pool = QThreadPool(self)
@@ -296,19 +304,28 @@ class EditingSession(QObject):
     # -- the recovery journal ----------------------------------------------
 
     def _schedule_journal(self) -> None:
-        """Take the text for the journal soon after this edit: JOURNAL_AFTER_KEY_MS after it,
-        but never sooner than `journal_interval_ms` after the text was last taken."""
-        if self._journal.isActive():
-            return  # already coming, and no later than the interval allows
+        """Take the text for the journal JOURNAL_AFTER_KEY_MS after this edit, but not sooner
+        than the interval after the text was last taken. Each keystroke moves the moment to
+        just after itself, so the snapshot runs between two keys rather than in the way of
+        one; once overdue it is left to fire."""
         since_ms = (time.monotonic() - self._journal_taken_at) * 1000
-        self._journal.start(max(JOURNAL_AFTER_KEY_MS, int(self._journal_interval_ms - since_ms)))
+        interval = self._journal_interval()
+        if self._journal.isActive() and since_ms >= interval + JOURNAL_OVERDUE_MS:
+            return
+        self._journal.start(max(JOURNAL_AFTER_KEY_MS, int(interval - since_ms)))
+
+    def _journal_interval(self) -> float:
+        slow = 8 * self._journal_cost_ms
+        return min(JOURNAL_MAX_INTERVAL_MS, max(self._journal_interval_ms, slow))
 
     def _journal_write(self) -> _JournalWrite | None:
         """What the journal would keep now (None when there is nothing unsaved)."""
         if self.article is None or not self._dirty:
             return None
-        self._journal_taken_at = time.monotonic()
+        self._journal_taken_at = started = time.monotonic()
         body = self._body_source() if self._body_dirty else self.article.body
+        cost_ms = (time.monotonic() - started) * 1000
+        self._journal_cost_ms = (self._journal_cost_ms + cost_ms) / 2
         return _JournalWrite(
             self.article.id, self.session_id, self.article.version, body, dict(self._changes)
         )
