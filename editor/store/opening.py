@@ -7,10 +7,8 @@ written, and reported as one typed error with a message fit for a person.
 from __future__ import annotations
 
 import os
-import shutil
 import sqlite3
 import stat
-from datetime import UTC, datetime
 from pathlib import Path
 
 import platformdirs
@@ -23,6 +21,7 @@ from editor.core.errors import (
     StoreError,
     StoreTooNewError,
 )
+from editor.store import backup, integrity
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -143,12 +142,17 @@ def check_sqlite_file(path: Path) -> bool:
             )
         return True
     try:
-        with path.open("rb") as handle:
-            header = handle.read(len(SQLITE_HEADER))
+        empty = path.stat().st_size == 0
+        # Not while this process has the file open: closing a second descriptor would
+        # drop the open connection's POSIX locks (`integrity.open_in_this_process`).
+        if not empty and not integrity.open_in_this_process(path):
+            with path.open("rb") as handle:
+                if handle.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
+                    raise NotAStoreError(
+                        f"{path} is not a Newsroom store (it is not a SQLite database)."
+                    )
     except OSError as error:
         raise StoreError(f"Cannot read {path}: {error.strerror}.") from None
-    if header and header != SQLITE_HEADER:
-        raise NotAStoreError(f"{path} is not a Newsroom store (it is not a SQLite database).")
     if not _writable(path):
         raise ReadOnlyStoreError(
             f"The store {path} is read-only: Newsroom Editor needs to write to it. "
@@ -159,7 +163,10 @@ def check_sqlite_file(path: Path) -> bool:
             f"The folder of the store {path} is read-only: SQLite needs to write its "
             "journal beside the store. Move the store to a writable folder."
         )
-    return not header
+    if not empty:  # damaged, or a full disk: refused before anything is written
+        integrity.check_store(path, backup.latest_good_backup)
+        backup.automatic_backup(path)
+    return empty
 
 
 def _existing_ancestor(folder: Path) -> Path:
@@ -321,17 +328,11 @@ def _peek_sqlite(path: Path) -> tuple[set[str], str | None]:
 
 
 def _backup(engine: Engine, path: Path, revision: str) -> Path:
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-    target = path.with_name(f"{path.stem}.before-upgrade-{revision}-{stamp}{path.suffix}")
+    """A checked backup in the store's backup folder (`editor.store.backup`), rotated."""
     raw = engine.raw_connection()
     try:
-        destination = sqlite3.connect(target)
-        with destination:
-            raw.driver_connection.backup(destination)
-        destination.close()
-    except (sqlite3.Error, OSError) as error:
-        raise StoreError(f"Cannot back up {path} before upgrading it: {error}.") from None
+        return backup.make_backup(path, "before-upgrade", revision, raw.driver_connection).path
+    except StoreError as error:
+        raise StoreError(f"Cannot back up {path} before upgrading it: {error}") from None
     finally:
         raw.close()
-    shutil.copymode(path, target)
-    return target
