@@ -411,6 +411,17 @@ class _Sync:
         ids = sorted(set(self.local.articles) | set(self.remote.articles))
         revs = {**self.local.revs, **self.remote.revs}
         self.revs = revs
+        # The texts the rights check and the merges read, in a few queries, not one each.
+        for side in (self.local, self.remote):
+            peer = self._peer(side)
+            missing = [r for r in side.revs if r not in peer.revs]
+            parents = {
+                p
+                for r in missing
+                for p in (side.revs[r].parent_id, side.revs[r].second_parent_id)
+                if p in side.revs
+            }
+            side.fetch_texts([*missing, *parents])
         finals: dict[str, dict] = {}
         for aid in ids:
             final = self.plan_article(aid)
@@ -917,13 +928,19 @@ def _write(side: _Side, peer: _Side) -> None:
 
 
 def _reindex(side: _Side) -> None:
+    """The search index of every article this side wrote (each engine's own way)."""
     session = side.session
-    for aid in side.changed_articles:
-        row = session.execute(select(ARTICLES).where(ARTICLES.c.id == aid)).mappings().first()
-        body = session.scalar(
-            select(REVISIONS.c.body).where(REVISIONS.c.id == row["head_revision_id"])
-        )
-        side.db.index(session, SimpleNamespace(**row), body or "")
+    changed = sorted(side.changed_articles)
+    for start in range(0, len(changed), _IN_CHUNK):
+        chunk = changed[start : start + _IN_CHUNK]
+        rows = session.execute(
+            select(ARTICLES, REVISIONS.c.body.label("_body"))
+            .outerjoin(REVISIONS, REVISIONS.c.id == ARTICLES.c.head_revision_id)
+            .where(ARTICLES.c.id.in_(chunk))
+        ).mappings()
+        for row in list(rows):
+            values = {k: v for k, v in row.items() if k != "_body"}
+            side.db.index(session, SimpleNamespace(**values), row["_body"] or "")
 
 
 # -- entry points ---------------------------------------------------------------------
