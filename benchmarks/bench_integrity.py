@@ -141,7 +141,7 @@ def main() -> None:
         lambda: integrity.structure_check(path).ok,
     )
     os.environ["NEWSROOM_BACKUP_KEEP"] = "0"  # the open itself, without the daily backup
-    timed("Store.open + close (quick_check on a thread)", lambda: Store.open(path).close())
+    timed("Store.open + close", lambda: Store.open(path).close())
     timed("integrity_check", lambda: integrity.integrity_check(path).ok)
     out = Path("/tmp/newsroom-bench-integrity-backup.db")
     out.unlink(missing_ok=True)
