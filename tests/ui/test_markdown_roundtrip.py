@@ -404,3 +404,46 @@ def test_enter_in_a_loose_list_adds_a_loose_item(app, qtbot):
     editor.textCursor().insertBlock()
     editor.insertPlainText("three")
     assert editor.markdown() == "- one\n\n- two\n\n- three\n"
+
+
+# -- the worst cases of Python-Markdown's own test documents (benchmarks/bench_roundtrip.py)
+
+
+@pytest.mark.parametrize(
+    "markdown",
+    [
+        # A list item with several paragraphs and code was split into separate lists.
+        "1. Item 1, graf one.\n\n    Item 1, graf two, on two\n    lines.\n\n2. Item 2.\n\n"
+        "    - nested\n\n    after the nested list\n\n        code in the item\n\n3. Item 3.\n",
+        "- Tab\n    - Tab\n\n        more of the nested item\n\n- next\n",
+        # A fence with attributes became inline code.
+        "``` { .python #foo .bar }\n# Some python code\n```\n",
+        '``` { ."weird #"foo bar=">baz }\ncode\n```\n',
+        # Bold or italic around inline code was split in two.
+        "**bold `code` bold** and *it `c` it* and `alone`\n",
+        # Nested emphasis came back with merged markers (`***a****b*`).
+        "***a**b*cd**e*f***\n\n***a***bc**d*e***\n\n*a**b***c**d***e*\n",
+        # A hard line break in a list item was lost.
+        "- first line  \n    second line\n- other\n\n1. one  \n    two\n",
+        # Footnote definitions on consecutive lines were merged and all but one lost.
+        "Footnotes[^foo] that have named[^bar] markers and\noddly[^56] numbered[^99] markers.\n\n"
+        "[^foo]: Footnote marked ``foo``.\n[^bar]: This one is marked *bar*.\n"
+        "[^56]: A __numbered__ footnote.\n[^99]: The last one.\n",
+        # Raw HTML blocks lost their elements (and words of their attributes' content).
+        '<div markdown="1">_foo_</div>\n\n<div id="someId"> Foo *bar* Baz </div>\n',
+        "<table>\n<tr><td>one</td><td>two</td></tr>\n</table>\n\nAfter the table.\n",
+    ],
+)
+def test_python_markdown_worst_cases_survive(app, markdown):
+    assert_round_trip(markdown)
+
+
+def test_a_heading_of_twenty_thousand_hashes_is_written_at_once(app):
+    """`#+\\s*$` searched from every '#' took 21 s for this heading (now linear)."""
+    import time
+
+    markdown = "# " + "#" * 20_000 + "x\n"
+    started = time.perf_counter()
+    once = assert_round_trip(markdown)
+    assert time.perf_counter() - started < 5
+    assert once == "# \\" + "#" * 20_000 + "x\n"

@@ -46,6 +46,7 @@ from PySide6.QtGui import (
     QTextTable,
 )
 
+from editor.core import md_emphasis
 from editor.core.render import ALLOWED_TAGS, DROPPED_WITH_CONTENT, MARKDOWN_EXTENSIONS
 from editor.ui.body.markdown_writer import (
     CODE_BLOCK_ID,
@@ -286,6 +287,8 @@ class _EditorExtension(markdown.Extension):
         self.stash_start = 0
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:
+        # Emphasis read as the renderer reads it (no text swallowed by a stray delimiter).
+        md_emphasis.install(md)
         md.preprocessors.register(_StashMark(md, self), "newsroom_editor_stash_mark", 22)
         md.parser.blockprocessors.register(
             _FootnoteDefinitions(md.parser, self.raw), "newsroom_editor_footnotes", 17

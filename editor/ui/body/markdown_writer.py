@@ -73,7 +73,6 @@ _FOOTNOTE_REF = re.compile(r"\[\^[^\]\s\\]+\]")
 # What a line may not start with unescaped: list markers, quote, heading, rules, fences,
 # setext underlines. Applied to each line's first characters after indentation is gone.
 _LINE_START = re.compile(r"^(?:[-+>#]|\d+(?=[.)])|[~=])")
-_HEADING_END = re.compile(r"(#+)(\s*)$")
 _BACKTICKS = re.compile(r"`+")
 _URL_UNSAFE = re.compile(r"[\s<>()\\]")
 
@@ -458,7 +457,9 @@ def _item(
     marker = f"{list_format.start() + index}. " if numbered else "- "
     lines = lines or [""]
     indent = "    " * (level - 1)
-    lines[0] = f"{indent}{marker}{lines[0]}".rstrip() if lines[0] else f"{indent}{marker}".rstrip()
+    first = f"{indent}{marker}{lines[0]}"
+    # The two spaces of a hard line break at the end of the first line stay.
+    lines[0] = first if lines[0] and len(lines) > 1 else first.rstrip()
     continuation = "    " * level
     lines[1:] = [continuation + line for line in lines[1:]]
     return _Unit(lines, quote, "item", level, key, numbered)
@@ -466,7 +467,11 @@ def _item(
 
 def _heading(block: QTextBlock, level: int, context: _Context) -> str:
     text = _inline(block, context, heading=True).replace("\n", " ")
-    text = _HEADING_END.sub(lambda m: "\\#" * len(m.group(1)) + m.group(2), text).strip()
+    # Closing hashes would be read as the heading's end marker: escape them. (Not a regex
+    # `#+\s*$`: searched from every '#' of a long run, that is quadratic.)
+    text = text.strip()
+    body = text.rstrip("#")
+    text = body + "\\#" * (len(text) - len(body))
     if text.startswith("#"):
         text = "\\" + text
     return "#" * min(level, 6) + " " + text
