@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from editor.core.errors import NotAStoreError, StoreBusyError, StoreError
+from editor.core.model import ArticleQuery
 from editor.core.newsroom import Newsroom
 from editor.store import backup, integrity
 from editor.store.store import Store
@@ -269,3 +270,117 @@ def test_a_postgres_dump_restores_every_article_revision_event_and_comment(postg
     assert _pg_rows(postgres_url) == rows
     assert _everything(postgres_url) == before
     assert len(before) == 6
+
+
+# -- a store of every released schema: backed up, upgraded, its data intact ----------
+
+
+def _released_revisions() -> list[str]:
+    """Every schema revision before the newest, oldest first."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from editor.store import opening
+
+    config = Config()
+    config.set_main_option("script_location", str(opening.MIGRATIONS))
+    script = ScriptDirectory.from_config(config)
+    revisions = [r.revision for r in script.walk_revisions()][::-1]
+    return revisions[:-1]
+
+
+def _store_at(url: str, revision: str) -> None:
+    """A store made by the app at schema `revision`, with a user, an article, its
+    revision, an event and (from 0002 on, where they exist) a comment."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine, inspect, text
+
+    from editor.store import opening
+
+    config = Config()
+    config.set_main_option("script_location", str(opening.MIGRATIONS))
+    engine = create_engine(url)
+    now = {"now": "2026-01-02 03:04:05"}
+    # The rows are written at the first schema and carried up to `revision` by the
+    # migrations, as the app's own upgrades carried them (the search index included).
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0001_baseline")
+        for statement in (
+            "INSERT INTO users (id, name, role, created_at) VALUES ('u1', 'Old Ann', "
+            "'admin', :now)",
+            "INSERT INTO articles (id, headline, standfirst, slug, slug_locked, byline, "
+            "section, tags, dateline, status, priority, legal_hold, not_for_publication, "
+            "word_count, source_name, version, created_by, created_at, updated_at, "
+            "head_revision_id) VALUES ('a1', 'Harbour wall repaired', '', "
+            "'harbour-wall-repaired', false, 'Old Ann', 'Local', '[]', '', 'submitted', 0, "
+            "false, false, 3, '', 2, 'u1', :now, :now, 'r1')",
+            "INSERT INTO revisions (id, article_id, author_id, created_at, reason, body, "
+            "metadata) VALUES ('r1', 'a1', 'u1', :now, 'save', 'Old harbour body.', '{}')",
+            "INSERT INTO events (id, article_id, actor_id, created_at, action, from_status, "
+            "to_status, note) VALUES ('e1', 'a1', 'u1', :now, 'submit', 'draft', "
+            "'submitted', 'filed before the upgrade')",
+        ):
+            connection.execute(text(statement), now)
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+        if "comments" in inspect(connection).get_table_names():
+            connection.execute(
+                text(
+                    "INSERT INTO comments (id, article_id, author_id, created_at, quote, "
+                    "prefix, suffix, position, body) VALUES ('c1', 'a1', 'u1', :now, "
+                    "'harbour', '', '', 4, 'source?')"
+                ),
+                now,
+            )
+    engine.dispose()
+
+
+def _intact(room: Newsroom, with_comment: bool) -> None:
+    article = room.get_article("a1")
+    assert (article.headline, article.body, article.status.value) == (
+        "Harbour wall repaired",
+        "Old harbour body.",
+        "submitted",
+    )
+    assert [r.id for r in room.revisions("a1")] == ["r1"]
+    assert [(e.id, e.note) for e in room.events("a1")] == [("e1", "filed before the upgrade")]
+    comments = room.list_comments("a1")
+    assert [c.body for c in comments] == (["source?"] if with_comment else [])
+    assert [s.id for s in room.list_articles(ArticleQuery(search="harbour"))] == ["a1"]
+
+
+@pytest.mark.parametrize("revision", _released_revisions())
+def test_a_sqlite_store_of_every_released_schema_is_backed_up_and_upgraded(store_path, revision):
+    _store_at(f"sqlite:///{store_path}", revision)
+    with_comment = revision != "0001_baseline"
+    room = Newsroom.open(store_path, "Old Ann")
+    try:
+        _intact(room, with_comment)
+    finally:
+        room.close()
+    made = [b for b in backup.list_backups(store_path) if b.kind == "before-upgrade"]
+    assert [b.revision for b in made] == [revision]
+    assert integrity.integrity_check(made[0].path).ok
+    with sqlite3.connect(made[0].path) as db:
+        assert db.execute("SELECT version_num FROM alembic_version").fetchone() == (revision,)
+        assert db.execute("SELECT headline FROM articles").fetchall() == [
+            ("Harbour wall repaired",)
+        ]
+
+
+@pytest.mark.parametrize("revision", _released_revisions())
+def test_a_postgres_store_of_every_released_schema_is_backed_up_and_upgraded(
+    postgres_url, tmp_path, revision
+):
+    _store_at(postgres_url, revision)
+    if backup.pg_dump_available() is not None:
+        dump = backup.backup_postgres(postgres_url, tmp_path / f"{revision}.pgdump")
+        assert dump.read_bytes()[:5] == b"PGDMP"
+    room = Newsroom.open(postgres_url)
+    try:
+        _intact(room, revision != "0001_baseline")
+    finally:
+        room.close()
