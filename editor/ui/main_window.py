@@ -34,6 +34,7 @@ from editor.ui.body.stack import BodyStack, install_source_mode
 from editor.ui.body.table_image_actions import install_tables_and_images
 from editor.ui.body.undo import MetadataHistory, UndoRouter
 from editor.ui.checks.panel import install_checks_panel
+from editor.ui.desk.watch import DeskWatch
 from editor.ui.import_export import file_dialogs as operations
 from editor.ui.import_export.import_dialog import ImportController
 from editor.ui.import_export.notes_panel import apply_note_action
@@ -153,6 +154,7 @@ class MainWindow(QMainWindow):
         self.sync = install_sync(self)  # File > Sync with Desk, story packages
         # Last: it locks an approved article after the others have enabled their tools.
         self.workflow = install_workflow(self)
+        self.desk_watch = DeskWatch(self)  # what colleagues change shows here too
         self.place_first_window()
         self._show_article(None)
 
@@ -313,6 +315,7 @@ class MainWindow(QMainWindow):
             self._open_at_start, Qt.ConnectionType.SingleShotConnection
         )
         self.list_model.reload()
+        self.desk_watch.start()
 
     def _open_at_start(self) -> None:
         article_id, self._start_article = self._start_article, None
@@ -556,6 +559,7 @@ class MainWindow(QMainWindow):
         self.preview.shutdown()
         self.importer.shutdown()
         self.sync.shutdown()
+        self.desk_watch.shutdown()
         self.checks.shutdown()
         self.list_model.shutdown()
         self.workflow.shutdown()

@@ -1,0 +1,133 @@
+"""The window follows what others change: list rows, desk counts and the open article."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from editor.core.model import Status
+from editor.core.newsroom import Newsroom
+from editor.ui import dialogs
+from editor.ui.dialogs import ConflictChoice
+from tests.ui.conftest import FAST
+
+
+@pytest.fixture
+def colleague(store_path: Path, newsroom: Newsroom) -> Iterator[Newsroom]:
+    """Someone else on the same store (another window, the command line, the desk)."""
+    newsroom.add_user("rita", "reporter")
+    newsroom.switch_user("rita")  # the window's person too: "another window" of hers
+    room = Newsroom.open(store_path, "rita")
+    yield room
+    room.close()
+
+
+def _look(qtbot, window) -> None:
+    with qtbot.waitSignal(window.desk_watch.changed_elsewhere, timeout=10000):
+        window.desk_watch.look()
+
+
+def _ready(qtbot, window) -> None:
+    """The window's first look has happened (it only learns where things stand)."""
+    qtbot.waitUntil(lambda: window.desk_watch._seen is not None, timeout=10000)
+
+
+def test_a_colleagues_save_reloads_the_open_story_where_the_person_was(
+    make_window, newsroom, colleague, qtbot
+) -> None:
+    article = newsroom.create_article("Harbour wall holds", "The tide turned.\n" * 40)
+    window = make_window()
+    window.open_article(article.id)
+    _ready(qtbot, window)
+    cursor = window.editor.textCursor()
+    cursor.setPosition(120)
+    window.editor.setTextCursor(cursor)
+
+    theirs = colleague.get_article(article.id)
+    colleague.save_article(
+        theirs.id, expected_version=theirs.version, changes={"headline": "Harbour wall holds again"}
+    )
+    _look(qtbot, window)
+
+    assert window.headline_field.text() == "Harbour wall holds again"
+    assert window.session.article.version == theirs.version + 1
+    assert window.editor.textCursor().position() == 120
+    assert "someone else saved this story" in window.status.currentMessage()
+    row = window.list_model.row_of(article.id)
+    qtbot.waitUntil(
+        lambda: window.list_model.summary(row).headline == "Harbour wall holds again", timeout=5000
+    )
+
+
+def test_unsaved_typing_is_never_replaced_by_a_colleagues_version(
+    make_window, newsroom, colleague, qtbot, monkeypatch
+) -> None:
+    asked: list[str] = []
+
+    def ask(_parent, message: str) -> ConflictChoice:
+        asked.append(message)
+        return ConflictChoice.SAVE_COPY
+
+    monkeypatch.setattr(dialogs, "ask_conflict", ask)
+    article = newsroom.create_article("Harbour wall holds", "The tide turned.\n")
+    window = make_window(replace(FAST, autosave_delay_ms=60_000))
+    window.open_article(article.id)
+    _ready(qtbot, window)
+    window.headline_field.setText("Harbour wall holds, mine")
+    window.edit_field("headline", "Harbour wall holds, mine")
+
+    theirs = colleague.get_article(article.id)
+    colleague.save_article(
+        theirs.id, expected_version=theirs.version, changes={"headline": "Theirs"}
+    )
+    _look(qtbot, window)
+
+    assert window.headline_field.text() == "Harbour wall holds, mine"
+    assert "saving will ask which version to keep" in window.status.currentMessage()
+    window.session.save()
+    assert asked, "the save asked which version to keep"
+    headlines = {summary.headline for summary in newsroom.list_articles()}
+    assert {"Theirs", "Harbour wall holds, mine"} <= headlines
+
+
+def test_a_submit_elsewhere_shows_in_the_list_and_the_desk_counts(
+    make_window, newsroom, colleague, qtbot
+) -> None:
+    colleague_article = colleague.create_article(
+        "Mill fire", "Smoke over the valley.\n", section="Local"
+    )
+    window = make_window()
+    _ready(qtbot, window)
+    colleague.transition(colleague_article.id, "submit")
+    _look(qtbot, window)
+
+    row = window.list_model.row_of(colleague_article.id)
+    qtbot.waitUntil(lambda: window.list_model.summary(row).status is Status.SUBMITTED, timeout=5000)
+
+
+def test_a_story_created_elsewhere_joins_the_list(make_window, newsroom, colleague, qtbot):
+    newsroom.create_article("Harbour wall holds", "The tide turned.\n")
+    window = make_window()
+    _ready(qtbot, window)
+    created = colleague.create_article("Mill fire", "Smoke over the valley.\n")
+    _look(qtbot, window)
+    qtbot.waitUntil(lambda: window.list_model.row_of(created.id) is not None, timeout=5000)
+
+
+def test_the_windows_own_saves_are_not_news(make_window, newsroom, qtbot) -> None:
+    article = newsroom.create_article("Harbour wall holds", "The tide turned.\n")
+    window = make_window()
+    window.open_article(article.id)
+    _ready(qtbot, window)
+    heard: list[list] = []
+    window.desk_watch.changed_elsewhere.connect(heard.append)
+    window.headline_field.setText("Harbour wall holds firm")
+    window.edit_field("headline", "Harbour wall holds firm")
+    assert window.session.save()
+    window.desk_watch.look()
+    qtbot.waitUntil(lambda: not window.desk_watch._tasks.busy(), timeout=5000)
+    qtbot.wait(50)
+    assert heard == []
