@@ -70,12 +70,33 @@ class DamagedStoreError(NotAStoreError):
 
 
 class DiskFullError(StoreError):
-    """The disk holding the store is full; the store itself may be fine."""
+    """The disk holding the store is full; the store itself may be fine.
 
-    def __init__(self, message: str, path: Path, free: int) -> None:
+    `reader_url`: a SQLAlchemy URL that reads the store as it is without writing a byte
+    (`full_disk_reader_url`), when that is safe; None when it is not.
+    """
+
+    def __init__(self, message: str, path: Path, free: int, reader_url: str | None = None):
         super().__init__(message)
         self.path = path
         self.free = free
+        self.reader_url = reader_url
+
+
+def full_disk_reader_url(path: Path) -> str | None:
+    """A URL that reads the store on a full disk, where SQLite cannot make its `-shm` file.
+
+    `immutable=1` reads the file as it stands, with no locks and no `-shm`. That is safe
+    only while nobody else has the store open, which on a full disk is known: a store
+    another connection has open (in this process or another) has a `-shm` file beside it,
+    and then SQLite reads it normally and this is not needed (None). Nothing can write
+    through this URL; a reader opened with it sees the store as it was when the disk
+    filled (its `-wal`, when one is left, must be empty: else None).
+    """
+    wal, shm = Path(f"{path}-wal"), Path(f"{path}-shm")
+    if shm.exists() or (wal.exists() and wal.stat().st_size > 0):
+        return None
+    return f"sqlite:///file:{path}?mode=ro&immutable=1&uri=true"
 
 
 @dataclass(frozen=True)
@@ -186,6 +207,7 @@ def check_store(path: Path, latest_good_backup: Callable[[Path], Path | None]) -
             "changed; free some space and open it again.",
             path,
             free,
+            full_disk_reader_url(path),
         )
     if result.error and not is_damage(message):
         raise StoreError(f"The store {path} cannot be read: {message}. Nothing was changed.")

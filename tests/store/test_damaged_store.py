@@ -13,6 +13,8 @@ import time
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine
+from sqlalchemy.exc import OperationalError
 
 from editor.cli import main
 from editor.core.errors import NotAStoreError, StoreBusyError
@@ -157,6 +159,18 @@ def test_a_full_disk_is_told_apart_from_damage(small_disk, monkeypatch):
         Store.open(path)
     message = str(refused.value)
     assert "is full" in message and "damaged" not in message
+    assert _folder(path) == before
+    # What a reader can open instead: the store as it is, without a byte written.
+    assert refused.value.reader_url is not None
+    engine = create_engine(refused.value.reader_url)
+    try:
+        with engine.connect() as connection:
+            count = connection.exec_driver_sql("SELECT count(*) FROM articles").scalar()
+        assert count == 20
+        with pytest.raises(OperationalError), engine.begin() as connection:
+            connection.exec_driver_sql("DELETE FROM articles")
+    finally:
+        engine.dispose()
     assert _folder(path) == before
     (small_disk / "filler").unlink()
     room = Newsroom.open(path)  # intact: room again, and it opens
