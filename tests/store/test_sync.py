@@ -393,3 +393,47 @@ def test_a_package_from_a_newer_schema_is_refused_clearly(tmp_path, laptop, desk
     junk.write_text("not a package")
     with pytest.raises(NotAStoreError, match=r"junk\.nrpkg is not a story package"):
         import_story(desk, junk)
+
+
+def test_a_package_cannot_bring_an_approval_by_someone_the_desk_does_not_know(tmp_path, desk):
+    outside = Newsroom.init(tmp_path / "outside.db", "boss")  # an admin of their own store
+    try:
+        outside.add_user("writer", "reporter")
+        outside.switch_user("writer")
+        article = outside.create_article("Scoop", BODY, section="Local")
+        outside.transition(article.id, "submit")
+        outside.switch_user("boss")
+        outside.transition(article.id, "approve")
+        path = send_story(outside, article.id, tmp_path / "scoop.nrpkg")
+    finally:
+        outside.close()
+    report = import_story(desk, path)
+    assert [r.article_id for r in report.refused] == [article.id]
+    assert "Only an editor can approve" in report.refused[0].what
+    assert desk.list_articles() == []
+
+
+def test_a_package_merges_into_an_article_changed_here_meanwhile(tmp_path, laptop, desk, desk_url):
+    article = laptop.create_article("Fire at the mill", BODY, section="Local")
+    sync_with(laptop, desk_url)
+    edit(laptop, article.id, "First", "First, emailed,")
+    path = send_story(laptop, article.id, tmp_path / "fire.nrpkg")
+    as_user(desk, "rita")
+    edit(desk, article.id, "Third", "Third, at the desk,")
+    report = import_story(desk, path)
+    assert report.merged == [article.id] and report.up == []
+    body = desk.get_article(article.id).body
+    assert "First, emailed," in body and "Third, at the desk," in body
+    assert not import_story(desk, path).changed
+
+
+def test_a_delete_travels_and_a_later_restore_wins(laptop, desk, desk_url):
+    article = laptop.create_article("Fire at the mill", BODY, section="Local")
+    sync_with(laptop, desk_url)
+    laptop.delete_article(article.id)
+    sync_with(laptop, desk_url)
+    assert desk.store.get_article(article.id, include_deleted=True).deleted_at is not None
+    as_user(desk, "ed").restore_article(article.id)
+    sync_with(laptop, desk_url)
+    assert laptop.get_article(article.id).deleted_at is None
+    agree(laptop, desk)
