@@ -6,6 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 
+from editor.core.errors import ValidationError
 from editor.core.importers.notes import put_back
 
 BODY = (
@@ -91,3 +92,20 @@ def test_dismiss_still_drops_the_note_only(make_window, newsroom, qtbot):
     stored = newsroom.get_article(article.id)
     assert stored.body == article.body
     assert [n["text"] for n in stored.import_notes] == [n["text"] for n in NOTES[1:]]
+
+
+def test_a_report_note_has_no_put_back_and_the_core_refuses_one(make_window, newsroom):
+    """Notes that report on the import (an extraction warning, removed control characters)
+    hold no story text: putting one back would write the warning into the story."""
+    report = {"kind": "extraction", "text": "The page gave little text.", "position": 1}
+    article = newsroom.create_article("Notes", BODY)
+    article = newsroom.save_article(
+        article.id, expected_version=article.version, changes={"import_notes": [report]}
+    )
+    window = make_window()
+    assert window.open_article(article.id)
+    panel = window.inspector.import_notes
+    assert not [b for b in panel.findChildren(QPushButton) if b.objectName() == "putBack"]
+    assert [b for b in panel.findChildren(QPushButton) if b.objectName() == "dismissNote"]
+    with pytest.raises(ValidationError, match="reports on the import"):
+        put_back(BODY, [report], 0)

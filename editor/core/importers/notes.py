@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from editor.core.errors import ValidationError
+from editor.core.importers.boilerplate import REPORT_KINDS
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n+")
 
@@ -56,6 +57,11 @@ def put_back(body: str, notes: list[dict], index: int) -> tuple[str, list[dict]]
     if not 0 <= index < len(notes):
         raise ValidationError("That import note is no longer there.", field="import_notes")
     chosen = notes[index]
+    if chosen.get("kind") in REPORT_KINDS:
+        raise ValidationError(
+            "This note reports on the import; it holds no text of the story to put back.",
+            field="import_notes",
+        )
     position = chosen.get("position")
     blocks = paragraphs(body)
     where = len(blocks) if position is None else min(int(position), len(blocks))

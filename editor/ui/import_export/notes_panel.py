@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from editor.core.errors import NewsroomError
 from editor.core.importers import notes as import_notes
-from editor.core.importers.boilerplate import KIND_LABELS
+from editor.core.importers.boilerplate import KIND_LABELS, REPORT_KINDS
 from editor.core.model import Article
 from editor.ui.body import markdown_bridge
 from editor.ui.preview.scroll_sync import editor_block_starts
@@ -116,7 +116,7 @@ class ImportNotesPanel(QFrame):
         buttons = QHBoxLayout()
         buttons.setContentsMargins(0, 0, 0, 0)
         buttons.addStretch(1)
-        if position is not None:
+        if position is not None and kind not in REPORT_KINDS:  # a report holds no story text
             put_back = QPushButton("Put Back")
             put_back.setObjectName("putBack")
             put_back.setToolTip(_PUT_BACK_HINT)
