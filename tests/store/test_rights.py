@@ -267,9 +267,21 @@ def test_a_reporter_with_psql_cannot_approve_publish_or_rewrite_history(desk):
         assert "row-level security" in _refused(
             sql,
             "INSERT INTO events (id, article_id, actor_id, created_at, action, note) "
-            "VALUES ('e1', :id, :ed, now(), 'approve', '')",
+            "VALUES ('e1', :id, :ed, now(), 'import', '')",
             id=mine,
             ed=ed_id,
+        )
+        # Nor a false entry in her own: a desk action, or a transition that did not happen.
+        rita_id = desk.owner.store.get_user_by_name("Rita Reporter").id
+        event = (
+            "INSERT INTO events (id, article_id, actor_id, created_at, action, to_status, "
+            "note) VALUES ('e2', :id, :me, now(), :action, :to, '')"
+        )
+        assert "Only an editor can log approve" in _refused(
+            sql, event, id=mine, me=rita_id, action="approve", to="approved"
+        )
+        assert "names the status the article is in" in _refused(
+            sql, event, id=draft, me=rita_id, action="submit", to="submitted"
         )
         assert "row-level security" in _refused(
             sql,

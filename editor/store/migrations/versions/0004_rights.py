@@ -204,12 +204,28 @@ def _functions(s: str) -> list[str]:
             END $$""",
         f"""CREATE FUNCTION {s}.newsroom_check_writer() RETURNS trigger
             LANGUAGE plpgsql {path} AS $$
+            DECLARE
+                now_status varchar;
             BEGIN
                 IF newsroom_privileged() THEN
                     RETURN NEW;
                 END IF;
-                IF TG_TABLE_NAME = 'events' AND NEW.action IN ('return', 'correct')
-                   AND btrim(coalesce(NEW.note, '')) = '' THEN
+                -- The log tells the truth: what only the desk does is logged by the desk,
+                -- and a transition is logged with the status the article now has.
+                IF NEW.action IN ('return', 'approve', 'publish', 'spike', 'reopen', 'correct',
+                                  'flags', 'override')
+                   AND NOT newsroom_is_desk() THEN
+                    PERFORM newsroom_refuse('Only an editor can log ' || NEW.action || '.');
+                END IF;
+                IF NEW.action IN ('submit', 'return', 'approve', 'publish', 'spike', 'reopen',
+                                  'correct') THEN
+                    SELECT status INTO now_status FROM articles WHERE id = NEW.article_id;
+                    IF NEW.to_status IS DISTINCT FROM now_status THEN
+                        PERFORM newsroom_refuse('A workflow event names the status the '
+                            'article is in.');
+                    END IF;
+                END IF;
+                IF NEW.action IN ('return', 'correct') AND btrim(coalesce(NEW.note, '')) = '' THEN
                     PERFORM newsroom_refuse(CASE NEW.action
                         WHEN 'return' THEN 'A return needs a note saying what to change.'
                         ELSE 'A correction needs a note saying what was corrected.' END);
