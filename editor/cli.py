@@ -25,6 +25,8 @@ from editor.core.errors import NewsroomError, ValidationError
 from editor.core.model import Article, ArticleQuery, ArticleSummary, Desk, Status
 
 EXIT_ERROR = 2
+#: An import that worked but wants a look: a page that gave little or no text, say.
+EXIT_CHECK = 3
 #: A closed pipe (`newsroom list | head`): 128 + SIGPIPE, as a shell reports it.
 EXIT_PIPE = 141
 _PAGE = 500
@@ -305,12 +307,17 @@ def _import(newsroom, args: argparse.Namespace) -> int:
             f"“{duplicate.headline}”; skipped (use --duplicates copy or update).",
             file=sys.stderr,
         )
+    for path, message in report.warnings:
+        where = "" if path.name in message else f"{path}: "
+        print(f"newsroom: warning: {where}{message}", file=sys.stderr)
     for path, message in report.failed:
         print(
             f"newsroom: {message}" if path.name in message else f"newsroom: {path}: {message}",
             file=sys.stderr,
         )
-    return EXIT_ERROR if report.failed else 0
+    if report.failed:
+        return EXIT_ERROR
+    return EXIT_CHECK if report.warnings else 0
 
 
 def _list(newsroom, args: argparse.Namespace) -> int:

@@ -141,3 +141,21 @@ def test_without_a_display_the_window_says_so_instead_of_crashing(store, capsys,
     code, _, err = run(capsys, "--store", store)
     assert code == 2
     assert err.startswith("newsroom: no display to open the window on")
+
+
+def test_an_import_that_wants_a_look_warns_and_exits_3(store, capsys, tmp_path):
+    page = tmp_path / "gallery.html"
+    page.write_text(
+        "<html><head><meta property='og:title' content='Gallery: the quay at dawn'></head>"
+        "<body><div class='gallery'><img src='a.jpg'><p>Share this article</p></div></body></html>",
+        encoding="utf-8",
+    )
+    story = tmp_path / "story.md"
+    story.write_text("# Quay to close\n\nThe harbour board voted on Tuesday.\n", encoding="utf-8")
+    code, out, err = run(capsys, "--store", store, "--as", "Ada", "import", str(page), str(story))
+    assert code == 3
+    assert out.count("imported ") == 2  # both are in the store
+    assert err.startswith("newsroom: warning: ") and "gallery.html" in err
+    assert err.count("\n") == 1
+    code, _out, _err = run(capsys, "--store", store, "--as", "Ada", "import", str(WIRE))
+    assert code == 0
