@@ -343,9 +343,10 @@ def main() -> None:
             finally:
                 store.close()
             wall, first_byte, cpu, rows = cli_run(location, QUERIES["word in every article"])
-            for name, (ms, hits) in pages.items():
+            for name, (ms, cpu_ms, hits) in pages.items():
                 print(
-                    f"{engine_name}: first page, {name} {QUERIES[name]}: {ms:.1f} ms ({hits} hits)"
+                    f"{engine_name}: first page, {name} {QUERIES[name]}: {ms:.1f} ms wall, "
+                    f"{cpu_ms:.1f} ms CPU here ({hits} hits)"
                 )
             print(
                 f"{engine_name}: newsroom list --search --json: {wall:.2f} s wall, {cpu:.2f} s "

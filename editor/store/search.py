@@ -208,6 +208,9 @@ def fts5_expression(query: SearchQuery) -> str:
     return " AND ".join(parts)
 
 
+_ENTRY = text("SELECT revision_id FROM articles_fts_entries WHERE rowid = :rowid")
+
+
 class Fts5Index(SearchIndex):
     """SQLite: a contentless FTS5 index over each article's head revision."""
 
@@ -215,10 +218,14 @@ class Fts5Index(SearchIndex):
         if row.search_rowid is None:
             row.search_rowid = (session.scalar(select(func.max(ArticleRow.search_rowid))) or 0) + 1
             session.flush()
-        self.forget(session, row)
+        params = {"rowid": row.search_rowid, "revision": row.head_revision_id}
+        indexed = session.scalar(_ENTRY, params)
+        if indexed is not None and indexed == row.head_revision_id:
+            return  # that revision's text is indexed already (revisions do not change)
+        if indexed is not None:
+            self._delete(session, params)
         if row.head_revision_id is None:
             return
-        params = {"rowid": row.search_rowid, "revision": row.head_revision_id}
         for table, columns, values in _FTS5_TABLES:
             session.execute(
                 text(
@@ -236,9 +243,11 @@ class Fts5Index(SearchIndex):
         )
 
     def forget(self, session: Session, row: ArticleRow) -> None:
-        if row.search_rowid is None:
-            return
-        params = {"rowid": row.search_rowid}
+        if row.search_rowid is not None:
+            self._delete(session, {"rowid": row.search_rowid})
+
+    @staticmethod
+    def _delete(session: Session, params: dict) -> None:
         for table, columns, values in _FTS5_TABLES:
             session.execute(
                 text(
