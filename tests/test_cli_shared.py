@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
 from editor.cli import main
 from editor.store import opening
@@ -232,3 +232,23 @@ def _password_sent(url: str) -> str | None:
         engine.connect()
     engine.dispose()
     return sent.get("password")
+
+
+def test_a_url_without_host_or_user_connects_with_the_pg_variables(shared, capsys, monkeypatch):
+    """`postgresql+psycopg://` alone: libpq's PGHOST, PGUSER and PGDATABASE say where."""
+    url, logins = shared
+    ada = _login(logins, "ada")
+    assert run(capsys, "--store", url, "init", "--admin", "Ada Admin", "--login", ada)[0] == 0
+    server = make_url(POSTGRES)
+    monkeypatch.setenv("PGHOST", server.host)
+    monkeypatch.setenv("PGDATABASE", server.database)
+    monkeypatch.setenv("PGUSER", ada)
+    bare = "postgresql+psycopg://?" + url.split("?", 1)[1]  # the schema option only
+    code, out, err = run(capsys, "--store", bare, "user", "list", "--json")
+    assert (code, err) == (0, "")
+    assert '"name": "Ada Admin", "role": "admin"' in out
+    # And who acts is that login: Ada may add people.
+    rob = _login(logins, "rob")
+    code, out, err = run(capsys, "--store", bare, "user", "add", "Rob", "--role", "reporter",
+                         "--login", rob)  # fmt: skip
+    assert (code, err) == (0, "")
