@@ -17,7 +17,11 @@ if TYPE_CHECKING:  # for type checkers only: the seam sits above the store
 
 
 def derive_fields(store: Store, article: Article, previous_slug: str | None) -> None:
+    """Word count and slug of `article` before a write; `previous_slug` is None for a new
+    article, whose slug, when one was given (`create_article(slug=...)`), is set by hand."""
     article.word_count = word_count(article.body)
+    if previous_slug is None and article.slug:
+        article.slug_locked = True
     if article.slug_locked:
         if not is_valid_slug(article.slug):
             raise ValidationError(

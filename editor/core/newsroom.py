@@ -44,6 +44,7 @@ from editor.core.model import (
 from editor.core.recovery import Recovery, RecoveryService
 from editor.core.resources import resource
 from editor.core.review import ReviewService, RevisionDiff
+from editor.core.site_settings import SettingsService
 from editor.core.spelling import Misspelling, SpellChecker
 from editor.core.values import Asset, Comment
 from editor.core.workflow import KEEP, Action, Decision, Situation, WorkflowService
@@ -77,6 +78,7 @@ class Newsroom:
         self.recovery = RecoveryService(self)
         self.checks = CheckService(self)
         self.dashboard = DashboardService(self)
+        self.settings = SettingsService(self)
 
     @property
     def user(self) -> User:

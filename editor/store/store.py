@@ -47,6 +47,7 @@ from editor.store.rows import (
     summary_from_row,
     utc_now,
 )
+from editor.store.settings import SettingsRepository
 from editor.store.spelling import DictionaryRepository
 from editor.store.workflow import WorkflowRepository, desk_filters
 
@@ -65,8 +66,8 @@ class Store:
 
     Articles, revisions, events and users are read and written here; the rest of the
     store is composed of repositories over the one `Database` (`db`), each an attribute:
-    `workflow`, `comments`, `assets`, `dictionary`, `journal`, `findings`, `dashboard`
-    and `export_reads`.
+    `workflow`, `comments`, `assets`, `dictionary`, `journal`, `findings`, `dashboard`,
+    `export_reads` and `settings`.
     """
 
     def __init__(self, location: str, path: Path | None, created: bool) -> None:
@@ -82,6 +83,7 @@ class Store:
         self.findings = DismissalRepository(self.db)
         self.dashboard = DashboardQueries(self.db)
         self.export_reads = ExportReads(self.db)
+        self.settings = SettingsRepository(self.db)
 
     @classmethod
     def open(cls, location: str | Path | None = None) -> Store:
