@@ -50,16 +50,21 @@ class SyncMachine(RuleBasedStateMachine):
         self.written: set[str] = set()
         self.known: list[set[str]] = [set() for _ in range(REPLICAS)]
 
-    @initialize()
-    def setup(self) -> None:
+    @initialize(target=articles)
+    def setup(self):
+        """The desk and two laptops, all holding one story (more come by `create`)."""
         desk = Newsroom.init(self.paths[0], "ada")
         for name, role in (("rita", "reporter"), ("ed", "editor"), ("eve", "editor")):
             desk.add_user(name, role)
         self.rooms.append(desk)
+        first = self.create(0)
+        self.pending.clear()
         for path in self.paths[1:]:
             room = Newsroom.open(path, bootstrap=False, reader=True)
             sync_with(room, str(self.paths[0]))
             self.rooms.append(room)
+        self.known = [{first} for _ in range(REPLICAS)]
+        return first
 
     def teardown(self) -> None:
         try:
@@ -124,6 +129,16 @@ class SyncMachine(RuleBasedStateMachine):
         mine.add(word)
         body = room.get_article(article).body
         mine.intersection_update(w for w in mine if w in body)  # an own overwrite
+
+    @rule(
+        article=articles,
+        pair=st.permutations(range(REPLICAS)).map(lambda p: tuple(p[:2])),
+        where=st.tuples(st.integers(0, 5), st.integers(0, 5)),
+    )
+    def edit_apart(self, article, pair, where):
+        """The same article edited on two replicas before they meet (they must merge)."""
+        for replica, paragraph in zip(pair, where, strict=True):
+            self.edit(article, replica, paragraph, append=False)
 
     @rule(
         article=articles,
