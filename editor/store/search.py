@@ -323,22 +323,22 @@ def pg_vector_texts(
     }
 
 
-def tsquery_text(query: SearchQuery, weights: str = "") -> str:
+def tsquery_text(query: SearchQuery, fields: str = "ABCD") -> str:
     """The `to_tsquery` text of a parsed query: quoted folded words, `:*` prefixes,
-    `<->` phrases; `weights` ("A") keeps to those fields. Never a syntax error: the words
-    hold letters and digits only."""
-    fields = [weights] if weights else list("ABCD")
+    `<->` phrases inside one of `fields` (the weights of `search_vector`; "" for a vector
+    of one field, `search_headline`). Never a syntax error: the words hold letters and
+    digits only."""
     parts = []
     for term in query.terms:
-        if term.phrase and len(term.words) > 1:
+        if term.phrase and len(term.words) > 1 and fields:
             # One phrase per weight: the fields follow each other in the vector, and a
             # phrase must not run from the end of one into the start of the next.
             per_field = (" <-> ".join(f"'{w}':{field}" for w in term.words) for field in fields)
             parts.append("(" + " | ".join(f"({p})" for p in per_field) + ")")
         elif term.phrase:
-            parts.append(f"'{term.words[0]}'{':' + weights if weights else ''}")
+            parts.append("(" + " <-> ".join(f"'{w}'" for w in term.words) + ")")
         else:
-            parts.append(f"'{term.words[0]}':*{weights}")
+            parts.append(f"'{term.words[0]}':*")
     return " & ".join(parts)
 
 
@@ -356,7 +356,7 @@ class PostgresIndex(SearchIndex):
         return self.vector.op("@@")(func.to_tsquery("simple", tsquery_text(query)))
 
     def headline_matches(self, query: SearchQuery, *, many: bool = False) -> ColumnElement[bool]:
-        return self.headline.op("@@")(func.to_tsquery("simple", tsquery_text(query)))
+        return self.headline.op("@@")(func.to_tsquery("simple", tsquery_text(query, "")))
 
 
 # -- anything else -----------------------------------------------------------
