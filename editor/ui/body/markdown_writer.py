@@ -17,6 +17,8 @@ itself and writes exactly what the renderer understands:
   (weight >= ExtraBold, as the loader and the editor set it) is written `**bold**`;
 - a loose list item (`LOOSE_ITEM`, from a list with blank lines) keeps its blank line, and
   two code blocks side by side (`CODE_BLOCK_ID`) stay two;
+- a further paragraph or code block of a list item (`ITEM_PARAGRAPH`: the item's level) is
+  indented under the item, so the list goes on after it;
 - a protected block (`RAW_MARKDOWN`: a footnote definition or raw HTML the loader kept
   as source) is written exactly as it reads, hard breaks as newlines;
 - typed text escaped only where Python-Markdown would read it as markup, so it renders
