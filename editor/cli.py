@@ -141,6 +141,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--login", metavar="LOGIN", help=_LOGIN_HELP)
     sub = user_commands.add_parser("list", parents=[common], help="list users")
     sub.add_argument("--json", action="store_true")
+    from editor import cli_backup, cli_sync
+
+    cli_sync.add_parsers(commands, common)
+    cli_backup.add_parsers(commands, common)
     return parser
 
 
@@ -258,14 +262,21 @@ def _no_display() -> str | None:
 
 
 def _run(args: argparse.Namespace, store: str | None, user: str | None) -> int:
+    from editor import cli_backup, cli_sync
     from editor.core.newsroom import Newsroom
 
+    if args.command in cli_backup.COMMANDS:  # before opening: they work on a damaged store
+        return cli_backup.run(args, store)
     if args.command == "init":
         return _init(Newsroom, store, args.admin, args.login)
+    if not _reads_only(args):
+        cli_backup.wait_if_locked(store)  # says "waiting for ..." at once, then gives up
     # No silent admin here (the window's first start makes one): `newsroom init` does.
-    newsroom = Newsroom.open(store, user, bootstrap=False, reader=_reads_only(args))
+    # Sync and packages act as nobody: every change they carry is checked under its author.
+    acts_as_nobody = _reads_only(args) or args.command in cli_sync.HANDLERS
+    newsroom = Newsroom.open(store, user, bootstrap=False, reader=acts_as_nobody)
     try:
-        handler = _HANDLERS[args.command]
+        handler = _HANDLERS.get(args.command) or cli_sync.HANDLERS[args.command]
         return handler(newsroom, args)
     finally:
         newsroom.close()
@@ -292,7 +303,20 @@ def _init(newsroom_class, store: str | None, admin: str, login: str | None = Non
 
 
 def _import(newsroom, args: argparse.Namespace) -> int:
-    report = newsroom.import_files(args.files, on_duplicate=args.duplicates)
+    packages = [path for path in args.files if path.suffix == ".nrpkg"]
+    files = [path for path in args.files if path.suffix != ".nrpkg"]
+    package_code = 0
+    if packages:  # story packages are synced in, not imported as new copy
+        from editor.cli_sync import run_receive
+
+        package_code = run_receive(newsroom, argparse.Namespace(packages=packages))
+        if not files:
+            return package_code
+    return max(package_code, _import_files(newsroom, files, args))
+
+
+def _import_files(newsroom, files: list[Path], args: argparse.Namespace) -> int:
+    report = newsroom.import_files(files, on_duplicate=args.duplicates)
     if args.json:
         articles = [*report.imported, *report.updated]
         print(json.dumps([article_json(a, body=False) for a in articles], indent=2))

@@ -25,12 +25,15 @@ import os
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import platformdirs
 from sqlalchemy import make_url
 
 from editor.core.errors import StoreError
-from editor.store import backup, integrity, opening
+
+if TYPE_CHECKING:
+    from editor.store import backup
 
 #: The verbs this module runs (`run` takes them).
 COMMANDS = ("backup", "backups", "restore-backup")
@@ -38,6 +41,7 @@ COMMANDS = ("backup", "backups", "restore-backup")
 
 def add_parsers(commands, common: argparse.ArgumentParser) -> None:
     """Add `backup`, `backups` and `restore-backup` to the `newsroom` command's subparsers."""
+
     sub = commands.add_parser(
         "backup",
         parents=[common],
@@ -66,6 +70,8 @@ def add_parsers(commands, common: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, store: str | None) -> int:
     """Run one of `COMMANDS` on the store (None: the default store)."""
+    from editor.store import opening
+
     location = str(store) if store is not None else opening.default_store_location()
     if opening.is_url(location):
         return _run_postgres(args, location)
@@ -78,6 +84,8 @@ def run(args: argparse.Namespace, store: str | None) -> int:
 
 
 def run_backup(path: Path, out: Path | None) -> int:
+    from editor.store import backup
+
     if not path.is_file():
         raise StoreError(f"There is no store at {path} to back up.")
     if out is not None:
@@ -95,6 +103,8 @@ def run_backup(path: Path, out: Path | None) -> int:
 
 
 def run_backups(path: Path, as_json: bool) -> int:
+    from editor.store import backup
+
     found = backup.list_backups(path)
     if as_json:
         print(json.dumps([backup_json(b) for b in found], indent=2))
@@ -110,6 +120,7 @@ def run_backups(path: Path, as_json: bool) -> int:
 
 def backup_json(info: backup.BackupInfo) -> dict:
     """One backup as `newsroom backups --json` prints it."""
+
     return {
         "path": str(info.path),
         "made_at": info.made_at.isoformat(),
@@ -120,6 +131,8 @@ def backup_json(info: backup.BackupInfo) -> dict:
 
 
 def run_restore(path: Path, name: str) -> int:
+    from editor.store import backup, integrity
+
     chosen = backup.resolve_backup(path, name)
     if path.exists():
         integrity.wait_until_writable(path, _notice, integrity.LOCK_WAIT_SECONDS)
@@ -135,6 +148,8 @@ def wait_if_locked(store: str | None) -> None:
     once ("waiting for ... (locked by another program)...") and given up on after
     `integrity.LOCK_WAIT_SECONDS` with one clear line, instead of each write waiting
     out SQLite's busy timeout in turn. Nothing to do for a PostgreSQL or a new store."""
+    from editor.store import integrity, opening
+
     location = str(store) if store is not None else opening.default_store_location()
     if opening.is_url(location):
         return
@@ -144,6 +159,8 @@ def wait_if_locked(store: str | None) -> None:
 
 
 def _run_postgres(args: argparse.Namespace, url: str) -> int:
+    from editor.store import backup
+
     shown = make_url(url).render_as_string(hide_password=True)
     folder = postgres_backup_folder()
     if args.command == "backup":
@@ -171,6 +188,8 @@ def _run_postgres(args: argparse.Namespace, url: str) -> int:
 
 def postgres_backup_folder() -> Path:
     """`NEWSROOM_BACKUPS`, else `backups` in the user data folder."""
+    from editor.store import backup, opening
+
     env = os.environ.get(backup.FOLDER_VARIABLE, "").strip()
     if env:
         return Path(env).expanduser()
@@ -178,6 +197,8 @@ def postgres_backup_folder() -> Path:
 
 
 def _dump_stem(url: str) -> str:
+    from editor.store import backup
+
     parsed = make_url(url)
     _uri, schema = backup.libpq_uri(url)
     parts = [parsed.host or "local", parsed.database or "postgres", schema or ""]
@@ -185,6 +206,7 @@ def _dump_stem(url: str) -> str:
 
 
 def _new_dump(folder: Path, url: str) -> Path:
+
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
     return folder / f"{_dump_stem(url)}.backup-{stamp}.pgdump"
 

@@ -16,9 +16,10 @@ import argparse
 import sys
 from datetime import UTC
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from editor.core.syncing import desk_location, import_story, send_story, sync_with
-from editor.store.sync import SyncReport
+if TYPE_CHECKING:
+    from editor.store.sync import SyncReport
 
 
 def add_parsers(commands, common: argparse.ArgumentParser) -> None:
@@ -69,18 +70,24 @@ def _details(report: SyncReport) -> int:
 
 
 def run_sync(newsroom, args: argparse.Namespace) -> int:
+    from editor.core.syncing import desk_location, sync_with
+
     report = sync_with(newsroom, desk_location(args.peer))
     print(summary_line(report))
     return _details(report)
 
 
 def run_send(newsroom, args: argparse.Namespace) -> int:
+    from editor.core.syncing import send_story
+
     target = send_story(newsroom, args.article, args.to)
     print(f"sent to {target}")
     return 0
 
 
 def run_receive(newsroom, args: argparse.Namespace) -> int:
+    from editor.core.syncing import import_story
+
     code = 0
     for package in args.packages:
         report = import_story(newsroom, package)

@@ -159,3 +159,30 @@ def test_an_import_that_wants_a_look_warns_and_exits_3(store, capsys, tmp_path):
     assert err.count("\n") == 1
     code, _out, _err = run(capsys, "--store", store, "--as", "Ada", "import", str(WIRE))
     assert code == 0
+
+
+def test_sync_send_and_a_package_given_to_import(store, capsys, tmp_path):
+    laptop = str(tmp_path / "laptop.db")
+    assert main(["--store", laptop, "init", "--admin", "Ada"]) == 0
+    capsys.readouterr()
+    code, out, _err = run(capsys, "--store", laptop, "--as", "Ada", "import", str(WIRE))
+    assert code == 0
+    article_id = out.split()[1]
+
+    code, out, err = run(capsys, "--store", laptop, "sync", "--with", store)
+    assert code == 0, err
+    assert re.match(r"Synced \d\d:\d\d, 1 article up, 0 down", out)
+    code, out, _err = run(capsys, "--store", store, "list")
+    assert HEADLINE in out
+
+    package = tmp_path / "story.nrpkg"
+    code, out, err = run(capsys, "--store", store, "send", article_id, "--to", str(package))
+    assert code == 0 and package.is_file(), err
+    other = str(tmp_path / "other.db")
+    assert main(["--store", other, "init", "--admin", "Ada"]) == 0
+    capsys.readouterr()
+    code, out, err = run(capsys, "--store", other, "--as", "Ada", "import", str(package))
+    assert code == 0, err
+    assert "story.nrpkg: 1 article received" in out
+    code, out, _err = run(capsys, "--store", other, "--as", "Ada", "import", str(package))
+    assert code == 0 and "story.nrpkg: nothing new" in out
