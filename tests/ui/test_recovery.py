@@ -63,7 +63,7 @@ def _kill_while_typing(store_path: Path, article_id: str) -> None:
             if not line and process.poll() is not None:
                 raise AssertionError("the editor process ended before typing")
         assert "typed" in line
-        time.sleep(2.5)  # the journal promises: written within two seconds
+        time.sleep(1.0)  # the journal promises: every keystroke on disk within a second
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=10)
     finally:
