@@ -31,6 +31,8 @@ _SPECS: dict[str, tuple[str, str | None, Shortcut, bool, str]] = {
                         "Write this article, its history and pictures to one file to email"),
     "file_open_package": ("Open Story &Package…", "fa6s.box-open", None, False,
                           "Bring a story package (.nrpkg) into this store"),
+    "file_restore_backup": ("&Restore from Backup…", "fa6s.clock-rotate-left", None, False,
+                            "Put a backup of the store in its place (the store now is kept)"),
     "file_quit": ("&Quit", "fa6s.right-from-bracket", StandardKey.Quit, False,
                   "Save and quit"),
     "edit_undo": ("&Undo", "fa6s.arrow-rotate-left", StandardKey.Undo, False,

@@ -11,9 +11,11 @@ import qtawesome
 from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from editor.core import backups
 from editor.core.errors import NewsroomError
 from editor.core.newsroom import Newsroom
-from editor.ui.main_window import MainWindow
+from editor.ui.import_export import backup_dialog
+from editor.ui.main_window import RESTORE_BACKUP, MainWindow
 from editor.ui.session.end import SessionEnd
 from editor.ui.session.recovery_offer import offer_recovery
 from editor.ui.settings import APPLICATION, ORGANISATION, Preferences, WindowState
@@ -79,20 +81,46 @@ def make_application() -> QApplication:
 
 
 def run_gui(store_location: str | None, user_name: str | None) -> int:
-    """Open the editor window on a store; 2 when the store cannot be opened."""
+    """Open the editor window on a store; 2 when the store cannot be opened.
+
+    A damaged store is refused with its latest good backup offered; File > Restore from
+    Backup… closes the window (saved), restores with the store closed and opens again.
+    """
     app = make_application()
     window_state = WindowState()
-    try:
-        newsroom = _open_as_someone(store_location, user_name, window_state)
-    except NewsroomError as error:
-        QMessageBox.critical(None, f"{APPLICATION}: cannot open the store", str(error))
-        return EXIT_STORE_ERROR
-    if newsroom is None:
-        return EXIT_CANCELLED
+    while True:
+        try:
+            newsroom = _open_as_someone(store_location, user_name, window_state)
+        except backups.DamagedStoreError as error:
+            if backup_dialog.offer_backup_for_damaged_store(None, error) is not None:
+                continue  # restored: open it again
+            return EXIT_STORE_ERROR
+        except NewsroomError as error:
+            QMessageBox.critical(None, f"{APPLICATION}: cannot open the store", str(error))
+            return EXIT_STORE_ERROR
+        if newsroom is None:
+            return EXIT_CANCELLED
+        location = newsroom.store.path or newsroom.store.location
+        user_name = newsroom.user.name if newsroom.has_user else user_name
+        code, after = _run_window(app, newsroom, window_state)
+        if after is None or after[0] != RESTORE_BACKUP:
+            return code
+        chosen = after[1]
+        backup_dialog.restore_from_backup(
+            None, location, close_store=lambda: True, reopen=lambda: None,
+            choose=lambda *_args, chosen=chosen: chosen,
+        )  # fmt: skip
+        # Round again: the store opens as it now is, restored (or as it was, if that failed).
+
+
+def _run_window(app: QApplication, newsroom: Newsroom, window_state: WindowState):
+    """Show the window until it closes; the exit code and what it asked for after."""
     window: MainWindow | None = None
     ending: SessionEnd | None = None
+    stop_watching = None
     try:
         window = MainWindow(newsroom, Preferences(), window_state)
+        stop_watching = backups.on_damage(window.store_damaged.emit)  # from its thread
         window.restore_state()
         window.show()
         # SIGTERM, SIGHUP and logout save what is open, as closing the window does.
@@ -103,8 +131,11 @@ def run_gui(store_location: str | None, user_name: str | None) -> int:
         # Work a killed or crashed run did not save is offered back before anything opens.
         recovered = offer_recovery(window, newsroom, report=window.status.showMessage)
         window.start(recovered or window_state.last_article_id())
-        return app.exec()
+        code = app.exec()
+        return code, window.after_close
     finally:
+        if stop_watching is not None:
+            stop_watching()
         if ending is not None:
             ending.uninstall()
         if window is not None:

@@ -6,7 +6,7 @@ them, lays them out and keeps the window's own state (title, status bar, geometr
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect, Qt
+from PySide6.QtCore import QRect, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QMainWindow,
@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from editor.core import backups
 from editor.core.errors import NewsroomError
 from editor.core.model import Article
 from editor.core.newsroom import Newsroom
@@ -35,6 +36,7 @@ from editor.ui.body.table_image_actions import install_tables_and_images
 from editor.ui.body.undo import MetadataHistory, UndoRouter
 from editor.ui.checks.panel import install_checks_panel
 from editor.ui.desk.watch import DeskWatch
+from editor.ui.import_export import backup_dialog
 from editor.ui.import_export import file_dialogs as operations
 from editor.ui.import_export.import_dialog import ImportController
 from editor.ui.import_export.notes_panel import apply_note_action
@@ -67,14 +69,23 @@ from editor.ui.workflow.controller import install_workflow
 APP_TITLE = "Newsroom Editor"
 
 
+#: `after_close` of a window closed to restore a backup: (RESTORE_BACKUP, chosen file).
+RESTORE_BACKUP = "restore_backup"
+
+
 class MainWindow(QMainWindow):
     """Article list | editor | preview and inspector, over one `Newsroom`."""
+
+    #: A `DamagedStoreError` found after opening (emitted from the checking thread).
+    store_damaged = Signal(object)
 
     def __init__(self, newsroom: Newsroom, preferences: Preferences | None = None,
                  window_state: WindowState | None = None) -> None:  # fmt: skip
         super().__init__()
         self.setObjectName("mainWindow")
         self.newsroom = newsroom
+        #: What the app should do once this window has closed (see `app.run_gui`).
+        self.after_close: tuple[str, object] | None = None
         # What the person set in Edit > Preferences… (QSettings) over the given defaults.
         self.preferences = prefs = PreferenceStore().load(preferences or Preferences())
         self._window_state = window_state
@@ -268,6 +279,8 @@ class MainWindow(QMainWindow):
         notes.dismiss_requested.connect(lambda i: apply_note_action(self, "dismiss", i))
         a["file_export_html"].triggered.connect(self.export_html)
         a["file_export_site"].triggered.connect(self.export_site)
+        a["file_restore_backup"].triggered.connect(lambda _checked=False: self.restore_backup())
+        self.store_damaged.connect(self._on_store_damaged)
         a["file_quit"].triggered.connect(self.close)
         a["article_delete"].triggered.connect(self.delete_article)
         a["edit_undo_delete"].triggered.connect(self.undo_delete)
@@ -550,6 +563,34 @@ class MainWindow(QMainWindow):
         if splitter is not None:
             self.splitter.restoreState(splitter)
         self.side_tabs.setCurrentIndex(self._window_state.side_tab())
+
+    def restore_backup(self) -> bool:
+        """File > Restore from Backup…: choose one; the window then closes (saved) and the
+        app restores it with the store shut, then opens the store again."""
+        store = self.newsroom.store
+        try:
+            location = backups.store_file(store.path or store.location)
+            found = backups.list_backups(location)
+        except NewsroomError as error:
+            dialogs.show_error(self, "Restore from Backup", str(error))
+            return False
+        chosen = backup_dialog.choose_backup(self, location, found)
+        if chosen is None:
+            return False
+        self.after_close = (RESTORE_BACKUP, chosen)
+        if not self.close():  # the person kept an unsaved change
+            self.after_close = None
+            return False
+        return True
+
+    def _on_store_damaged(self, error: object) -> None:
+        self.status.showMessage("The store is damaged: nothing more is saved", 0)
+        dialogs.show_error(
+            self,
+            "The store is damaged",
+            f"{error}\n\nNothing more is written to it. Copy what you need, then use "
+            "File > Restore from Backup….",
+        )
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self._save_before_closing():

@@ -10,7 +10,7 @@ from editor.ui.actions import FORMAT_ACTIONS, FORMAT_MENU_EXTRAS, ActionRegistry
 _MENUS: tuple[tuple[str, tuple[str | None, ...]], ...] = (
     ("&File", ("file_new", "file_save", None, "file_import", "file_export_html",
                "file_export_site", None, "file_sync", "file_send_story", "file_open_package",
-               None, "file_switch_user", "file_users", None, "file_quit")),
+               "file_restore_backup", None, "file_switch_user", "file_users", None, "file_quit")),
     ("&Edit", ("edit_undo", "edit_redo", None, "edit_paste_plain", None, "edit_find",
                "edit_replace", None, "edit_undo_delete", "article_delete", None,
                "edit_preferences")),
