@@ -18,10 +18,16 @@ if TYPE_CHECKING:  # for type checkers only: the seam sits above the store
 
 def derive_fields(store: Store, article: Article, previous_slug: str | None) -> None:
     """Word count and slug of `article` before a write; `previous_slug` is None for a new
-    article, whose slug, when one was given (`create_article(slug=...)`), is set by hand."""
+    article. A slug given to a new article (`create_article(slug=...)`) is kept as set by
+    hand: written as a slug (``"Town Hall"`` -> ``town-hall``) and, if another article has
+    it, numbered (``town-hall-2``); one with no letter or digit leaves the headline's."""
     article.word_count = word_count(article.body)
-    if previous_slug is None and article.slug:
-        article.slug_locked = True
+    if previous_slug is None and article.slug and not article.slug_locked:
+        wanted = article.slug if is_valid_slug(article.slug) else slugify(article.slug)
+        if wanted:
+            article.slug = store.unique_slug(wanted, exclude_id=article.id)
+            article.slug_locked = True
+            return
     if article.slug_locked:
         if not is_valid_slug(article.slug):
             raise ValidationError(

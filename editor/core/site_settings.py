@@ -71,9 +71,13 @@ class SettingsService:
         """Whether the acting user may change the list of sections (editors and admins)."""
         return self._seat.user.role in _DESK
 
-    def set_site(self, **values: str) -> SiteSettings:
+    def set_site(self, *, check_templates: bool = True, **values: str) -> SiteSettings:
         """Change site settings (admins only), all in one transaction; each value checked
-        first (a bad one changes nothing). Returns the settings now in force."""
+        first (a bad one changes nothing). Returns the settings now in force.
+
+        The template folder must exist on this machine unless `check_templates` is False
+        (taking over what a person's own settings held: the preview then says what is
+        wrong with it)."""
         unknown = [key for key in values if key not in SITE_KEYS]
         if unknown:
             raise ValidationError(
@@ -84,7 +88,7 @@ class SettingsService:
             raise PermissionDeniedError(
                 "Only an admin can change the site settings.", action="site_settings"
             )
-        cleaned = {key: _clean(key, value) for key, value in values.items()}
+        cleaned = {key: _clean(key, value, check_templates) for key, value in values.items()}
         self._seat.store.settings.set_values(cleaned, self._seat.user.id)
         return self.site()
 
@@ -145,7 +149,7 @@ class SettingsService:
             )
 
 
-def _clean(key: str, value: object) -> str:
+def _clean(key: str, value: object, check_templates: bool = True) -> str:
     if not isinstance(value, str):
         raise ValidationError(f"The {key} must be text.", field=key)
     text = value.strip()
@@ -155,7 +159,7 @@ def _clean(key: str, value: object) -> str:
         except NewsroomError as error:
             raise ValidationError(str(error), field=key) from None
     if key == "templates_dir":
-        if text and not Path(text).expanduser().is_dir():
+        if text and check_templates and not Path(text).expanduser().is_dir():
             raise ValidationError(f"The template folder {text} does not exist.", field=key)
         return text
     # site_name

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -252,3 +254,47 @@ def test_exported_pages_are_world_readable(newsroom, site_store, tmp_path: Path)
     out = tmp_path / "site"
     export_site(newsroom, out, options=OPTIONS)
     assert os.stat(out / "index.html").st_mode & 0o044 == 0o044
+
+
+def _menu(page: str) -> list[str]:
+    nav = page.split('<nav class="section-nav"', 1)
+    if len(nav) == 1:
+        return []
+    return re.findall(r"<li><a [^>]*>([^<]*)</a></li>", nav[1].split("</nav>", 1)[0])
+
+
+def test_free_text_sections_make_no_menu(newsroom, tmp_path: Path) -> None:
+    """Issue 14: 399 distinct free-text sections made 399 folders and a 399-entry menu on
+    every page (110 KB a page). The menu is the managed list; the others keep a folder."""
+    publish(newsroom, "World story", "Text.", section="world")  # managed, another case
+    publish(newsroom, "Sport story", "Text.", section="Sport")
+    for n in range(397):
+        publish(newsroom, f"Story {n}", "Text.", section=f"Desk number {n}")
+    newsroom.settings.reorder_sections(["Sport"])
+    out = tmp_path / "site"
+    report = export_site(newsroom, out, options=replace(OPTIONS, workers=1))
+    assert report.articles == 399
+    front = (out / "index.html").read_text(encoding="utf-8")
+    assert _menu(front) == ["Sport", "World"]  # managed order, managed spelling
+    page = (out / "desk-number-7/2026/11/story-7/index.html").read_text(encoding="utf-8")
+    assert _menu(page) == ["Sport", "World"]
+    assert 'href="../../../../desk-number-7/index.html"' in page  # its own section page
+    assert "Desk number 7" in (out / "desk-number-7/index.html").read_text(encoding="utf-8")
+    world = (out / "world/2026/11/world-story/index.html").read_text(encoding="utf-8")
+    assert '<meta property="article:section" content="World">' in world
+    sizes = [p.stat().st_size for p in out.rglob("index.html")]
+    assert max(sizes) < 20_000, max(sizes)
+    sitemap = (out / "sitemap.xml").read_text(encoding="utf-8")
+    assert "desk-number-7/</loc>" in sitemap
+    # A retired section leaves the menu; its articles stay on the site.
+    newsroom.settings.retire_section("Sport")
+    export_site(newsroom, out, options=replace(OPTIONS, workers=1))
+    assert _menu((out / "index.html").read_text(encoding="utf-8")) == ["World"]
+    assert (out / "sport/2026/11/sport-story/index.html").is_file()
+
+
+def test_sections_given_in_the_options_make_the_menu(newsroom, site_store, tmp_path) -> None:
+    out = tmp_path / "site"
+    export_site(newsroom, out, options=replace(OPTIONS, sections=("Sport",)))
+    assert _menu((out / "index.html").read_text(encoding="utf-8")) == ["Sport"]
+    assert (out / "local/index.html").is_file()  # not in the menu, still on the site

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -24,6 +24,7 @@ from editor.core.importers.images import image_info
 from editor.core.importers.notes import paragraphs, remove_block
 from editor.core.importing import SourceFile, parse_file, read_source
 from editor.core.model import Article
+from editor.core.settings_model import Section, match_section
 from editor.core.text import is_valid_slug, slugify, word_count
 
 if TYPE_CHECKING:
@@ -135,6 +136,8 @@ def import_files(
         pending.clear()
         pending_bytes = 0
 
+    # The managed sections (retired ones too: an old desk's copy keeps its spelling).
+    sections = newsroom.store.settings.sections(include_retired=True)
     window: dict[int, SourceFile | ImportFileError] = {}
     known: dict[str, tuple[str, str]] = {}
 
@@ -181,7 +184,7 @@ def import_files(
                 if on_duplicate == "update":
                     update_id = earlier[0]
             parsed = parse_file(source)
-            item = prepare(source, parsed, update_id)
+            item = prepare(source, parsed, update_id, sections)
         except (ImportFileError, ValidationError) as error:
             report.failed.append((path, _with_name(path, str(error))))
             continue
@@ -204,8 +207,14 @@ def _with_name(path: Path, message: str) -> str:
     return message if path.name in message else f"{path.name}: {message}"
 
 
-def prepare(source: SourceFile, parsed: ParsedArticle, update_id: str | None) -> PendingImport:
-    """The parsed file as an article to write, its images as assets (or notes)."""
+def prepare(
+    source: SourceFile,
+    parsed: ParsedArticle,
+    update_id: str | None,
+    sections: Sequence[Section] = (),
+) -> PendingImport:
+    """The parsed file as an article to write, its images as assets (or notes); its
+    section, when it is one of the managed `sections` in another case, as the list has it."""
     from editor.store.import_batch import PendingImport
 
     article = Article(id=str(uuid.uuid4()), headline=parsed.headline.strip())
@@ -213,6 +222,7 @@ def prepare(source: SourceFile, parsed: ParsedArticle, update_id: str | None) ->
     set_field(article, "byline", parsed.byline)
     set_field(article, "dateline", parsed.dateline)
     set_field(article, "section", parsed.section[:_SECTION_MAX])
+    article.section = match_section(article.section, sections) or article.section
     set_field(article, "tags", parsed.tags)
     set_field(article, "source_name", source.path.name)
     article.story_date = parsed.story_date

@@ -93,13 +93,7 @@ def export_site(
     folders = assign_folders(exported)
     corrections = read_corrections(newsroom, folders)
     assets = read_assets(newsroom)
-    sections = tuple(
-        sorted(
-            {section_folder(a.section): a.section.strip() or "News" for a in exported}.items(),
-            key=lambda item: item[1].lower(),
-        )
-    )
-    nav = tuple((label, folder + "/") for folder, label in sections)
+    nav, section_pages = _sections(exported, _managed_sections(newsroom, options))
     site_fp = fingerprint_of(
         templates_fingerprint(templates_dir), base_url, options.site_name, options.lang, nav
     )
@@ -146,6 +140,7 @@ def export_site(
         lang=options.lang,
         sections=nav,
         assets=assets,
+        section_pages=section_pages,
     )
     try:
         done = report.unchanged
@@ -203,6 +198,54 @@ def export_site(
         staging.cleanup()
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _managed_sections(newsroom, options: ExportOptions) -> tuple[str, ...] | None:
+    """The sections that make the menu: the options', else the store's managed list."""
+    if options.sections is not None:
+        return options.sections
+    settings = getattr(newsroom, "settings", None)
+    if settings is None:
+        return None
+    return tuple(settings.section_names())
+
+
+def _sections(
+    exported: list[Article], managed: tuple[str, ...] | None
+) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
+    """(menu, section pages) as (label, "folder/") pairs.
+
+    The menu holds the managed sections that have stories, in the managed order; an
+    article filed under one in another case is labelled with the managed spelling. A
+    section that is not managed gets its folder and page (its articles' kicker links
+    there) but no menu entry: 399 free-text sections make 399 small pages, not a
+    399-entry menu on every page. Without a managed list every section is in the menu.
+    """
+    labels: dict[str, str] = {}
+    for article in exported:
+        labels.setdefault(section_folder(article.section), article.section.strip() or "News")
+    if managed is None:
+        pages = tuple(
+            (label, folder + "/")
+            for folder, label in sorted(labels.items(), key=lambda item: item[1].lower())
+        )
+        return pages, pages
+    menu: list[tuple[str, str]] = []
+    for name in managed:
+        folder = section_folder(name)
+        if folder in labels and folder + "/" not in {path for _, path in menu}:
+            labels[folder] = name
+            menu.append((name, folder + "/"))
+    for article in exported:  # the managed spelling on every page that names the section
+        wanted = labels[section_folder(article.section)]
+        if article.section.strip() != wanted and article.section.strip():
+            article.section = wanted
+    in_menu = {path for _, path in menu}
+    others = sorted(
+        ((label, folder + "/") for folder, label in labels.items() if folder + "/" not in in_menu),
+        key=lambda item: item[0].lower(),
+    )
+    return tuple(menu), (*menu, *others)
 
 
 def _usable_cores() -> int:

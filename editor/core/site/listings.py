@@ -100,7 +100,7 @@ def site_pages(
     by_section: dict[str, list[Article]] = {}
     for article in exported:
         by_section.setdefault(section_folder(article.section), []).append(article)
-    for label, path in config.sections:
+    for label, path in config.section_pages or config.sections:
         folder = path.rstrip("/")
         newest = by_section.get(folder, [])[: options.section_page_size]
         stories = [_teaser(a, folders[a.id], "../", config) for a in newest]
@@ -139,7 +139,9 @@ def site_pages(
     }
     pages["feed.xml"] = render_template("feed.xml", feed_context, config.templates_dir).encode()
     urls = [{"loc": url(""), "lastmod": updated[:10]}]
-    urls += [{"loc": url(path), "lastmod": ""} for _, path in config.sections]
+    urls += [
+        {"loc": url(path), "lastmod": ""} for _, path in config.section_pages or config.sections
+    ]
     urls += [
         {"loc": url(folders[a.id]), "lastmod": iso_moment(a.updated_at)[:10]} for a in exported
     ]

@@ -43,6 +43,11 @@ class ExportOptions:
     section_page_size: int = 100
     #: "Now" for embargoes (tests pin it); None: the clock.
     now: datetime | None = None
+    #: The managed sections, in menu order: only they make the menu. None: the store's
+    #: list (`newsroom.settings`), or every section of the exported articles for a
+    #: newsroom without one. An article in another section keeps its own folder and
+    #: section page but adds no menu entry.
+    sections: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)

@@ -29,8 +29,11 @@ class RenderConfig:
     base_url: str
     site_name: str
     lang: str
+    #: The menu: (label, "folder/") of each managed section with stories.
     sections: tuple[tuple[str, str], ...]
     assets: dict[str, AssetInfo]
+    #: Every section page to write (the menu's first, then sections not in the list).
+    section_pages: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
