@@ -89,6 +89,8 @@ class ArticleListModel(QAbstractTableModel):
     query_finished = Signal()
     #: A message for a person: the store could not be queried.
     query_failed = Signal(str)
+    #: True while a store query runs (the panel shows "Searching…" past a moment).
+    query_busy_changed = Signal(bool)
 
     def __init__(
         self, newsroom: Newsroom, page_size: int = 200, parent: QObject | None = None
@@ -104,6 +106,7 @@ class ArticleListModel(QAbstractTableModel):
         self._held_generation = -1
         self._order_stale = False
         self._runner = ListQueryRunner(newsroom, self)
+        self._runner.busy_changed.connect(self.query_busy_changed)
         self._runner.reset_ready.connect(self._apply_reset)
         self._runner.page_ready.connect(self._apply_page)
         # A burst of saves (autosave, then Ctrl+S) costs one refresh.
@@ -124,6 +127,11 @@ class ArticleListModel(QAbstractTableModel):
     @property
     def total(self) -> int:
         return self._total
+
+    @property
+    def query_running(self) -> bool:
+        """True while a store query runs (`query_busy_changed` says when this changes)."""
+        return self._runner.busy
 
     @property
     def busy(self) -> bool:

@@ -48,7 +48,6 @@ from editor.ui.articles.model import (
     ArticleRole,
     Column,
 )
-from editor.ui.articles.queries import ListQueryRunner
 from editor.ui.import_export.import_dialog import FileDropFilter
 from editor.ui.timers import debounce_timer
 
@@ -183,10 +182,8 @@ class ArticleListPanel(QWidget):
         self._busy_timer.setSingleShot(True)
         self._busy_timer.setInterval(BUSY_AFTER_MS)
         self._busy_timer.timeout.connect(self._show_busy)
-        runner = model.findChild(ListQueryRunner)
-        if runner is not None:
-            runner.busy_changed.connect(self._on_busy_changed)
-            self._on_busy_changed(runner.busy)
+        model.query_busy_changed.connect(self._on_busy_changed)
+        self._on_busy_changed(model.query_running)
         self._current_id: str | None = None
         #: Before a reset: the query, the scroll value and the current row's y on screen.
         self._scroll: tuple[ArticleQuery, int, int | None] | None = None
