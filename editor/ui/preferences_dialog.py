@@ -1,16 +1,23 @@
 """Edit > Preferences… (Ctrl+,): what a person or a newsroom sets once and keeps.
 
 Writing (smart typography, its dash), spell check, the house style file the copy-desk
-checks use, and the web export's site name, address and templates. Everything is kept in
-QSettings (`PreferenceStore` in editor.ui.settings; the export values under the keys the
-Export Site dialog already uses, through its `ExportPreferences`), so it survives a
-restart, and OK applies it at once to the open window. The Format menu's typography
-switch and the View menu's spell check switch are the same preferences: flipping them
-there is remembered too.
+checks use, and the web export's site name, address and templates. A person's own
+preferences are kept in QSettings (`PreferenceStore` in editor.ui.settings), so they
+survive a restart, and OK applies them at once to the open window. The Format menu's
+typography switch and the View menu's spell check switch are the same preferences:
+flipping them there is remembered too.
+
+The web export's values are the newsroom's, kept in the store (`newsroom.settings`), so
+the preview, `newsroom export` and every desk use the same ones: only an admin changes
+them (for anyone else the fields are read-only, with a note saying so). A person's older
+QSettings values are taken into a store that has none, once, when an admin opens it. A
+copy stays in QSettings under the keys the Export Site dialog reads (`ExportPreferences`).
+The inspector's section box gets the newsroom's managed sections from here too.
 """
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -38,6 +45,7 @@ from editor.ui.import_export.export_dialog import ExportPreferences
 from editor.ui.settings import DASH_STYLES, Preferences, PreferenceStore
 
 _DASH_LABELS = {"em": "Em dash —", "en": "En dash –"}
+_LOCKED = "The newsroom's site settings: only an admin changes them."
 #: The export values this dialog shows, and their defaults as the Export Site dialog has them.
 _EXPORT_DEFAULTS = {"site_name": "Newsroom", "base_url": "", "templates_dir": ""}
 
@@ -70,7 +78,7 @@ class PreferencesDialog(QDialog):
     """The form; `values()` reads it back. Refuses OK (with a message) for a bad value."""
 
     def __init__(self, preferences: Preferences, export: ExportValues,
-                 parent: QWidget | None = None) -> None:  # fmt: skip
+                 parent: QWidget | None = None, *, site_locked: str = "") -> None:  # fmt: skip
         super().__init__(parent)
         self.setWindowTitle("Preferences")
         self.setObjectName("preferencesDialog")
@@ -103,11 +111,25 @@ class PreferencesDialog(QDialog):
         checks = QGroupBox("Copy desk")
         form = QFormLayout(checks)
         form.addRow("House &style:", self._with_browse(self.style_path, self._browse_style))
-        web = QGroupBox("Web export")
+        web = QGroupBox("Web export (the newsroom's, for every desk)")
         form = QFormLayout(web)
         form.addRow("Site &name:", self.site_name)
         form.addRow("Site &address:", self.base_url)
-        form.addRow("&Templates:", self._with_browse(self.templates_dir, self._browse_templates))
+        templates_row = self._with_browse(self.templates_dir, self._browse_templates)
+        form.addRow("&Templates:", templates_row)
+        #: Why the web export's fields are read-only ("" when this person may change them).
+        self.site_note = QLabel(site_locked)
+        self.site_note.setObjectName("siteSettingsNote")
+        self.site_note.setWordWrap(True)
+        self.site_note.setStyleSheet("color: #6b7280")
+        self.site_note.setVisible(bool(site_locked))
+        form.addRow(self.site_note)
+        if site_locked:
+            for edit in (self.site_name, self.base_url, self.templates_dir):
+                edit.setReadOnly(True)
+                edit.setToolTip(site_locked)
+            for button in templates_row.findChildren(QPushButton):
+                button.setEnabled(False)
 
         self.error = QLabel()
         self.error.setObjectName("preferencesError")
@@ -184,7 +206,10 @@ class PreferencesController(QObject):
         super().__init__(window)
         self._window = window
         self.store = store or PreferenceStore()
+        #: The QSettings copy of the site settings that the Export Site dialog reads.
         self.export = export or ExportPreferences()
+        self._take_over_own_settings()
+        self.use_sections()
         actions = window.actions
         actions["edit_preferences"].triggered.connect(self.open_dialog)
         # The menu switches are the same preferences: remember them when flipped there.
@@ -194,13 +219,66 @@ class PreferencesController(QObject):
         self._use_site(self.export_values())
 
     def export_values(self) -> ExportValues:
+        """The newsroom's site settings (the store's), as the dialog shows them."""
+        site = self._window.newsroom.settings.site()
+        return ExportValues(site.site_name, site.base_url, site.templates_dir)
+
+    def site_locked(self) -> str:
+        """Why this person may not change the site settings ("" when they may)."""
+        newsroom = self._window.newsroom
+        return "" if newsroom.has_user and newsroom.settings.may_change_site else _LOCKED
+
+    def _own_values(self) -> ExportValues:
         return ExportValues(
             **{name: self.export.get(name, d) for name, d in _EXPORT_DEFAULTS.items()}
         )
 
+    def _take_over_own_settings(self) -> None:
+        """A store without site settings takes this person's QSettings ones, once, when an
+        admin opens it (each value checked; one that cannot be used is left out). Then the
+        QSettings copy follows the store's, for the Export Site dialog."""
+        newsroom = self._window.newsroom
+        settings = newsroom.settings
+        try:
+            if newsroom.has_user and settings.may_change_site and not settings.site_is_set():
+                own = self._own_values()
+                values = {
+                    name: getattr(own, name)
+                    for name, default in _EXPORT_DEFAULTS.items()
+                    if getattr(own, name) != default
+                }
+                for name, value in values.items():
+                    # One at a time: a value that cannot be used does not keep the others out.
+                    with contextlib.suppress(NewsroomError):
+                        settings.set_site(check_templates=False, **{name: value})
+            if settings.site_is_set():
+                self._mirror(self.export_values())
+        except NewsroomError as error:  # a store that cannot be read now: say so, go on
+            self._window.status.showMessage(f"Site settings: {error}", 10000)
+
+    def _mirror(self, export: ExportValues) -> None:
+        for name in _EXPORT_DEFAULTS:
+            if self.export.get(name, _EXPORT_DEFAULTS[name]) != getattr(export, name):
+                self.export.set(name, getattr(export, name))
+
+    def use_sections(self) -> None:
+        """The inspector offers the newsroom's managed sections (read again each call)."""
+        inspector = getattr(self._window, "inspector", None)
+        if inspector is None:
+            return
+        try:
+            inspector.set_sections(self._window.newsroom.settings.section_names())
+        except NewsroomError as error:
+            self._window.status.showMessage(f"Sections: {error}", 10000)
+
     def open_dialog(self) -> bool:
         """Show the dialog; True when the person pressed OK (and it was applied)."""
-        dialog = PreferencesDialog(self._window.preferences, self.export_values(), self._window)
+        dialog = PreferencesDialog(
+            self._window.preferences,
+            self.export_values(),
+            self._window,
+            site_locked=self.site_locked(),
+        )
         try:
             if dialog.exec() != QDialog.DialogCode.Accepted:
                 return False
@@ -223,13 +301,33 @@ class PreferencesController(QObject):
         window.actions["view_spell_check"].setChecked(preferences.spell_check)
         window.spelling.set_enabled(preferences.spell_check)
         self.store.save(preferences)
-        for name in _EXPORT_DEFAULTS:
-            self.export.set(name, getattr(export, name))
+        site_refused = self._save_site(export)
         self.sync_site()
+        self.use_sections()
         if style_changed:
             window.checks.schedule()
-        if not style_refused:  # else the status bar keeps saying what is wrong with the file
+        if not style_refused and not site_refused:  # else the status bar says what is wrong
             window.status.showMessage("Preferences saved.", 5000)
+
+    def _save_site(self, export: ExportValues) -> bool:
+        """Put changed site settings in the store (admins); True when they were refused
+        (the status bar says why, the store's stay in force)."""
+        current = self.export_values()
+        if export == current:
+            self._mirror(current)
+            return False
+        try:
+            changed = {
+                name: getattr(export, name)
+                for name in _EXPORT_DEFAULTS
+                if getattr(export, name) != getattr(current, name)
+            }
+            self._window.newsroom.settings.set_site(**changed)
+        except NewsroomError as error:
+            self._window.status.showMessage(f"Site settings not changed: {error}", 10000)
+            return True
+        self._mirror(self.export_values())
+        return False
 
     def _use_site(self, export: ExportValues) -> None:
         """The preview renders with the export's templates and site: what the web gets."""
@@ -239,10 +337,26 @@ class PreferencesController(QObject):
             preview.set_site(export.templates_dir or None, export.site_name, export.base_url)
 
     def sync_site(self) -> None:
-        """Re-render the preview if the export settings changed (here or in Export Site…)."""
-        export = self.export_values()
-        if export != self._site:
-            self._use_site(export)
+        """Re-render the preview if the site settings changed (here, in Export Site…, or
+        on another desk). Values the Export Site dialog left in its QSettings copy are
+        the newsroom's when an admin set them there; anyone else's are put back."""
+        own = self._own_values()
+        current = self.export_values()
+        if own != current and self.site_locked() == "":
+            changed = {
+                name: getattr(own, name)
+                for name in _EXPORT_DEFAULTS
+                if getattr(own, name) != getattr(current, name)
+            }
+            try:
+                self._window.newsroom.settings.set_site(**changed)
+            except NewsroomError as error:
+                self._window.status.showMessage(f"Site settings not changed: {error}", 10000)
+            current = self.export_values()
+        if self._window.newsroom.settings.site_is_set():
+            self._mirror(current)
+        if current != self._site:
+            self._use_site(current)
 
     def _use_style(self, path: str, *, at_start: bool = False) -> bool:
         """Make the checks use the style at `path` ("" = house); False (said) if it fails."""

@@ -10,6 +10,8 @@ from dataclasses import dataclass, fields, replace
 
 from PySide6.QtCore import QByteArray, QSettings
 
+from editor.core.settings_model import DEFAULT_SECTIONS
+
 ORGANISATION = "Newsroom"
 APPLICATION = "Newsroom Editor"
 
@@ -37,22 +39,14 @@ class Preferences:
     splitter_shares: tuple[float, float, float] = (0.28, 0.42, 0.30)
 
 
-#: Sections offered by the inspector; the combo stays editable for desks not listed.
-SECTIONS = (
-    "World",
-    "Politics",
-    "Business",
-    "Local",
-    "Sport",
-    "Culture",
-    "Science",
-    "Technology",
-    "Opinion",
-)
+#: The sections a new store starts with. The inspector offers the store's managed list
+#: (`newsroom.settings.section_names()`); this is what it shows before it has one.
+SECTIONS = DEFAULT_SECTIONS
 
 
 #: What Edit > Preferences… changes, and where QSettings keeps it. The web export's site
-#: name, address and templates live under "export/" (see `editor.ui.import_export.export_dialog`).
+#: name, address and templates are the store's (`newsroom.settings`); a copy stays under
+#: "export/" for the Export Site dialog (`editor.ui.import_export.export_dialog`).
 PREFERENCE_KEYS = {
     "smart_typography": "editing/smart_typography",
     "dash_style": "editing/dash_style",

@@ -169,3 +169,89 @@ def test_a_style_file_gone_since_last_run_falls_back_to_the_house_style(
     assert "house style" in window.status.currentMessage()
     article = newsroom.create_article("H", "He saw the the car.", standfirst="S.")
     assert newsroom.check_article(article)  # the checks still run
+
+
+# -- the site settings are the newsroom's (the store's), not one person's -----------------
+
+
+def test_the_site_settings_are_kept_in_the_store(make_window, newsroom, tmp_path):
+    window = make_window()
+
+    def edit(dialog: PreferencesDialog) -> None:
+        assert dialog.site_name.isReadOnly() is False and not dialog.site_note.isVisible()
+        dialog.site_name.setText("The Westside Courier")
+        dialog.base_url.setText("https://courier.example.org")
+
+    assert run_dialog(window, edit), run_dialog.refused
+    site = newsroom.settings.site()
+    assert (site.site_name, site.base_url) == ("The Westside Courier",
+                                               "https://courier.example.org/")  # fmt: skip
+    _, who = newsroom.store.settings.changed("site_name")
+    assert who == newsroom.user.id
+    # The Export Site dialog, which reads QSettings, gets the same (normalised) values.
+    export = ExportSiteDialog(ExportPreferences())
+    assert export.base_url.text() == "https://courier.example.org/"
+    export.deleteLater()
+
+
+def test_someone_not_an_admin_sees_the_site_settings_read_only(make_window, newsroom):
+    from editor.core.model import Role
+
+    newsroom.settings.set_site(site_name="The Desk Times")
+    newsroom.add_user("Ed Editor", Role.EDITOR)
+    newsroom.switch_user("Ed Editor")
+    window = make_window()
+    seen = {}
+
+    def edit(dialog: PreferencesDialog) -> None:
+        seen["note"] = dialog.site_note.text() if dialog.site_note.isVisibleTo(dialog) else ""
+        seen["read_only"] = dialog.site_name.isReadOnly() and dialog.base_url.isReadOnly()
+        seen["name"] = dialog.site_name.text()
+        dialog.site_name.setText("Mine")  # typed anyway (read-only in the GUI)
+        dialog.spell_check.setChecked(False)
+
+    run_dialog(window, edit)
+    assert seen == {"note": "The newsroom's site settings: only an admin changes them.",
+                    "read_only": True, "name": "The Desk Times"}  # fmt: skip
+    assert newsroom.settings.site().site_name == "The Desk Times"
+    assert "only an admin" in window.status.currentMessage().lower()
+    assert not window.preferences.spell_check  # their own preferences still apply
+
+
+def test_a_persons_own_settings_are_taken_into_a_store_without_any(make_window, newsroom, tmp_path):
+    settings = QSettings()
+    settings.setValue("export/site_name", "Harbour Gazette")
+    settings.setValue("export/base_url", "not an address")  # cannot be used: left out
+    settings.setValue("export/templates_dir", str(tmp_path / "elsewhere"))  # kept as it was
+    settings.sync()
+    window = make_window()
+    site = newsroom.settings.site()
+    assert site.site_name == "Harbour Gazette" and site.base_url == ""
+    assert site.templates_dir == str(tmp_path / "elsewhere")
+    assert window.preferences_controller.export_values().site_name == "Harbour Gazette"
+    window.close()
+    # Once: a store that has settings keeps them, whatever a person's QSettings say.
+    newsroom.settings.set("site_name", "The Newsroom's Own")
+    settings.setValue("export/site_name", "Someone Else's")
+    settings.sync()
+    make_window()
+    assert newsroom.settings.site().site_name == "The Newsroom's Own"
+    assert QSettings().value("export/site_name") == "The Newsroom's Own"
+
+
+def test_the_inspector_offers_the_managed_sections(make_window, newsroom, qtbot):
+    newsroom.settings.add_section("Health")
+    newsroom.settings.retire_section("Opinion")
+    newsroom.create_article("Old story", "Text.", section="Letters page")
+    window = make_window()
+    inspector = window.inspector
+    offered = [inspector.section.itemText(i) for i in range(inspector.section.count())]
+    assert offered == newsroom.settings.section_names()
+    assert "Health" in offered and "Opinion" not in offered
+    window.open_article(newsroom.list_articles()[0].id)
+    qtbot.waitUntil(lambda: inspector.section.currentText() == "Letters page", timeout=5000)
+    note = inspector.note("section")
+    assert note.isVisibleTo(inspector) and "Not one of the newsroom's sections" in note.text()
+    inspector.section.setEditText("health")  # a managed one, any case: no note
+    inspector.section.lineEdit().textEdited.emit("health")
+    assert not note.isVisibleTo(inspector)

@@ -2,7 +2,9 @@
 
 It shows one article and reports a person's edits as `field_edited(name, value)`; it
 never saves. Programmatic updates never echo back as edits. A value the store refused
-is shown with its message beside the field until the person edits it again.
+is shown with its message beside the field until the person edits it again. The section
+box offers the newsroom's managed sections (`set_sections`); a section that is not one of
+them (an old article's) is kept, and a note under the box says so.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from editor.core.model import Article
+from editor.core.settings_model import match_section
 from editor.ui.import_export.notes_panel import ImportNotesPanel
 from editor.ui.settings import SECTIONS
 from editor.ui.status_style import status_badge_css
@@ -41,6 +44,7 @@ class MetadataInspector(QScrollArea):
         self.setFrameShape(QFrame.Shape.NoFrame)
         self._loading = False
         self._slug_locked = False
+        self._sections: list[str] = list(SECTIONS)
 
         self.headline = QLineEdit()
         self.headline.setObjectName("headlineField")
@@ -62,6 +66,7 @@ class MetadataInspector(QScrollArea):
         self.section.setEditable(True)
         self.section.addItems(SECTIONS)
         self.section.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.section.setObjectName("sectionField")
         self.tags = QLineEdit()
         self.tags.setPlaceholderText("comma, separated, tags")
         self.dateline = QLineEdit()
@@ -156,7 +161,44 @@ class MetadataInspector(QScrollArea):
     def _emit(self, name: str, value: object) -> None:
         if not self._loading:
             self.clear_field_error(name)
+            if name == "section":
+                self._show_section_hint()
             self.field_edited.emit(name, value)
+
+    # -- sections ----------------------------------------------------------
+
+    def set_sections(self, names: list[str]) -> None:
+        """Offer the newsroom's managed sections, in menu order (the text shown stays)."""
+        if list(names) == self._sections:
+            return
+        self._loading = True
+        try:
+            text = self.section.currentText()
+            self._sections = list(names)
+            self.section.clear()
+            self.section.addItems(self._sections)
+            self.section.setEditText(text)
+        finally:
+            self._loading = False
+        self._show_section_hint()
+
+    def sections(self) -> list[str]:
+        """The sections offered."""
+        return list(self._sections)
+
+    def _show_section_hint(self) -> None:
+        """Under the box: that the section is not one of the newsroom's, if it is not."""
+        if self.field_error("section"):
+            return
+        note = self._notes["section"]
+        text = self.section.currentText().strip()
+        if text and match_section(text, self._sections) is None:
+            note.setStyleSheet(_HINT_CSS)
+            note.setText("Not one of the newsroom's sections: no menu entry on the site.")
+            note.show()
+        else:
+            note.clear()
+            note.hide()
 
     # -- showing ---------------------------------------------------------
 
@@ -177,6 +219,7 @@ class MetadataInspector(QScrollArea):
             self.import_notes.show_article(article)
             for name in self.fields:
                 self.clear_field_error(name)
+            self._show_section_hint()
             self._show_derived(current)
             for field in (self.headline, self.slug, self.byline, self.tags, self.dateline):
                 field.setCursorPosition(0)  # show the start of long values, not the end
@@ -243,6 +286,8 @@ class MetadataInspector(QScrollArea):
         field.setStyleSheet("")
         if name == "slug":
             self._show_slug_hint()
+        elif name == "section":
+            self._show_section_hint()
         else:
             note.clear()
             note.hide()
@@ -303,6 +348,7 @@ class MetadataInspector(QScrollArea):
                 self.standfirst.setPlainText(text)
             elif name == "section":
                 self.section.setEditText(text)
+                self._show_section_hint()
             else:
                 field = self.fields[name]
                 assert isinstance(field, QLineEdit)
