@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.exc import DBAPIError, ProgrammingError
 
-from editor.core.errors import NewsroomError, PermissionDeniedError, StoreError
+from editor.core.errors import NewsroomError, PermissionDeniedError, StoreError, TransitionError
 from editor.core.model import Role, Status
 from editor.core.newsroom import IdentityError, Newsroom
 from editor.core.workflow import Action, Situation, action_for, decide, target_status
@@ -119,10 +119,12 @@ def drop_logins(logins) -> None:
 
 
 def _refused(connection, statement: str, **params) -> str:
-    """Run `statement` in a transaction rolled back afterwards; the refusal's message."""
+    """Run `statement` in a transaction rolled back afterwards (its checks at commit run
+    too); the refusal's message, "" when it went through."""
     transaction = connection.begin()
     try:
         connection.execute(text(statement), params)
+        connection.execute(text("SET CONSTRAINTS ALL IMMEDIATE"))
     except DBAPIError as error:
         return str(error.orig)
     else:
@@ -135,11 +137,58 @@ def _changed(connection, statement: str, **params) -> int:
     """Rows `statement` changed (rolled back), or -1 when refused."""
     transaction = connection.begin()
     try:
-        return connection.execute(text(statement), params).rowcount
+        changed = connection.execute(text(statement), params).rowcount
+        connection.execute(text("SET CONSTRAINTS ALL IMMEDIATE"))  # the checks at commit
+        return changed
     except DBAPIError:
         return -1
     finally:
         transaction.rollback()
+
+
+def _sql_step(connection, me: str, article_id: str, action: str, target: str) -> bool:
+    """A workflow step done by hand in SQL, as the app does it: the status, a revision
+    with the step as its reason, the head moved to it and the event. Rolled back; whether
+    the database let all of it through (its checks at commit included)."""
+    revision, event = str(uuid.uuid4()), str(uuid.uuid4())
+    ids = {"id": article_id, "me": me, "action": action, "to": target, "rev": revision}
+    transaction = connection.begin()
+    try:
+        row = connection.execute(
+            text("SELECT status, head_revision_id FROM articles WHERE id = :id"), ids
+        ).one()
+        moved = connection.execute(
+            text("UPDATE articles SET status = :to, version = version + 1 WHERE id = :id"), ids
+        ).rowcount
+        if moved != 1:
+            return False
+        connection.execute(
+            text(
+                "INSERT INTO revisions (id, article_id, parent_id, author_id, created_at, "
+                "reason, body, metadata) SELECT :rev, article_id, id, :me, now(), :action, "
+                "body, metadata FROM revisions WHERE id = :head"
+            ),
+            {**ids, "head": row.head_revision_id},
+        )
+        connection.execute(text("UPDATE articles SET head_revision_id = :rev WHERE id = :id"), ids)
+        connection.execute(
+            text(
+                "INSERT INTO events (id, article_id, actor_id, created_at, action, from_status, "
+                "to_status, note, revision_id) VALUES (:event, :id, :me, now(), :action, "
+                ":from, :to, 'A note for the log.', :rev)"
+            ),
+            {**ids, "event": event, "from": row.status},
+        )
+        connection.execute(text("SET CONSTRAINTS ALL IMMEDIATE"))
+        return True
+    except DBAPIError:
+        return False
+    finally:
+        transaction.rollback()
+
+
+def _id(desk: Desk, name: str) -> str:
+    return desk.owner.store.get_user_by_name(name).id
 
 
 def test_the_login_is_the_acting_user_and_cannot_be_renamed(desk):
@@ -300,9 +349,7 @@ def test_a_reporter_with_psql_cannot_approve_publish_or_rewrite_history(desk):
         assert (
             _changed(sql, "UPDATE articles SET headline = 'Better' WHERE id = :id", id=draft) == 1
         )
-        assert (
-            _changed(sql, "UPDATE articles SET status = 'submitted' WHERE id = :id", id=draft) == 1
-        )
+        assert _sql_step(sql, rita_id, draft, "submit", "submitted")
 
 
 def test_an_editor_approves_others_text_but_not_their_own(desk, monkeypatch):
@@ -318,9 +365,11 @@ def test_an_editor_approves_others_text_but_not_their_own(desk, monkeypatch):
             sql, "UPDATE articles SET status = 'approved' WHERE id = :id", id=story
         )
     with desk.sql("Eve Editor") as sql:
-        assert (
-            _changed(sql, "UPDATE articles SET status = 'approved' WHERE id = :id", id=story) == 1
+        # A status changed without its event is refused at commit: the log is not skipped.
+        assert "A workflow step is logged" in _refused(
+            sql, "UPDATE articles SET status = 'approved' WHERE id = :id", id=story
         )
+        assert _sql_step(sql, _id(desk, "Eve Editor"), story, "approve", "approved")
 
 
 def test_an_admin_login_provisions_people(desk):
@@ -357,6 +406,7 @@ def test_every_status_change_cell_matches_the_workflow(desk, who):
     and flags are the app's: no flags are set here)."""
     name, owner = _WHO[who]
     role = desk.owner.store.get_user_by_name(name).role
+    me = _id(desk, name)
     articles = {s: _article_by(desk, "Rita Reporter", s.value, f"In {s.value}") for s in Status}
     mismatches = []
     with desk.sql(name) as sql:
@@ -368,25 +418,51 @@ def test_every_status_change_cell_matches_the_workflow(desk, who):
                 if target is None or target is status:
                     continue  # not a status change (a correction of a corrected article)
                 allowed = decide(action, Situation(role=role, status=status, is_owner=owner))
-                changed = _changed(
-                    sql,
-                    "UPDATE articles SET status = :to WHERE id = :id",
-                    to=target.value,
-                    id=article_id,
-                )
-                if (changed == 1) != allowed.allowed:
-                    mismatches.append((action.value, status.value, changed, allowed.reason))
+                done = _sql_step(sql, me, article_id, action.value, target.value)
+                if done != allowed.allowed:
+                    mismatches.append((action.value, status.value, done, allowed.reason))
         # A status change that is no transition is refused to everyone.
         for status, article_id in articles.items():
             for other in Status:
                 if other is status or action_for(status, other) is not None:
                     continue
-                changed = _changed(
-                    sql,
-                    "UPDATE articles SET status = :to WHERE id = :id",
-                    to=other.value,
-                    id=article_id,
-                )
-                if changed == 1:
+                if _sql_step(sql, me, article_id, "submit", other.value):
                     mismatches.append(("none", status.value, other.value, "allowed"))
+    assert mismatches == []
+
+
+@pytest.mark.parametrize("who", list(_WHO))
+def test_every_cell_through_the_app_as_that_login(desk, who, monkeypatch):
+    """The same cells through the app, connected as that login: what `decide` allows the
+    database lets through (no database refusal of a legal step), what it refuses is
+    refused; and editing the text in each status, through the app and through SQL."""
+    monkeypatch.setattr(Newsroom, "blocking_findings", lambda self, article_id: [])
+    name, owner = _WHO[who]
+    room = desk.room(name)
+    mismatches = []
+    for action in (*(a for a in Action if a is not Action.EDIT), Action.EDIT):
+        for status in Status:
+            if action is not Action.EDIT and target_status(action, status) is None:
+                continue
+            article_id = _article_by(desk, "Rita Reporter", status.value, f"{action} {status}")
+            expected = decide(action, Situation(role=room.user.role, status=status,
+                                                is_owner=owner)).allowed  # fmt: skip
+            try:
+                if action is Action.EDIT:
+                    seen = room.get_article(article_id)
+                    room.save_article(article_id, expected_version=seen.version, body="New.")
+                else:
+                    room.transition(article_id, action, "A note for the log.")
+                done = True
+            except (PermissionDeniedError, TransitionError):
+                done = False
+            if done != expected:
+                mismatches.append((action.value, status.value, done))
+            if action is Action.EDIT:
+                with desk.sql(name) as sql:
+                    changed = _changed(
+                        sql, "UPDATE articles SET headline = 'By SQL' WHERE id = :id", id=article_id
+                    )
+                if (changed == 1) != expected:
+                    mismatches.append(("edit by SQL", status.value, changed))
     assert mismatches == []

@@ -21,7 +21,11 @@ belong to the whole server, several stores may share them) carry the grants:
   editor does not approve text they wrote since the last approval; publishing respects
   legal hold, not-for-publication and the embargo; text changes only where editing is
   allowed (the author's drafts and returned articles, submitted ones for the desk);
-  flags are the desk's; deleting follows `decide_delete`; the creator never changes.
+  flags are the desk's; deleting follows `decide_delete`; the creator never changes;
+- at commit (a deferred constraint trigger), every status change, and every change of a
+  corrected article's text, has its event in the mover's name for the article's new
+  head revision: the audit log cannot be skipped; and events tell the truth (desk
+  actions logged by the desk, a transition with the status the article is in).
 
 The server's superusers, logins with BYPASSRLS and the owner of the tables (who runs
 the migrations) are not held by these checks: they are the server's keys, not people of
@@ -233,17 +237,45 @@ def _functions(s: str) -> list[str]:
                 RETURN NEW;
             END $$""",
         _article_guard(s, path),
+        # At commit: a status change (and any change of a corrected article's text) has
+        # its event, in the mover's name, for the revision the article now has.
+        f"""CREATE FUNCTION {s}.newsroom_step_logged() RETURNS trigger
+            LANGUAGE plpgsql {path} AS $$
+            DECLARE
+                now_row record;
+            BEGIN
+                IF newsroom_privileged() THEN
+                    RETURN NULL;
+                END IF;
+                SELECT status, head_revision_id INTO now_row FROM articles WHERE id = NEW.id;
+                IF NOT EXISTS (
+                    SELECT 1 FROM events e
+                    WHERE e.article_id = NEW.id AND e.actor_id = newsroom_user_id()
+                    AND e.revision_id = now_row.head_revision_id
+                    AND e.to_status = now_row.status
+                    AND e.action IN ('submit', 'return', 'approve', 'publish', 'spike',
+                                     'reopen', 'correct')
+                ) THEN
+                    PERFORM newsroom_refuse('A workflow step is logged: it needs its event '
+                        '(action, status, revision) in your name.');
+                END IF;
+                RETURN NULL;
+            END $$""",
     ]
 
 
+#: The columns that hold an article's text and metadata (not status, flags, bookkeeping).
+_CONTENT = (
+    "headline, standfirst, slug, slug_locked, byline, section, tags::jsonb, dateline, "
+    "story_date, priority, word_count, length_target, source_name, import_notes::jsonb, "
+    "source_hash, featured_asset_id"
+).split(", ")
+_CONTENT_OLD = ", ".join(f"OLD.{c}" for c in _CONTENT)
+_CONTENT_NEW = ", ".join(f"NEW.{c}" for c in _CONTENT)
+
+
 def _article_guard(s: str, path: str) -> str:
-    content = (
-        "headline, standfirst, slug, slug_locked, byline, section, tags::jsonb, dateline, "
-        "story_date, priority, word_count, length_target, source_name, import_notes::jsonb, "
-        "source_hash, featured_asset_id"
-    )
-    old = ", ".join(f"OLD.{c}" for c in content.split(", "))
-    new = ", ".join(f"NEW.{c}" for c in content.split(", "))
+    old, new = _CONTENT_OLD, _CONTENT_NEW
     return f"""CREATE FUNCTION {s}.newsroom_article_guard() RETURNS trigger
         LANGUAGE plpgsql {path} AS $$
         DECLARE
@@ -401,6 +433,12 @@ def _triggers(s: str) -> list[str]:
             FOR EACH ROW EXECUTE FUNCTION {s}.newsroom_check_writer()""",
         f"""CREATE TRIGGER newsroom_article_guard BEFORE INSERT OR UPDATE ON {s}.articles
             FOR EACH ROW EXECUTE FUNCTION {s}.newsroom_article_guard()""",
+        f"""CREATE CONSTRAINT TRIGGER newsroom_step_logged AFTER UPDATE ON {s}.articles
+            DEFERRABLE INITIALLY DEFERRED FOR EACH ROW
+            WHEN (OLD.status IS DISTINCT FROM NEW.status OR (NEW.status = 'corrected' AND (
+                  OLD.head_revision_id IS DISTINCT FROM NEW.head_revision_id
+                  OR ROW({_CONTENT_OLD}) IS DISTINCT FROM ROW({_CONTENT_NEW}))))
+            EXECUTE FUNCTION {s}.newsroom_step_logged()""",
     ]
 
 
@@ -511,6 +549,7 @@ def downgrade() -> None:
         ("revisions", "newsroom_append_only"),
         ("revisions", "newsroom_no_truncate"),
         ("articles", "newsroom_article_guard"),
+        ("articles", "newsroom_step_logged"),
     ):
         bind.execute(sa.text(f"DROP TRIGGER IF EXISTS {trigger} ON {s}.{table}"))
     everyone = ", ".join(GROUPS)
@@ -518,6 +557,7 @@ def downgrade() -> None:
     bind.execute(sa.text(f"REVOKE USAGE ON SCHEMA {s} FROM {everyone}"))
     bind.execute(sa.text(f"DROP TABLE {s}.newsroom_logins"))
     for function in (
+        "newsroom_step_logged()",
         "newsroom_article_guard()",
         "newsroom_check_writer()",
         "newsroom_append_only()",
