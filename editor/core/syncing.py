@@ -25,6 +25,7 @@ from datetime import UTC
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from editor.core import lineage
 from editor.core.errors import NewsroomError, NotAStoreError, StoreError, StoreTooNewError
 from editor.core.model import Role, Status
 from editor.core.workflow import (
@@ -76,22 +77,16 @@ def check_incoming(incoming: IncomingArticle) -> str | None:
         created_by = incoming.created_by
         return created_by == user_id or (created_by is None and role in _DESK)
 
+    def wrote_text(revision) -> bool:
+        if revision.reason not in _NO_TEXT_REASONS or revision.parent_id not in revisions:
+            return True
+        body, meta = incoming.text(revision.id)
+        parent_body, parent_meta = incoming.text(revision.parent_id)
+        return (body, _text_meta(meta)) != (parent_body, _text_meta(parent_meta))
+
     def writers(head: str | None) -> list[str | None]:
-        """As `text_writers`: authors on the first-parent chain back to the last approval."""
-        found: dict[str | None, None] = {}
-        seen: set[str] = set()
-        current = revisions.get(head or "")
-        while current is not None and current.reason != "approve" and current.id not in seen:
-            seen.add(current.id)
-            pure = current.reason in _NO_TEXT_REASONS and current.parent_id in revisions
-            if pure:
-                body, meta = incoming.text(current.id)
-                parent_body, parent_meta = incoming.text(current.parent_id)
-                pure = (body, _text_meta(meta)) == (parent_body, _text_meta(parent_meta))
-            if not pure:
-                found.setdefault(current.author_id, None)
-            current = revisions.get(current.parent_id or "")
-        return list(found)
+        """As the store's `text_writers`: every parent back to the last approval."""
+        return lineage.writers(lineage.since_approval(head, revisions), wrote_text)
 
     for revision_id in incoming.new_revisions:
         revision = revisions[revision_id]

@@ -15,6 +15,7 @@ from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.exc import IntegrityError
 
 from editor.core.errors import NotFoundError, ValidationError
+from editor.core.lineage import since_approval, writers
 from editor.core.model import Article, Desk, Revision, Status
 from editor.store.database import Database
 from editor.store.models import ArticleRow, EventRow, RevisionRow, UserRow
@@ -71,13 +72,13 @@ class WorkflowRepository:
     def text_writers(self, article_id: str) -> list[str | None]:
         """Ids of everyone who wrote the article's text since its last approval, newest first.
 
-        Walks the first-parent chain from the head back to the last "approve" revision (or
-        to the first revision). A pure workflow revision (a transition whose body and
-        metadata equal its parent's) is skipped: moving an article writes none of its text.
-        Any other revision counts, whatever its reason (save, restore, merge, correct...).
-        An author appears once, at their newest revision; None stands for an unknown one.
-        Bodies are read only for the transitions on the path and their parents: the
-        workflow strip asks after every save, and a long article has many revisions.
+        Walks every parent (a sync's merge has two) from the head back to the last
+        "approve" revisions (`editor.core.lineage`). A pure workflow revision (a transition
+        whose body and metadata equal its parent's) is skipped: moving an article writes
+        none of its text. Any other revision counts, whatever its reason (save, restore,
+        merge, correct...). An author appears once, at their newest revision; None stands
+        for an unknown one. Bodies are read only for the transitions on the path and their
+        parents: the workflow strip asks after every save, and a long article has many.
         """
         with self._db.read() as session:
             head = session.scalar(
@@ -85,18 +86,16 @@ class WorkflowRepository:
             )
             rows = session.execute(
                 select(
-                    RevisionRow.id, RevisionRow.parent_id, RevisionRow.author_id, RevisionRow.reason
+                    RevisionRow.id,
+                    RevisionRow.parent_id,
+                    RevisionRow.second_parent_id,
+                    RevisionRow.author_id,
+                    RevisionRow.reason,
+                    RevisionRow.created_at,
                 ).where(RevisionRow.article_id == article_id)
             ).all()
             by_id = {r.id: r for r in rows}
-            path: list = []
-            seen: set[str] = set()
-            current = by_id.get(head)
-            # A cycle would be a damaged store: stop there rather than loop for ever.
-            while current is not None and current.reason != "approve" and current.id not in seen:
-                seen.add(current.id)
-                path.append(current)
-                current = by_id.get(current.parent_id)
+            path = since_approval(head, by_id)
             compare = {
                 i
                 for r in path
@@ -115,12 +114,13 @@ class WorkflowRepository:
                 if compare
                 else {}
             )
-        writers: dict[str | None, None] = {}
-        for revision in path:
-            pure = revision.id in texts and texts[revision.id] == texts.get(revision.parent_id)
-            if not pure:
-                writers.setdefault(revision.author_id, None)
-        return list(writers)
+
+        def wrote_text(revision) -> bool:
+            return not (
+                revision.id in texts and texts[revision.id] == texts.get(revision.parent_id)
+            )
+
+        return writers(path, wrote_text)
 
     def get_revision(self, revision_id: str) -> Revision:
         with self._db.read() as session:
