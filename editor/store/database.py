@@ -16,7 +16,12 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from editor.core.errors import ReadOnlyStoreError, StoreBusyError, StoreError
+from editor.core.errors import (
+    PermissionDeniedError,
+    ReadOnlyStoreError,
+    StoreBusyError,
+    StoreError,
+)
 from editor.store import opening
 from editor.store.models import ArticleRow
 from editor.store.search import search_index_for
@@ -70,6 +75,8 @@ class Database:
         except IntegrityError:
             raise
         except DBAPIError as error:
+            if refusal := _refused_by_database(error):
+                raise PermissionDeniedError(refusal) from None
             raise StoreError(f"The store {self.name} cannot be used: {error.orig}.") from None
 
     def _explain(self, error: DBAPIError) -> StoreError:
@@ -91,3 +98,13 @@ class Database:
     def index(self, session: Session, row: ArticleRow, body: str) -> None:
         """Bring the article's full-text entry up to date (`editor.store.search`)."""
         self.search.index(session, row, body)
+
+
+def _refused_by_database(error: DBAPIError) -> str | None:
+    """The shared desk's own refusal (SQLSTATE 42501: a grant, a row-level policy or a
+    workflow trigger said no), as one sentence; None for any other error."""
+    if getattr(error.orig, "sqlstate", None) != "42501":
+        return None
+    diag = getattr(error.orig, "diag", None)
+    text = (getattr(diag, "message_primary", None) or str(error.orig)).strip().splitlines()[0]
+    return f"The shared desk refused this: {text.rstrip('.')}."

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from editor.core.errors import NotFoundError, StaleWriteError
+from editor.core.errors import NotFoundError, PermissionDeniedError, StaleWriteError
 from editor.core.model import Article, ArticleSummary, Revision, Status, User
 from editor.store.models import ArticleRow, EventRow, RevisionRow, UserRow
 
@@ -187,14 +187,23 @@ def read_article(session: Session, article_id: str, include_deleted: bool = Fals
     return article_from_row(row, head.body if head else "")
 
 
-def stale_write_error(session: Session, row: ArticleRow, expected: int) -> StaleWriteError:
+def stale_write_error(
+    session: Session, row: ArticleRow, expected: int
+) -> StaleWriteError | PermissionDeniedError:
     """The refusal of a stale write, naming who made the latest change and when.
 
     The latest change is the newer of the head revision (a save, an autosave, a
     transition) and the latest event (a transition, flags, delete, restore): the head
     revision's author alone would name the reporter after an editor's status change.
+    A compare-and-swap that missed although the version is the one expected was not
+    stale: a shared desk's row-level security hid the row from this login's update.
     """
     session.refresh(row)
+    if row.version == expected:
+        return PermissionDeniedError(
+            "The shared desk refused this: your database login may not change this "
+            "article."
+        )
     head = session.get(RevisionRow, row.head_revision_id) if row.head_revision_id else None
     event = session.scalars(
         select(EventRow)
