@@ -397,7 +397,9 @@ def spelling(unit: Unit, rule: CustomRule) -> Iterable[Hit]:
         capital = skip_names and word[:1].isupper()
         if capital and start not in starts and not title:
             continue  # a name: the names check compares it with its other spellings
-        found = suggestions(word, rule.dictionary, 1)
+        # One edit away only: a fix for each of hundreds of unknown words must stay cheap
+        # (two edits cost 40-150 ms a word); the context menu offers the rest when asked.
+        found = suggestions(word, rule.dictionary, 1, quick=True)
         if capital and not (found and similar_names(word, found[0])):
             continue  # a name opening a sentence ("Brightloom said..."), not a typo
         yield Hit(start, end, rule.format(match=word), found[0] if found else None)
