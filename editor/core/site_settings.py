@@ -122,9 +122,16 @@ class SettingsService:
         """Rename `old` to `new`, and every article filed under `old` (any case) with it;
         returns the section and how many articles changed."""
         self._check_desk()
-        return self._seat.store.settings.rename_section(
-            str(old), clean_section_name(new), self._seat.user.id
-        )
+        try:
+            return self._seat.store.settings.rename_section(
+                str(old), clean_section_name(new), self._seat.user.id
+            )
+        except PermissionDeniedError as error:  # the shared desk refused one of the articles
+            raise PermissionDeniedError(
+                f"Renaming the section renames it on its articles, and one of them may not "
+                f"be changed ({error}). Nothing was renamed.",
+                action="sections",
+            ) from None
 
     def retire_section(self, name: str) -> Section:
         """Offer the section no more (its articles keep it; the menu drops it)."""

@@ -216,3 +216,28 @@ def test_the_database_lets_only_admins_write_settings(desk):  # noqa: F811
     admin_room.settings.set("site_name", "The Desk")
     assert desk.room("Rita Reporter").settings.site().site_name == "The Desk"
     assert "Health" in desk.room("Rita Reporter").settings.section_names()
+
+
+def test_on_a_shared_store_a_rename_the_database_refuses_is_refused_whole(
+    desk,  # noqa: F811
+    monkeypatch,
+):
+    """The database lets only an article's author edit a draft and nobody edit a
+    published article (0004): a section rename that would change such an article is
+    refused in one sentence saying so, and nothing of it is applied."""
+    monkeypatch.setattr(Newsroom, "blocking_findings", lambda self, article_id: [])
+    rita, ed, eve = desk.room("Rita Reporter"), desk.room("Ed Editor"), desk.room("Eve Editor")
+    draft = rita.create_article("Draft story", "Text.", section="Sport")
+    story = ed.create_article("Match report", "Text.", section="Local")
+    ed.transition(story.id, "submit")
+    eve.transition(story.id, "approve")
+    eve.transition(story.id, "publish")
+    for old in ("Sport", "Local"):
+        with pytest.raises(PermissionDeniedError, match="Nothing was renamed"):
+            ed.settings.rename_section(old, "Games")
+        assert old in ed.settings.section_names()
+    assert ed.get_article(draft.id).section == "Sport"
+    # Over articles the editor may change, the rename goes through on a shared store.
+    ed.create_article("Science story", "Text.", section="Science")
+    section, moved = ed.settings.rename_section("Science", "Science & Health")
+    assert (section.name, moved) == ("Science & Health", 1)
