@@ -14,28 +14,55 @@ import bisect
 import time
 
 from PySide6.QtCore import QObject, QPoint
-from PySide6.QtGui import QTextBlock, QTextCursor, QTextDocument, QTextFormat
+from PySide6.QtGui import QTextBlock, QTextCursor, QTextDocument, QTextFormat, QTextTable
 from PySide6.QtWidgets import QTextEdit
 
 from editor.ui.preview.pane import PreviewPane
 from editor.ui.timers import debounce_timer
 
 _QUIET_S = 0.3  # after we scroll one side, its own scroll events are ours, not the person's
+_CODE_FENCE = QTextFormat.Property.BlockCodeFence
+_CODE_LANGUAGE = QTextFormat.Property.BlockCodeLanguage
+_QUOTE_LEVEL = QTextFormat.Property.BlockQuoteLevel
+_END = 1 << 62
 
 
-def _kind(block: QTextBlock) -> str | None:
-    """What top-level Markdown construct `block` belongs to; None for an empty paragraph."""
-    table = QTextCursor(block).currentTable()
-    if table is not None:
-        return f"table:{table.firstPosition()}"
+def _tables(document: QTextDocument) -> list[tuple[int, int, int]]:
+    """(first position, last position, first position) of each table, in document order."""
+    found = []
+    stack = [document.rootFrame()]
+    while stack:
+        frame = stack.pop()
+        for child in frame.childFrames():
+            if isinstance(child, QTextTable):
+                found.append((child.firstPosition(), child.lastPosition(), child.firstPosition()))
+            else:
+                stack.append(child)
+    found.sort()
+    return found
+
+
+def _kind(block: QTextBlock, tables: list[tuple[int, int, int]] | None = None) -> str | None:
+    """What top-level Markdown construct `block` belongs to; None for an empty paragraph.
+
+    `tables`: the document's `_tables`, worked out once for a walk over every block (a
+    cursor per block to ask for its table cost more than the rest of the walk together).
+    """
+    if tables is None:
+        table = QTextCursor(block).currentTable()
+        if table is not None:
+            return f"table:{table.firstPosition()}"
+    elif tables:
+        position = block.position()
+        index = bisect.bisect_right(tables, (position, _END, _END)) - 1
+        if index >= 0 and tables[index][0] <= position <= tables[index][1]:
+            return f"table:{tables[index][2]}"
     if block.textList() is not None:
         return "list"
     block_format = block.blockFormat()
-    if block_format.hasProperty(QTextFormat.Property.BlockCodeFence) or block_format.hasProperty(
-        QTextFormat.Property.BlockCodeLanguage
-    ):
+    if block_format.hasProperty(_CODE_FENCE) or block_format.hasProperty(_CODE_LANGUAGE):
         return "code"
-    if block_format.intProperty(QTextFormat.Property.BlockQuoteLevel) > 0:
+    if block_format.intProperty(_QUOTE_LEVEL) > 0:
         return "quote"
     if not block.text().strip():
         return None
@@ -46,9 +73,10 @@ def editor_block_starts(document: QTextDocument) -> list[int]:
     """For each top-level Markdown block, the number of the `QTextBlock` it begins at."""
     starts: list[int] = []
     previous: str | None = None
+    tables = _tables(document)
     block = document.begin()
     while block.isValid():
-        kind = _kind(block)
+        kind = _kind(block, tables)
         if kind is not None:
             if kind == "paragraph" or kind != previous:
                 starts.append(block.blockNumber())
