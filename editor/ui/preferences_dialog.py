@@ -219,8 +219,12 @@ class PreferencesController(QObject):
         self._use_site(self.export_values())
 
     def export_values(self) -> ExportValues:
-        """The newsroom's site settings (the store's), as the dialog shows them."""
-        site = self._window.newsroom.settings.site()
+        """The newsroom's site settings (the store's), as the dialog shows them; while the
+        store cannot be read (busy, say), the copy in QSettings."""
+        try:
+            site = self._window.newsroom.settings.site()
+        except NewsroomError:
+            return self._own_values()
         return ExportValues(site.site_name, site.base_url, site.templates_dir)
 
     def site_locked(self) -> str:

@@ -255,3 +255,18 @@ def test_the_inspector_offers_the_managed_sections(make_window, newsroom, qtbot)
     inspector.section.setEditText("health")  # a managed one, any case: no note
     inspector.section.lineEdit().textEdited.emit("health")
     assert not note.isVisibleTo(inspector)
+
+
+def test_a_store_that_cannot_be_read_now_leaves_the_copy_in_force(make_window, newsroom,
+                                                                 monkeypatch):  # fmt: skip
+    from editor.core.errors import StoreBusyError
+
+    newsroom.settings.set("site_name", "The Desk Times")
+    window = make_window()
+    assert QSettings().value("export/site_name") == "The Desk Times"
+
+    def busy():
+        raise StoreBusyError("The store is locked by another program.")
+
+    monkeypatch.setattr(newsroom.settings, "site", busy)
+    assert window.preferences_controller.export_values().site_name == "The Desk Times"
