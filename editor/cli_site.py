@@ -5,6 +5,8 @@
                                                  (admins; "" puts a setting back)
     newsroom sections [--all] [--json]           the managed sections in menu order
                                                  (--all: retired ones too, marked)
+    newsroom sections --unlisted [--json]        sections written on articles that are
+                                                 not in the list, most articles first
     newsroom sections add NAME                   editors and admins
     newsroom sections rename NAME NEW            renames it on its articles too
     newsroom sections retire NAME                no more offered, no menu entry
@@ -54,6 +56,11 @@ def add_parsers(commands, common: argparse.ArgumentParser) -> None:
     )
     sections.add_argument("--json", action="store_true", help="print the list as JSON")
     sections.add_argument("--all", action="store_true", help="retired sections too")
+    sections.add_argument(
+        "--unlisted",
+        action="store_true",
+        help="sections on articles that are not in the list (to add or rename them)",
+    )
     actions = sections.add_subparsers(dest="sections_command", metavar="ACTION")
     sub = actions.add_parser("add", parents=[common], help="add a section at the menu's end")
     sub.add_argument("name", metavar="NAME")
@@ -122,6 +129,8 @@ def run_sections(newsroom, args: argparse.Namespace) -> int:
 
 def _list_sections(newsroom, args: argparse.Namespace) -> int:
     settings = newsroom.settings
+    if getattr(args, "unlisted", False):
+        return _list_unlisted(newsroom, args)
     sections = settings.sections(include_retired=args.all)
     counts: dict[str, int] = {}
     for value, count in settings.article_counts().items():
@@ -144,6 +153,30 @@ def _list_sections(newsroom, args: argparse.Namespace) -> int:
     for section in sections:
         mark = "  (retired)" if section.retired else ""
         print(f"{section.name:<{width}}  {counts.get(section.name, 0):>6} articles{mark}")
+    return 0
+
+
+def _list_unlisted(newsroom, args: argparse.Namespace) -> int:
+    """Section values on live articles that match no managed section (retired ones count
+    as managed), most articles first; spellings that differ only in case are one."""
+    settings = newsroom.settings
+    found: dict[str, list] = {}
+    for value, count in settings.article_counts().items():
+        if not value.strip() or settings.managed_section(value) is not None:
+            continue
+        key = " ".join(value.split()).casefold()
+        entry = found.setdefault(key, [" ".join(value.split()), 0])
+        entry[1] += count
+    rows = sorted(found.values(), key=lambda e: (-e[1], e[0].casefold()))
+    if args.json:
+        print(json.dumps([{"name": n, "articles": c} for n, c in rows], ensure_ascii=False))
+        return 0
+    if not rows:
+        print("every article's section is in the list")
+        return 0
+    width = max(len(n) for n, _ in rows)
+    for name, count in rows:
+        print(f"{name:<{width}}  {count:>6} articles")
     return 0
 
 

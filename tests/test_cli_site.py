@@ -96,6 +96,23 @@ def test_sections_listed_and_managed(store, capsys):
         room.close()
 
 
+def test_unlisted_sections_are_listed_to_be_adopted(store, capsys):
+    room = Newsroom.open(store, "Ada Admin")
+    try:
+        for n, section in enumerate(["Letters", "letters ", "Weather", "", "SPORT"]):
+            room.create_article(f"Story {n}", "Text.", section=section)
+    finally:
+        room.close()
+    assert newsroom_cli(store, ["sections", "--unlisted", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == [
+        {"name": "Letters", "articles": 2}, {"name": "Weather", "articles": 1}]  # fmt: skip
+    assert newsroom_cli(store, ["sections", "add", "Letters"], "Ed Editor") == 0
+    assert newsroom_cli(store, ["sections", "add", "Weather"], "Ed Editor") == 0
+    capsys.readouterr()
+    assert newsroom_cli(store, ["sections", "--unlisted"]) == 0
+    assert capsys.readouterr().out == "every article's section is in the list\n"
+
+
 def test_a_reporter_cannot_change_sections(store, capsys):
     assert newsroom_cli(store, ["sections", "add", "Health"], "Rita Reporter") == 2
     err = capsys.readouterr().err
