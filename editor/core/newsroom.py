@@ -51,7 +51,7 @@ from editor.core.workflow import KEEP, Action, Decision, Situation, WorkflowServ
 from editor.store import opening
 from editor.store.opening import PasswordRequiredError as PasswordRequiredError
 from editor.store.rights import IdentityError as IdentityError
-from editor.store.rights import Rights
+from editor.store.rights import Rights, default_login
 from editor.store.store import Store
 
 
@@ -318,6 +318,17 @@ class Newsroom:
         self.store.set_deleted(
             article_id, deleted=False, actor=self.user, expected_version=seen.version
         )
+
+    @property
+    def shared(self) -> bool:
+        """Whether this is a shared (PostgreSQL) store, where each person has a login."""
+        return self.rights.shared
+
+    def add_person(self, name: str, role: Role | str) -> User:
+        """Add a user as the window's Users dialog does: on a shared store, with a new
+        database login made from the name (`login_of` tells it, to hand to the person)."""
+        login = default_login(name) if self.rights.shared else None
+        return self.add_user(name, role, login=login, take_existing=False)
 
     def add_user(
         self,

@@ -93,7 +93,7 @@ class Store:
         not a usable store with a typed `StoreError`, writing nothing.
         """
         if location is None:
-            location = opening.default_store_path()
+            location = opening.default_store_location()  # a URL in NEWSROOM_STORE stays one
         text_location = str(location)
         path: Path | None = None
         if not opening.is_url(text_location):

@@ -268,8 +268,22 @@ class WorkflowController(QObject):
         user = self.newsroom.user
         store = self.newsroom.store
         where = store.path.name if getattr(store, "path", None) else "store"
+        fixed = self.newsroom.fixed_identity  # a shared desk: the database login is who acts
+        if fixed:
+            where = f"shared desk ({self.newsroom.login_of(user) or 'your login'})"
         self.window.status.show_identity(users_dialog.describe(user), where)
-        self.window.status.identity.setToolTip("File ▸ Switch User… to work as someone else")
+        self.window.status.identity.setToolTip(
+            "On the shared desk you work as your database login"
+            if fixed
+            else "File ▸ Switch User… to work as someone else"
+        )
+        switch = self.window.actions["file_switch_user"]
+        switch.setEnabled(not fixed)
+        switch.setToolTip(
+            "On the shared desk you are your database login: connect as someone else to be them"
+            if fixed
+            else "Work as another person of this newsroom"
+        )
         self.window.actions["file_users"].setEnabled(user.role is Role.ADMIN)
         self.window.actions["file_users"].setToolTip(
             "Users…" if user.role is Role.ADMIN else "Only an admin manages users"

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -32,7 +33,7 @@ from editor.core.errors import (
     UserRequiredError,
 )
 from editor.core.model import Role, User
-from editor.core.newsroom import Newsroom
+from editor.core.newsroom import IdentityError, Newsroom, PasswordRequiredError
 from editor.ui.settings import WindowState
 from editor.ui.status_style import role_icon
 
@@ -177,14 +178,20 @@ class _UsersBase(QDialog):
         if not name:
             return None
         try:
-            user = self.newsroom.add_user(name, Role(self.new_role.currentData()))
+            user = self.newsroom.add_person(name, Role(self.new_role.currentData()))
         except NewsroomError as error:
             self._say(str(error), error=True)
             return None
         self.model.set_users(self.newsroom.users())
         self.select(user.name)
         self.new_name.clear()
-        self._say(f"Added {describe(user)}.", error=False)
+        login = self.newsroom.login_of(user) if self.newsroom.shared else None
+        hint = (
+            f" Their database login is {login}: they set a password with psql's \\password."
+            if login
+            else ""
+        )
+        self._say(f"Added {describe(user)}.{hint}", error=False)
         return user
 
     def _say(self, text: str, *, error: bool) -> None:
@@ -268,32 +275,62 @@ Chooser = Callable[[Newsroom], User | None]
 
 def open_as_someone(store_location: str | None, user_name: str | None,
                     window_state: WindowState,
-                    choose: Chooser | None = None) -> Newsroom | None:  # fmt: skip
+                    choose: Chooser | None = None,
+                    ask_password: Callable[[PasswordRequiredError], str | None] | None = None,
+                    ) -> Newsroom | None:  # fmt: skip
     """Open the store as the named user (`--as`), the remembered one, or the one chosen.
 
     The first start on a machine (nobody remembered, or the remembered person is not in
     this store) asks who the person is, even when the store has one user: that user may
     be the admin created for a new store. None when the person declines to say.
+    On a shared desk the database login is the person (no question), and a password the
+    server asks for is asked for here (`ask_password`), again when it is refused.
     """
+    password: str | None = None
+    while True:
+        try:
+            return _open(store_location, user_name, window_state, choose, password)
+        except PasswordRequiredError as needed:
+            password = (ask_password or _ask_password)(needed)
+            if password is None:
+                return None
+
+
+def _ask_password(needed: PasswordRequiredError) -> str | None:
+    """The password the shared desk asks for (kept in memory only, never in settings)."""
+    refused = "That password was refused. " if needed.rejected else ""
+    password, ok = QInputDialog.getText(
+        None,
+        "Password for the shared desk",
+        f"{refused}The newsroom's database asks for the password of {needed.login}.\n"
+        "It is kept only while the app runs. (A ~/.pgpass file saves typing it.)",
+        QLineEdit.EchoMode.Password,
+    )
+    return password if ok and password else None
+
+
+def _open(store_location: str | None, user_name: str | None, window_state: WindowState,
+          choose: Chooser | None, password: str | None) -> Newsroom | None:  # fmt: skip
     if user_name:
-        newsroom = Newsroom.open(store_location, user_name)
+        newsroom = Newsroom.open(store_location, user_name, password=password)
         window_state.remember_user(newsroom.user.name)
         return newsroom
     remembered = window_state.user_name()
     newsroom: Newsroom | None = None
     if remembered:
         try:
-            newsroom = Newsroom.open(store_location, remembered)
-        except NotFoundError:
-            newsroom = None  # this store does not know them: ask
-        except UserRequiredError:
-            newsroom = None
+            newsroom = Newsroom.open(store_location, remembered, password=password)
+        except (NotFoundError, UserRequiredError, IdentityError):
+            newsroom = None  # this store does not know them, or the login is someone else
         else:
             return newsroom
     try:
-        newsroom = Newsroom.open(store_location)
+        newsroom = Newsroom.open(store_location, password=password)
     except UserRequiredError as error:
-        newsroom = Newsroom.open(store_location, error.names[0])
+        newsroom = Newsroom.open(store_location, error.names[0], password=password)
+    if newsroom.fixed_identity:  # a shared desk: the database login says who this is
+        window_state.remember_user(newsroom.user.name)
+        return newsroom
     chooser = choose or (lambda room: choose_user(room, first_start=True))
     try:
         chosen = chooser(newsroom)
