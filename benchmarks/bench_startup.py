@@ -1,0 +1,241 @@
+"""Launch to a visible, painted window, and memory 5 s later: Newsroom Editor beside ReText.
+
+    .venv/bin/python benchmarks/bench_startup.py [--runs 3] [--display 150]
+        [--retext /tmp/me/rt/bin/retext] [--words 20000]
+
+Starts its own Xvfb display (:150 by default) with openbox, prepares a store (`newsroom
+init`, and a second store holding one 20,000-word article imported with `newsroom import`)
+and a 20,000-word Markdown file for ReText. Each run starts the real program
+(`.venv/bin/newsroom --store S --as NAME`, `retext FILE.md`), polls `xdotool search
+--onlyvisible --name ...` every 10 ms until the window is mapped, then grabs the window
+from the X server (Qt's `QScreen.grabWindow`, xcb) until its pixels show painted content
+(at least 8 distinct colours on a sample grid, and the same grab twice 50 ms apart): the
+time from the exec to that grab is "painted". Five seconds after the window is mapped it
+sums the resident memory (VmRSS) and the proportional share (Pss, counting pages shared
+between processes once) of the process and all its children (QtWebEngineProcess too).
+Programs run alternately, in the same run; medians are printed with the load average.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+NEWSROOM = ROOT / ".venv" / "bin" / "newsroom"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+
+def tree(pid: int) -> list[int]:
+    """`pid` and every process below it."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(entry))
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        todo.extend(children.get(current, []))
+    return found
+
+
+def memory(pid: int) -> tuple[float, float, int]:
+    """(RSS MB, PSS MB, processes) of the tree under `pid`."""
+    rss = pss = 0
+    pids = tree(pid)
+    for each in pids:
+        try:
+            with open(f"/proc/{each}/smaps_rollup") as rollup:
+                for line in rollup:
+                    if line.startswith("Rss:"):
+                        rss += int(line.split()[1])
+                    elif line.startswith("Pss:"):
+                        pss += int(line.split()[1])
+        except OSError:
+            continue
+    return rss / 1024, pss / 1024, len(pids)
+
+
+def visible_window(name: str, env: dict[str, str]) -> int | None:
+    """The visible window whose title has `name` ("class:NAME": whose WM class is NAME)."""
+    # ReText's title ("file.md — ReText") has a dash xdotool's --name match stops at.
+    query = ["--class", name[6:]] if name.startswith("class:") else ["--name", name]
+    done = subprocess.run(
+        ["xdotool", "search", "--onlyvisible", *query],
+        env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    ids = [int(line) for line in done.stdout.split() if line.strip().isdigit()]
+    return ids[-1] if ids else None
+
+
+class Grabber:
+    """Screen grabs of a window on the benchmark's display, through Qt's xcb platform."""
+
+    def __init__(self, display: str) -> None:
+        os.environ["DISPLAY"] = display
+        os.environ["QT_QPA_PLATFORM"] = "xcb"
+        from PySide6.QtGui import QGuiApplication
+
+        self.app = QGuiApplication.instance() or QGuiApplication(["grabber"])
+
+    def signature(self, window: int) -> tuple[int, bytes]:
+        """(distinct colours on a 40 x 40 grid, the grid's bytes) of the window as shown."""
+        image = self.app.primaryScreen().grabWindow(window).toImage()
+        width, height = image.width(), image.height()
+        if width < 50 or height < 50:
+            return 0, b""
+        samples = [
+            image.pixel(x * (width - 1) // 39, y * (height - 1) // 39)
+            for y in range(40)
+            for x in range(40)
+        ]
+        return len(set(samples)), b"".join(s.to_bytes(4, "little") for s in samples)
+
+
+def launch(command: list[str], name: str, env: dict[str, str], grabber: Grabber,
+           timeout: float = 60.0, settle: float = 5.0) -> dict[str, float]:  # fmt: skip
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )  # fmt: skip
+    try:
+        window = None
+        while window is None:
+            if time.perf_counter() - start > timeout or process.poll() is not None:
+                raise RuntimeError(f"{name}: no window (exit code {process.poll()})")
+            window = visible_window(name, env)
+            if window is None:
+                time.sleep(0.01)
+        mapped = time.perf_counter() - start
+        previous = b""
+        while True:
+            colours, grid = grabber.signature(window)
+            if colours >= 8 and grid == previous:
+                break
+            previous = grid
+            if time.perf_counter() - start > timeout:
+                raise RuntimeError(f"{name}: the window never showed painted content")
+            time.sleep(0.05)
+        painted = time.perf_counter() - start - 0.05  # the first of the two equal grabs
+        rss_at_paint, pss_at_paint, _ = memory(process.pid)
+        time.sleep(max(0.0, mapped + settle - (time.perf_counter() - start)))
+        rss, pss, count = memory(process.pid)
+        return {
+            "mapped": mapped, "painted": painted, "rss_paint": rss_at_paint,
+            "pss_paint": pss_at_paint, "rss": rss, "pss": pss, "processes": count,
+        }  # fmt: skip
+    finally:
+        try:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(10)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(10)
+
+
+def start_display(number: int) -> tuple[subprocess.Popen, subprocess.Popen, dict[str, str]]:
+    display = f":{number}"
+    server = subprocess.Popen(
+        ["Xvfb", display, "-screen", "0", "1600x1000x24", "-nolisten", "tcp"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )  # fmt: skip
+    env = dict(os.environ, DISPLAY=display)
+    env.pop("QT_QPA_PLATFORM", None)
+    for _ in range(100):
+        if subprocess.run(["xdpyinfo"], env=env, capture_output=True).returncode == 0:
+            break
+        time.sleep(0.1)
+    manager = subprocess.Popen(
+        ["openbox"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )  # fmt: skip
+    time.sleep(1.0)
+    return server, manager, env
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--display", type=int, default=150)
+    parser.add_argument("--retext", default="/tmp/me/rt/bin/retext")
+    parser.add_argument("--words", type=int, default=20_000)
+    args = parser.parse_args()
+    from bench_preview import long_body
+
+    folder = Path(tempfile.mkdtemp(prefix="bench-startup-"))
+    server, manager, env = start_display(args.display)
+    try:
+        # Settings of their own (both programs keep window state there); HOME and the
+        # font cache stay the user's: a fresh font cache costs seconds to either program.
+        env = dict(env, XDG_CONFIG_HOME=str(folder / "config"), XDG_DATA_HOME=str(folder / "data"))
+        env.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox")
+        text = folder / "long-read.md"
+        text.write_text("# A very long read\n\n" + long_body(args.words), encoding="utf-8")
+        stores = {}
+        for label, content in (("empty store", None), ("one 20,000-word article", text)):
+            store = folder / f"{len(stores)}.db"
+            base = [str(NEWSROOM), "--store", str(store)]
+            subprocess.run([*base, "init", "--admin", "Bench"], env=env, check=True,
+                           capture_output=True)  # fmt: skip
+            if content is not None:
+                subprocess.run([*base, "--as", "Bench", "import", str(content)], env=env,
+                               check=True, capture_output=True)  # fmt: skip
+            stores[label] = [*base, "--as", "Bench"]
+        grabber = Grabber(env["DISPLAY"])
+        programs = {f"Newsroom Editor, {label}": (command, "Newsroom Editor")
+                    for label, command in stores.items()}  # fmt: skip
+        if Path(args.retext).exists():
+            programs["ReText, the 20,000-word file"] = ([args.retext, str(text)], "class:retext")
+        results: dict[str, list[dict[str, float]]] = {name: [] for name in programs}
+        for command, title in programs.values():  # a warm-up each: files in the page cache
+            launch(command, title, env, grabber, settle=0.0)
+        load = os.getloadavg()
+        for _ in range(args.runs):
+            for name, (command, title) in programs.items():
+                results[name].append(launch(command, title, env, grabber))
+        load_after = os.getloadavg()
+        print(f"launch to a visible window, Xvfb :{args.display} + openbox, {args.runs} runs "
+              "each, alternating (medians; every run in brackets)")  # fmt: skip
+        for name, runs in results.items():
+
+            def median(key: str, runs=runs) -> float:
+                return statistics.median(r[key] for r in runs)
+
+            painted = ", ".join(f"{r['painted']:.2f}" for r in runs)
+            print(
+                f"  {name}: mapped {median('mapped'):.2f} s, painted {median('painted'):.2f} s "
+                f"[{painted}]; at paint RSS {median('rss_paint'):.0f} MB / PSS "
+                f"{median('pss_paint'):.0f} MB; 5 s later RSS {median('rss'):.0f} MB / PSS "
+                f"{median('pss'):.0f} MB ({median('processes'):.0f} processes)"
+            )
+        print("  load average before: " + " ".join(f"{x:.2f}" for x in load)
+              + "; after: " + " ".join(f"{x:.2f}" for x in load_after))  # fmt: skip
+    finally:
+        for process in (manager, server):
+            process.terminate()
+            try:
+                process.wait(5)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        shutil.rmtree(folder, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
