@@ -18,7 +18,7 @@ from sqlalchemy.exc import OperationalError
 
 from editor.cli import main
 from editor.core.errors import NotAStoreError, StoreBusyError
-from editor.core.newsroom import Newsroom
+from editor.services.newsroom import Newsroom
 from editor.store import backup, integrity
 from editor.store.integrity import DamagedStoreError, DiskFullError
 from editor.store.store import Store
@@ -134,15 +134,15 @@ def small_disk(tmp_path):
 
 
 def _fill_disk(folder: Path) -> None:
-    with (folder / "filler").open("wb") as handle:
+    # Unbuffered: nothing is left to flush (and fail) when the file closes.
+    with (folder / "filler").open("wb", buffering=0) as handle:
         try:
             while True:
                 handle.write(b"\0" * 65536)
-                handle.flush()
         except OSError:
             pass
     while integrity.free_bytes(folder):
-        with (folder / "filler").open("ab") as handle:
+        with (folder / "filler").open("ab", buffering=0) as handle:
             try:
                 handle.write(b"\0" * 512)
             except OSError:
@@ -230,7 +230,7 @@ def test_reading_works_while_another_program_writes(store_path):
 def _write_from_another_process(path: Path, headline: str) -> None:
     script = textwrap.dedent(
         f"""
-        from editor.core.newsroom import Newsroom
+        from editor.services.newsroom import Newsroom
         room = Newsroom.open({str(path)!r}, "Ann")
         room.create_article({headline!r}, "From the other process.")
         room.close()
