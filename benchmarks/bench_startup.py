@@ -175,6 +175,10 @@ def main() -> int:
     parser.add_argument("--display", type=int, default=150)
     parser.add_argument("--retext", default="/tmp/me/rt/bin/retext")
     parser.add_argument("--words", type=int, default=20_000)
+    parser.add_argument(
+        "--before", metavar="REF",
+        help="also run the app as of this commit (a git worktree first on PYTHONPATH)",
+    )  # fmt: skip
     args = parser.parse_args()
     from bench_preview import long_body
 
@@ -200,15 +204,22 @@ def main() -> int:
         grabber = Grabber(env["DISPLAY"])
         programs = {f"Newsroom Editor, {label}": (command, "Newsroom Editor")
                     for label, command in stores.items()}  # fmt: skip
+        if args.before:
+            worktree = folder / "before"
+            subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(worktree),
+                            args.before], check=True, capture_output=True)  # fmt: skip
+            old_env = dict(env, PYTHONPATH=str(worktree))
+            for label, command in stores.items():
+                programs[f"as of {args.before}, {label}"] = (command, "Newsroom Editor", old_env)
         if Path(args.retext).exists():
             programs["ReText, the 20,000-word file"] = ([args.retext, str(text)], "class:retext")
         results: dict[str, list[dict[str, float]]] = {name: [] for name in programs}
-        for command, title in programs.values():  # a warm-up each: files in the page cache
-            launch(command, title, env, grabber, settle=0.0)
+        for command, title, *own in programs.values():  # a warm-up each: page cache
+            launch(command, title, own[0] if own else env, grabber, settle=0.0)
         load = os.getloadavg()
         for _ in range(args.runs):
-            for name, (command, title) in programs.items():
-                results[name].append(launch(command, title, env, grabber))
+            for name, (command, title, *own) in programs.items():
+                results[name].append(launch(command, title, own[0] if own else env, grabber))
         load_after = os.getloadavg()
         print(f"launch to a visible window, Xvfb :{args.display} + openbox, {args.runs} runs "
               "each, alternating (medians; every run in brackets)")  # fmt: skip
@@ -233,6 +244,9 @@ def main() -> int:
                 process.wait(5)
             except subprocess.TimeoutExpired:
                 process.kill()
+        if args.before:
+            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force",
+                            str(folder / "before")], capture_output=True)  # fmt: skip
         shutil.rmtree(folder, ignore_errors=True)
     return 0
 

@@ -21,7 +21,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import shiboken6
-from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -94,10 +94,22 @@ class PreviewPane(QWidget):
         self.width_bar = WidthBar(self)
         self.width_bar.preset_chosen.connect(lambda _name: self._fit())
         self._stack = QStackedLayout()
-        self.web_view = None
+        self._web_view = None
+        #: The web view is made after the window's first paint (Chromium's start costs
+        #: hundreds of ms of CPU and its processes ~250 MB): a placeholder stands in until
+        #: then, and a page rendered meanwhile waits in `_pending_load`. Asking for
+        #: `web_view` makes it at once.
+        self._web_wanted = QWebEngineView is not None
+        self._pending_load: PageLoad | None = None
+        self._waiting_for_paint = False
+        self._exposed_checks = 0
         self.browser: QTextBrowser | None = None
-        if QWebEngineView is not None:
-            self._make_web_view()
+        if self._web_wanted:
+            self._placeholder = QLabel("Preparing the preview…", self)
+            self._placeholder.setObjectName("previewPlaceholder")
+            self._placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            self._placeholder.setEnabled(False)
+            self._stack.addWidget(self._placeholder)
         else:  # tests replace `QWebEngineView` with None to check this path
             self._use_browser(
                 "Preview is simplified: QtWebEngine is not installed, so pages are "
@@ -111,6 +123,38 @@ class PreviewPane(QWidget):
         layout.addLayout(self._stack, 1)
 
     # -- the two views ---------------------------------------------------
+
+    @property
+    def web_view(self):
+        """The QWebEngineView (made now if it was still waiting for the first paint)."""
+        if self._web_view is None and self._web_wanted and not self._closed:
+            self._make_web_view()
+        return self._web_view
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._web_view is None and self._web_wanted and not self._waiting_for_paint:
+            self._waiting_for_paint = True
+            QTimer.singleShot(0, self._after_show)
+
+    def _after_show(self) -> None:
+        """Once the window is on screen (exposed, so painted), make the web view."""
+        if self._closed or self._web_view is not None or not shiboken6.isValid(self):
+            return
+        handle = self.window().windowHandle()
+        self._exposed_checks += 1
+        if handle is not None and not handle.isExposed() and self._exposed_checks < 100:
+            QTimer.singleShot(20, self._after_show)
+            return
+        # One more turn of the event loop: the exposed window's paint goes first.
+        QTimer.singleShot(30, self._make_web_view_now)
+
+    def _make_web_view_now(self) -> None:
+        if self._closed or not shiboken6.isValid(self) or self.web_view is None:
+            return
+        pending, self._pending_load = self._pending_load, None
+        if pending is not None:
+            self._load(pending)
 
     def _make_web_view(self) -> None:
         view = QWebEngineView(self)
@@ -128,7 +172,7 @@ class PreviewPane(QWidget):
         page.scripts().insert(script)
         page.message_received.connect(self._on_page_message)
         page.renderProcessTerminated.connect(self._on_render_process_terminated)
-        self.web_view = view
+        self._web_view = view
         # A holder centres the view when a width preset makes it narrower than the pane,
         # and scrolls sideways when the preset is wider than the pane at a readable zoom.
         self._web_holder = QScrollArea(self)
@@ -145,6 +189,8 @@ class PreviewPane(QWidget):
         row.addStretch(0)
         self._web_holder.setWidget(inner)
         self._stack.addWidget(self._web_holder)
+        self._stack.setCurrentWidget(self._web_holder)
+        self._fit()
 
     def _use_browser(self, notice: str) -> None:
         if self.browser is None:
@@ -161,7 +207,8 @@ class PreviewPane(QWidget):
             or status == QWebEnginePage.RenderProcessTerminationStatus.NormalTerminationStatus
         ):
             return
-        view, self.web_view = self.web_view, None
+        view, self._web_view = self._web_view, None
+        self._web_wanted = False
         if view is not None:
             self._web_holder.hide()
             view.deleteLater()
@@ -176,7 +223,8 @@ class PreviewPane(QWidget):
 
     @property
     def has_web_engine(self) -> bool:
-        return self.web_view is not None
+        """The preview is (or will be, after the first paint) a QtWebEngine page."""
+        return self._web_view is not None or (self._web_wanted and not self._closed)
 
     @property
     def render_count(self) -> int:
@@ -258,7 +306,8 @@ class PreviewPane(QWidget):
         self._started_at = time.perf_counter()
         snapshot = replace(article, tags=list(article.tags))
         renderer = self._renderer
-        if self._need_full or self.web_view is None or not self._patchable:
+        # A page made before the web view is loaded whole once the view exists.
+        if self._need_full or self._web_view is None or not self._patchable:
             self._need_full = False
             self._generation += 1
             work: Callable[[], object] = lambda: renderer.full(snapshot)  # noqa: E731
@@ -295,15 +344,22 @@ class PreviewPane(QWidget):
 
     def _show_nothing(self) -> None:
         self._html = ""
-        if self.web_view is not None:
+        self._pending_load = None
+        if self._web_view is not None:
             self._page_ready = False
             self._queued_js = []
             self._expected_url = QUrl()
-            self.web_view.setHtml("", QUrl("about:blank"))
+            self._web_view.setHtml("", QUrl("about:blank"))
         elif self.browser is not None:
             self.browser.clear()
 
     def _load(self, load: PageLoad) -> None:
+        if self._web_view is None and self._web_wanted and not self._closed:
+            if self._waiting_for_paint or self.isVisible():
+                self._pending_load = load  # loaded once the view is made, after the paint
+                self._html = load.page_html
+                return
+            self._make_web_view()  # never shown yet: nothing to wait for
         self._html = load.page_html
         self._patchable = load.patchable
         notices = [text for text in (self._engine_notice, load.notice) if text]
@@ -311,7 +367,7 @@ class PreviewPane(QWidget):
             self._show_message("\n".join(notices))
         else:
             self._message.hide()
-        if self.web_view is None:
+        if self._web_view is None:
             assert self.browser is not None
             bar = self.browser.verticalScrollBar()
             position = bar.value()
@@ -325,22 +381,22 @@ class PreviewPane(QWidget):
         # Without the body container there is nothing to patch: the page is loaded whole.
         reset = f"window.newsroomPreview.reset({json.dumps(load.parts)})"
         self._queued_js = [reset] if load.patchable else []
-        page = self.web_view.page()
+        page = self._web_view.page()
         # Ask the old page where it was scrolled, then load; restored once loaded.
         page.runJavaScript("window.scrollY", _WORLD, lambda y: self._navigate(load, y))
 
     def _navigate(self, load: PageLoad, scroll_y: object) -> None:
         # The answer comes back asynchronously: the pane may be closed or gone by then.
-        if self._closed or not shiboken6.isValid(self) or self.web_view is None:
+        if self._closed or not shiboken6.isValid(self) or self._web_view is None:
             return
         self._scroll_y = scroll_y if self._keep_scroll else 0
         assert load.path is not None
         self._expected_url = QUrl.fromLocalFile(str(load.path))
-        self.web_view.setUrl(self._expected_url)
+        self._web_view.setUrl(self._expected_url)
 
     def _on_page_ready(self, url: str) -> None:
         """The patcher announced itself in a page: the one we loaded, or a late old one."""
-        if self._closed or self.web_view is None or self._page_ready:
+        if self._closed or self._web_view is None or self._page_ready:
             return
         if QUrl(url) != self._expected_url:
             return
@@ -365,7 +421,7 @@ class PreviewPane(QWidget):
 
     def _flush(self) -> None:
         """Send the queued calls as one script; the page's answer confirms the patch."""
-        if not self._queued_js or self.web_view is None:
+        if not self._queued_js or self._web_view is None:
             return
         steps = "; ".join(f"if (({call}) === false) return false" for call in self._queued_js)
         # An exception comes back as its message, for `patch_error`; None means "not run".
@@ -373,7 +429,7 @@ class PreviewPane(QWidget):
             f"(() => {{ try {{ {steps}; return true; }} catch (e) {{ return String(e); }} }})()"
         )
         self._queued_js = []
-        self.web_view.page().runJavaScript(script, _WORLD, self._on_patched)
+        self._web_view.page().runJavaScript(script, _WORLD, self._on_patched)
 
     def _on_patched(self, ok: object) -> None:
         if self._closed or not shiboken6.isValid(self):
@@ -403,9 +459,9 @@ class PreviewPane(QWidget):
 
     def scroll_to_block(self, index: int, fraction: float = 0.0) -> None:
         """Bring Markdown block `index` to the top of the preview (`fraction` into it)."""
-        if self.web_view is not None and self._page_ready:
+        if self._web_view is not None and self._page_ready:
             script = f"window.newsroomPreview.scrollToBlock({int(index)}, {float(fraction)})"
-            self.web_view.page().runJavaScript(script, _WORLD)
+            self._web_view.page().runJavaScript(script, _WORLD)
 
     # -- width presets ---------------------------------------------------
 
@@ -418,13 +474,13 @@ class PreviewPane(QWidget):
         # The page keeps its reading position through the new layout by itself
         # (preview.js, on "resize"), and says nothing to scroll sync meanwhile: the
         # reflow is not the person scrolling, so the editor must not follow it.
-        if self.web_view is not None:
-            fit_view(self.web_view, WIDTH_PRESETS[self.width_bar.current], self.width())
+        if self._web_view is not None:
+            fit_view(self._web_view, WIDTH_PRESETS[self.width_bar.current], self.width())
 
     @property
     def sideways(self) -> bool:
         """True when the chosen width, at a readable zoom, is wider than the pane."""
-        if self.web_view is None:
+        if self._web_view is None:
             return False
         return self._web_holder.horizontalScrollBar().maximum() > 0
 
