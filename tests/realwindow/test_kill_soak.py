@@ -12,6 +12,7 @@ xdotool.
 from __future__ import annotations
 
 import importlib.util
+import sys
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parents[2] / "benchmarks" / "bench_kill_soak.py"
@@ -21,6 +22,7 @@ def _soak():
     spec = importlib.util.spec_from_file_location("bench_kill_soak", BENCH)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
     spec.loader.exec_module(module)
     return module
 
