@@ -19,9 +19,9 @@ from pathlib import Path
 
 from sqlalchemy import insert
 
-from editor.core.dashboard import DeskSelection
 from editor.core.model import Role, Status
-from editor.core.newsroom import Newsroom
+from editor.services.dashboard import DeskSelection
+from editor.services.newsroom import Newsroom
 from editor.store.models import ArticleRow, EventRow
 from editor.store.store import Store
 

@@ -31,8 +31,8 @@ from pathlib import Path
 
 from sqlalchemy import insert, select, update
 
-from editor.core.newsroom import Newsroom
 from editor.core.site import ExportOptions, export_site
+from editor.services.newsroom import Newsroom
 from editor.store.models import ArticleRow, RevisionRow, UserRow
 
 SECTIONS = ("World", "Politics", "Business", "Local", "Sport", "Culture", "Science")

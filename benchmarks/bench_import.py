@@ -18,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from editor.core.newsroom import Newsroom
+from editor.services.newsroom import Newsroom
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "editor" / "resources" / "samples" / "wire-putin-kim-limousine.txt"
@@ -67,7 +67,7 @@ def make_markdown(folder: Path, count: int) -> list[Path]:
 def run(files: list[Path], chunk: int, folder: Path, profile: bool = False):
     newsroom = Newsroom.open(folder / f"bench-{chunk}.db")
     try:
-        from editor.core.importers import run as import_run
+        from editor.services import import_run
 
         profiler = cProfile.Profile() if profile else None
         started, cpu = time.perf_counter(), time.process_time()

@@ -30,8 +30,8 @@ from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QSplitter
 
 from editor.core.model import Article
-from editor.core.newsroom import Newsroom
 from editor.core.text import word_count
+from editor.services.newsroom import Newsroom
 from editor.ui.app import make_application
 from editor.ui.body.editor import BodyEditor
 from editor.ui.main_window import MainWindow

@@ -21,8 +21,8 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
-from editor.core.newsroom import Newsroom
-from editor.core.syncing import sync_with
+from editor.services.newsroom import Newsroom
+from editor.services.syncing import sync_with
 
 CHANGED = 200
 OVERLAP = 100

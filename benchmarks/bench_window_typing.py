@@ -173,8 +173,8 @@ def main() -> int:
     slots = SlotTimer() if args.trace else None
     if slots is not None:
         slots.install()
-    from editor.core.newsroom import Newsroom
     from editor.core.text import word_count
+    from editor.services.newsroom import Newsroom
     from editor.ui.app import make_application
     from editor.ui.main_window import MainWindow
     from editor.ui.settings import Preferences, WindowState

@@ -13,9 +13,9 @@ import time
 
 import pytest
 
-from editor import cli_backup
+from editor.cli import backup as cli_backup
 from editor.core.errors import NewsroomError
-from editor.core.newsroom import Newsroom
+from editor.services.newsroom import Newsroom
 from editor.store import backup, integrity
 from tests.store.conftest import postgres_url  # noqa: F401 - the PostgreSQL fixture
 

@@ -16,7 +16,7 @@ import pytest
 from editor.cli import main
 from editor.core.errors import AlreadyInitialisedError, NoUsersError
 from editor.core.model import Role
-from editor.core.newsroom import Newsroom
+from editor.services.newsroom import Newsroom
 
 WIRE = Path(__file__).resolve().parents[1] / "editor/resources/samples/wire-putin-kim-limousine.txt"
 NO_USERS = "newsroom: This store has no users yet: run `newsroom init --admin NAME`.\n"

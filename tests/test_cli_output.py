@@ -11,7 +11,7 @@ import pytest
 
 from editor.cli import EXIT_PIPE, main
 from editor.core.model import Article
-from editor.core.newsroom import Newsroom
+from editor.services.newsroom import Newsroom
 
 
 @pytest.fixture

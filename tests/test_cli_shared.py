@@ -89,7 +89,7 @@ def test_login_is_for_shared_stores_only(capsys, tmp_path):
 
 def test_a_desk_is_set_up_and_each_person_acts_as_their_login(shared, capsys, monkeypatch):
     monkeypatch.setattr(
-        "editor.core.newsroom.Newsroom.blocking_findings", lambda self, article_id: []
+        "editor.services.newsroom.Newsroom.blocking_findings", lambda self, article_id: []
     )
     url, logins = shared
     ada = _login(logins, "ada")

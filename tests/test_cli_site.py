@@ -1,4 +1,4 @@
-"""`newsroom site` and `newsroom sections`, run through their own parsers (editor.cli_site)."""
+"""`newsroom site` and `newsroom sections`, run through their own parsers (editor.cli.site)."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ import sys
 
 import pytest
 
-from editor import cli_site
+from editor.cli import site as cli_site
 from editor.core.errors import NewsroomError
 from editor.core.model import Role
-from editor.core.newsroom import Newsroom
 from editor.core.settings_model import DEFAULT_SECTIONS
+from editor.services.newsroom import Newsroom
 
 
 def newsroom_cli(store, argv: list[str], user: str | None = None) -> int:

@@ -14,7 +14,7 @@ import re
 import pytest
 
 from editor.cli import main
-from editor.core.newsroom import Newsroom
+from editor.services.newsroom import Newsroom
 
 
 @pytest.fixture(autouse=True)

@@ -21,8 +21,8 @@ from editor.cli import main
 from editor.core import site
 from editor.core.checks import style as style_module
 from editor.core.errors import NewsroomError, ValidationError
-from editor.core.newsroom import Newsroom
 from editor.core.site import ExportError, ExportOptions, pages, staging
+from editor.services.newsroom import Newsroom
 from tests.export.conftest import publish
 
 NOW = datetime(2026, 12, 5, 12, 0, tzinfo=UTC)

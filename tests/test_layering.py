@@ -10,7 +10,7 @@ import grimp  # import-linter's graph builder (the test extra)
 
 def test_core_store_and_cli_do_not_import_qt():
     code = (
-        "import sys, editor.core.newsroom, editor.core.render, editor.core.export, "
+        "import sys, editor.services.newsroom, editor.core.render, editor.core.export, "
         "editor.core.importing, editor.store.store, editor.cli; "
         "loaded = [m for m in sys.modules if m.split('.')[0] in "
         "('PySide6', 'shiboken6', 'qtawesome')]; "
@@ -109,14 +109,23 @@ def test_store_classes_compose_their_parts():
     assert Store.__bases__ == (object,)
 
 
-def test_core_classes_compose_their_parts():
-    """No class in editor/core has more than one project-defined base (no mixins):
-    `Newsroom` holds its parts as attributes, each built with the newsroom as its seat."""
+def test_domain_and_service_classes_compose_their_parts():
+    """No class in editor/core or editor/services has more than one project-defined base
+    (no mixins): `Newsroom` holds its parts as attributes, each built with the newsroom
+    as its seat."""
+    from types import SimpleNamespace
+
     import editor.core
-    from editor.core.newsroom import Newsroom
+    import editor.services
+    from editor.services.newsroom import Newsroom
 
     assert _classes_with_two_project_bases(editor.core) == []
+    assert _classes_with_two_project_bases(editor.services) == []
     assert Newsroom.__bases__ == (object,)
-    room = Newsroom(store=None, user=None)  # type: ignore[arg-type]  # the parts hold no store
-    parts = ("workflow", "review", "assets", "dictionary", "recovery", "checks", "dashboard")
+    store = SimpleNamespace(db=None)  # the parts hold no store of their own
+    room = Newsroom(store=store, user=None)  # type: ignore[arg-type]
+    parts = (
+        "workflow", "review", "assets", "dictionary", "recovery", "checks", "dashboard",
+        "settings",
+    )  # fmt: skip
     assert all(getattr(room, part)._seat is room for part in parts)

@@ -1,7 +1,7 @@
 """The newsroom's shared settings as values: the site (name, address, templates) and sections.
 
 Pure Python (no store, no Qt). The store keeps them (`editor.store.settings`), the service
-seam changes them (`editor.core.site_settings`), and the CLI, the window, the preview and
+seam changes them (`editor.services.site_settings`), and the CLI, the window, the preview and
 the site export all read the same ones.
 """
 

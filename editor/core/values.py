@@ -1,7 +1,7 @@
 """Value types the services hand out and the store reads and writes: assets, review
 comments, recovery-journal entries. Plain frozen dataclasses; no store, no Qt.
 
-Their services (`editor.core.assets`, `.review`, `.recovery`) re-export them.
+Their services (`editor.services.assets`, `.review`, `.recovery`) re-export them.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from editor.core.errors import ValidationError
 from editor.core.values import ASSET_SCHEME, Asset
 
 if TYPE_CHECKING:  # for type checkers only
-    from editor.core.seat import Seat
+    from editor.services.seat import Seat
 
 #: The largest image accepted, in bytes (a full-size news photograph is 5-15 MB).
 MAX_ASSET_BYTES = 20 * 1024 * 1024

@@ -24,7 +24,7 @@ from editor.core.errors import ValidationError
 from editor.core.model import Article
 
 if TYPE_CHECKING:  # for type checkers only
-    from editor.core.seat import CheckSeat
+    from editor.services.seat import CheckSeat
 
 
 class CheckService:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from editor.core.model import ArticleSummary, Status
 
 if TYPE_CHECKING:  # for type checkers only
-    from editor.core.seat import Seat
+    from editor.services.seat import Seat
 
 HOUR = 3600
 DAY = 24 * HOUR

@@ -15,7 +15,7 @@ from editor.core.spelling import (
 )
 
 if TYPE_CHECKING:  # for type checkers only
-    from editor.core.seat import Seat
+    from editor.services.seat import Seat
 
 
 class DictionaryService:

@@ -14,11 +14,7 @@ from datetime import datetime, tzinfo
 from importlib.resources import as_file
 from pathlib import Path
 
-from editor.core.assets import AssetService
-from editor.core.checks import CheckEngine, CheckService, Dismissal, Finding, Style
-from editor.core.dashboard import FILED_DAYS, DashboardService, DeskSelection, DeskStats
-from editor.core.derive import derive_fields
-from editor.core.dictionary import DictionaryService
+from editor.core.checks import CheckEngine, Dismissal, Finding, Style
 from editor.core.errors import (
     AlreadyInitialisedError,
     NotFoundError,
@@ -28,10 +24,6 @@ from editor.core.errors import (
 )
 from editor.core.fields import set_field
 from editor.core.importers import notes as import_notes
-from editor.core.importers.run import ImportDuplicate as ImportDuplicate
-from editor.core.importers.run import ImportReport as ImportReport
-from editor.core.importers.run import Progress
-from editor.core.importers.run import import_files as _import_files
 from editor.core.model import (
     Article,
     ArticleQuery,
@@ -41,13 +33,22 @@ from editor.core.model import (
     Role,
     User,
 )
-from editor.core.recovery import Recovery, RecoveryService
 from editor.core.resources import resource
-from editor.core.review import ReviewService, RevisionDiff
-from editor.core.site_settings import SettingsService
 from editor.core.spelling import Misspelling, SpellChecker
 from editor.core.values import Asset, Comment
-from editor.core.workflow import KEEP, Action, Decision, Situation, WorkflowService
+from editor.services.assets import AssetService
+from editor.services.checks import CheckService
+from editor.services.dashboard import FILED_DAYS, DashboardService, DeskSelection, DeskStats
+from editor.services.derive import derive_fields
+from editor.services.dictionary import DictionaryService
+from editor.services.import_run import ImportDuplicate as ImportDuplicate
+from editor.services.import_run import ImportReport as ImportReport
+from editor.services.import_run import Progress
+from editor.services.import_run import import_files as _import_files
+from editor.services.recovery import Recovery, RecoveryService
+from editor.services.review import ReviewService, RevisionDiff
+from editor.services.site_settings import SettingsService
+from editor.services.workflow import KEEP, Action, Decision, Situation, WorkflowService
 from editor.store import opening
 from editor.store.opening import PasswordRequiredError as PasswordRequiredError
 from editor.store.rights import IdentityError as IdentityError
@@ -60,8 +61,9 @@ class Newsroom:
 
     Articles and users are read and written here; the rest of the seam is composed of
     parts, each an attribute built with this newsroom as its seat: `workflow`, `review`,
-    `assets`, `dictionary`, `recovery`, `checks` and `dashboard`. Their methods are also
-    on `Newsroom` as one-line delegations, so callers may use either.
+    `assets`, `dictionary`, `recovery`, `checks`, `dashboard` and `settings`. Many of
+    their methods are also on `Newsroom` as one-line delegations, so callers may use
+    either. `rights` is the store's view of database logins (a shared store).
     """
 
     def __init__(self, store: Store, user: User | None) -> None:

@@ -22,7 +22,7 @@ from editor.core.values import JournalEntry
 
 if TYPE_CHECKING:  # for type checkers only
     from editor.core.model import Article
-    from editor.core.seat import SavingSeat
+    from editor.services.seat import SavingSeat
 
 #: The revision reason of text brought back from the journal.
 RECOVER_REASON = "recover"

@@ -22,7 +22,7 @@ from editor.core.model import METADATA_FIELDS, Article, Revision
 from editor.core.values import Comment
 
 if TYPE_CHECKING:  # for type checkers only
-    from editor.core.seat import SavingSeat
+    from editor.services.seat import SavingSeat
 
 #: Characters of context kept on each side of a quote.
 CONTEXT = 32

@@ -27,7 +27,7 @@ from editor.core.settings_model import (
 )
 
 if TYPE_CHECKING:  # for type checkers only
-    from editor.core.seat import Seat
+    from editor.services.seat import Seat
 
 _DESK = (Role.EDITOR, Role.ADMIN)
 _MAX_SITE_NAME = 200

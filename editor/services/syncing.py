@@ -3,7 +3,7 @@
 `sync_with(newsroom, location)` exchanges what changed with another store (the shared
 desk, usually): see `editor.store.sync` for how. `check_incoming` is the rights check the
 receiving side applies to every incoming revision and event, with the rules of
-`editor.core.workflow` and the receiving side's roles, as if the change were made there:
+`editor.services.workflow` and the receiving side's roles, as if the change were made there:
 a laptop cannot push an approval its user had no right to make, nor a save of a
 submitted article by a reporter, nor a status changed by a save.
 
@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 from editor.core import lineage
 from editor.core.errors import NewsroomError, NotAStoreError, StoreError, StoreTooNewError
 from editor.core.model import Role, Status
-from editor.core.workflow import (
+from editor.services.workflow import (
     TRANSITIONS,
     Action,
     Situation,
@@ -41,7 +41,7 @@ from editor.store.store import Store
 from editor.store.sync import IncomingArticle, SyncReport, sync_stores
 
 if TYPE_CHECKING:
-    from editor.core.newsroom import Newsroom
+    from editor.services.newsroom import Newsroom
 
 PACKAGE_SUFFIX = ".nrpkg"
 #: The shared store `newsroom sync` uses when `--with` is not given.

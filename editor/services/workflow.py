@@ -37,14 +37,14 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, NamedTuple
 
-from editor.core.derive import derive_fields
 from editor.core.errors import PermissionDeniedError, TransitionError, ValidationError
 from editor.core.fields import set_field
 from editor.core.model import Article, ArticleQuery, Role, Status
+from editor.services.derive import derive_fields
 
 if TYPE_CHECKING:
     from editor.core.model import User
-    from editor.core.seat import WorkflowSeat
+    from editor.services.seat import WorkflowSeat
 
 
 class Action(enum.StrEnum):

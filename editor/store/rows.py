@@ -201,8 +201,7 @@ def stale_write_error(
     session.refresh(row)
     if row.version == expected:
         return PermissionDeniedError(
-            "The shared desk refused this: your database login may not change this "
-            "article."
+            "The shared desk refused this: your database login may not change this article."
         )
     head = session.get(RevisionRow, row.head_revision_id) if row.head_revision_id else None
     event = session.scalars(

@@ -2,7 +2,7 @@
 
 `settings` holds a JSON value per key; `sections` the managed list (unique without regard
 to case through `name_key`, ordered by `position`, `retired` ones kept for old articles).
-Permissions are the service seam's (`editor.core.site_settings`); on PostgreSQL the
+Permissions are the service seam's (`editor.services.site_settings`); on PostgreSQL the
 grants of migration 0005 hold the same rules for anyone with a SQL client.
 """
 

@@ -21,8 +21,8 @@ How it works (no sync state is kept: nothing in the schema changes):
   event says so). When statuses met, a "merge" event records both sides' transitions
   with their notes.
 - Rights: every incoming change of an article is handed to the `RightsChecker` given by
-  the service layer (`editor.core.syncing`), which applies the workflow rules of
-  `editor.core.workflow` as if the change were made on the receiving side, with the
+  the service layer (`editor.services.syncing`), which applies the workflow rules of
+  `editor.services.workflow` as if the change were made on the receiving side, with the
   receiving side's roles. An article with a refused change is not synced at all (either
   way) and is reported.
 - Users and roles: one side is the *authority* (the shared desk when syncing; the store

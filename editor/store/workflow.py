@@ -1,6 +1,6 @@
 """Workflow persistence: status transitions, with their event and revision, in one transaction.
 
-The rules live in `editor.core.workflow`; these methods only write what was decided, and
+The rules live in `editor.services.workflow`; these methods only write what was decided, and
 refuse (compare-and-swap on `version`) when the article changed since it was read.
 """
 

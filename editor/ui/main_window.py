@@ -15,11 +15,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from editor.core import backups
 from editor.core.errors import NewsroomError
 from editor.core.model import Article
-from editor.core.newsroom import Newsroom
 from editor.core.text import counted
+from editor.services import backups
+from editor.services.newsroom import Newsroom
 from editor.ui import dialogs
 from editor.ui.actions import ActionRegistry
 from editor.ui.articles.model import ArticleListModel

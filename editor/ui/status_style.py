@@ -47,7 +47,7 @@ STATUS_ICONS: dict[Status, str] = {
     Status.CORRECTED: "fa6s.pen-to-square",
 }
 
-#: Workflow actions (`editor.core.workflow.Action` values) and other logged events.
+#: Workflow actions (`editor.services.workflow.Action` values) and other logged events.
 ACTION_ICONS: dict[str, str] = {
     "create": "fa6s.file-circle-plus",
     "submit": "fa6s.paper-plane",

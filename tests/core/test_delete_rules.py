@@ -10,7 +10,7 @@ import pytest
 
 from editor.core.errors import PermissionDeniedError, TransitionError
 from editor.core.model import Role, Status
-from editor.core.workflow import Removal, Situation, decide_delete, refuse
+from editor.services.workflow import Removal, Situation, decide_delete, refuse
 
 # Codes: Y allowed; E only an editor; O a reporter deletes only their own drafts;
 # P published: never deleted (correct it instead); Q only an editor restores a published one.
@@ -121,7 +121,7 @@ def test_flags_and_authorship_of_the_last_revision_do_not_matter():
 
 
 def test_removals_are_not_workflow_transitions():
-    from editor.core.workflow import TRANSITIONS
+    from editor.services.workflow import TRANSITIONS
 
     assert not {r.value for r in Removal} & {a.value for a in TRANSITIONS}
     assert [r.label for r in Removal] == ["Delete", "Restore"]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from editor.core.newsroom import Newsroom
+from editor.services.newsroom import Newsroom
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from editor.core.newsroom import Newsroom
+from editor.services.newsroom import Newsroom
 
 
 def test_a_page_without_article_text_is_imported_with_a_warning(tmp_path: Path):

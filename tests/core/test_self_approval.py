@@ -11,7 +11,7 @@ import pytest
 
 from editor.core.errors import PermissionDeniedError
 from editor.core.model import Role, Status
-from editor.core.workflow import SELF_APPROVAL, Action, Situation, decide, needs_note, refuse
+from editor.services.workflow import SELF_APPROVAL, Action, Situation, decide, needs_note, refuse
 
 
 @pytest.mark.parametrize("role", [Role.EDITOR, Role.ADMIN])

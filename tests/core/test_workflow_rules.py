@@ -12,7 +12,7 @@ import pytest
 
 from editor.core.errors import PermissionDeniedError, TransitionError
 from editor.core.model import Role, Status
-from editor.core.workflow import (
+from editor.services.workflow import (
     NOTE_REQUIRED,
     Action,
     Situation,

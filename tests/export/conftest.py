@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import insert, update
 
-from editor.core.newsroom import Newsroom
+from editor.services.newsroom import Newsroom
 from editor.store.models import ArticleRow, AssetRow, EventRow
 
 NOW = datetime(2026, 12, 5, 12, 0, tzinfo=UTC)

@@ -12,7 +12,7 @@ import uuid
 import pytest
 from sqlalchemy import create_engine, text
 
-from editor.core.newsroom import Newsroom
+from editor.services.newsroom import Newsroom
 
 POSTGRES = os.environ.get("NEWSROOM_TEST_POSTGRES", "postgresql+psycopg://root@127.0.0.1/test")
 

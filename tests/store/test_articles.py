@@ -9,7 +9,7 @@ import pytest
 
 from editor.core.errors import StaleWriteError, StoreBusyError, StoreError, ValidationError
 from editor.core.model import ArticleQuery, Status
-from editor.core.newsroom import Newsroom
+from editor.services.newsroom import Newsroom
 from editor.store import opening
 
 

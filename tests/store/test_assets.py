@@ -7,8 +7,8 @@ import zlib
 
 import pytest
 
-from editor.core.assets import MAX_ASSET_BYTES, Asset, asset_id_from_url, image_size
 from editor.core.errors import NotFoundError, ValidationError
+from editor.services.assets import MAX_ASSET_BYTES, Asset, asset_id_from_url, image_size
 
 
 def png(width: int = 3, height: int = 2) -> bytes:

@@ -10,7 +10,7 @@ import pytest
 
 from editor.core.errors import NotAStoreError, StoreBusyError, StoreError
 from editor.core.model import ArticleQuery
-from editor.core.newsroom import Newsroom
+from editor.services.newsroom import Newsroom
 from editor.store import backup, integrity
 from editor.store.store import Store
 

@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from sqlalchemy import update
 
-from editor.core.dashboard import AGE_BUCKETS, FILED_DAYS, NO_SECTION, DeskSelection
 from editor.core.model import Status
-from editor.core.newsroom import Newsroom
+from editor.services.dashboard import AGE_BUCKETS, FILED_DAYS, NO_SECTION, DeskSelection
+from editor.services.newsroom import Newsroom
 from editor.store.models import EventRow
 
 NOW = datetime(2025, 3, 12, 15, 0, tzinfo=UTC)

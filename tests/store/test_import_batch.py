@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from editor.core.errors import ValidationError
-from editor.core.importers import run as import_run
 from editor.core.model import ArticleQuery
+from editor.services import import_run
 from editor.store import import_batch
 from editor.store.models import AssetRow
 from tests.core.test_import_html import PAGE, png

@@ -8,11 +8,11 @@ import stat
 import pytest
 
 from editor.core.errors import NotAStoreError, ReadOnlyStoreError, StoreTooNewError
-from editor.core.newsroom import Newsroom
+from editor.services.newsroom import Newsroom
 from editor.store import opening
 from editor.store.store import Store
 
-HEAD = "0004_rights"
+HEAD = "0005_settings"
 
 
 def test_new_store_is_created_migrated_and_in_wal_mode(store_path):

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from editor.core.errors import StoreError
-from editor.core.newsroom import Newsroom
 from editor.core.values import JournalEntry
+from editor.services.newsroom import Newsroom
 from editor.store import recovery_file
 from editor.store.recovery_file import (
     HEADER_SIZE,

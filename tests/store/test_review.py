@@ -20,8 +20,8 @@ from editor.core.diff import (
     side_by_side,
 )
 from editor.core.errors import NotFoundError, PermissionDeniedError, ValidationError
-from editor.core.newsroom import Newsroom
-from editor.core.review import anchor, selection_anchor
+from editor.services.newsroom import Newsroom
+from editor.services.review import anchor, selection_anchor
 
 BODY = (
     "The council met on Tuesday. The mayor said the budget was balanced.\n\n"
@@ -96,7 +96,7 @@ def test_the_same_words_twice_are_told_apart_by_context():
 def _fake_comment(text: str, start: int, end: int):
     from datetime import UTC, datetime
 
-    from editor.core.review import Comment
+    from editor.services.review import Comment
 
     return Comment(
         id="c",

@@ -18,8 +18,8 @@ from sqlalchemy.exc import DBAPIError, ProgrammingError
 
 from editor.core.errors import NewsroomError, PermissionDeniedError, StoreError, TransitionError
 from editor.core.model import Role, Status
-from editor.core.newsroom import IdentityError, Newsroom
-from editor.core.workflow import Action, Situation, action_for, decide, target_status
+from editor.services.newsroom import IdentityError, Newsroom
+from editor.services.workflow import Action, Situation, action_for, decide, target_status
 from editor.store import opening
 from editor.store.rights import default_login
 from tests.store.conftest import POSTGRES
@@ -35,7 +35,7 @@ def _migration():
 
 
 def test_the_database_state_machine_is_the_workflow_one():
-    """The SQL transition table (migration 0004) is `editor.core.workflow`'s, cell by cell."""
+    """The SQL transition table (migration 0004) is `editor.services.workflow`'s, cell by cell."""
     sql = {(a, b): action for a, b, action in _migration().TRANSITIONS}
     core = {
         (status.value, target.value): action.value
@@ -402,7 +402,7 @@ _WHO = {
 @pytest.mark.parametrize("who", list(_WHO))
 def test_every_status_change_cell_matches_the_workflow(desk, who):
     """Each role x status x transition, straight through SQL as that login: the database
-    allows exactly what `editor.core.workflow.decide` allows (the note, copy-desk findings
+    allows exactly what `editor.services.workflow.decide` allows (the note, copy-desk findings
     and flags are the app's: no flags are set here)."""
     name, owner = _WHO[who]
     role = desk.owner.store.get_user_by_name(name).role

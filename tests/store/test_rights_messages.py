@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from editor.core.errors import PermissionDeniedError
-from editor.core.newsroom import Newsroom
+from editor.services.newsroom import Newsroom
 from tests.store.test_rights import Desk, desk  # noqa: F401  (the fixture)
 
 

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from sqlalchemy import create_engine, text
 
 from editor.core.model import ArticleQuery
-from editor.core.newsroom import Newsroom
+from editor.services.newsroom import Newsroom
 from editor.store import opening, search
 
 #: Hypothesis reuses one store (built once per engine) for all its examples.

@@ -14,9 +14,9 @@ from sqlalchemy.exc import DBAPIError
 
 from editor.core.errors import NotFoundError, PermissionDeniedError, ValidationError
 from editor.core.model import Role
-from editor.core.newsroom import Newsroom
 from editor.core.settings_model import DEFAULT_SECTIONS, SiteSettings, match_section
 from editor.core.text import slugify
+from editor.services.newsroom import Newsroom
 from tests.store.test_rights import desk  # noqa: F401  (the PostgreSQL logins fixture)
 
 

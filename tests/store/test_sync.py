@@ -9,8 +9,8 @@ from sqlalchemy import update
 
 from editor.core.errors import NotAStoreError, StoreTooNewError
 from editor.core.merge import has_conflicts
-from editor.core.newsroom import Newsroom
-from editor.core.syncing import import_story, send_story, sync_with
+from editor.services.newsroom import Newsroom
+from editor.services.syncing import import_story, send_story, sync_with
 from editor.store.models import RevisionRow, UserRow
 from editor.store.sync import conflicted_articles
 from tests.store.test_sync_support import edit, state

@@ -1,4 +1,4 @@
-"""`newsroom sync`, `send` and `receive` (the module `editor.cli_sync`, called directly)."""
+"""`newsroom sync`, `send` and `receive` (the module `editor.cli.sync`, called directly)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import re
 
 import pytest
 
-from editor.cli_sync import HANDLERS, add_parsers
-from editor.core.newsroom import Newsroom
-from editor.core.syncing import SyncError
+from editor.cli.sync import HANDLERS, add_parsers
+from editor.services.newsroom import Newsroom
+from editor.services.syncing import SyncError
 
 BODY = "First paragraph.\n\nSecond paragraph."
 

@@ -24,8 +24,8 @@ from hypothesis.stateful import Bundle, RuleBasedStateMachine, initialize, rule
 
 from editor.core.errors import PermissionDeniedError, StaleWriteError, TransitionError
 from editor.core.merge import join_paragraphs, split_paragraphs
-from editor.core.newsroom import Newsroom
-from editor.core.syncing import sync_with
+from editor.services.newsroom import Newsroom
+from editor.services.syncing import sync_with
 from tests.store.test_sync_support import state
 
 STAGES = ["loaded", "planned", "remote-written", "local-written", "remote-committed"]

@@ -14,7 +14,7 @@ from editor.core.errors import (
     ValidationError,
 )
 from editor.core.model import ArticleQuery, Desk, Status
-from editor.core.newsroom import Newsroom
+from editor.services.newsroom import Newsroom
 
 
 @dataclass

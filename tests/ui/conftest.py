@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import QEvent, QSettings
 from PySide6.QtWidgets import QApplication
 
-from editor.core.newsroom import Newsroom
+from editor.services.newsroom import Newsroom
 from editor.ui.main_window import MainWindow
 from editor.ui.settings import APPLICATION, ORGANISATION, Preferences, WindowState
 

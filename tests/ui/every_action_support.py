@@ -44,9 +44,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from editor.core import review
 from editor.core.model import Role, Status
-from editor.core.newsroom import Newsroom
+from editor.services import review
+from editor.services.newsroom import Newsroom
 from editor.ui.main_window import MainWindow
 from editor.ui.settings import Preferences, WindowState
 

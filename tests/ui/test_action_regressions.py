@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import QtMsgType, qInstallMessageHandler
 
-from editor.core import review
 from editor.core.model import Role
-from editor.core.newsroom import Newsroom
+from editor.services import review
+from editor.services.newsroom import Newsroom
 from editor.ui.review.panel import HIGHLIGHT
 
 LONG_BODY = (

@@ -11,7 +11,7 @@ from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QMessageBox
 
 from editor.core.model import Status
-from editor.core.newsroom import Newsroom
+from editor.services.newsroom import Newsroom
 from editor.ui.articles.model import ArticleListModel, ArticleRole, Column, short_time
 from tests.ui.conftest import wait_for_list
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from PySide6.QtGui import QTextCursor
 
-from editor.core.newsroom import Newsroom
+from editor.services.newsroom import Newsroom
 from editor.ui import dialogs
 from editor.ui.dialogs import ConflictChoice
 from tests.ui.conftest import FAST

@@ -6,9 +6,9 @@ import os
 
 import pytest
 
-from editor.core import backups
 from editor.core.errors import StoreError
-from editor.core.newsroom import Newsroom
+from editor.services import backups
+from editor.services.newsroom import Newsroom
 from editor.ui.import_export import backup_dialog
 from editor.ui.import_export.backup_dialog import RestoreBackupDialog
 

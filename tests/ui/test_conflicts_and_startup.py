@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from editor.core.errors import StoreError
 from editor.core.model import ArticleQuery
-from editor.core.newsroom import Newsroom
+from editor.services.newsroom import Newsroom
 from editor.ui import app as gui_app
 from editor.ui import dialogs
 from tests.ui.conftest import FAST

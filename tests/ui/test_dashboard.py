@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from editor.core.dashboard import FILED_DAYS
 from editor.core.model import Status
-from editor.core.newsroom import Newsroom
+from editor.services.dashboard import FILED_DAYS
+from editor.services.newsroom import Newsroom
 from editor.ui.desk.dashboard import day_labels
 
 

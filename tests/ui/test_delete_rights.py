@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtWidgets import QMessageBox
 
 from editor.core.model import Role
-from editor.core.newsroom import Newsroom
+from editor.services.newsroom import Newsroom
 from editor.ui import dialogs
 from tests.ui.conftest import wait_for_list
 

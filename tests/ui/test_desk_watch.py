@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from editor.core.model import Status
-from editor.core.newsroom import Newsroom
+from editor.services.newsroom import Newsroom
 from editor.ui import dialogs
 from editor.ui.dialogs import ConflictChoice
 from tests.ui.conftest import FAST

@@ -9,7 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
 
-from editor.core.newsroom import Newsroom
+from editor.services.newsroom import Newsroom
 from tests.ui.conftest import FAST
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
-from editor.core.newsroom import Newsroom
+from editor.services.newsroom import Newsroom
 from editor.ui.review import history_dialog
 from editor.ui.review.changes_view import DELETE_STYLE, INSERT_STYLE, open_changes, styled
 from editor.ui.review.history_dialog import COMPARE_CURRENT, open_history

@@ -9,8 +9,8 @@ from PySide6.QtCore import QEvent
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QApplication
 
-from editor.core.newsroom import Newsroom
 from editor.core.render import render_article_page
+from editor.services.newsroom import Newsroom
 from editor.ui.preview import pane as preview_module
 from editor.ui.preview.pane import PreviewPane
 

@@ -14,7 +14,7 @@ import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QTextCursor
 
-from editor.core.newsroom import Newsroom
+from editor.services.newsroom import Newsroom
 from editor.ui.preferences_dialog import ExportValues
 
 _WORLD = 1

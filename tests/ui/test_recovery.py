@@ -15,7 +15,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from editor.core.newsroom import Newsroom
+from editor.services.newsroom import Newsroom
 from editor.ui.session import recovery_offer
 from editor.ui.session.recovery_offer import RecoveryChoice, ask_recovery, offer_recovery
 from tests.ui.conftest import FAST
@@ -30,7 +30,7 @@ _WRITER = textwrap.dedent(
     from PySide6.QtGui import QTextCursor
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
-    from editor.core.newsroom import Newsroom
+    from editor.services.newsroom import Newsroom
     from editor.ui.main_window import MainWindow
     from editor.ui.settings import Preferences
 

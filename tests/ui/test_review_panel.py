@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
 
-from editor.core.newsroom import Newsroom
+from editor.services.newsroom import Newsroom
 from editor.ui.review.panel import (
     ACTIVE_HIGHLIGHT,
     HIGHLIGHT,

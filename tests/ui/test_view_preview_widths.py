@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from editor.core.newsroom import Newsroom
+from editor.services.newsroom import Newsroom
 from editor.ui.preview.widths import MIN_READABLE_ZOOM, preset_geometry
 
 _WORLD = 1

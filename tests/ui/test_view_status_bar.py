@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from editor.core.newsroom import Newsroom
+from editor.services.newsroom import Newsroom
 from tests.ui.conftest import wait_for_list
 
 

@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtGui import QTextCursor
 
 from editor.core.model import Role, Status
-from editor.core.workflow import Action
+from editor.services.workflow import Action
 from editor.ui.theme import apply_theme
 from tests.ui.conftest import wait_for_list
 
@@ -16,7 +16,7 @@ REPORTER, EDITOR_A, EDITOR_B = "Rosa Reporter", "Eddie Editor", "Bea Editor"
 
 @pytest.fixture
 def desk(newsroom, monkeypatch):
-    from editor.core.newsroom import Newsroom
+    from editor.services.newsroom import Newsroom
 
     # No copy-desk errors in these stories: Submit goes through.
     monkeypatch.setattr(Newsroom, "blocking_findings", lambda self, article_id: [])

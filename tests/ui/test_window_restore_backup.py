@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from editor.core import backups
-from editor.core.newsroom import Newsroom
+from editor.services import backups
+from editor.services.newsroom import Newsroom
 from editor.ui import app as app_module
 from editor.ui import dialogs
 from editor.ui.import_export import backup_dialog

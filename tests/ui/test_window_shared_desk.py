@@ -8,7 +8,7 @@ import uuid
 from PySide6.QtCore import QSettings
 from sqlalchemy import create_engine, text
 
-from editor.core.newsroom import Newsroom, PasswordRequiredError
+from editor.services.newsroom import Newsroom, PasswordRequiredError
 from editor.ui.settings import WindowState
 from editor.ui.workflow import users_dialog
 from tests.store.conftest import POSTGRES, postgres_url  # noqa: F401  (the fixture)

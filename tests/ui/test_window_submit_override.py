@@ -12,8 +12,8 @@ from types import SimpleNamespace
 import pytest
 
 from editor.core.model import Role, Status
-from editor.core.newsroom import Newsroom
-from editor.core.workflow import Action
+from editor.services.newsroom import Newsroom
+from editor.services.workflow import Action
 from editor.ui import dialogs
 from editor.ui.workflow.note_dialog import NoteDialog
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings
 
-from editor.core.newsroom import Newsroom
-from editor.core.syncing import sync_with
+from editor.services.newsroom import Newsroom
+from editor.services.syncing import sync_with
 from editor.ui import dialogs
 from editor.ui.import_export import sync_actions
 from editor.ui.import_export.sync_actions import DESK_KEY
@@ -68,8 +68,10 @@ def test_sync_sends_the_draft_up_and_brings_the_desks_edit_down(
     qtbot.waitUntil(lambda: window.headline_field.text() == "Fire at the old mill", timeout=5000)
     row = window.list_model.row_of(article.id)
     qtbot.waitUntil(
-        lambda: window.list_model.summary(window.list_model.row_of(article.id)).headline
-        == "Fire at the old mill",
+        lambda: (
+            window.list_model.summary(window.list_model.row_of(article.id)).headline
+            == "Fire at the old mill"
+        ),
         timeout=5000,
     )
     assert row is not None
@@ -131,9 +133,7 @@ def test_a_story_package_sent_and_opened_twice_is_one_article(
     window = make_window(room=laptop)
     window.open_article(article.id)
     package = tmp_path / "fire.nrpkg"
-    monkeypatch.setattr(
-        sync_actions.QFileDialog, "getSaveFileName", lambda *_a: (str(package), "")
-    )
+    monkeypatch.setattr(sync_actions.QFileDialog, "getSaveFileName", lambda *_a: (str(package), ""))
     assert window.sync.send()
     qtbot.waitUntil(package.exists, timeout=15000)
     qtbot.waitUntil(lambda: "Story package written" in window.status.currentMessage(), timeout=5000)

@@ -16,7 +16,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QTextCursor
 
 from editor.core.model import Role, Status
-from editor.core.workflow import Action
+from editor.services.workflow import Action
 from editor.ui import dialogs
 from editor.ui.desk.views import DESK_ORDER
 from editor.ui.settings import WindowState
@@ -331,7 +331,7 @@ def test_desk_views_count_and_spiked_articles_leave_the_desk(make_window, desk, 
 
 
 def test_who_are_you_on_first_start_and_admins_add_people(app, store_path, qtbot) -> None:
-    from editor.core.newsroom import Newsroom
+    from editor.services.newsroom import Newsroom
 
     settings = QSettings()
     settings.remove("session/user_name")

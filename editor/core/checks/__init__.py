@@ -1,15 +1,15 @@
 """Copy-desk checks: a rule engine driven by a house style file.
 
-`newsroom.checks.check_article` runs the style in force (house.yml, or the newsroom's own file)
-over an article; `dismiss_finding` remembers a finding someone judged fine for that
-article; `blocking_findings` are the errors left, which hold back a reporter's Submit.
+`engine_for(style_path, dictionary)` gives the engine for a style (house.yml, or the
+newsroom's own file) and a dictionary; its `check(article)` gives the findings. The
+service part that runs them for a newsroom, remembers dismissals and says which errors
+hold back a Submit is `editor.services.checks`.
 """
 
 from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from editor.core.checks.engine import CheckEngine
 from editor.core.checks.findings import (
@@ -22,16 +22,10 @@ from editor.core.checks.findings import (
 )
 from editor.core.checks.rules import Hit, register_check
 from editor.core.checks.style import Style, StyleError, load_style, style_path_from
-from editor.core.errors import ValidationError
-from editor.core.model import Article
-
-if TYPE_CHECKING:  # for type checkers only
-    from editor.core.seat import CheckSeat
 
 __all__ = [
     "BODY",
     "CheckEngine",
-    "CheckService",
     "Dismissal",
     "Finding",
     "Hit",
@@ -39,9 +33,11 @@ __all__ = [
     "Style",
     "StyleError",
     "apply_fix",
+    "engine_for",
     "load_style",
     "mark_dismissed",
     "register_check",
+    "style_path_from",
 ]
 
 _ENGINES: dict[tuple, CheckEngine] = {}
@@ -67,88 +63,3 @@ def engine_for(style_path: Path | None, dictionary: frozenset[str]) -> CheckEngi
                 _ENGINES.clear()
             _ENGINES[key] = engine
     return engine
-
-
-class CheckService:
-    """`newsroom.checks`: the copy-desk checks in force, over the seat's store and user.
-
-    The seat also gives the dictionary (`dictionary_words`), whose words the checks accept.
-    """
-
-    def __init__(self, seat: CheckSeat) -> None:
-        self._seat = seat
-        #: The newsroom's own style file (a preference or `--style`); None: $NEWSROOM_STYLE
-        #: or else the house style.
-        self.style_path: str | Path | None = None
-
-    def set_style_path(self, path: str | Path | None) -> Style:
-        """Use the style file at `path` from now on (None: back to the default).
-
-        The file is read at once, so a mistake in it is reported here and the style in
-        force stays as it was.
-        """
-        style = load_style(style_path_from(path))
-        self.style_path = path
-        return style
-
-    def check_engine(self) -> CheckEngine:
-        """The engine for the style in force and this newsroom's dictionary."""
-        dictionary = frozenset(_dictionary_words(self._seat))
-        return engine_for(style_path_from(self.style_path), dictionary)
-
-    def check_article(
-        self, article: str | Article, *, include_dismissed: bool = False
-    ) -> list[Finding]:
-        """Findings on an article (an id, or an `Article` not necessarily stored).
-
-        Dismissed findings are left out unless `include_dismissed`, in which case they
-        come back with `dismissed=True`.
-        """
-        if isinstance(article, str):
-            article = self._seat.store.get_article(article)
-        findings = self.check_engine().check(article)
-        dismissals = self._dismissals_of(article.id)
-        findings = mark_dismissed(findings, dismissals)
-        if include_dismissed:
-            return findings
-        return [f for f in findings if not f.dismissed]
-
-    def dismiss_finding(self, article_id: str, finding: Finding, note: str = "") -> Dismissal:
-        """Judge `finding` fine for this article: later checks leave it out."""
-        if not isinstance(finding, Finding):
-            raise ValidationError("Only a finding of the checks can be dismissed.")
-        return self._seat.store.findings.dismiss_finding(
-            article_id, finding.rule, finding.fingerprint, self._seat.user.id, note.strip()
-        )
-
-    def undismiss(self, article_id: str, finding: Finding | Dismissal) -> bool:
-        """Bring a dismissed finding back; False when it was not dismissed."""
-        return self._seat.store.findings.undismiss_finding(
-            article_id, finding.rule, finding.fingerprint
-        )
-
-    def dismissed_findings(self, article_id: str) -> list[Dismissal]:
-        return self._dismissals_of(article_id)
-
-    def blocking_findings(self, article_id: str) -> list[Finding]:
-        """Findings of level error that are not dismissed: they block Submit."""
-        return [f for f in self.check_article(article_id) if f.level is Level.ERROR]
-
-    def _dismissals_of(self, article_id: str) -> list[Dismissal]:
-        store = getattr(self._seat, "store", None)
-        if store is None or not article_id:
-            return []
-        try:
-            return store.findings.dismissed_findings(article_id)
-        except AttributeError:  # a store without the findings table (should not happen)
-            return []
-
-
-def _dictionary_words(newsroom: object) -> list[str]:
-    words = getattr(newsroom, "dictionary_words", None)
-    if words is None:
-        return []
-    try:
-        return list(words())
-    except AttributeError:  # the dictionary store methods are not there yet
-        return []

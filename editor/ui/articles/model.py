@@ -29,8 +29,8 @@ from PySide6.QtCore import (
 )
 
 from editor.core.model import Article, ArticleQuery, ArticleSummary
-from editor.core.newsroom import Newsroom
 from editor.core.text import counted
+from editor.services.newsroom import Newsroom
 from editor.ui.articles.queries import ListQueryRunner, ListRequest, ListResult
 from editor.ui.status_style import status_colour, status_icon
 from editor.ui.timers import debounce_timer

@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject, Signal, SignalInstance
 
 from editor.core.errors import NewsroomError
 from editor.core.model import ArticleQuery, ArticleSummary
-from editor.core.newsroom import Newsroom
+from editor.services.newsroom import Newsroom
 from editor.ui.background import Background
 
 

@@ -32,8 +32,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from editor.core.assets import MAX_ASSET_BYTES, Asset, asset_id_from_url, validate_image
 from editor.core.errors import NewsroomError, ValidationError
+from editor.services.assets import MAX_ASSET_BYTES, Asset, asset_id_from_url, validate_image
 from editor.ui import dialogs
 from editor.ui.body.markdown_bridge import register_image
 

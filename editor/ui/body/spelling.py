@@ -14,8 +14,8 @@ from PySide6.QtGui import QAction, QFont, QTextCursor
 from PySide6.QtWidgets import QMenu, QWidget
 
 from editor.core.errors import NewsroomError
-from editor.core.newsroom import Newsroom
 from editor.core.spelling import SpellChecker
+from editor.services.newsroom import Newsroom
 from editor.ui.body.editor import BodyEditor
 from editor.ui.body.source import SourceEditor
 from editor.ui.body.spell_highlighter import SpellHighlighter

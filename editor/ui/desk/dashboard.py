@@ -40,10 +40,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from editor.core.dashboard import DONE_STATUSES, NO_SECTION, DeskSelection, DeskStats
 from editor.core.errors import NewsroomError
 from editor.core.model import ArticleSummary, Status
 from editor.core.text import counted
+from editor.services.dashboard import DONE_STATUSES, NO_SECTION, DeskSelection, DeskStats
 from editor.ui.articles.model import full_time, short_time
 from editor.ui.background import Background
 from editor.ui.status_style import STATUS_COLOURS, status_icon

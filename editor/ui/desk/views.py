@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from editor.core.model import ArticleQuery, Desk
-from editor.core.newsroom import Newsroom
+from editor.services.newsroom import Newsroom
 from editor.ui.background import Background
 from editor.ui.status_style import desk_icon
 from editor.ui.timers import debounce_timer

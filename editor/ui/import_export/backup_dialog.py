@@ -9,7 +9,7 @@ never overwritten), then reopen the store, restored or, when the restore failed,
 was. `offer_backup_for_damaged_store` is what the window's start shows instead of an
 unusable damaged store: what is wrong, and the latest good backup to restore.
 
-Everything goes through `editor.core.backups` (the ui never imports the store).
+Everything goes through `editor.services.backups` (the ui never imports the store).
 """
 
 from __future__ import annotations
@@ -31,8 +31,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from editor.core import backups
 from editor.core.errors import NewsroomError
+from editor.services import backups
 from editor.ui.background import Background
 
 T = TypeVar("T")

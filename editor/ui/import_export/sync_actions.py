@@ -1,6 +1,6 @@
 """File > Sync with Desk, Send Story… and Open Story Package…: the offline laptop's way back.
 
-Sync exchanges what changed with the shared desk (`editor.core.syncing.sync_with`) off
+Sync exchanges what changed with the shared desk (`editor.services.syncing.sync_with`) off
 the GUI thread. The open article is saved first; afterwards the list reloads, the open
 article is reloaded when the sync brought it a newer version, and the status bar keeps
 "Synced 10:42, 3 articles up, 5 down". Passages both sides changed come back as a visible
@@ -21,14 +21,14 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMainWindow
 
 from editor.core.errors import NewsroomError
-from editor.core.syncing import (
+from editor.core.text import counted
+from editor.services.syncing import (
     DESK_ENV,
     PACKAGE_SUFFIX,
     import_story,
     send_story,
     sync_with,
 )
-from editor.core.text import counted
 from editor.ui import dialogs
 from editor.ui.background import Background
 from editor.ui.import_export.file_dialogs import documents_folder

@@ -36,8 +36,8 @@ from editor.core.diff import DiffOp, diff_stats, render_inline_html, side_by_sid
 from editor.core.errors import NewsroomError
 from editor.core.fields import field_label
 from editor.core.model import Revision
-from editor.core.review import RevisionDiff
 from editor.core.text import counted
+from editor.services.review import RevisionDiff
 from editor.ui.articles.model import full_time, short_time
 from editor.ui.status_style import action_label
 

@@ -1,6 +1,6 @@
 """The Review tab: comments anchored to passages of the story, highlighted in the editor.
 
-A comment keeps its passage as a quote with some context (`editor.core.review`). The
+A comment keeps its passage as a quote with some context (`editor.services.review`). The
 panel anchors every thread against the editor's own text (the document's characters,
 one per document position), so a found passage maps straight to a selection: no
 Markdown offsets are involved and the serialiser can change freely. Anchors are found
@@ -43,7 +43,7 @@ from PySide6.QtWidgets import (
 )
 
 from editor.core.errors import NewsroomError
-from editor.core.review import Comment, anchor, selection_anchor
+from editor.services.review import Comment, anchor, selection_anchor
 from editor.ui.articles.model import full_time, short_time
 from editor.ui.timers import debounce_timer
 

@@ -5,7 +5,7 @@ one working revision per session) happen after typing pauses, when switching art
 when the window loses focus and on quit; a real revision (reason "save") is written on
 Ctrl+S, before a status change (the window calls `save()`), and at least every
 `revision_interval_s` of editing. Between saves, the recovery journal (files beside the
-store, see `editor.core.recovery`) keeps what is on screen: the text is taken 20 ms after
+store, see `editor.services.recovery`) keeps what is on screen: the text is taken 20 ms after
 a keystroke (once the key is painted), then at most every `JOURNAL_INTERVAL_MS` while
 typing goes on (up to `JOURNAL_MAX_INTERVAL_MS` when the snapshot is slow), each time just
 after a keystroke, and written and fsynced on a journal thread of its own. So a killed
@@ -38,7 +38,7 @@ from PySide6.QtGui import QGuiApplication
 
 from editor.core.errors import NewsroomError, StaleWriteError, StoreError, ValidationError
 from editor.core.model import Article
-from editor.core.newsroom import Newsroom
+from editor.services.newsroom import Newsroom
 from editor.ui.dialogs import ConflictChoice
 from editor.ui.timers import debounce_timer
 

@@ -12,8 +12,8 @@ from collections.abc import Callable
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from editor.core.errors import NewsroomError
-from editor.core.newsroom import Newsroom
-from editor.core.recovery import Recovery
+from editor.services.newsroom import Newsroom
+from editor.services.recovery import Recovery
 from editor.ui.dialogs import ask_choice
 
 _Role = QMessageBox.ButtonRole

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from editor.core.model import Article, Event, Status
-from editor.core.workflow import TRANSITIONS, Action, Decision, target_status
+from editor.services.workflow import TRANSITIONS, Action, Decision, target_status
 from editor.ui.status_style import (
     STATUS_COLOURS,
     STATUS_TINTS,

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QFormLayout, QWidget
 
 from editor.core.errors import NewsroomError
 from editor.core.model import Article, Event, Role, User
-from editor.core.workflow import TRANSITIONS, Action, Decision, needs_note
+from editor.services.workflow import TRANSITIONS, Action, Decision, needs_note
 from editor.ui import dialogs
 from editor.ui.desk.views import install_desk_views
 from editor.ui.inspector.audit_log import AuditLogSection

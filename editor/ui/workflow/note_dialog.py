@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from editor.core.workflow import NOTE_REQUIRED, Action
+from editor.services.workflow import NOTE_REQUIRED, Action
 from editor.ui.status_style import action_icon
 
 #: What each step asks for, and the hint under the note.

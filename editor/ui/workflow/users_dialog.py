@@ -33,7 +33,7 @@ from editor.core.errors import (
     UserRequiredError,
 )
 from editor.core.model import Role, User
-from editor.core.newsroom import IdentityError, Newsroom, PasswordRequiredError
+from editor.services.newsroom import IdentityError, Newsroom, PasswordRequiredError
 from editor.ui.settings import WindowState
 from editor.ui.status_style import role_icon
 

@@ -15,7 +15,7 @@ belong to the whole server, several stores may share them) carry the grants:
 - row-level security: rows are written in one's own name only (`created_by`,
   `author_id`, `actor_id`, `added_by`, `user_id` equal the session's user); a reporter
   updates only the articles they created;
-- a trigger on `articles` checks each change as `editor.core.workflow` does: a status
+- a trigger on `articles` checks each change as `editor.services.workflow` does: a status
   change must be a transition of the state machine made by a role allowed to make it
   (a reporter submits their own drafts and returned articles, and nothing else); an
   editor does not approve text they wrote since the last approval; publishing respects
@@ -56,7 +56,7 @@ _OWN_NAME = {
     "dismissed_findings": "user_id",
 }
 
-#: The state machine of `editor.core.workflow` (from, to, action); a test compares them.
+#: The state machine of `editor.services.workflow` (from, to, action); a test compares them.
 TRANSITIONS = (
     ("draft", "submitted", "submit"),
     ("changes_requested", "submitted", "submit"),

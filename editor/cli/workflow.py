@@ -10,7 +10,7 @@ import argparse
 
 from editor.core.errors import TransitionError
 from editor.core.model import Status
-from editor.core.workflow import TRANSITIONS, Action, action_for, next_statuses, target_status
+from editor.services.workflow import TRANSITIONS, Action, action_for, next_statuses, target_status
 
 
 def run_status(newsroom, args: argparse.Namespace) -> int:

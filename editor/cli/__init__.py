@@ -101,14 +101,20 @@ def build_parser() -> argparse.ArgumentParser:
     which.add_argument("--status", choices=[s.value for s in Status])
     which.add_argument("articles", nargs="*", default=[], metavar="ID_OR_SLUG")
     sub.add_argument("--out", required=True, type=Path, metavar="DIR")
-    sub.add_argument("--templates", type=Path, metavar="DIR", help="the newsroom's templates")
+    sub.add_argument(
+        "--templates",
+        type=Path,
+        metavar="DIR",
+        help="the newsroom's templates (default: the store's: newsroom site)",
+    )
     sub.add_argument(
         "--base-url",
-        default=os.environ.get("NEWSROOM_BASE_URL", ""),
+        default=os.environ.get("NEWSROOM_BASE_URL"),
         metavar="URL",
-        help="address of the site, for canonical links (default: $NEWSROOM_BASE_URL)",
+        help="address of the site, for canonical links (default: $NEWSROOM_BASE_URL, "
+        "else the store's: newsroom site)",
     )
-    sub.add_argument("--site-name", default="Newsroom", metavar="NAME")
+    sub.add_argument("--site-name", metavar="NAME", help="the site's name (default: the store's)")
     sub.add_argument(
         "--preview", action="store_true", help="standalone page per ID_OR_SLUG, drafts too"
     )
@@ -141,10 +147,13 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--login", metavar="LOGIN", help=_LOGIN_HELP)
     sub = user_commands.add_parser("list", parents=[common], help="list users")
     sub.add_argument("--json", action="store_true")
-    from editor import cli_backup, cli_sync
+    from editor.cli import backup as cli_backup
+    from editor.cli import site as cli_site
+    from editor.cli import sync as cli_sync
 
     cli_sync.add_parsers(commands, common)
     cli_backup.add_parsers(commands, common)
+    cli_site.add_parsers(commands, common)
     return parser
 
 
@@ -246,6 +255,10 @@ def _reads_only(args: argparse.Namespace) -> bool:
     """Whether the command only reads, which everyone may do without `--as`."""
     if args.command == "user":
         return args.user_command == "list"
+    if args.command in ("site", "sections"):
+        from editor.cli import site as cli_site
+
+        return cli_site.reads_only(args)
     return args.command in ("list", "show", "check", "export")
 
 
@@ -262,8 +275,10 @@ def _no_display() -> str | None:
 
 
 def _run(args: argparse.Namespace, store: str | None, user: str | None) -> int:
-    from editor import cli_backup, cli_sync
-    from editor.core.newsroom import Newsroom
+    from editor.cli import backup as cli_backup
+    from editor.cli import site as cli_site
+    from editor.cli import sync as cli_sync
+    from editor.services.newsroom import Newsroom
 
     if args.command in cli_backup.COMMANDS:  # before opening: they work on a damaged store
         return cli_backup.run(args, store)
@@ -276,7 +291,11 @@ def _run(args: argparse.Namespace, store: str | None, user: str | None) -> int:
     acts_as_nobody = _reads_only(args) or args.command in cli_sync.HANDLERS
     newsroom = Newsroom.open(store, user, bootstrap=False, reader=acts_as_nobody)
     try:
-        handler = _HANDLERS.get(args.command) or cli_sync.HANDLERS[args.command]
+        handler = (
+            _HANDLERS.get(args.command)
+            or cli_site.HANDLERS.get(args.command)
+            or cli_sync.HANDLERS[args.command]
+        )
         return handler(newsroom, args)
     finally:
         newsroom.close()
@@ -307,7 +326,7 @@ def _import(newsroom, args: argparse.Namespace) -> int:
     files = [path for path in args.files if path.suffix != ".nrpkg"]
     package_code = 0
     if packages:  # story packages are synced in, not imported as new copy
-        from editor.cli_sync import run_receive
+        from editor.cli.sync import run_receive
 
         package_code = run_receive(newsroom, argparse.Namespace(packages=packages))
         if not files:
@@ -440,7 +459,7 @@ def _show(newsroom, args: argparse.Namespace) -> int:
             print(f"{label + ':':<12}{value}")
     print()
     print(article.body)
-    from editor.cli_workflow import print_history
+    from editor.cli.workflow import print_history
 
     print_history(newsroom.events(article.id))
     return 0
@@ -493,8 +512,15 @@ def _export(newsroom, args: argparse.Namespace) -> int:
         selection = site.Selection(ids=ids)
     else:
         selection = site.Selection(status=Status(args.status) if args.status else None)
+    from editor.cli.site import export_options
+
     options = site.ExportOptions(
-        base_url=args.base_url, templates_dir=args.templates, site_name=args.site_name
+        **export_options(
+            newsroom,
+            base_url=args.base_url,
+            templates_dir=args.templates,
+            site_name=args.site_name,
+        )
     )
     progress = _export_progress if sys.stderr.isatty() else None
     report = site.export_site(newsroom, args.out, selection=selection, options=options,
@@ -531,7 +557,7 @@ def _restore(newsroom, args: argparse.Namespace) -> int:
 
 
 def _status(newsroom, args: argparse.Namespace) -> int:
-    from editor.cli_workflow import run_status
+    from editor.cli.workflow import run_status
 
     return run_status(newsroom, args)
 

@@ -70,7 +70,7 @@ def _details(report: SyncReport) -> int:
 
 
 def run_sync(newsroom, args: argparse.Namespace) -> int:
-    from editor.core.syncing import desk_location, sync_with
+    from editor.services.syncing import desk_location, sync_with
 
     report = sync_with(newsroom, desk_location(args.peer))
     print(summary_line(report))
@@ -78,7 +78,7 @@ def run_sync(newsroom, args: argparse.Namespace) -> int:
 
 
 def run_send(newsroom, args: argparse.Namespace) -> int:
-    from editor.core.syncing import send_story
+    from editor.services.syncing import send_story
 
     target = send_story(newsroom, args.article, args.to)
     print(f"sent to {target}")
@@ -86,7 +86,7 @@ def run_send(newsroom, args: argparse.Namespace) -> int:
 
 
 def run_receive(newsroom, args: argparse.Namespace) -> int:
-    from editor.core.syncing import import_story
+    from editor.services.syncing import import_story
 
     code = 0
     for package in args.packages:
