@@ -38,7 +38,7 @@ from PySide6.QtGui import QTextCursor
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-SAMPLES = Path(__file__).resolve().parent.parent / "resources" / "samples"
+SAMPLES = Path(__file__).resolve().parent.parent / "editor" / "resources" / "samples"
 SENTENCE = "The convoy reached Pyongyang before dawn, officials said on Tuesday. "
 
 
@@ -162,8 +162,8 @@ def main() -> int:
     args = parser.parse_args()
 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    from editor.core.newsroom import Newsroom
     from editor.core.text import word_count
+    from editor.services.newsroom import Newsroom
     from editor.ui.app import make_application
     from editor.ui.main_window import MainWindow
     from editor.ui.settings import Preferences

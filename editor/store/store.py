@@ -113,6 +113,7 @@ class Store:
         return store
 
     def close(self) -> None:
+        self.journal.close()  # this run's recovery file, when it holds nothing, goes now
         self.db.close()
 
     def __repr__(self) -> str:

@@ -11,9 +11,9 @@ import qtawesome
 from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from editor.core import backups
 from editor.core.errors import NewsroomError
-from editor.core.newsroom import Newsroom
+from editor.services import backups
+from editor.services.newsroom import Newsroom
 from editor.ui.import_export import backup_dialog
 from editor.ui.main_window import RESTORE_BACKUP, MainWindow
 from editor.ui.session.end import SessionEnd
@@ -66,11 +66,23 @@ def allow_preview_as_root(
     return True
 
 
+def compose_from_the_start(environ: MutableMapping[str, str] | None = None) -> None:
+    """The preview (Qt WebEngine) is made after the window's first paint; a window that
+    gains such a view later has its native window torn down and made again (a flash, and
+    the window manager sees a new window). Composing every top level window through
+    Qt's RHI from the start (`QT_WIDGETS_RHI`) keeps the one window. Not for the
+    offscreen and minimal platforms, which have no GPU surface to compose on."""
+    environ = os.environ if environ is None else environ
+    if environ.get("QT_QPA_PLATFORM", "") not in ("offscreen", "minimal"):
+        environ.setdefault("QT_WIDGETS_RHI", "1")
+
+
 def make_application() -> QApplication:
     """The one QApplication, named before any QSettings exists."""
     app = QApplication.instance()
     if not isinstance(app, QApplication):
         allow_preview_as_root()  # Chromium reads its flags once, when the preview starts
+        compose_from_the_start()
         app = QApplication(sys.argv[:1])
     app.setOrganizationName(ORGANISATION)
     app.setApplicationName(APPLICATION)
