@@ -258,6 +258,10 @@ def _trigger(harness: Harness, name: str) -> Callable[[], None]:
 def _open_menu(harness: Harness, where: str, driver: MenuDriver, index: int) -> None:
     """Right-click at `where` (the index-th finding row for the checks panel)."""
     window = harness.window
+    if where in ("body_misspelt", "source_misspelt"):
+        # The word list loads after the editor's first paint: the menu of a misspelt word
+        # has its spelling entries once it is in (every opening of the case the same).
+        settle(10, lambda: window.spelling.checker.word_list.loaded)
     if where == "list_header":
         header = window.article_list.view.horizontalHeader()
         context_menu_at(header.viewport(), QPoint(header.sectionPosition(1) + 5, 5))
