@@ -103,6 +103,10 @@ KNOWN_PROBLEMS: tuple[tuple[str, str], ...] = (
         "(1-2 of 80 menu cases a run in CI, a different one each time; never the same "
         "entry twice in a row): a race of the test harness, not a missing entry",
     ),
+    (
+        "no context menu was shown",
+        "the same popup-driver race on the first opening of a menu (seen once in CI)",
+    ),
 )
 
 #: The (state, role) windows run by default: every state and every role at least once,
