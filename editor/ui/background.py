@@ -104,9 +104,10 @@ class Job:
             value, ok = self._work(self), True
         except BaseException as error:  # the GUI must hear that the job ended
             value, ok = error, False
-        finally:
+        try:
+            _relay().ended.emit(self, ok, value)
+        finally:  # after the outcome is posted, so `wait()` then `deliver_arrived()` hears it
             self._done.set()
-        _relay().ended.emit(self, ok, value)
 
 
 class _Relay(QObject):

@@ -22,6 +22,7 @@ from types import TracebackType
 from PySide6.QtCore import (
     QEvent,
     QMessageLogContext,
+    QObject,
     QPoint,
     QSettings,
     Qt,
@@ -402,33 +403,44 @@ def menu_entries(menu: QMenu, prefix: str = "") -> list[tuple[str, QAction]]:
     return entries
 
 
-class MenuDriver:
+class MenuDriver(QObject):
     """Answers the real popup of a context menu (`QMenu.exec()` runs as usual).
 
-    A repeating timer finds the open popup, lists its entries (`last`) and, when `choose`
-    names one, activates it as the keyboard does (the entry made current, Return), which
-    closes the menu and triggers it; otherwise the menu is closed unanswered.
+    An application event filter sees each menu as it is shown and answers that very menu
+    once it is the active popup: lists its entries (`last`) and, when `choose` names one,
+    activates it as the keyboard does (the entry made current, Return), which closes the
+    menu and triggers it; otherwise the menu is closed unanswered. (A timer polling for the
+    active popup could meet the menu of the opening before, still closing, and miss this
+    one on a busy machine.)
     """
 
-    def __init__(self, interval_ms: int = 15) -> None:
+    def __init__(self) -> None:
+        super().__init__()
         self.last: list[tuple[str, QAction]] | None = None
         self.choose: str | None = None
         self.chosen: QAction | None = None
-        self._timer = QTimer()
-        self._timer.setInterval(interval_ms)
-        self._timer.timeout.connect(self._tick)
 
     @contextmanager
     def installed(self) -> Iterator[MenuDriver]:
-        self._timer.start()
+        app = QApplication.instance()
+        app.installEventFilter(self)
         try:
             yield self
         finally:
-            self._timer.stop()
+            app.removeEventFilter(self)
 
-    def _tick(self) -> None:
-        menu = QApplication.activePopupWidget()
-        if not isinstance(menu, QMenu) or not menu.isVisible():
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Show and isinstance(watched, QMenu):
+            menu = watched
+            QTimer.singleShot(0, menu, lambda: self._answer(menu, tries=200))
+        return False
+
+    def _answer(self, menu: QMenu, tries: int) -> None:
+        if not menu.isVisible():
+            return
+        if QApplication.activePopupWidget() is not menu:  # not yet the popup, or a submenu
+            if tries > 0 and not isinstance(menu.parentWidget(), QMenu):
+                QTimer.singleShot(5, menu, lambda: self._answer(menu, tries - 1))
             return
         entries = menu_entries(menu)
         self.last = entries
@@ -444,6 +456,8 @@ class MenuDriver:
             return
         menu.setActiveAction(action)
         QTest.keyClick(menu, Qt.Key.Key_Return)
+        if menu.isVisible():  # an entry of a submenu: Return on the menu did not take it
+            menu.close()
 
 
 def context_menu_at(widget: QWidget, point: QPoint) -> None:

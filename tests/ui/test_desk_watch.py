@@ -131,3 +131,38 @@ def test_the_windows_own_saves_are_not_news(make_window, newsroom, qtbot) -> Non
     qtbot.waitUntil(lambda: not window.desk_watch._tasks.busy(), timeout=5000)
     qtbot.wait(50)
     assert heard == []
+
+
+def test_an_open_menu_is_not_closed_by_news_which_waits_for_the_next_look(
+    make_window, newsroom, colleague, qtbot
+) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMenu
+
+    article = newsroom.create_article("Harbour wall holds", "The tide turned.")
+    window = make_window()
+    window.open_article(article.id)
+    _ready(qtbot, window)
+    theirs = colleague.get_article(article.id)
+    colleague.save_article(
+        theirs.id, expected_version=theirs.version, changes={"headline": "Harbour wall holds again"}
+    )
+    news: list[object] = []
+    window.desk_watch.changed_elsewhere.connect(news.append)
+    menu = QMenu(window.editor)
+    menu.addAction("Copy")
+    seen_open: list[bool] = []
+
+    def while_open() -> None:
+        window.desk_watch.look()
+        qtbot.waitUntil(lambda: not window.desk_watch._tasks.busy(), timeout=10000)
+        seen_open.append(QApplication.activePopupWidget() is menu and menu.isVisible())
+        menu.close()
+
+    QTimer.singleShot(50, while_open)
+    menu.exec(window.editor.mapToGlobal(window.editor.rect().center()))
+
+    assert seen_open == [True] and news == []  # the look came back while the menu was open
+    assert window.headline_field.text() == "Harbour wall holds"
+    _look(qtbot, window)  # the next look, with the menu closed, brings the news
+    assert window.headline_field.text() == "Harbour wall holds again"

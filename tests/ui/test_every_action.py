@@ -93,22 +93,6 @@ _IN_TABLE.discard("format_table_insert")
 #: Marked xfail(strict=True): for bugs that show in exactly these cases.
 KNOWN_BUGS: dict[tuple[str, str, str | None, str | None], str] = {}
 
-#: Bugs that show wherever their trigger happens (e.g. any article opened after one with
-#: comments), so in cases that depend on the order: (text in the problem, reason). A case
-#: whose only problems are these is xfailed with the reason; any other problem fails it.
-KNOWN_PROBLEMS: tuple[tuple[str, str], ...] = (
-    (
-        "the entry was not in the menu when opened again",
-        "the popup driver's 15 ms timer can miss a reopened context menu on a busy machine "
-        "(1-2 of 80 menu cases a run in CI, a different one each time; never the same "
-        "entry twice in a row): a race of the test harness, not a missing entry",
-    ),
-    (
-        "no context menu was shown",
-        "the same popup-driver race on the first opening of a menu (seen once in CI)",
-    ),
-)
-
 #: The (state, role) windows run by default: every state and every role at least once,
 #: about 1.5 minutes on two cores. EVERY_ACTION_FULL=1 runs all 7 x 4 (about 4 minutes).
 QUICK_COMBOS = {
@@ -232,16 +216,9 @@ def _run(harness: Harness, label: str, step: Callable[[], None], accept: bool = 
 
 
 def _fail(problems: list[str], label: str, state: Status, role: str) -> None:
-    known = []
-    for text, reason in KNOWN_PROBLEMS:
-        if any(text in p for p in problems):
-            known.append(reason)
-            problems = [p for p in problems if text not in p]
     if problems:
         details = "\n\n".join(problems)
         pytest.fail(f"{label} [state={state.value}, role={role}]:\n{details}", pytrace=False)
-    if known:
-        pytest.xfail("; ".join(known))
 
 
 def _trigger(harness: Harness, name: str) -> Callable[[], None]:
@@ -347,13 +324,8 @@ def _menu_case(harness: Harness, where: str) -> tuple[list[str], list[str]]:
 
                 got = _run(harness, name, step)
                 if driver.chosen is None:
-                    # The popup timer can meet the menu of the opening before (still
-                    # closing) and close this one unanswered: open it once more.
-                    settle(0.2)
-                    driver.choose, driver.chosen = label, None
-                    got = _run(harness, name, step)
-                if driver.chosen is None:
-                    got.append("the entry was not in the menu when opened again")
+                    seen_now = [entry for entry, _a in (driver.last or [])]
+                    got.append(f"the entry was not in the menu when opened again: {seen_now}")
                 problems += [f"{where} > {name}: {p}" for p in got]
             row += 1
     return problems, seen

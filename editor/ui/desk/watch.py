@@ -14,6 +14,8 @@ last look, and is not this window's own save, is news:
   stale-write question), so neither version is lost.
 
 A failed look (a dropped connection to the desk) is retried at the next tick, quietly.
+While a menu or a dialog is open, the news waits for the next look: reloading the article
+would close the menu under the person's pointer or change the text a dialog is about.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtWidgets import QMainWindow
+from PySide6.QtWidgets import QApplication, QMainWindow
 
 from editor.core.model import Article, ArticleQuery, ArticleSummary
 from editor.ui.background import Background
@@ -85,6 +87,8 @@ class DeskWatch(QObject):
             self._own[article.id] = article.updated_at
 
     def _looked(self, result: tuple[list[ArticleSummary], int]) -> None:
+        if QApplication.activePopupWidget() is not None or QApplication.activeModalWidget():
+            return  # nothing learnt: the next look brings the same news
         rows, total = result
         previous, self._seen = self._seen, {row.id: row.updated_at for row in rows}
         count_before, self._total = self._total, total
