@@ -64,6 +64,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="a file imported before: skip it (default), import a new copy, "
         "or update the earlier import",
     )
+    sub.add_argument(
+        "--style", type=Path, metavar="FILE",
+        help="a style file whose 'wire:' patterns name your agencies' formats",
+    )  # fmt: skip
 
     sub = commands.add_parser("list", parents=[common], help="list articles, newest first")
     sub.add_argument("--status", choices=[s.value for s in Status])
@@ -335,6 +339,8 @@ def _import(newsroom, args: argparse.Namespace) -> int:
 
 
 def _import_files(newsroom, files: list[Path], args: argparse.Namespace) -> int:
+    if args.style is not None:
+        newsroom.checks.set_style_path(args.style)
     report = newsroom.import_files(files, on_duplicate=args.duplicates)
     if args.json:
         articles = [*report.imported, *report.updated]

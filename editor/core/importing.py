@@ -26,7 +26,7 @@ from editor.core.importers.common import (
     read_text,
 )
 from editor.core.importers.markdown import parse_markdown
-from editor.core.importers.wire import parse_wire_text
+from editor.core.importers.wire import WIRE_PATTERNS, WirePattern, parse_wire_text
 
 __all__ = [
     "IMPORT_SUFFIXES",
@@ -69,12 +69,16 @@ def read_source(path: Path) -> SourceFile:
     return SourceFile(path, read_bytes(path, limit))
 
 
-def parse_file(path: Path | SourceFile) -> ParsedArticle:
-    """One file -> a parsed article, or `ImportFileError` with one clear message."""
+def parse_file(path: Path | SourceFile, wire: tuple[WirePattern, ...] = ()) -> ParsedArticle:
+    """One file -> a parsed article, or `ImportFileError` with one clear message.
+
+    `wire`: the newsroom's own agency formats (the house style's `wire:`), tried on plain
+    wire copy before the shapes the importer knows.
+    """
     source = path if isinstance(path, SourceFile) else read_source(Path(path))
     name = source.path.name
     try:
-        parsed = _parse(source)
+        parsed = _parse(source, wire)
     except ImportFileError:
         raise
     except RecursionError:
@@ -138,7 +142,7 @@ def remove_controls(parsed: ParsedArticle) -> ParsedArticle:
     return parsed
 
 
-def _parse(source: SourceFile) -> ParsedArticle:
+def _parse(source: SourceFile, wire: tuple[WirePattern, ...]) -> ParsedArticle:
     path, data = source.path, source.data
     name = path.name
     suffix = path.suffix.lower()
@@ -159,7 +163,7 @@ def _parse(source: SourceFile) -> ParsedArticle:
     text = read_text(path, data)
     if kind == "markdown":
         return parse_markdown(text)
-    return parse_wire_text(text)
+    return parse_wire_text(text, wire + WIRE_PATTERNS)
 
 
 def _kind(suffix: str, data: bytes) -> str | None:

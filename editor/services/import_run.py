@@ -22,6 +22,7 @@ from editor.core.fields import set_field
 from editor.core.importers.common import ParsedArticle
 from editor.core.importers.images import image_info
 from editor.core.importers.notes import paragraphs, remove_block
+from editor.core.importers.wire import WirePattern
 from editor.core.importing import SourceFile, parse_file, read_source
 from editor.core.model import Article
 from editor.core.settings_model import Section, match_section
@@ -103,6 +104,7 @@ def import_files(
     progress: Progress | None = None,
     cancelled: Callable[[], bool] | None = None,
     chunk_files: int | None = None,
+    wire: tuple[WirePattern, ...] = (),
 ) -> ImportReport:
     from editor.store.import_batch import find_by_source_hash, write_imports
 
@@ -183,7 +185,7 @@ def import_files(
                     continue
                 if on_duplicate == "update":
                     update_id = earlier[0]
-            parsed = parse_file(source)
+            parsed = parse_file(source, wire)
             item = prepare(source, parsed, update_id, sections)
         except (ImportFileError, ValidationError) as error:
             report.failed.append((path, _with_name(path, str(error))))

@@ -376,7 +376,10 @@ class Newsroom:
         `report.duplicates` without importing it ("ask"), skipped, imported as a new copy,
         or used to update the earlier import. Each file is written whole or not at all.
         """
-        return _import_files(self, paths, on_duplicate, progress=progress, cancelled=cancelled)
+        wire = self.checks.check_engine().style.wire  # the newsroom's own agency formats
+        return _import_files(
+            self, paths, on_duplicate, progress=progress, cancelled=cancelled, wire=wire
+        )
 
     def put_back_import_note(
         self, article_id: str, index: int, *, expected_version: int

@@ -5,8 +5,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from editor.core.errors import ValidationError
+
+if TYPE_CHECKING:
+    from editor.core.importers.wire import WirePattern
 
 
 class StyleError(ValidationError):
@@ -39,3 +43,6 @@ class Style:
     rules: tuple[RuleSpec, ...]
     source: str
     version: str
+    #: The newsroom's own agency formats (the file's `wire:` key), tried by the wire
+    #: importer before the shapes it knows.
+    wire: tuple[WirePattern, ...] = ()

@@ -4,6 +4,15 @@
 `newsroom check --style FILE` or `$NEWSROOM_STYLE`) replaces it or, with
 `extends: house`, changes only the rules it names (`level: off` turns one off). Every
 mistake in a file is a `StyleError` naming the file and line.
+
+A file may also name the newsroom's own agency formats for the wire importer, each a
+kind (byline, dateline, credit, furniture) and a regular expression, tried before the
+shapes the importer knows:
+
+    wire:
+      northwire-dateline:
+        kind: dateline
+        pattern: '^(?P<dateline>[A-Z]+) \\(Northwire\\) ::\\s+'
 """
 
 from __future__ import annotations
@@ -18,6 +27,8 @@ import yaml
 from editor.core.checks import builtin  # noqa: F401 - registers the built-in kinds
 from editor.core.checks.rules import compile_rule
 from editor.core.checks.spec import RuleSpec, Style, StyleError
+from editor.core.errors import ValidationError
+from editor.core.importers.wire import WirePattern, wire_pattern
 from editor.core.resources import resource
 
 STYLE_ENV = "NEWSROOM_STYLE"
@@ -90,7 +101,7 @@ def parse_style(text: str, source: str, base: Style | None = None) -> Style:
         data = {}
     if not isinstance(data, dict):
         raise StyleError(f"{source}: a style file is a mapping with a 'rules' key.")
-    unknown = set(data) - {"rules", "extends", "version", _LINE_KEY}
+    unknown = set(data) - {"rules", "extends", "version", "wire", _LINE_KEY}
     if unknown:
         keys = "key" if len(unknown) == 1 else "keys"
         raise StyleError(f"{source}: unknown {keys} {', '.join(sorted(map(str, unknown)))}.")
@@ -122,7 +133,36 @@ def parse_style(text: str, source: str, base: Style | None = None) -> Style:
         [[s.id, s.kind, s.level, s.message, s.options] for s in specs], sort_keys=True, default=str
     )
     version = hashlib.sha256(canonical.encode()).hexdigest()[:16]
-    return Style(tuple(specs), source, version)
+    wire = _wire_patterns(data.get("wire"), source)
+    if extends and base is not None:
+        wire += tuple(p for p in base.wire if p.name not in {own.name for own in wire})
+    return Style(tuple(specs), source, version, wire)
+
+
+def _wire_patterns(entries: object, source: str) -> tuple[WirePattern, ...]:
+    """The `wire:` mapping (name -> kind and pattern) as checked patterns, in file order."""
+    if entries is None:
+        return ()
+    if not isinstance(entries, dict):
+        raise StyleError(f"{source}: 'wire' must map pattern names to a kind and a pattern.")
+    patterns = []
+    for name, entry in entries.items():
+        if name == _LINE_KEY:
+            continue
+        line = entry.get(_LINE_KEY, 0) if isinstance(entry, dict) else 0
+        where = f"{source}, line {line}" if line else source
+        if not isinstance(entry, dict) or not isinstance(entry.get("pattern"), str):
+            raise StyleError(f"{where}: wire pattern '{name}' needs a kind and a pattern.")
+        unknown = set(entry) - {"kind", "pattern", _LINE_KEY}
+        if unknown:
+            raise StyleError(
+                f"{where}: wire pattern '{name}': unknown key {', '.join(sorted(unknown))}."
+            )
+        try:
+            patterns.append(wire_pattern(str(name), str(entry.get("kind")), entry["pattern"]))
+        except ValidationError as error:
+            raise StyleError(f"{where}: {error}") from None
+    return tuple(patterns)
 
 
 def _spec_dict(spec: RuleSpec) -> dict:

@@ -68,8 +68,9 @@ def wire_pattern(name: str, kind: str, regex: str) -> WirePattern:
     return WirePattern(name, kind, pattern)
 
 
-#: Every wire shape the importer knows, in the order tried. A newsroom adds its own with
-#: `parse_wire_text(text, patterns=WIRE_PATTERNS + (wire_pattern(...), ...))`.
+#: Every wire shape the importer knows, in the order tried. A newsroom adds its own in its
+#: house style file (`wire:`), which the import tries first:
+#: `parse_wire_text(text, patterns=style.wire + WIRE_PATTERNS)`.
 WIRE_PATTERNS: tuple[WirePattern, ...] = (
     # By NAME | Updated: DATE | Created: DATE
     wire_pattern(
@@ -128,7 +129,7 @@ def parse_wire_text(text: str, patterns: tuple[WirePattern, ...] = WIRE_PATTERNS
     if blocks and (found := parse_date(blocks[0])):
         parsed.story_date = found
         blocks.pop(0)
-    start = _headline_index(blocks)
+    start = _headline_index(blocks, patterns)
     if start is None:
         return parsed
     for block in blocks[:start]:
@@ -183,7 +184,7 @@ def _take_dateline(parsed: ParsedArticle, block: str, patterns: tuple[WirePatter
     return block
 
 
-def _headline_index(blocks: list[str]) -> int | None:
+def _headline_index(blocks: list[str], patterns: tuple[WirePattern, ...]) -> int | None:
     """The repeated block is the headline (web copy prints it twice); else the first one.
 
     Without a repetition, leading furniture ("Skip to content", "Menu") is passed over, and
@@ -194,6 +195,8 @@ def _headline_index(blocks: list[str]) -> int | None:
             return index
     for index, block in enumerate(blocks[:4]):
         if is_boilerplate(block) is not None or parse_date(block) is not None:
+            continue
+        if _furniture(block, patterns):
             continue
         if _is_sentence(block) and block in blocks[index + 2 : index + 10]:
             continue  # the teaser of its own lead
