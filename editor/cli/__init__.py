@@ -21,7 +21,7 @@ from itertools import islice
 from pathlib import Path
 
 from editor import __version__
-from editor.core.errors import NewsroomError, ValidationError
+from editor.core.errors import NewsroomError, StoreFullError, ValidationError
 from editor.core.model import Article, ArticleQuery, ArticleSummary, Desk, Status
 
 EXIT_ERROR = 2
@@ -288,13 +288,16 @@ def _run(args: argparse.Namespace, store: str | None, user: str | None) -> int:
         return cli_backup.run(args, store)
     if args.command == "init":
         return _init(Newsroom, store, args.admin, args.login)
-    if not _reads_only(args):
+    if not _reads_only(args) and not _on_a_full_disk(store):
+        # Not on a full disk: the probe could leave a `-shm` beside the store there (and
+        # the store opens for reading only, so the command is refused below anyway).
         cli_backup.wait_if_locked(store)  # says "waiting for ..." at once, then gives up
     # No silent admin here (the window's first start makes one): `newsroom init` does.
     # Sync and packages act as nobody: every change they carry is checked under its author.
     acts_as_nobody = _reads_only(args) or args.command in cli_sync.HANDLERS
     newsroom = Newsroom.open(store, user, bootstrap=False, reader=acts_as_nobody)
     try:
+        _refuse_or_warn_on_full_disk(newsroom, args)
         handler = (
             _HANDLERS.get(args.command)
             or cli_site.HANDLERS.get(args.command)
@@ -303,6 +306,31 @@ def _run(args: argparse.Namespace, store: str | None, user: str | None) -> int:
         return handler(newsroom, args)
     finally:
         newsroom.close()
+
+
+def _on_a_full_disk(store: str | None) -> bool:
+    """Whether the store is a file on a disk with no room left (`integrity.disk_is_full`)."""
+    from editor.store import integrity, opening
+
+    location = str(store) if store is not None else opening.default_store_location()
+    if opening.is_url(location):
+        return False
+    path = Path(location).expanduser().resolve()
+    return path.is_file() and integrity.disk_is_full(path)
+
+
+def _refuse_or_warn_on_full_disk(newsroom, args: argparse.Namespace) -> None:
+    """A store on a full disk opens for reading only: a reading command says so in one
+    line on stderr and goes on; a writing one is refused before it changes anything."""
+    reason = newsroom.store.read_only_reason
+    if reason is None:
+        return
+    if not _reads_only(args):
+        raise StoreFullError(
+            f"{reason.rstrip('.')}: `newsroom {args.command}` was not run, nothing was "
+            "changed. Free some space and run it again."
+        )
+    print(f"newsroom: warning: {reason}", file=sys.stderr)
 
 
 def _init(newsroom_class, store: str | None, admin: str, login: str | None = None) -> int:

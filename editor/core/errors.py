@@ -27,6 +27,11 @@ class StoreBusyError(StoreError):
     """Another program holds a lock on the store for too long."""
 
 
+class StoreFullError(StoreError):
+    """The disk holding the store is full: nothing can be written to it until space is
+    freed. The store itself is intact; it may still be open for reading."""
+
+
 class StaleWriteError(NewsroomError):
     """The article changed since it was loaded; the write was refused."""
 

@@ -259,6 +259,29 @@ def migrate(engine: Engine, path: Path | None) -> bool:
     return current is None
 
 
+def schema_is_current(engine: Engine, location: object) -> bool:
+    """Whether the store behind `engine` has the newest schema, read without writing a
+    byte (a store read on a full disk). `NotAStoreError` for a foreign database."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    script = ScriptDirectory.from_config(config)
+    tables, current = _peek(engine, location)
+    if current is None and tables - {"alembic_version"}:
+        raise NotAStoreError(
+            f"{location} is a database, but not a Newsroom store (tables: "
+            f"{', '.join(sorted(tables)[:5])})."
+        )
+    if current is not None and current not in {r.revision for r in script.walk_revisions()}:
+        raise StoreTooNewError(
+            f"{location} was written by a newer version of Newsroom Editor (schema "
+            f"{current}); update the app to open it. Nothing was changed."
+        )
+    return current == script.get_current_head()
+
+
 def _refused(error: DBAPIError) -> bool:
     """Whether the server refused for want of a privilege (SQLSTATE 42501)."""
     return getattr(error.orig, "sqlstate", None) == "42501" or "must be owner" in str(error.orig)

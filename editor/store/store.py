@@ -15,7 +15,13 @@ from sqlalchemy import ColumnElement, Select, func, literal, not_, select, union
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from editor.core.errors import AmbiguousIdError, NotFoundError, StoreError, ValidationError
+from editor.core.errors import (
+    AmbiguousIdError,
+    NotFoundError,
+    StoreError,
+    StoreFullError,
+    ValidationError,
+)
 from editor.core.model import (
     Article,
     ArticleQuery,
@@ -25,7 +31,7 @@ from editor.core.model import (
     Role,
     User,
 )
-from editor.store import opening, search
+from editor.store import integrity, opening, search
 from editor.store.assets import AssetRepository
 from editor.store.comments import CommentRepository
 from editor.store.dashboard import DashboardQueries
@@ -70,11 +76,19 @@ class Store:
     `export_reads` and `settings`.
     """
 
-    def __init__(self, location: str, path: Path | None, created: bool) -> None:
+    def __init__(
+        self,
+        location: str,
+        path: Path | None,
+        created: bool,
+        *,
+        reader_url: str | None = None,
+        read_only_reason: str | None = None,
+    ) -> None:
         self.location = location
         self.path = path
         self.created = created
-        self.db = Database(location, path)
+        self.db = Database(location, path, reader_url=reader_url, read_only_reason=read_only_reason)
         self.workflow = WorkflowRepository(self.db)
         self.comments = CommentRepository(self.db)
         self.assets = AssetRepository(self.db)
@@ -85,12 +99,25 @@ class Store:
         self.export_reads = ExportReads(self.db)
         self.settings = SettingsRepository(self.db)
 
+    @property
+    def read_only_reason(self) -> str | None:
+        """Why the store is open for reading only (its disk is full: see `Store.open`),
+        as one line for a person; None when it can be written."""
+        return self.db.read_only_reason
+
     @classmethod
-    def open(cls, location: str | Path | None = None) -> Store:
+    def open(
+        cls, location: str | Path | None = None, *, read_only_on_full_disk: bool = True
+    ) -> Store:
         """Open the store at a path or SQLAlchemy URL (default: the user's store).
 
         Creates a new store when the file does not exist; refuses anything that is
         not a usable store with a typed `StoreError`, writing nothing.
+
+        A sound store on a full disk opens for reading only (`read_only_reason` says
+        so, every write is refused with `StoreFullError`, and writing works again once
+        space is freed); with `read_only_on_full_disk` False it is refused with
+        `DiskFullError` instead, as it is when it cannot be read safely either.
         """
         if location is None:
             location = opening.default_store_location()  # a URL in NEWSROOM_STORE stays one
@@ -98,7 +125,13 @@ class Store:
         path: Path | None = None
         if not opening.is_url(text_location):
             path = Path(text_location).expanduser().resolve()
-            if opening.check_sqlite_file(path):
+            try:
+                must_create = opening.check_sqlite_file(path)
+            except integrity.DiskFullError as full:
+                if not read_only_on_full_disk or full.reader_url is None:
+                    raise
+                return cls._open_on_full_disk(text_location, path, full)
+            if must_create:
                 try:
                     path.parent.mkdir(parents=True, exist_ok=True)
                 except OSError as error:
@@ -107,6 +140,29 @@ class Store:
         try:
             with store.db.guard():
                 store.created = opening.migrate(store.db.engine, path)
+        except BaseException:
+            store.close()
+            raise
+        return store
+
+    @classmethod
+    def _open_on_full_disk(cls, location: str, path: Path, full: integrity.DiskFullError) -> Store:
+        """The store read as it stands through `full.reader_url`, which writes nothing."""
+        reason = (
+            f"The disk holding {path} is full ({_free_text(full.free)} free): the "
+            "store is open for reading only, and writes are refused until space is freed."
+        )
+        store = cls(location, path, False, reader_url=full.reader_url, read_only_reason=reason)
+        try:
+            with store.db.guard():
+                current = opening.schema_is_current(store.db.engine, path)
+            if not current:
+                raise StoreFullError(
+                    f"The disk holding {path} is full ({_free_text(full.free)} "
+                    "free), and the store must be upgraded to this version before it can "
+                    "be read, which needs room: free some space and open it again. "
+                    "Nothing was changed."
+                )
         except BaseException:
             store.close()
             raise
@@ -496,6 +552,15 @@ def _ambiguous(key: str, matches: list) -> AmbiguousIdError:
         f"'{key}' is the start of several articles' ids ({shown}{more}): give more of the id.",
         [m.id for m in matches],
     )
+
+
+def _free_text(count: float) -> str:
+    """Free bytes as a person reads them ("180 KB")."""
+    for unit in ("bytes", "KB", "MB"):
+        if count < 1000:
+            return f"{count:.0f} {unit}" if unit == "bytes" else f"{count:.1f} {unit}"
+        count /= 1000
+    return f"{count:.1f} GB"
 
 
 def _same_name(name: str) -> ColumnElement[bool]:

@@ -156,7 +156,7 @@ def test_a_full_disk_is_told_apart_from_damage(small_disk, monkeypatch):
     _fill_disk(small_disk)
     before = _folder(path)
     with pytest.raises(DiskFullError) as refused:
-        Store.open(path)
+        Store.open(path, read_only_on_full_disk=False)  # reading opens: test_full_disk_reading
     message = str(refused.value)
     assert "is full" in message and "damaged" not in message
     assert _folder(path) == before
