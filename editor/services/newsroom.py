@@ -45,6 +45,7 @@ from editor.services.import_run import ImportDuplicate as ImportDuplicate
 from editor.services.import_run import ImportReport as ImportReport
 from editor.services.import_run import Progress
 from editor.services.import_run import import_files as _import_files
+from editor.services.presence import PresenceService
 from editor.services.recovery import Recovery, RecoveryService
 from editor.services.review import ReviewService, RevisionDiff
 from editor.services.site_settings import SettingsService
@@ -81,6 +82,7 @@ class Newsroom:
         self.checks = CheckService(self)
         self.dashboard = DashboardService(self)
         self.settings = SettingsService(self)
+        self.presence = PresenceService(self)
 
     @property
     def user(self) -> User:

@@ -1,17 +1,31 @@
-"""Seeing colleagues' work: the list, the desk counts and the open article follow changes
-made elsewhere (a colleague on the shared desk, another window, the command line).
+"""Seeing colleagues' work: the list, the desk counts, the dashboard, the open article and
+who has what open follow changes made elsewhere (a colleague on the shared desk, another
+window, the command line).
 
-Every 1.5 s (`WATCH_INTERVAL_MS`: news shows within 2 s), off the GUI thread, the watch
-asks the store for the most recently changed articles and the article count: one
-indexed query each, a few milliseconds on 100,000 articles. What changed since the
-last look, and is not this window's own save, is news:
+A *look*, off the GUI thread, asks the store for the most recently changed articles, the
+article count and the live presence claims: one indexed query each, a few milliseconds on
+100,000 articles. When to look depends on the engine:
+
+- PostgreSQL: a worker waits on a `LISTEN` connection of its own (migration 0006 notifies
+  on every change of articles, comments and presence) and the watch looks at once when
+  news comes, so it shows within a fraction of a second; a safety look every
+  `SAFETY_LOOK_MS` catches what no notice tells (a colleague's claim expiring when their
+  laptop died). If listening fails (the driver, a dropped connection), the watch polls:
+  a look every `WATCH_INTERVAL_MS`, and listening is tried again after `RELISTEN_MS`.
+- SQLite: every `TICK_MS` the worker asks `PRAGMA data_version` (microseconds, no table
+  read) and looks only when the file changed since; the same safety look applies.
+
+What changed since the last look, and is not this window's own save, is news:
 
 - the list refreshes its rows in place (rows do not jump; the Re-sort button shows when
-  the order went stale), and the desk views count again;
+  the order went stale), the desk views count again and an open dashboard redraws;
 - the open article, when someone else saved it: with nothing unsaved here, it is
-  reloaded where the person was (cursor and scroll kept) and the status bar says so;
-  with unsaved changes, the status bar warns, and the next save asks what to keep (the
-  stale-write question), so neither version is lost.
+  reloaded where the person was (cursor and scroll kept; the workflow strip, the rights
+  and the audit log follow the reload) and the status bar says so; with unsaved changes,
+  the status bar warns, and the next save asks what to keep (the stale-write question),
+  so neither version is lost;
+- presence: "Dave is editing since 10:42" above the headline and on the strip, a pen on
+  the row in the list (`editor.ui.desk.presence`, which also keeps this window's claim).
 
 A failed look (a dropped connection to the desk) is retried at the next tick, quietly.
 While a menu or a dialog is open, the news waits for the next look: reloading the article
@@ -20,39 +34,79 @@ would close the menu under the person's pointer or change the text a dialog is a
 
 from __future__ import annotations
 
+import time
+from dataclasses import dataclass
 from datetime import datetime
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMainWindow
 
+from editor.core.errors import NewsroomError
 from editor.core.model import Article, ArticleQuery, ArticleSummary
-from editor.ui.background import Background
+from editor.core.presence import Presence
+from editor.ui.background import Background, Job
+from editor.ui.desk.presence import PresenceClaim, PresenceView
 
-#: How often the store is asked what changed.
+#: How often the store is looked at when it cannot say that it changed (polling).
 WATCH_INTERVAL_MS = 1_500
+#: How often the watch asks whether to look: SQLite's change counter, the poll's clock.
+TICK_MS = 500
+#: A full look at least this often, news or not (presence expiry, a missed notice).
+SAFETY_LOOK_MS = 20_000
+#: After listening failed, how long the watch polls before trying to listen again.
+RELISTEN_MS = 30_000
+#: How long one wait for notices lasts (`wake` ends it sooner at shutdown).
+LISTEN_WAIT_S = 5.0
 #: How many of the most recently changed articles each look compares.
 WATCH_ROWS = 50
 
 _NEWEST = ArticleQuery(sort_key="updated_at", descending=True)
 
 
+@dataclass(frozen=True, slots=True)
+class _Look:
+    rows: list[ArticleSummary]
+    total: int
+    presences: list[Presence]
+
+
 class DeskWatch(QObject):
-    """Polls the store and tells the window what others changed; see the module."""
+    """Looks at the store when it changed and tells the window; see the module."""
 
     #: Summaries of the articles someone else changed since the last look.
     changed_elsewhere = Signal(list)
+    #: The live presence claims of other windows changed (article id -> claims).
+    presence_changed = Signal(dict)
+    #: Whether the watch hears the store's notices (True) or polls (False).
+    listening_changed = Signal(bool)
 
     def __init__(self, window: QMainWindow, interval_ms: int = WATCH_INTERVAL_MS) -> None:
         super().__init__(window)
         self._window = window
+        self._interval_s = interval_ms / 1000
         self._tasks = Background(self)
+        self._listen_tasks = Background(self)  # the LISTEN loop has a thread of its own
         self._seen: dict[str, datetime] | None = None  # None: before the first look
         self._total = -1
         self._own: dict[str, datetime] = {}  # this window's saves, not news
         self._dirty = False
+        #: The change counter (SQLite), made and used on the watch's worker thread.
+        self._counter: object | None = None
+        self._counter_failed = False
+        self._listener: object | None = None  # set by the listening thread
+        self.listening = False
+        self._last_look = 0.0  # monotonic time the last full look started
+        self._look_again = False  # news held back (a menu was open): look fully next tick
+        self.looks = 0  # full looks made (for tests and the benchmark)
         self._timer = QTimer(self)
-        self._timer.setInterval(interval_ms)
-        self._timer.timeout.connect(self.look)
+        self._timer.setInterval(TICK_MS)
+        self._timer.timeout.connect(self._tick)
+        self._relisten = QTimer(self)
+        self._relisten.setSingleShot(True)
+        self._relisten.setInterval(RELISTEN_MS)
+        self._relisten.timeout.connect(self._listen)
+        self.claim = PresenceClaim(window)
+        self.presence = PresenceView(window, self.claim)
         window.session.dirty_changed.connect(self._set_dirty)
         window.session.saved.connect(self._saved_here)
         window.session.created.connect(self._saved_here)
@@ -60,22 +114,116 @@ class DeskWatch(QObject):
 
     def start(self) -> None:
         self._timer.start()
+        self.claim.start()
         self.look()
+        if self._window.newsroom.presence.can_listen:
+            self._listen()
 
     def look(self) -> None:
-        """Ask the store now (one look in flight at a time)."""
-        if self._tasks.busy():
-            return
-        newsroom = self._window.newsroom
-
-        def work(_job) -> tuple[list[ArticleSummary], int]:
-            return newsroom.list_articles(_NEWEST, limit=WATCH_ROWS), newsroom.count_articles()
-
-        self._tasks.run(work, lane="watch", success=self._looked, failure=lambda _error: None)
+        """Look at the store now, fully (one look in flight; asked again meanwhile, once
+        more after it)."""
+        self._tasks.queue("watch", lambda: self._start_look(force=True))
 
     def shutdown(self) -> None:
         self._timer.stop()
+        self._relisten.stop()
+        self._listen_tasks.cancel()  # first the flag, then the wake: the loop sees both
+        listener = self._listener
+        if listener is not None:
+            listener.wake()
+        self._listen_tasks.shutdown(5_000)
+        self.claim.shutdown()
         self._tasks.shutdown()
+        counter, self._counter = self._counter, None
+        if counter is not None:
+            counter.close()
+
+    # -- when to look -------------------------------------------------------------------
+
+    def _tick(self) -> None:
+        if self._tasks.busy():
+            return
+        since = time.monotonic() - self._last_look
+        if self._look_again or since * 1000 >= SAFETY_LOOK_MS:
+            self.look()
+        elif self.listening:
+            return  # the notices say when
+        elif self._window.newsroom.store.db.dialect == "sqlite" and not self._counter_failed:
+            self._tasks.queue("watch", lambda: self._start_look(force=False))
+        elif since >= self._interval_s:
+            self.look()
+
+    def _start_look(self, force: bool) -> None:
+        newsroom = self._window.newsroom
+        if force:
+            self._last_look = time.monotonic()
+
+        def work(_job: Job) -> _Look | None:
+            if self._counter is None and not self._counter_failed and not self.listening:
+                self._open_counter(newsroom)
+            counter = self._counter
+            # Read the counter first: a commit after it is seen by the next tick.
+            moved = counter.moved() if counter is not None else True  # type: ignore[attr-defined]
+            if not (force or moved):
+                return None
+            return _Look(
+                newsroom.list_articles(_NEWEST, limit=WATCH_ROWS),
+                newsroom.count_articles(),
+                newsroom.presence.current(),
+            )
+
+        self._tasks.run(work, lane="watch", success=self._looked, failure=self._look_failed)
+
+    def _open_counter(self, newsroom) -> None:
+        """On the worker: the SQLite change counter (None elsewhere: every tick looks)."""
+        if newsroom.store.db.dialect != "sqlite":
+            self._counter_failed = True
+            return
+        try:
+            self._counter = newsroom.presence.change_feed()
+        except NewsroomError:
+            self._counter_failed = True  # look at every tick of the poll instead
+
+    def _look_failed(self, _error: BaseException) -> None:
+        self._look_again = True  # retried at the next tick, quietly
+
+    # -- listening (PostgreSQL) ----------------------------------------------------------
+
+    def _listen(self) -> None:
+        if self._listen_tasks.busy() or self._listen_tasks.closed:
+            return
+        newsroom = self._window.newsroom
+
+        def work(job: Job) -> None:
+            listener = newsroom.presence.change_feed()
+            self._listener = listener
+            try:
+                job.progress(None)  # listening from now on
+                while not job.should_stop():
+                    tables = listener.wait(LISTEN_WAIT_S)
+                    if tables and not job.should_stop():
+                        job.progress(sorted(tables))
+            finally:
+                self._listener = None
+                listener.close()
+
+        self._listen_tasks.run(
+            work, lane="listen", progress=self._heard, failure=self._listen_failed
+        )
+
+    def _heard(self, tables: list[str] | None) -> None:
+        if tables is None:
+            self._set_listening(True)
+        self.look()  # the first time too: what changed before LISTEN began
+
+    def _listen_failed(self, _error: BaseException) -> None:
+        self._set_listening(False)
+        self._relisten.start()
+
+    def _set_listening(self, listening: bool) -> None:
+        if listening != self.listening:
+            self.listening = listening
+            self.listening_changed.emit(listening)
 
     # -- what came back ---------------------------------------------------------------
 
@@ -86,10 +234,17 @@ class DeskWatch(QObject):
         if article is not None and article.updated_at is not None:
             self._own[article.id] = article.updated_at
 
-    def _looked(self, result: tuple[list[ArticleSummary], int]) -> None:
+    def _looked(self, result: _Look | None) -> None:
+        if result is None:
+            return  # the store did not change
+        self.looks += 1
         if QApplication.activePopupWidget() is not None or QApplication.activeModalWidget():
-            return  # nothing learnt: the next look brings the same news
-        rows, total = result
+            self._look_again = True  # nothing learnt: the next look brings the same news
+            return
+        self._look_again = False
+        if self.presence.show(result.presences):
+            self.presence_changed.emit(self.presence.others)
+        rows, total = result.rows, result.total
         previous, self._seen = self._seen, {row.id: row.updated_at for row in rows}
         count_before, self._total = self._total, total
         if previous is None:
@@ -104,6 +259,9 @@ class DeskWatch(QObject):
         window = self._window
         window.list_model.refresh_soon()
         window.workflow.desk_views.refresh_counts()
+        dashboard = getattr(window, "dashboard", None)
+        if dashboard is not None and dashboard.isVisible():
+            dashboard.refresh()
         self.changed_elsewhere.emit(news)
         article = window.session.article
         theirs = next((row for row in news if article is not None and row.id == article.id), None)
@@ -123,7 +281,7 @@ class DeskWatch(QObject):
         editor = window.editor
         position = editor.textCursor().position()
         scroll = editor.verticalScrollBar().value()
-        if not window.session.reload():
+        if not window.session.reload():  # the strip, rights and audit log follow (opened)
             return
         cursor = editor.textCursor()
         cursor.setPosition(min(position, max(0, editor.document().characterCount() - 1)))

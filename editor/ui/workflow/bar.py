@@ -1,9 +1,10 @@
 """The workflow strip at the top of the inspector: where the article stands and what next.
 
-It shows the status (colour and icon), who moved it there and when, the editors' flags,
-one button per workflow action that can start from this status (greyed, with the reason
-as tooltip and under the buttons, when this person may not do it), the reporter's return
-note and the read-only notice. It only shows; `action_requested` asks the controller.
+It shows the status (colour and icon), who moved it there and when, who else is editing
+it (`show_presence`, from the desk watch), the editors' flags, one button per workflow
+action that can start from this status (greyed, with the reason as tooltip and under the
+buttons, when this person may not do it), the reporter's return note and the read-only
+notice. It only shows; `action_requested` asks the controller.
 `ReadOnlyBanner` is the bar above the body that says why the text cannot be changed.
 """
 
@@ -205,6 +206,12 @@ class WorkflowBar(QFrame):
         self.meta.setObjectName("workflowMeta")
         self.meta.setStyleSheet("color: #6b7280;")
         self.meta.setWordWrap(True)
+        # Who else has the article open for editing (the desk watch fills it in).
+        self.presence = QLabel()
+        self.presence.setObjectName("workflowPresence")
+        self.presence.setStyleSheet("color: #1e3a8a;")
+        self.presence.setWordWrap(True)
+        self.presence.hide()
         self.flags = QLabel()
         self.flags.setObjectName("workflowFlags")
         self.flags.setTextFormat(Qt.TextFormat.RichText)
@@ -248,6 +255,7 @@ class WorkflowBar(QFrame):
         layout.setContentsMargins(12, 10, 12, 10)
         layout.setSpacing(8)
         layout.addLayout(top)
+        layout.addWidget(self.presence)
         layout.addWidget(self.flags)
         layout.addLayout(row)
         layout.addWidget(self.reasons)
@@ -292,6 +300,15 @@ class WorkflowBar(QFrame):
         self.reasons.setText("<br>".join(refusals))
         self.reasons.setVisible(bool(refusals))
         self._show_notice(article, self.decisions.get(Action.EDIT), events)
+
+    def show_presence(self, line: str) -> None:
+        """ "Dave is editing since 10:42" under the status ("" hides it)."""
+        self.presence.setText(f"✎ {line}" if line else "")
+        self.presence.setVisible(bool(line))
+
+    def presence_text(self) -> str:
+        """The presence line as shown ("" when hidden), for tests and accessibility."""
+        return "" if self.presence.isHidden() else self.presence.text()
 
     def _meta_text(self, article: Article, events: list[Event]) -> str:
         moves = [e for e in events if e.to_status == article.status.value and e.action != "flags"]
