@@ -12,6 +12,7 @@ from editor.core.model import Status
 from editor.services.newsroom import Newsroom
 from editor.ui import dialogs
 from editor.ui.dialogs import ConflictChoice
+from tests.store.conftest import postgres_url  # noqa: F401  (the fixture)
 from tests.ui.conftest import FAST
 
 
@@ -166,3 +167,118 @@ def test_an_open_menu_is_not_closed_by_news_which_waits_for_the_next_look(
     assert window.headline_field.text() == "Harbour wall holds"
     _look(qtbot, window)  # the next look, with the menu closed, brings the news
     assert window.headline_field.text() == "Harbour wall holds again"
+
+
+# -- when the watch looks: news without being asked, cheaply ---------------------------------
+
+#: The brief: news shows within 2 s of the change elsewhere.
+NEWS_MS = 2_000
+
+
+def test_news_shows_within_two_seconds_without_a_look_being_asked_for(
+    make_window, newsroom, colleague, qtbot
+) -> None:
+    window = make_window()
+    _ready(qtbot, window)
+    with qtbot.waitSignal(window.desk_watch.changed_elsewhere, timeout=NEWS_MS):
+        created = colleague.create_article("Mill fire", "Smoke over the valley.\n")
+    qtbot.waitUntil(lambda: window.list_model.row_of(created.id) is not None, timeout=NEWS_MS)
+
+
+def test_an_idle_sqlite_store_costs_no_query_only_its_change_counter(
+    make_window, newsroom, colleague, qtbot
+) -> None:
+    newsroom.create_article("Harbour wall holds", "The tide turned.\n")
+    window = make_window()
+    watch = window.desk_watch
+    _ready(qtbot, window)
+    qtbot.wait(1_200)  # the window's own first writes (its presence claim) settle
+    looks = watch.looks
+    qtbot.wait(2_000)  # four ticks: each reads PRAGMA data_version, none queries
+    assert watch.looks == looks
+    colleague.create_article("Mill fire", "Smoke over the valley.\n")
+    qtbot.waitUntil(lambda: watch.looks > looks, timeout=NEWS_MS)
+
+
+def test_a_step_elsewhere_updates_the_open_articles_strip_and_the_dashboard(
+    make_window, newsroom, colleague, qtbot
+) -> None:
+    from editor.ui.desk.dashboard import open_dashboard
+
+    article = newsroom.create_article("Mill fire", "Smoke over the valley.\n", section="Local")
+    window = make_window()
+    window.open_article(article.id)
+    _ready(qtbot, window)
+    dashboard = open_dashboard(window)
+    qtbot.waitUntil(lambda: dashboard.stats is not None, timeout=10_000)
+    assert dashboard.stats.count("Local", Status.SUBMITTED) == 0
+    assert window.workflow.bar.badge.text() == Status.DRAFT.label
+
+    with qtbot.waitSignal(dashboard.refreshed, timeout=NEWS_MS + 1_000) as refreshed:
+        colleague.transition(article.id, "submit")
+    assert refreshed.args[0].count("Local", Status.SUBMITTED) == 1
+    qtbot.waitUntil(
+        lambda: window.workflow.bar.badge.text() == Status.SUBMITTED.label, timeout=NEWS_MS
+    )
+    assert window.session.article.status is Status.SUBMITTED
+    dashboard.shutdown()
+
+
+# -- PostgreSQL: the watch listens ---------------------------------------------------------
+
+
+@pytest.fixture
+def desk_rooms(postgres_url) -> Iterator[tuple[Newsroom, Newsroom]]:  # noqa: F811
+    """The window's newsroom and a colleague's, on one PostgreSQL store."""
+    room = Newsroom.open(postgres_url)
+    other = Newsroom.open(postgres_url)
+    yield room, other
+    other.close()
+    room.close()
+
+
+def test_on_postgres_a_notice_brings_the_news_within_two_seconds(
+    make_window, desk_rooms, qtbot
+) -> None:
+    room, other = desk_rooms
+    article = room.create_article("Harbour wall holds", "The tide turned.\n")
+    window = make_window(room=room)
+    watch = window.desk_watch
+    qtbot.waitUntil(lambda: watch.listening and watch._seen is not None, timeout=10_000)
+    window.open_article(article.id)
+    qtbot.wait(500)
+    looks = watch.looks
+    qtbot.wait(2_000)  # listening: no poll at all while nothing happens
+    assert watch.looks == looks
+
+    with qtbot.waitSignal(watch.changed_elsewhere, timeout=NEWS_MS) as news:
+        created = other.create_article("Mill fire", "Smoke over the valley.\n")
+    assert [row.id for row in news.args[0]] == [created.id]
+    claim = other.presence.claim(article.id, "colleagues-window")
+    bar = watch.presence.bar
+    qtbot.waitUntil(lambda: bar.plain_text() != "", timeout=NEWS_MS)
+    assert bar.plain_text() == (
+        f"You have it open in another window too (since {claim.since.astimezone():%H:%M})"
+    )
+    window.close()
+    assert [p.session_id for p in other.presence.current()] == ["colleagues-window"]
+
+
+def test_on_postgres_the_watch_polls_when_it_cannot_listen(
+    make_window, desk_rooms, qtbot, monkeypatch
+) -> None:
+    from editor.core.errors import StoreError
+    from editor.services.presence import PresenceService
+
+    def refused(_self):
+        raise StoreError("Cannot listen for the desk's news: refused.")
+
+    monkeypatch.setattr(PresenceService, "change_feed", refused)
+    room, other = desk_rooms
+    window = make_window(room=room)
+    watch = window.desk_watch
+    _ready(qtbot, window)
+    qtbot.wait(300)
+    assert not watch.listening and watch._relisten.isActive()
+    with qtbot.waitSignal(watch.changed_elsewhere, timeout=NEWS_MS + 500):
+        other.create_article("Mill fire", "Smoke over the valley.\n")
