@@ -265,14 +265,189 @@ def review_guard(status: str, merged_differs_from_reviewed: bool) -> str:
     return status
 
 
+# -- a stale save in the editor: the person's version and a colleague's -----------------
+
+#: The details a person edits that a stale save merges (the body is merged beside them).
+EDITED_FIELDS = (
+    "headline",
+    "standfirst",
+    "slug",
+    "byline",
+    "section",
+    "tags",
+    "dateline",
+    "story_date",
+    "length_target",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class AlignedRow:
+    """One passage of a three-way comparison, the same passage in each version.
+
+    `kind`: "unchanged" (nobody touched it), "first" or "second" (only that side changed
+    it), "same" (both made the same change), "conflict" (both changed it differently).
+    A side that deleted the passage has an empty tuple.
+    """
+
+    kind: str
+    base: tuple[str, ...]
+    first: tuple[str, ...]
+    second: tuple[str, ...]
+
+
+def align_paragraphs(base: str, first: str, second: str) -> list[AlignedRow]:
+    """The three bodies cut into the passages `merge_body` merges, lined up row by row.
+
+    The same `merge3` regions as the merge itself, so what a comparison shows as "changed
+    on both sides" is exactly what the merge calls a conflict. An unchanged run gives one
+    row per paragraph; a change gives one row holding the passage in each version.
+    """
+    base_blocks = split_paragraphs(base)
+    a_blocks = split_paragraphs(first)
+    b_blocks = split_paragraphs(second)
+    # (kind, base range or None, first's passage, second's passage); a one-sided region
+    # comes without its base range: it is the gap between the anchored regions around it.
+    regions: list[tuple[str, tuple[int, int] | None, tuple[str, ...], tuple[str, ...]]] = []
+    for region in merge3.Merge3(base_blocks, a_blocks, b_blocks).merge_regions():
+        kind = region[0]
+        if kind == "unchanged":
+            regions.append((kind, (region[1], region[2]), (), ()))
+        elif kind in ("a", "same"):
+            regions.append((kind, None, tuple(a_blocks[region[1] : region[2]]), ()))
+        elif kind == "b":
+            regions.append((kind, None, (), tuple(b_blocks[region[1] : region[2]])))
+        else:  # conflict: zstart, zend, astart, aend, bstart, bend
+            first_part = tuple(a_blocks[region[3] : region[4]])
+            second_part = tuple(b_blocks[region[5] : region[6]])
+            regions.append((kind, (region[1], region[2]), first_part, second_part))
+    rows: list[AlignedRow] = []
+    position = 0  # the first base paragraph not yet placed in a row
+    for index, (kind, span, first_part, second_part) in enumerate(regions):
+        if span is not None and span[0] > position:
+            # Paragraphs both sides deleted: merge3 gives no region for them.
+            rows.append(AlignedRow("same", tuple(base_blocks[position : span[0]]), (), ()))
+        if span is None:
+            following = next((r[1] for r in regions[index + 1 :] if r[1] is not None), None)
+            until = following[0] if following is not None else len(base_blocks)
+            span = (position, max(position, until))
+        was = tuple(base_blocks[span[0] : span[1]])
+        position = span[1]
+        if kind == "unchanged":
+            rows.extend(AlignedRow("unchanged", (p,), (p,), (p,)) for p in was)
+        elif kind == "a":
+            rows.append(AlignedRow("first", was, first_part, was))
+        elif kind == "b":
+            rows.append(AlignedRow("second", was, was, second_part))
+        elif kind == "same":
+            rows.append(AlignedRow("same", was, first_part, first_part))
+        else:
+            rows.append(AlignedRow("conflict", was, first_part, second_part))
+    if position < len(base_blocks):
+        rows.append(AlignedRow("same", tuple(base_blocks[position:]), (), ()))
+    return rows
+
+
+@dataclass(frozen=True, slots=True)
+class EditMerge:
+    """Two versions of one article made from the same base, merged (`merge_edits`).
+
+    `fields` holds every field of `EDITED_FIELDS` as the merged article has it (typed
+    values, as on `Article`). The merge is `clean` when no paragraph and no field was
+    changed differently on both sides: then `body` and `fields` keep every change of both.
+    """
+
+    body: str
+    fields: dict[str, object]
+    #: Passages changed differently on both sides.
+    body_conflicts: int
+    #: Fields changed differently on both sides.
+    field_conflicts: tuple[str, ...]
+    #: What each side changed against the base: field names, and "body" for the text.
+    first_changed: tuple[str, ...]
+    second_changed: tuple[str, ...]
+    #: The bodies lined up passage by passage (first, second), for a comparison.
+    rows: tuple[AlignedRow, ...]
+
+    @property
+    def clean(self) -> bool:
+        return not self.body_conflicts and not self.field_conflicts
+
+    def changed_paragraphs(self, side: str) -> int:
+        """How many passages `side` ("first" or "second") changed (conflicts count)."""
+        kinds = {side, "same", "conflict"}
+        return sum(1 for row in self.rows if row.kind in kinds)
+
+
+def merge_edits(base: object, first: object, second: object) -> EditMerge:
+    """Three-way merge of two edited versions of one article (`Article`-like objects).
+
+    The body merges paragraph by paragraph (`merge_body`, whose conflict blocks are only
+    ever written by sync: a stale save with a conflict asks the person instead), each
+    field of `EDITED_FIELDS` by `merge_value` and the tags as sets. The slug is special:
+    a side whose slug only followed its new headline (`slug_locked` false) gives way to a
+    slug set by hand, so two edits of different fields never conflict on the slug.
+    """
+    base_body = str(getattr(base, "body", "") or "")
+    first_body = str(getattr(first, "body", "") or "")
+    second_body = str(getattr(second, "body", "") or "")
+    body, body_conflicts = merge_body(
+        base_body, Side(first_body, {}, "first"), Side(second_body, {}, "second")
+    )
+    fields: dict[str, object] = {}
+    conflicts: list[str] = []
+    first_changed: list[str] = ["body"] if first_body != base_body else []
+    second_changed: list[str] = ["body"] if second_body != base_body else []
+    for name in EDITED_FIELDS:
+        was = getattr(base, name, None)
+        a, b = getattr(first, name, None), getattr(second, name, None)
+        # A slug that only followed its side's new headline is no change of its own.
+        if _differs(name, a, was) and (name != "slug" or getattr(first, "slug_locked", False)):
+            first_changed.append(name)
+        if _differs(name, b, was) and (name != "slug" or getattr(second, "slug_locked", False)):
+            second_changed.append(name)
+        if name == "tags":
+            fields[name] = merge_tags(list(was or []), list(a or []), list(b or []))
+            continue
+        value, conflicted = merge_value(was, a, b)
+        if conflicted and name == "slug":
+            a_set = bool(getattr(first, "slug_locked", False))
+            b_set = bool(getattr(second, "slug_locked", False))
+            if a_set != b_set:
+                value, conflicted = (a if a_set else b), False
+        fields[name] = value
+        if conflicted:
+            conflicts.append(name)
+    return EditMerge(
+        body=body,
+        fields=fields,
+        body_conflicts=body_conflicts,
+        field_conflicts=tuple(conflicts),
+        first_changed=tuple(first_changed),
+        second_changed=tuple(second_changed),
+        rows=tuple(align_paragraphs(base_body, first_body, second_body)),
+    )
+
+
+def _differs(name: str, value: object, base: object) -> bool:
+    if name == "tags":
+        return list(value or []) != list(base or [])
+    return value != base
+
+
 __all__ = [
     "CONFLICT_LINE",
+    "EDITED_FIELDS",
+    "AlignedRow",
+    "EditMerge",
     "MergeResult",
     "Side",
+    "align_paragraphs",
     "has_conflicts",
     "join_paragraphs",
     "merge_article",
     "merge_body",
+    "merge_edits",
     "merge_status",
     "merge_tags",
     "merge_value",

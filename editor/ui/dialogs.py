@@ -10,6 +10,12 @@ from typing import TypeVar
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from editor.core.text import counted
+from editor.ui.conflict_dialog import (
+    ConflictMessage,
+    ConflictVersions,
+    ask_with_versions,
+    conflict_summary,
+)
 
 Answer = TypeVar("Answer")
 _Role = QMessageBox.ButtonRole
@@ -21,6 +27,8 @@ class ConflictChoice(enum.Enum):
     SAVE_COPY = "save_copy"
     RELOAD_THEIRS = "reload_theirs"
     KEEP_EDITING = "keep_editing"
+    #: Both versions' changes together (offered only when they merge without a conflict).
+    MERGE = "merge"
 
 
 def ask_choice(
@@ -78,7 +86,14 @@ def confirm_delete(parent: QWidget | None, headline: str) -> bool:
 
 
 def ask_conflict(parent: QWidget | None, message: str) -> ConflictChoice:
-    """Someone else saved the article first: keep the person's text and let them choose."""
+    """Someone else saved the article first: keep the person's text and let them choose.
+
+    A `ConflictMessage` that carries the two versions gets the comparison dialog (and
+    Merge Both when the edits merge cleanly); a bare message gets the plain question.
+    """
+    versions = message.versions if isinstance(message, ConflictMessage) else None
+    if versions is not None:
+        return _ask_conflict_with_versions(parent, message, versions)
     return ask_choice(
         parent,
         name="conflictDialog",
@@ -93,6 +108,47 @@ def ask_conflict(parent: QWidget | None, message: str) -> ConflictChoice:
             ("Keep Editing", _Role.RejectRole, ConflictChoice.KEEP_EDITING),
         ],
         default=ConflictChoice.SAVE_COPY,
+        escape=ConflictChoice.KEEP_EDITING,
+    )
+
+
+_CONFLICT_TEXT = "Someone else saved this article while you were editing it."
+
+
+def _ask_conflict_with_versions(
+    parent: QWidget | None, message: str, versions: ConflictVersions
+) -> ConflictChoice:
+    keep_others = [
+        ("Save My Version as a Copy", _Role.AcceptRole, ConflictChoice.SAVE_COPY),
+        ("Reload Theirs", _Role.DestructiveRole, ConflictChoice.RELOAD_THEIRS),
+        ("Keep Editing", _Role.RejectRole, ConflictChoice.KEEP_EDITING),
+    ]
+    if versions.can_merge:
+        informative = (
+            f"{message}\n\nYou and {versions.their_name} changed different parts of the "
+            "article, so nothing has to be given up: Merge Both puts their changes and yours "
+            "together and saves the result (Undo in the text then brings back your version "
+            "as it was). Or save your version as a separate copy, or reload theirs."
+        )
+        buttons = [("Merge Both", _Role.AcceptRole, ConflictChoice.MERGE), *keep_others]
+        default = ConflictChoice.MERGE
+    else:
+        informative = (
+            f"{message}\n\nYou and {versions.their_name} both changed "
+            f"{conflict_summary(versions)}, so the versions cannot be merged. Your text is "
+            "still in the editor and nothing has been lost. Save your version as a separate "
+            "copy, or reload their version (your unsaved changes to this article are then "
+            "dropped)."
+        )
+        buttons = keep_others
+        default = ConflictChoice.SAVE_COPY
+    return ask_with_versions(
+        parent,
+        versions,
+        text=_CONFLICT_TEXT,
+        informative=informative,
+        buttons=buttons,
+        default=default,
         escape=ConflictChoice.KEEP_EDITING,
     )
 

@@ -49,6 +49,7 @@ from editor.ui.preview.pane import PreviewPane
 from editor.ui.preview.render import corrections_source
 from editor.ui.preview.scroll_sync import ScrollSync
 from editor.ui.review.panel import install_review
+from editor.ui.session.conflict import install_conflict_merge
 from editor.ui.session.editing import EditingSession
 from editor.ui.session.idle_gc import IdleCollector
 from editor.ui.settings import Preferences, PreferenceStore, WindowState
@@ -166,6 +167,7 @@ class MainWindow(QMainWindow):
         # Last: it locks an approved article after the others have enabled their tools.
         self.workflow = install_workflow(self)
         self.desk_watch = DeskWatch(self)  # what colleagues change shows here too
+        install_conflict_merge(self)  # Merge Both in a stale save: undoable
         self.place_first_window()
         self._show_article(None)
 

@@ -37,8 +37,10 @@ from PySide6.QtCore import QEvent, QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtGui import QGuiApplication
 
 from editor.core.errors import NewsroomError, StaleWriteError, StoreError, ValidationError
+from editor.core.merge import merge_edits
 from editor.core.model import Article
 from editor.services.newsroom import Newsroom
+from editor.ui.conflict_dialog import ConflictMessage, ConflictVersions
 from editor.ui.dialogs import ConflictChoice
 from editor.ui.timers import debounce_timer
 
@@ -173,6 +175,8 @@ class EditingSession(QObject):
     autosave_failed = Signal(str)
     #: Whether the article is in an unresolved stale-write conflict.
     conflict_changed = Signal(bool)
+    #: A stale save was settled by merging both versions: what to tell the person.
+    merged = Signal(str)
     #: An edit of an article this person may not change was dropped (see `may_edit`).
     edit_refused = Signal()
 
@@ -198,6 +202,10 @@ class EditingSession(QObject):
         #: an edit while it says no never makes the session dirty, so nothing is left
         #: to be autosaved (and refused) later.
         self.may_edit: Callable[[], bool] | None = None
+        #: Puts a merged version (`ConflictVersions.merged_article`) in the editor as an
+        #: edit of the person's own, so Undo brings their text back (see
+        #: `editor.ui.session.conflict`); without it a merge is saved and opened afresh.
+        self.apply_merge: Callable[[ConflictVersions], None] | None = None
         self.session_id = ""
         self._changes: dict[str, object] = {}
         self._body_dirty = False
@@ -683,12 +691,80 @@ class EditingSession(QObject):
 
     def _on_stale(self, message: str) -> bool:
         self._set_conflict(True)
-        choice = self._resolve_conflict(message)
+        versions = self._conflict_versions()
+        choice = self._resolve_conflict(ConflictMessage(message, versions))
+        if choice is ConflictChoice.MERGE and versions is not None and versions.can_merge:
+            return self._take_merge(versions)
         if choice is ConflictChoice.SAVE_COPY:
             return self._save_as_copy()
         if choice is ConflictChoice.RELOAD_THEIRS:
             return self._reload()
         return False
+
+    def _conflict_versions(self) -> ConflictVersions | None:
+        """The stale save's versions and their merge, for the dialog to compare.
+
+        The base is `self.article`, the version this session loaded or last saved (the
+        one the refused save expected), exactly as the store returned it; theirs is read
+        now. None when theirs cannot be read (deleted meanwhile, the store gone): the
+        plain question is asked then.
+        """
+        base, mine = self.article, self.snapshot()
+        if base is None or mine is None:
+            return None
+        if "slug" in self._changes:  # set by hand here: it no longer follows the headline
+            mine.slug_locked = bool(mine.slug)
+        try:
+            theirs = self._newsroom.get_article(base.id)
+            name, when = "Someone", theirs.updated_at
+            if theirs.head_revision_id and theirs.head_revision_id != base.head_revision_id:
+                head = self._newsroom.revision(theirs.head_revision_id)
+                name, when = head.author or name, head.created_at
+        except NewsroomError:
+            return None
+        if theirs.deleted_at is not None:
+            return None
+        return ConflictVersions(base, mine, theirs, name, when, merge_edits(base, theirs, mine))
+
+    def _take_merge(self, versions: ConflictVersions) -> bool:
+        """Both edits in one version, saved over theirs (`expected_version` = theirs).
+
+        With `apply_merge` (the window) the merged text goes into the editor as an edit
+        of the person's own, on top of their version as the new base, and is saved like
+        any edit: Undo then brings back the person's text, and a save that meets yet
+        another colleague's version asks again against that one.
+        """
+        if self.apply_merge is None:
+            return self._save_merge(versions)
+        self.article = versions.theirs
+        self.apply_merge(versions)  # arrives as note_body_edited / note_field_edited
+        self._body_dirty = True  # the merged body is written even if no edit was noticed
+        self._set_dirty(True)
+        if not self.save(reason="save"):
+            return False
+        self.merged.emit(_merged_message(versions, undo=True))
+        return True
+
+    def _save_merge(self, versions: ConflictVersions) -> bool:
+        """Without an editor to show it: write the merge over theirs, then open it."""
+        assert self.article is not None
+        try:
+            saved = self._newsroom.save_article(
+                versions.theirs.id,
+                expected_version=versions.theirs.version,
+                changes=versions.merged_changes() or None,
+                body=versions.merge.body,
+                reason="save",
+                session_id=self.session_id,
+            )
+        except StaleWriteError as error:
+            return self._on_stale(str(error))  # theirs moved on again: ask about the new one
+        except NewsroomError as error:
+            self.failed.emit(str(error))
+            return False
+        self._load(saved)
+        self.merged.emit(_merged_message(versions, undo=False))
+        return True
 
     def _save_as_copy(self) -> bool:
         mine = self.snapshot()
@@ -737,6 +813,11 @@ class EditingSession(QObject):
         self._finish_journal()
         with suppress(NewsroomError):  # the file stays; the next start reads it
             self._newsroom.recovery.close_journal()
+
+
+def _merged_message(versions: ConflictVersions, *, undo: bool) -> str:
+    done = f"Merged with {versions.their_name}’s changes and saved"
+    return f"{done}; Undo in the text brings back your version." if undo else f"{done}."
 
 
 def _date_or(value: object, fallback: date | None) -> date | None:

@@ -1,0 +1,311 @@
+"""A stale save compares the two versions and merges them when they touched different parts.
+
+A colleague (here: the same person in another window, as the desk watch tests do) saves
+the open article while the person has unsaved changes; the person's save is refused as
+stale and the conflict dialog decides. When the edits touched different paragraphs and
+fields, Merge Both saves both; when they touched the same one, only the old choices are
+offered, and in both cases the comparison shows both texts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QTextCursor
+from PySide6.QtWidgets import QMessageBox
+
+from editor.core.merge import merge_edits
+from editor.services.newsroom import Newsroom
+from editor.ui import dialogs
+from editor.ui.conflict_dialog import (
+    ComparisonView,
+    ConflictDialog,
+    ConflictMessage,
+    ConflictVersions,
+    comparison_html,
+)
+from editor.ui.dialogs import ConflictChoice
+from tests.ui.conftest import FAST
+
+BODY = (
+    "The tide turned at noon.\n\n"
+    "Boats stayed in the harbour all afternoon.\n\n"
+    "The mayor spoke at six.\n"
+)
+REAL_ASK = dialogs.ask_conflict
+SLOW = replace(FAST, autosave_delay_ms=60_000)  # only the test's own saves
+
+
+@pytest.fixture
+def colleague(store_path: Path, newsroom: Newsroom) -> Iterator[Newsroom]:
+    """Someone else on the same store (another window of the same reporter)."""
+    newsroom.add_user("rita", "reporter")
+    newsroom.switch_user("rita")
+    room = Newsroom.open(store_path, "rita")
+    yield room
+    room.close()
+
+
+class Answers:
+    """Answers `dialogs.ask_conflict` with `choice`, keeping what it was asked."""
+
+    def __init__(self, monkeypatch, choice: ConflictChoice) -> None:
+        self.choice = choice
+        self.asked: list[ConflictMessage] = []
+        monkeypatch.setattr(dialogs, "ask_conflict", self)
+
+    def __call__(self, _parent, message: str) -> ConflictChoice:
+        assert isinstance(message, ConflictMessage)
+        self.asked.append(message)
+        return self.choice
+
+    @property
+    def versions(self) -> ConflictVersions:
+        assert self.asked and self.asked[-1].versions is not None
+        return self.asked[-1].versions
+
+
+class Pressed:
+    """Runs the real dialog, pressing the button `label`; keeps its buttons and text."""
+
+    def __init__(self, monkeypatch, label: str) -> None:
+        self.label = label
+        self.buttons: list[str] = []
+        self.default = ""
+        self.comparison = ""
+        self.informative = ""
+        monkeypatch.setattr(QMessageBox, "exec", lambda box: self._exec(box))
+
+    def _exec(self, box: QMessageBox) -> int:
+        assert isinstance(box, ConflictDialog)
+        self.buttons = [button.text() for button in box.buttons()]
+        self.default = box.defaultButton().text()
+        self.comparison = box.comparison.text()
+        self.informative = box.informativeText()
+        for button in box.buttons():
+            if button.text() == self.label:
+                button.click()
+        return 0
+
+
+def _settle(monkeypatch, window) -> None:
+    """End a test's unresolved conflict (the window saves on closing, and would ask)."""
+    monkeypatch.setattr(dialogs, "ask_conflict", REAL_ASK)
+    Pressed(monkeypatch, "Reload Theirs")
+    assert window.session.save() is True
+    assert not window.session.in_conflict
+
+
+def _open(make_window, newsroom, body: str = BODY, **fields):
+    article = newsroom.create_article("Harbour wall holds", body, **fields)
+    window = make_window(SLOW)
+    window.open_article(article.id)
+    return article, window
+
+
+def _type_at_end_of_paragraph(qtbot, window, number: int, text: str) -> None:
+    window.editor.setFocus()
+    block = window.editor.document().findBlockByNumber(number)
+    cursor = QTextCursor(block)
+    cursor.movePosition(QTextCursor.MoveOperation.EndOfBlock)
+    window.editor.setTextCursor(cursor)
+    qtbot.keyClicks(window.editor, text)
+
+
+def _their_save(colleague: Newsroom, article_id: str, **what) -> None:
+    theirs = colleague.get_article(article_id)
+    colleague.save_article(article_id, expected_version=theirs.version, **what)
+
+
+def test_edits_of_different_paragraphs_merge_and_both_are_saved(
+    make_window, newsroom, colleague, qtbot, monkeypatch
+) -> None:
+    article, window = _open(make_window, newsroom)
+    _their_save(colleague, article.id, body=BODY.replace("at six.", "at six, briefly."))
+    _type_at_end_of_paragraph(qtbot, window, 0, " Mine")
+    answers = Answers(monkeypatch, ConflictChoice.MERGE)
+
+    assert window.session.save() is True
+
+    assert len(answers.asked) == 1 and "after you opened it" in answers.asked[0]
+    assert answers.versions.can_merge
+    stored = newsroom.get_article(article.id)
+    assert "The tide turned at noon. Mine" in stored.body
+    assert "The mayor spoke at six, briefly." in stored.body
+    text = window.editor.toPlainText()
+    assert "noon. Mine" in text and "six, briefly." in text
+    assert not window.isWindowModified() and not window.session.in_conflict
+    assert window.session.article.version == stored.version
+    assert "Merged with rita’s changes and saved" in window.status.currentMessage()
+    assert [r.reason for r in newsroom.revisions(article.id)][-1] == "save"
+    assert newsroom.store.journal.list_journal() == []  # saved: nothing left to recover
+
+
+def test_undo_after_a_merge_brings_back_the_persons_own_text(
+    make_window, newsroom, colleague, qtbot, monkeypatch
+) -> None:
+    article, window = _open(make_window, newsroom)
+    _their_save(colleague, article.id, body=BODY.replace("at six.", "at six, briefly."))
+    _type_at_end_of_paragraph(qtbot, window, 0, " Mine")
+    Answers(monkeypatch, ConflictChoice.MERGE)
+    assert window.session.save() is True
+
+    window.editor.setFocus()
+    window.actions["edit_undo"].trigger()
+
+    text = window.editor.toPlainText()
+    assert "noon. Mine" in text and "six, briefly." not in text
+    assert window.isWindowModified()  # their version stays saved until this is saved
+    assert "six, briefly." in newsroom.get_article(article.id).body
+
+
+def test_the_real_dialog_offers_merge_both_first_and_merges(
+    make_window, newsroom, colleague, qtbot, monkeypatch
+) -> None:
+    article, window = _open(make_window, newsroom)
+    _their_save(colleague, article.id, body=BODY.replace("at six.", "at six, briefly."))
+    _type_at_end_of_paragraph(qtbot, window, 0, " Mine")
+    pressed = Pressed(monkeypatch, "Merge Both")
+
+    window.actions["file_save"].trigger()
+
+    assert "Merge Both" in pressed.buttons
+    assert pressed.default == "Merge Both"
+    assert "changed different parts" in pressed.informative
+    stored = newsroom.get_article(article.id).body
+    assert "noon. Mine" in stored and "six, briefly." in stored
+    assert not window.isWindowModified()
+
+
+def test_the_same_paragraph_changed_on_both_sides_offers_only_the_old_choices(
+    make_window, newsroom, colleague, qtbot, monkeypatch
+) -> None:
+    article, window = _open(make_window, newsroom)
+    _their_save(colleague, article.id, body=BODY.replace("at noon.", "at half past noon."))
+    _type_at_end_of_paragraph(qtbot, window, 0, " Mine")
+    pressed = Pressed(monkeypatch, "Keep Editing")
+
+    assert window.session.save() is False
+
+    assert "Merge Both" not in pressed.buttons
+    assert {"Save My Version as a Copy", "Reload Theirs", "Keep Editing"} <= set(pressed.buttons)
+    assert pressed.default == "Save My Version as a Copy"
+    assert "both changed the same paragraph" in pressed.informative
+    # The diff is still there: both texts of the paragraph.
+    assert "half past noon." in pressed.comparison and "noon. Mine" in pressed.comparison
+    assert "Changed in both versions" in pressed.comparison
+    assert window.session.in_conflict and window.isWindowModified()
+    assert "noon. Mine" in window.editor.toPlainText()
+    assert "half past noon." in newsroom.get_article(article.id).body
+
+    # The old choices work as before: a copy keeps the person's text.
+    pressed = Pressed(monkeypatch, "Save My Version as a Copy")
+    assert window.session.save() is True
+    assert window.session.article.id != article.id
+    assert "noon. Mine" in newsroom.get_article(window.session.article.id).body
+
+
+def test_a_merge_is_never_applied_when_the_dialog_answers_merge_to_a_true_conflict(
+    make_window, newsroom, colleague, qtbot, monkeypatch
+) -> None:
+    article, window = _open(make_window, newsroom)
+    _their_save(colleague, article.id, body=BODY.replace("at noon.", "at half past noon."))
+    _type_at_end_of_paragraph(qtbot, window, 0, " Mine")
+    answers = Answers(monkeypatch, ConflictChoice.MERGE)
+
+    assert window.session.save() is False
+
+    assert not answers.versions.can_merge
+    assert newsroom.get_article(article.id).body.startswith("The tide turned at half past")
+    assert window.session.in_conflict and "noon. Mine" in window.editor.toPlainText()
+    _settle(monkeypatch, window)
+
+
+def test_their_metadata_and_my_body_merge_field_by_field(
+    make_window, newsroom, colleague, qtbot, monkeypatch
+) -> None:
+    article, window = _open(make_window, newsroom, tags=["harbour"])
+    _their_save(
+        colleague,
+        article.id,
+        changes={"headline": "Harbour wall holds firm", "tags": "harbour, storm"},
+    )
+    _type_at_end_of_paragraph(qtbot, window, 1, " Mine")
+    window.inspector.set_field_value("standfirst", "Calm again.")
+    window.edit_field("standfirst", "Calm again.")
+    answers = Answers(monkeypatch, ConflictChoice.MERGE)
+
+    assert window.session.save() is True
+
+    merge = answers.versions.merge
+    assert set(merge.first_changed) == {"headline", "tags"}
+    assert set(merge.second_changed) == {"body", "standfirst"}
+    stored = newsroom.get_article(article.id)
+    assert stored.headline == "Harbour wall holds firm"
+    assert stored.tags == ["harbour", "storm"]
+    assert stored.standfirst == "Calm again."
+    assert "all afternoon. Mine" in stored.body
+    assert window.headline_field.text() == "Harbour wall holds firm"
+    assert window.inspector.fields["tags"].text() == "harbour, storm"
+    assert not window.isWindowModified()
+
+
+def test_the_same_field_changed_on_both_sides_is_a_true_conflict(
+    make_window, newsroom, colleague, qtbot, monkeypatch
+) -> None:
+    article, window = _open(make_window, newsroom)
+    _their_save(colleague, article.id, changes={"headline": "Theirs"})
+    window.headline_field.setText("Mine")
+    window.edit_field("headline", "Mine")
+    pressed = Pressed(monkeypatch, "Keep Editing")
+
+    assert window.session.save() is False
+
+    assert "Merge Both" not in pressed.buttons
+    assert "both changed the headline" in pressed.informative
+    assert "Headline · changed in both versions" in pressed.comparison
+    _settle(monkeypatch, window)
+
+
+def test_the_comparison_shows_both_texts_side_by_side_with_the_differing_details(app) -> None:
+    from editor.core.model import Article
+
+    base = Article(id="a", headline="Harbour", body=BODY, tags=["harbour"])
+    theirs = replace(base, headline="Harbour wall", body=BODY.replace("at six.", "at seven."))
+    mine = replace(base, body=BODY.replace("at noon.", "at noon, mine."))
+    versions = ConflictVersions(base, mine, theirs, "Rita", None, merge_edits(base, theirs, mine))
+
+    view = ComparisonView(versions)
+    text = view.text()
+
+    assert "Rita’s version" in text and "Your version (not saved)" in text
+    assert "Headline · changed by Rita" in text
+    assert "Changed by Rita" in text and "Changed by you" in text
+    assert "The mayor spoke at seven." in text and "The mayor spoke at six." in text
+    assert "at noon, mine." in text and "The tide turned at noon." in text
+    assert (
+        view.summary.text() == "Rita changed 1 paragraph and the headline; you changed 1 paragraph."
+    )
+    # The words only one version has are marked, each in its version's colour.
+    page = comparison_html(versions)
+    assert "seven" in page and "background-color:#dbeafe" in page
+    assert "background-color:#dcfce7" in page
+
+
+def test_long_runs_of_unchanged_paragraphs_fold_until_asked(app) -> None:
+    from editor.core.model import Article
+
+    body = "\n\n".join(f"Paragraph number {n} of the story." for n in range(40))
+    base = Article(id="a", headline="Long", body=body)
+    mine = replace(base, body=body.replace("number 3 of", "number three of"))
+    theirs = replace(base, body=body.replace("number 30 of", "number thirty of"))
+    versions = ConflictVersions(base, mine, theirs, "Rita", None, merge_edits(base, theirs, mine))
+
+    view = ComparisonView(versions)
+    assert "unchanged paragraphs" in view.text()
+    assert "Paragraph number 15 of" not in view.text()
+    view.whole.setChecked(True)
+    assert "Paragraph number 15 of" in view.text()
