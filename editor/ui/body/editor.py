@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 from editor.ui.body import markdown_bridge
 from editor.ui.body import paste as paste_handler
 from editor.ui.body import tables as table_commands
-from editor.ui.body.markdown_writer import RAW_MARKDOWN
+from editor.ui.body.markdown_writer import RAW_MARKDOWN, continues
 
 CODE_FONT_FAMILIES = ["DejaVu Sans Mono", "Menlo", "Consolas", "Liberation Mono", "monospace"]
 BODY_FONT_FAMILIES = [
@@ -170,14 +170,18 @@ class BodyEditor(QTextEdit):
         last = document.findBlock(position + added)
         if not last.isValid():
             last = document.lastBlock()
+        first_number = first.blockNumber() if first.isValid() else 0
+        last_number = last.blockNumber()
+        join = document.availableUndoSteps() > 0
         self._in_rhythm = True
         try:
-            markdown_bridge.keep_rhythm(
-                document,
-                first.blockNumber() if first.isValid() else 0,
-                last.blockNumber(),
-                join=document.availableUndoSteps() > 0,
+            # A paragraph grown past the limit (a paste, a join) is cut in pieces, and a
+            # piece's mark copied onto a new paragraph (Enter) goes: in the same step.
+            last_number += markdown_bridge.split_long_blocks(
+                document, first_number, last_number, join=join
             )
+            markdown_bridge.normalise_pieces(document, first_number, last_number, join=join)
+            markdown_bridge.keep_rhythm(document, first_number, last_number, join=join)
         finally:
             self._in_rhythm = False
 
@@ -541,6 +545,16 @@ class BodyEditor(QTextEdit):
     # -- paste (cleaning in editor.core.paste, insertion in paste_handler) ------
 
     def createMimeDataFromSelection(self) -> QMimeData:
+        cursor = self.textCursor()
+        document = self.document()
+        block = document.findBlock(cursor.selectionStart()).next()
+        end = cursor.selectionEnd()
+        while block.isValid() and block.position() <= end:
+            if continues(block):
+                # A long paragraph shown in pieces leaves as one paragraph (else each seam
+                # would be a paragraph break in the other program, or in our own paste).
+                return paste_handler.mark_as_ours(paste_handler.joined_mime(cursor, document))
+            block = block.next()
         return paste_handler.mark_as_ours(super().createMimeDataFromSelection())
 
     def canInsertFromMimeData(self, source: QMimeData) -> bool:
@@ -610,6 +624,8 @@ class BodyEditor(QTextEdit):
         return True
 
     def _key_press(self, event) -> None:
+        if self._across_seam(event):
+            return
         # Leaving a heading with Enter starts a plain paragraph, as word processors do.
         if (
             event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
@@ -646,6 +662,31 @@ class BodyEditor(QTextEdit):
             self.setTextCursor(cursor)
             return
         super().keyPressEvent(event)
+
+    def _across_seam(self, event) -> bool:
+        """Backspace at the start of a piece of a long paragraph (see `markdown_bridge`)
+        deletes the character before the seam, Delete at a piece's end the one after:
+        the seam is no character the person can see, so it never eats the key."""
+        if event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier or self.isReadOnly():
+            return False
+        cursor = self.textCursor()
+        if cursor.hasSelection():
+            return False
+        block = cursor.block()
+        if event.key() == Qt.Key.Key_Backspace and cursor.atBlockStart() and continues(block):
+            if block.previous().length() <= 1:
+                return False  # an empty piece before: joining is all there is to do
+            cursor.setPosition(block.position() - 1)
+            cursor.deletePreviousChar()
+        elif event.key() == Qt.Key.Key_Delete and cursor.atBlockEnd() and continues(block.next()):
+            if block.next().length() <= 1:
+                return False
+            cursor.setPosition(block.next().position())
+            cursor.deleteChar()
+        else:
+            return False
+        self.setTextCursor(cursor)
+        return True
 
     # -- context menu ----------------------------------------------------
 

@@ -16,6 +16,13 @@ their blank lines) and which code block each line of code belongs to. Bold insid
 heading or a table header (bold already) is made heavier so it stays visible and
 writable (`markdown_writer.EXPLICIT_BOLD`).
 
+A paragraph longer than `SPLIT_ABOVE` characters (a pasted book, an import of one huge
+line) is shown as several blocks of about `PIECE_CHARS` (`split_long_blocks`), each piece
+after the first marked `PARAGRAPH_CONTINUES`, cut after a sentence's end or a space: Qt
+lays a whole block out again on every keystroke (0.3 s a key in a 1 MB block, 7 s in a
+5 MB one), so one huge block would freeze the window. The writer joins the pieces again,
+and the reading rhythm gives them no space between them.
+
 Writing: `markdown_writer.document_to_markdown`, our own serialiser, here through the
 document's block cache (`cached_markdown`): only blocks edited since the last call are read.
 """
@@ -53,8 +60,11 @@ from editor.ui.body.markdown_writer import (
     EXPLICIT_BOLD,
     ITEM_PARAGRAPH,
     LOOSE_ITEM,
+    PARAGRAPH_CONTINUES,
     RAW_MARKDOWN,
     cached_markdown,
+    continues,
+    new_piece_id,
 )
 from editor.ui.body.tables import style_header, table_format
 
@@ -84,6 +94,8 @@ _ALIGNMENTS = {
 _ALIGN_CODES = {"left": 1, "center": 2, "right": 3}
 _ALIGN_BY_CODE = {code: _ALIGNMENTS[name] for name, code in _ALIGN_CODES.items()}
 _LANGUAGE_SHIFT = 8
+#: A paragraph piece that continues the one before (see `_split_html`); never on code.
+_PIECE_FLAG = 1 << 27
 #: A further paragraph of a list item: the item's nesting level, in bits 28-29.
 _CONTINUATION_SHIFT = 28
 _CONTINUATION_MASK = 0x3
@@ -330,7 +342,88 @@ def _to_html(text: str) -> tuple[str, list[str], list[str]]:
     finally:
         converter.reset()
     raw = [_restore_stand_ins(source) for source in extension.raw]
-    return _CLEANER.clean(html), list(extension.languages), raw
+    return _split_html(_CLEANER.clean(html)), list(extension.languages), raw
+
+
+_LONG_PARAGRAPH = re.compile(r'<p style="-qt-user-state:(\d+)">(.*?)</p>', re.DOTALL)
+_HTML_TOKEN = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)[^>]*>|[^<]+")
+_VOID_TAGS = frozenset({"br", "img", "hr", "wbr"})
+_SEAM = "\ue040"
+_SENTENCE_GAP = re.compile(r"(?<=[.!?\"'\u201d\u2019)])\s(?=\S)")
+_WORD_GAP = re.compile(r"(?<=\S)\s(?=\S)")
+
+
+def _split_html(html: str) -> str:
+    """Cut each paragraph of more than `SPLIT_ABOVE` characters into `<p>` pieces before
+    Qt reads it: Qt lays a block out whole, and laying out one 5 MB block took 6 of the
+    8 s of `setHtml`. A cut goes at a single space outside any inline element (so no
+    span is cut), marked with `_SEAM` (Qt's reader would drop a block's trailing space;
+    `_restore_seams` puts it back); the pieces after the first carry `_PIECE_FLAG`.
+    Paragraphs of list items are left to `split_long_blocks`."""
+    if len(html) <= SPLIT_ABOVE or _SEAM in html:
+        return html  # short, or the text itself holds the mark (then Qt's reader cuts)
+
+    def replace(match: re.Match[str]) -> str:
+        state, inner = int(match.group(1)), match.group(2)
+        if len(inner) <= SPLIT_ABOVE or state & (_LOOSE_FLAG | _CODE_FLAG):
+            return match.group(0)
+        if state & (_CONTINUATION_MASK << _CONTINUATION_SHIFT):
+            return match.group(0)
+        opening = f'<p style="-qt-user-state:{state | _PIECE_FLAG}">'
+        parts = [match.group(0)[: match.start(2) - match.start(0)]]
+        depth = 0
+        since = 0  # characters of HTML since the last cut
+        for token in _HTML_TOKEN.finditer(inner):
+            text = token.group(0)
+            if token.group(2) is not None:
+                name = token.group(2).lower()
+                if name not in _VOID_TAGS and not text.endswith("/>"):
+                    depth += -1 if token.group(1) else 1
+                parts.append(text)
+                since += len(text)
+                continue
+            start = 0
+            while depth == 0 and since + len(text) - start > PIECE_CHARS:
+                cut = _html_cut(text, start, since)
+                if cut < 0:
+                    break
+                parts.append(text[start:cut] + _SEAM + "</p>" + opening)
+                start = cut + 1
+                since = 0
+            parts.append(text[start:])
+            since += len(text) - start
+        parts.append("</p>")
+        return "".join(parts)
+
+    return _LONG_PARAGRAPH.sub(replace, html)
+
+
+def _html_cut(text: str, start: int, since: int) -> int:
+    """Where in `text` (from `start`, `since` characters into the piece) to cut: the
+    last sentence gap, else word gap, in the second half of the piece; -1 for none."""
+    low = start + max(0, PIECE_CHARS // 2 - since)
+    if since >= PIECE_CHARS:  # over already: the first gap will do
+        found = _WORD_GAP.search(text, low)
+        return found.start() if found else -1
+    high = min(len(text), start + PIECE_CHARS - since)
+    for pattern in (_SENTENCE_GAP, _WORD_GAP):
+        last = -1
+        for found in pattern.finditer(text, low, high):
+            last = found.start()
+        if last >= 0:
+            return last
+    return -1
+
+
+def _restore_seams(document: QTextDocument) -> None:
+    """The space at each cut `_split_html` made, back at the end of its piece."""
+    outer = QTextCursor(document)
+    outer.beginEditBlock()
+    found = document.find(_SEAM)
+    while not found.isNull():
+        found.insertText(" ")
+        found = document.find(_SEAM, found)
+    outer.endEditBlock()
 
 
 def _restore_stand_ins(text: str) -> str:
@@ -354,7 +447,10 @@ def load_markdown(
             _protect(document, raw)
         if _FOOTNOTE_OPEN in markdown_text or "[^" in markdown_text:
             _restore_footnotes(document)
+        if _SEAM in html and _SEAM not in markdown_text:
+            _restore_seams(document)
         _style_tables(document)
+        split_long_blocks(document)
         document.setProperty(_IMAGES, {})  # the pictures of the body shown before
         if images is not None:
             for url in image_urls(document):
@@ -365,6 +461,145 @@ def load_markdown(
         document.setUndoRedoEnabled(True)
     document.clearUndoRedoStacks()
     document.setModified(False)
+
+
+# -- long paragraphs in pieces ------------------------------------------------------------
+
+#: A paragraph block longer than this (characters) is shown as several blocks.
+SPLIT_ABOVE = 6000
+#: About how long each piece is: a cut goes after the last sentence end (else space)
+#: between `PIECE_CHARS // 2` and `PIECE_CHARS` characters into what is left.
+PIECE_CHARS = 3000
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)]*[ \u2028]")
+
+
+def cut_points(text: str, piece: int | None = None) -> list[int]:
+    """Offsets where `text` is cut into pieces of at most `piece` characters.
+
+    Each cut goes after a sentence's end when one is in the second half of the window,
+    else after the last space or line break, else (a run without spaces) at the window's
+    end: a word is never cut where a space is near, so spell check and counts see whole
+    words.
+    """
+    piece = PIECE_CHARS if piece is None else piece
+    cuts: list[int] = []
+    start = 0
+    length = len(text)
+    while length - start > piece:
+        window_end = start + piece
+        low = start + piece // 2
+        cut = -1
+        for match in _SENTENCE_END.finditer(text, low, window_end):
+            cut = match.end()
+        if cut < 0:
+            space = max(text.rfind(" ", low, window_end), text.rfind(_LINE_BREAK, low, window_end))
+            cut = space + 1 if space >= 0 else window_end
+        cuts.append(cut)
+        start = cut
+    return cuts
+
+
+def split_long_blocks(
+    document: QTextDocument,
+    first: int = 0,
+    last: int | None = None,
+    *,
+    join: bool = False,
+    limit: int | None = None,
+) -> int:
+    """Cut each paragraph block of `first`..`last` (numbers) longer than `limit` into
+    pieces (see the module docstring); returns how many blocks were added.
+
+    `join` adds the cuts to the last undo step (the edit that made the long block), so
+    Ctrl+Z takes back the paste and its cuts at once. Headings, list items, code, protected
+    blocks and table cells are left whole.
+    """
+    limit = SPLIT_ABOVE if limit is None else limit
+    block = document.findBlockByNumber(max(0, first))
+    end = document.lastBlock().blockNumber() if last is None else last
+    cursor: QTextCursor | None = None
+    added = 0
+    while block.isValid() and block.blockNumber() <= end:
+        following = block.next()
+        if block.length() > limit + 1 and _can_split(block):
+            if cursor is None:
+                cursor = QTextCursor(document)
+                if join:
+                    cursor.joinPreviousEditBlock()
+                else:
+                    cursor.beginEditBlock()
+            cuts = cut_points(block.text())
+            base = block.position()
+            block_format = block.blockFormat()
+            for cut in reversed(cuts):
+                piece_format = QTextBlockFormat(block_format)
+                piece_format.setProperty(PARAGRAPH_CONTINUES, new_piece_id())
+                cursor.setPosition(base + cut)
+                cursor.insertBlock(piece_format, cursor.charFormat())
+            added += len(cuts)
+            end += len(cuts)
+        block = following
+    if cursor is not None:
+        cursor.endEditBlock()
+    return added
+
+
+def _can_split(block: QTextBlock) -> bool:
+    block_format = block.blockFormat()
+    if (
+        block_format.headingLevel()
+        or block.textList() is not None
+        or block_format.boolProperty(RAW_MARKDOWN)
+        or block_format.nonBreakableLines()
+        or block_format.hasProperty(QTextFormat.Property.BlockCodeFence)
+        or block_format.hasProperty(QTextFormat.Property.BlockCodeLanguage)
+    ):
+        return False
+    return not _in_cell(block)
+
+
+def normalise_pieces(document: QTextDocument, first: int, last: int, *, join: bool) -> None:
+    """After an edit of blocks `first`..`last`: a block marked as a piece that no longer
+    continues the block before it (a copy of its neighbour's mark made by Enter or a
+    pasted line break, a piece whose neighbour became a heading) is a paragraph of its
+    own, for good: its mark goes, so a later edit never glues it back."""
+    block = document.findBlockByNumber(max(0, first - 1))
+    cursor: QTextCursor | None = None
+    # Several copies in a row (a pasted "a\nb\nc") each carry the same number: compared
+    # with the number the block before had before this pass, every copy is found.
+    before = block.previous().blockFormat().intProperty(PARAGRAPH_CONTINUES)
+    while block.isValid() and block.blockNumber() <= last + 1:
+        number = block.blockFormat().intProperty(PARAGRAPH_CONTINUES)
+        if number and (number == before or not continues(block)):
+            if cursor is None:
+                cursor = QTextCursor(document)
+                if join:
+                    cursor.joinPreviousEditBlock()
+                else:
+                    cursor.beginEditBlock()
+            cursor.setPosition(block.position())
+            plain = block.blockFormat()
+            plain.clearProperty(PARAGRAPH_CONTINUES)
+            cursor.setBlockFormat(plain)
+        before = number
+        block = block.next()
+    if cursor is not None:
+        cursor.endEditBlock()
+
+
+def join_pieces(document: QTextDocument) -> None:
+    """Put a paragraph shown in pieces back into one block each (for a copy leaving the
+    editor: another program, or our own paste, must see one paragraph)."""
+    cursor = QTextCursor(document)
+    cursor.beginEditBlock()
+    block = document.lastBlock()
+    while block.isValid():
+        previous = block.previous()
+        if continues(block):
+            cursor.setPosition(block.position())
+            cursor.deletePreviousChar()
+        block = previous
+    cursor.endEditBlock()
 
 
 def _apply_states(document: QTextDocument, languages: list[str]) -> None:
@@ -422,6 +657,8 @@ def _apply_state(cursor: QTextCursor, block: QTextBlock, state: int, languages: 
         fixed = QTextCharFormat()
         fixed.setFontFixedPitch(True)
         whole.mergeCharFormat(fixed)
+    if state & _PIECE_FLAG and not state & _CODE_FLAG:
+        block_format.setProperty(PARAGRAPH_CONTINUES, new_piece_id())
     align = (state >> _ALIGN_SHIFT) & 0x3
     if align and not state & _CODE_FLAG:
         block_format.setAlignment(_ALIGN_BY_CODE[align])
@@ -540,7 +777,12 @@ def block_rhythm(block: QTextBlock) -> tuple[float, float, int]:
     if level:
         return _HEADING_TOP.get(level, PARAGRAPH_MARGIN), PARAGRAPH_MARGIN, LINE_HEIGHT
     if block.textList() is None and _code_block(block) is None:
-        return PARAGRAPH_MARGIN, PARAGRAPH_MARGIN, LINE_HEIGHT
+        # The pieces of a long paragraph shown as several blocks read as one paragraph.
+        return (
+            0.0 if continues(block) else PARAGRAPH_MARGIN,
+            0.0 if continues(block.next()) else PARAGRAPH_MARGIN,
+            LINE_HEIGHT,
+        )
     return (
         0.0 if _together(block, block.previous()) else PARAGRAPH_MARGIN,
         0.0 if _together(block, block.next()) else PARAGRAPH_MARGIN,

@@ -21,6 +21,9 @@ itself and writes exactly what the renderer understands:
   indented under the item, so the list goes on after it;
 - a protected block (`RAW_MARKDOWN`: a footnote definition or raw HTML the loader kept
   as source) is written exactly as it reads, hard breaks as newlines;
+- a *continuation* block (`PARAGRAPH_CONTINUES`, see `continues`: a piece of a huge
+  paragraph the loader cut for speed) is joined to the block before it without a break,
+  so the paragraph is written exactly as one block would be;
 - typed text escaped only where Python-Markdown would read it as markup, so it renders
   exactly as typed. A footnote reference `[^label]` is kept as footnote syntax.
 
@@ -35,6 +38,7 @@ in one paragraph re-reads only that paragraph (see benchmarks/RESULTS.md).
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -44,6 +48,7 @@ from PySide6.QtGui import (
     QFont,
     QTextBlock,
     QTextCharFormat,
+    QTextCursor,
     QTextDocument,
     QTextFormat,
     QTextList,
@@ -87,9 +92,62 @@ CODE_BLOCK_ID = QTextFormat.Property.UserProperty + 0x4E02
 ITEM_PARAGRAPH = QTextFormat.Property.UserProperty + 0x4E04
 #: Block property of a protected block: its text is Markdown source, written verbatim.
 RAW_MARKDOWN = QTextFormat.Property.UserProperty + 0x4E03
+#: Block property of a piece of a long paragraph shown as several blocks (Qt lays a whole
+#: block out again on every keystroke: 7 s in a 5 MB paragraph). Its value is the piece's
+#: own number, unique in the process (`new_piece_id`): a block continues the one before it
+#: when it carries a number and the block before does not carry the same. A block that Qt
+#: made by copying a piece's format (Enter, a pasted line break) has its neighbour's
+#: number, so it is a paragraph of its own, as the person meant. See `continues`.
+PARAGRAPH_CONTINUES = QTextFormat.Property.UserProperty + 0x4E05
 #: In headings and table headers (bold already), explicit bold is at least this heavy.
 EXPLICIT_BOLD = int(QFont.Weight.Black.value)
 _EXTRABOLD = int(QFont.Weight.ExtraBold.value)
+_piece_ids = itertools.count(1)
+
+
+def new_piece_id() -> int:
+    """A number for a continuation block that no other block of this process carries."""
+    return next(_piece_ids)
+
+
+def _joinable(block_format: QTextFormat) -> bool:
+    """A plain paragraph (quoted or under a list item alike): what may be cut in pieces."""
+    return not (
+        block_format.headingLevel()
+        or block_format.objectIndex() >= 0
+        or block_format.hasProperty(QTextFormat.Property.BlockCodeFence)
+        or block_format.hasProperty(QTextFormat.Property.BlockCodeLanguage)
+        or block_format.hasProperty(QTextFormat.Property.BlockTrailingHorizontalRulerWidth)
+        or block_format.boolProperty(RAW_MARKDOWN)
+        or block_format.nonBreakableLines()
+    )
+
+
+def continues(block: QTextBlock) -> bool:
+    """Whether `block` is a further piece of the paragraph in the block before it.
+
+    Both must be plain paragraphs of one shape (quote depth, list item level), outside
+    tables; the piece's number must differ from the one before (see `PARAGRAPH_CONTINUES`).
+    """
+    own = block.blockFormat()
+    number = own.intProperty(PARAGRAPH_CONTINUES)
+    if not number:
+        return False
+    previous = block.previous()
+    if not previous.isValid():
+        return False
+    before = previous.blockFormat()
+    if before.intProperty(PARAGRAPH_CONTINUES) == number:
+        return False
+    if not (_joinable(own) and _joinable(before)):
+        return False
+    if own.intProperty(QTextFormat.Property.BlockQuoteLevel) != before.intProperty(
+        QTextFormat.Property.BlockQuoteLevel
+    ) or own.intProperty(ITEM_PARAGRAPH) != before.intProperty(ITEM_PARAGRAPH):
+        return False
+    return not isinstance(QTextCursor(block).currentFrame(), QTextTable) and not isinstance(
+        QTextCursor(previous).currentFrame(), QTextTable
+    )
 
 
 def document_to_markdown(
@@ -142,7 +200,7 @@ class BlockCache(QObject):
         super().__init__(document)
         self.setObjectName("markdownBlockCache")
         self._document = document
-        self.entries: dict[int, tuple[int, int, int, list[str]]] = {}
+        self.entries: dict[int, tuple[int, int, int, object]] = {}
         self.context = _Context(document)
         #: Moves on every `contentsChange`; the whole text is kept for the generation it
         #: was written at, so autosave, journal, preview and checks, asking one after the
@@ -237,12 +295,13 @@ class _Context:
                 block_format.intProperty(CODE_BLOCK_ID),
                 block_format.boolProperty(RAW_MARKDOWN),
                 block_format.intProperty(ITEM_PARAGRAPH),
+                block_format.intProperty(PARAGRAPH_CONTINUES),
             )
             self._blocks[index] = found
         return found
 
 
-_BlockKind = tuple[int, int, bool, str, bool, bool, bool, int, bool, int]
+_BlockKind = tuple[int, int, bool, str, bool, bool, bool, int, bool, int, int]
 
 
 def _analyse_char(
@@ -292,7 +351,7 @@ class _Unit:
 def _units(
     document: QTextDocument,
     context: _Context,
-    entries: dict[int, tuple[int, int, int, list[str]]] | None,
+    entries: dict[int, tuple[int, int, int, object]] | None,
 ) -> Iterator[_Unit]:
     # Tables are the only frames the editor makes: find their spans once, then walk the
     # blocks in order (cheaper than the frame iterator) and emit a table where one starts.
@@ -322,7 +381,7 @@ def _units(
             continue
         format_index = block.blockFormatIndex()
         kind = context.block(format_index)
-        _heading_level, quote, is_code, language, rule, in_list, loose, code_id, raw, item = kind
+        _heading_level, quote, is_code, language, rule, in_list, loose, code_id, raw, item, _ = kind
         # A further paragraph or code block of the list item open at its level.
         item = min(item, len(open_lists)) if not in_list and not quote else 0
         if raw and not in_list:
@@ -364,7 +423,11 @@ def _units(
         if code is not None:
             yield code
             code = None
-        lines = _cached_lines(block, format_index, kind, context, entries)
+        pieces = [] if rule or in_list else _pieces(block, kind, context, next_table)
+        if pieces:
+            lines = _group_lines([block, *pieces], context, entries)
+        else:
+            lines = _cached_lines(block, format_index, kind, context, entries)
         if rule:
             if lines:
                 yield _Unit(list(lines), quote, block=block.blockNumber())
@@ -406,9 +469,132 @@ def _units(
             loose_at = []
             if lines:
                 yield _Unit(list(lines), quote, block=block.blockNumber())
-        block = block.next()
+        block = (pieces[-1] if pieces else block).next()
     if code is not None:
         yield code
+
+
+def _pieces(
+    block: QTextBlock, kind: _BlockKind, context: _Context, next_table: int
+) -> list[QTextBlock]:
+    """The continuation blocks after `block` that are one paragraph with it (see
+    `PARAGRAPH_CONTINUES`): plain paragraphs of the same shape, none in a table."""
+    heading, quote, is_code, _language, rule, in_list, _loose, _id, raw, item, number = kind
+    if heading or is_code or rule or in_list or raw:
+        return []
+    pieces: list[QTextBlock] = []
+    following = block.next()
+    while following.isValid():
+        if next_table >= 0 and following.position() >= next_table:
+            break
+        other = context.block(following.blockFormatIndex())
+        if not other[10] or other[10] == number:
+            break
+        if other[:10] != (0, quote, False, "", False, False, False, 0, False, item):
+            break
+        pieces.append(following)
+        number = other[10]
+        following = following.next()
+    return pieces
+
+
+@dataclass(frozen=True)
+class _Piece:
+    """One block's inline Markdown as a part of a longer paragraph, and what its seams
+    need to know: the spans open at its first and last character, and whether its text
+    ends in what could be the start of a footnote reference (`[^lab`)."""
+
+    text: str
+    first: frozenset[int]
+    last: frozenset[int]
+    open_tail: bool
+    pipes: bool
+    has_break: bool
+
+
+_OPEN_FOOTNOTE_TAIL = re.compile(r"\[(?:\^[^\]\s\\]*)?\Z")
+
+
+def _piece(block: QTextBlock, context: _Context, pipes: bool | None) -> _Piece:
+    """`pipes` None: as the block alone would be written (pipes escaped with a hard break)."""
+    text = block.text()
+    has_break = _LINE_BREAK in text
+    pipes = has_break if pipes is None else pipes
+    segments = _segments(block, context, False)
+    first = segments[0][1] if segments else frozenset()
+    last = segments[-1][1] if segments else frozenset()
+    return _Piece(
+        _inline_segments(segments, pipes),
+        first,
+        last,
+        _OPEN_FOOTNOTE_TAIL.search(text[-200:]) is not None,
+        pipes,
+        has_break,
+    )
+
+
+def _group_lines(
+    blocks: list[QTextBlock],
+    context: _Context,
+    entries: dict[int, tuple[int, int, int, object]] | None,
+) -> list[str]:
+    """The Markdown lines of one paragraph shown as several blocks.
+
+    Each block's inline Markdown is kept in the cache, and joined where the seam between
+    two blocks is clean (no span runs across it): then the joined text is what one block
+    would give. Blocks whose seams a span (bold, a link...) crosses are written together,
+    as one run of segments, so the markup is exactly that of the unbroken paragraph.
+    """
+    # Each piece as it would be alone first (its own hard breaks decide whether `|` is
+    # escaped); then, if any piece has a hard break, the paragraph's rule for all.
+    pieces = [_cached_piece(block, context, entries, None) for block in blocks]
+    pipes = any(piece.has_break for piece in pieces)
+    if pipes:
+        pieces = [
+            piece if piece.pipes else _cached_piece(block, context, entries, True)
+            for block, piece in zip(blocks, pieces, strict=True)
+        ]
+    parts: list[str] = []
+    run: list[int] = [0]
+    for index in range(1, len(blocks) + 1):
+        if index < len(blocks):
+            before, after = pieces[run[-1]], pieces[index]
+            if before.open_tail or before.last & after.first:
+                run.append(index)  # a span (or a footnote label) crosses the seam
+                continue
+        if len(run) == 1:
+            parts.append(pieces[run[0]].text)
+        else:
+            segments = [s for i in run for s in _segments(blocks[i], context, False)]
+            parts.append(_inline_segments(segments, pipes))
+        run = [index]
+    return _lines_of("".join(parts))
+
+
+def _cached_piece(
+    block: QTextBlock,
+    context: _Context,
+    entries: dict[int, tuple[int, int, int, object]] | None,
+    pipes: bool | None,
+) -> _Piece:
+    """The block's `_Piece` from the cache when it is still good (`pipes` as in `_piece`)."""
+    if entries is None:
+        return _piece(block, context, pipes)
+    key = block.fragmentIndex()
+    revision, length, format_index = block.revision(), block.length(), block.blockFormatIndex()
+    found = entries.get(key)
+    if (
+        found is not None
+        and found[0] == revision
+        and found[1] == length
+        and found[2] == format_index
+        and isinstance(found[3], _Piece)
+        and (pipes is None or found[3].pipes == pipes)
+    ):
+        return found[3]
+    piece = _piece(block, context, pipes)
+    entries[key] = (revision, length, format_index, piece)
+    return piece
 
 
 def _cached_lines(
@@ -416,7 +602,7 @@ def _cached_lines(
     format_index: int,
     kind: _BlockKind,
     context: _Context,
-    entries: dict[int, tuple[int, int, int, list[str]]] | None,
+    entries: dict[int, tuple[int, int, int, object]] | None,
 ) -> list[str]:
     """The block's Markdown lines (markers aside), from the cache when it is still good."""
     if entries is None:
@@ -429,6 +615,7 @@ def _cached_lines(
         and found[0] == revision
         and found[1] == length
         and (found[2] == format_index)
+        and isinstance(found[3], list)
     ):
         return found[3]
     lines = _block_lines(block, kind, context)
@@ -589,7 +776,11 @@ def _cell_text(cell, context: _Context, *, header: bool) -> str:
 
 
 def _inline_lines(block: QTextBlock, context: _Context) -> list[str]:
-    text = _inline(block, context, pipes=_LINE_BREAK in block.text())
+    return _lines_of(_inline(block, context, pipes=_LINE_BREAK in block.text()))
+
+
+def _lines_of(text: str) -> list[str]:
+    """A paragraph's inline Markdown as lines: hard breaks kept, line starts escaped."""
     if not text.strip():
         return []
     lines = [line.strip() for line in text.split("\n")]
@@ -682,7 +873,11 @@ def _inline(
     block: QTextBlock, context: _Context, *, heading: bool = False, pipes: bool = False
 ) -> str:
     """The block's text with its inline markup; hard line breaks become newlines."""
-    segments = _segments(block, context, heading)
+    return _inline_segments(_segments(block, context, heading), pipes)
+
+
+def _inline_segments(segments: list[tuple[str, frozenset, object]], pipes: bool) -> str:
+    """Inline Markdown of (text, spans, link) segments, one block's or a paragraph's."""
     if not segments:
         return ""
     if all(not spans for _, spans, _ in segments):

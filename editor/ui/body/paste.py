@@ -4,6 +4,11 @@ The cleaning is `editor.core.paste.clean_paste_html` (no Qt). Here the clean HTM
 document fragment shaped like text the editor made itself (code as fixed pitch, the body's
 line spacing) and goes in at the cursor as one undo step. A copy from our own editor is
 marked, so pasting it back keeps its formats exactly (Qt's own HTML is not cleaned).
+
+A paragraph longer than `markdown_bridge.SPLIT_ABOVE` goes in already cut into pieces (see
+`markdown_bridge.split_long_blocks`): inserted whole, Qt would lay the huge block out
+before the editor could cut it (seconds for a few megabytes). A copy of such a paragraph
+leaves as one paragraph (`joined_mime`).
 """
 
 from __future__ import annotations
@@ -20,6 +25,8 @@ from PySide6.QtGui import (
 )
 
 from editor.core.paste import clean_paste_html
+from editor.ui.body import markdown_bridge
+from editor.ui.body.markdown_writer import PARAGRAPH_CONTINUES, new_piece_id
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QTextEdit
@@ -67,10 +74,48 @@ def paste(editor: QTextEdit, source: QMimeData | None, *, plain: bool = False) -
         text = source.text().replace("\r\n", "\n").replace("\r", "\n")
         if cursor.hasSelection():
             cursor.removeSelectedText()
-        cursor.insertText(text, _plain_format(cursor.charFormat()))
+        _insert_plain(cursor, text, _plain_format(cursor.charFormat()))
     cursor.endEditBlock()
     editor.setTextCursor(cursor)
     editor.ensureCursorVisible()
+
+
+def _insert_plain(cursor: QTextCursor, text: str, char_format: QTextCharFormat) -> None:
+    """`text` at the cursor, a line longer than the split limit in pieces."""
+    if len(text) <= markdown_bridge.SPLIT_ABOVE:
+        cursor.insertText(text, char_format)
+        return
+    lines = text.split("\n")
+    for number, line in enumerate(lines):
+        if number:
+            # A new paragraph: never a copy of the piece mark of the block it leaves.
+            paragraph = cursor.blockFormat()
+            paragraph.clearProperty(PARAGRAPH_CONTINUES)
+            cursor.insertBlock(paragraph, char_format)
+        room = markdown_bridge.SPLIT_ABOVE - cursor.block().length()
+        if len(line) <= max(0, room):
+            cursor.insertText(line, char_format)
+            continue
+        start = 0
+        for cut in [*markdown_bridge.cut_points(line), len(line)]:
+            if start:
+                piece = cursor.blockFormat()
+                piece.setProperty(PARAGRAPH_CONTINUES, new_piece_id())
+                cursor.insertBlock(piece, char_format)
+            cursor.insertText(line[start:cut], char_format)
+            start = cut
+
+
+def joined_mime(cursor: QTextCursor, document: QTextDocument) -> QMimeData:
+    """The selection as clipboard data, a paragraph shown in pieces as one paragraph."""
+    scratch = QTextDocument()
+    scratch.setDefaultFont(document.defaultFont())
+    QTextCursor(scratch).insertFragment(cursor.selection())
+    markdown_bridge.join_pieces(scratch)
+    data = QMimeData()
+    data.setHtml(scratch.toHtml())
+    data.setText(scratch.toPlainText())
+    return data
 
 
 def _plain_format(current: QTextCharFormat) -> QTextCharFormat:
@@ -111,4 +156,5 @@ def _scratch_document(clean_html: str, target: QTextDocument) -> QTextDocument:
                 cursor.mergeCharFormat(code)
             fragments += 1
         block = block.next()
+    markdown_bridge.split_long_blocks(scratch)
     return scratch

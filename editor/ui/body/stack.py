@@ -33,7 +33,7 @@ from editor.ui.body import markdown_bridge
 from editor.ui.body.copyfit import Counts, DocumentCounter
 from editor.ui.body.counts import MarkdownCounter
 from editor.ui.body.editor import BodyEditor
-from editor.ui.body.markdown_writer import cached_markdown
+from editor.ui.body.markdown_writer import cached_markdown, continues
 from editor.ui.body.source import SourceEditor
 
 _MARKER = re.compile(r"^(?:[ ]{0,3}>[ ]?)*[ \t]*(?:#{1,6}[ \t]+|(?:[-*+]|\d+[.)])[ \t]+)?")
@@ -258,6 +258,8 @@ def rich_to_source(
     if isinstance(frame, QTextTable):
         row = frame.cellAt(cursor.position()).row()
         return min(line + row + (1 if row else 0), len(lines) - 1), 0
+    if number > first_block and continues(block):  # a later piece of a long paragraph
+        return _piece_to_source(cursor, lines, line, first_block)
     if number > first_block:  # a later line of a code block
         line += _code_offset(lines, line) + number - first_block
         return min(line, len(lines) - 1), cursor.positionInBlock()
@@ -268,6 +270,55 @@ def rich_to_source(
         line += 1
     line = min(line, len(lines) - 1)
     columns = align(lines[line], parts[0])
+    return line, columns[min(offset, len(columns) - 1)]
+
+
+def _align_from(markdown_line: str, plain: str, column: int) -> list[int]:
+    """`align` for `plain` starting at `column` of the line (no marker looked for)."""
+    columns = [column]
+    for char in plain:
+        found = markdown_line.find(char, column, column + _LOOKAHEAD)
+        if found >= 0:
+            column = found + 1
+        columns.append(column)
+    return columns
+
+
+def _anchor(markdown_line: str, text: str, at_least: int) -> int:
+    """Where a piece's `text` starts in its paragraph's Markdown line (its plain text
+    starts `at_least` characters in: markup only adds), or -1 when not found."""
+    return markdown_line.find(text[:32], at_least) if text else -1
+
+
+def _piece_to_source(
+    cursor: QTextCursor, lines: list[str], line: int, first_block: int
+) -> tuple[int, int]:
+    """(line, column) for a cursor in a later piece of a paragraph shown in pieces: only
+    the cursor's own piece is lined up with the Markdown (a 5 MB paragraph, once)."""
+    block = cursor.block()
+    texts: list[str] = []
+    earlier = block.previous()
+    while earlier.isValid() and earlier.blockNumber() >= first_block:
+        texts.append(earlier.text())
+        earlier = earlier.previous()
+    before = "".join(reversed(texts))
+    line += before.count(_LINE_BREAK)
+    into_line = len(before) - (before.rfind(_LINE_BREAK) + 1)
+    offset = cursor.positionInBlock()
+    parts = block.text().split(_LINE_BREAK)
+    if len(parts) > 1 and offset > len(parts[0]):
+        while len(parts) > 1 and offset > len(parts[0]):
+            offset -= len(parts.pop(0)) + 1
+            line += 1
+        line = min(line, len(lines) - 1)
+        columns = align(lines[line], parts[0])
+        return line, columns[min(offset, len(columns) - 1)]
+    line = min(line, len(lines) - 1)
+    markdown_line = lines[line]
+    start = _anchor(markdown_line, parts[0], into_line)
+    if start < 0:
+        return line, min(len(markdown_line), into_line + offset)
+    columns = _align_from(markdown_line, parts[0][: offset + 1], start)
     return line, columns[min(offset, len(columns) - 1)]
 
 
@@ -293,11 +344,36 @@ def source_to_rich(rich: BodyEditor, lines: list[str], line: int, column: int) -
     block = document.findBlockByNumber(first_block)
     if not block.isValid():
         return 0
+    if continues(block.next()) and line < len(lines):
+        found = _source_to_piece(block, lines[line], column)
+        if found is not None:
+            return found
     text = block.text()
     source_line = lines[line] if line < len(lines) else ""
     columns = align(source_line, text.split(_LINE_BREAK)[0]) if text else [0]
     offset = bisect.bisect_left(columns, column)
     return block.position() + min(offset, max(0, block.length() - 1))
+
+
+def _source_to_piece(head, source_line: str, column: int) -> int | None:
+    """The position for `column` of a paragraph's line when the paragraph is shown in
+    pieces: the piece whose text starts last at or before the column, lined up alone."""
+    chosen, chosen_start = None, -1
+    into = 0
+    block = head.next()
+    while block.isValid() and continues(block):
+        into += len(block.previous().text())
+        start = _anchor(source_line, block.text(), into)
+        if start < 0 or start > column:
+            break
+        chosen, chosen_start = block, start
+        block = block.next()
+    if chosen is None:
+        return None
+    text = chosen.text().split(_LINE_BREAK)[0]
+    columns = _align_from(source_line, text, chosen_start)
+    offset = bisect.bisect_left(columns, column)
+    return chosen.position() + min(offset, max(0, chosen.length() - 1))
 
 
 # -- wiring into the main window ---------------------------------------------------

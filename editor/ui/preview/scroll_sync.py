@@ -17,6 +17,7 @@ from PySide6.QtCore import QObject, QPoint
 from PySide6.QtGui import QTextBlock, QTextCursor, QTextDocument, QTextFormat, QTextTable
 from PySide6.QtWidgets import QTextEdit
 
+from editor.ui.body.markdown_writer import continues
 from editor.ui.preview.pane import PreviewPane
 from editor.ui.timers import debounce_timer
 
@@ -70,12 +71,18 @@ def _kind(block: QTextBlock, tables: list[tuple[int, int, int]] | None = None) -
 
 
 def editor_block_starts(document: QTextDocument) -> list[int]:
-    """For each top-level Markdown block, the number of the `QTextBlock` it begins at."""
+    """For each top-level Markdown block, the number of the `QTextBlock` it begins at.
+
+    A further piece of a long paragraph shown as several blocks (`continues`) is part of
+    the paragraph it continues, as it is on the page."""
     starts: list[int] = []
     previous: str | None = None
     tables = _tables(document)
     block = document.begin()
     while block.isValid():
+        if previous == "paragraph" and continues(block):
+            block = block.next()
+            continue
         kind = _kind(block, tables)
         if kind is not None:
             if kind == "paragraph" or kind != previous:
