@@ -1,19 +1,26 @@
 """Bulk import: wire or Markdown files into a fresh SQLite store, batched and one by one.
 
 Run: .venv/bin/python benchmarks/bench_import.py [--files N] [--kind wire|markdown]
-[--profile]. Each wire file is the real sample (~350 words, with its furniture) made
-unique by a number, so every file is parsed in full and its duplicate check finds
-nothing; each Markdown file is a Hugo-style story (YAML front matter with title, date,
-author, section and tags, ~350 words of body). "one transaction per file" is the same
-import with chunks of one file: the figure `create_article` gave before. Times are wall
-time and process CPU time; `--profile` prints the top functions of the batched import.
+[--profile] [--cli].
+
+Each wire file is the real sample (~350 words, with its furniture) made unique by a
+number, so every file is parsed in full and its duplicate check finds nothing; each
+Markdown file is a Hugo-style story (YAML front matter with title, date, author, section
+and tags, ~350 words of body). "one transaction per file" is the same import with chunks
+of one file: the figure `create_article` gave before. Times are wall time and process
+CPU time; `--profile` prints the top functions of the batched import. With `--cli` the
+files are imported by the `newsroom import FOLDER` command in its own process instead
+(start-up, folder walk and output included), with the child's CPU (user + system).
 """
 
 from __future__ import annotations
 
 import argparse
 import cProfile
+import os
 import pstats
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -84,6 +91,27 @@ def run(files: list[Path], chunk: int, folder: Path, profile: bool = False):
         newsroom.close()
 
 
+def run_cli(folder: Path, files: list[Path]) -> tuple[float, float, int]:
+    """`newsroom import FOLDER` in its own process: wall, CPU of the child, files imported."""
+    store = folder / "cli.db"
+    command = [str(Path(sys.executable).with_name("newsroom")), "--store", str(store)]
+    subprocess.run([*command, "init", "--admin", "Bench"], check=True, capture_output=True)
+    before = os.times()
+    started = time.perf_counter()
+    done = subprocess.run(
+        [*command, "--as", "Bench", "import", "--duplicates", "copy", str(files[0].parent)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    elapsed = time.perf_counter() - started
+    after = os.times()
+    cpu = (after.children_user - before.children_user) + (
+        after.children_system - before.children_system
+    )
+    return elapsed, cpu, done.stdout.count("imported ")
+
+
 def parse_only(files: list[Path]) -> tuple[float, float]:
     from editor.core.importing import parse_file
 
@@ -98,12 +126,22 @@ def main() -> None:
     parser.add_argument("--files", type=int, default=None, help="default 1000 wire, 2000 md")
     parser.add_argument("--kind", choices=("wire", "markdown"), default="wire")
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--cli", action="store_true", help="through `newsroom import FOLDER`")
     args = parser.parse_args()
     count = args.files or (2000 if args.kind == "markdown" else 1000)
     with tempfile.TemporaryDirectory() as temp:
         folder = Path(temp)
         make = make_markdown if args.kind == "markdown" else make_files
-        files = make(folder, count)
+        (folder / "copy").mkdir()
+        files = make(folder / "copy", count)
+        if args.cli:
+            elapsed, used, n = run_cli(folder, files)
+            assert n == count, n
+            print(
+                f"newsroom import FOLDER: {n} files in {elapsed:.2f} s ({n / elapsed:.0f} "
+                f"files/s, {1000 * used / n:.2f} ms CPU a file), load {os.getloadavg()[0]:.1f}"
+            )
+            return
         wall, cpu = parse_only(files)
         print(
             f"parse only: {wall:.2f} s ({len(files) / wall:.0f} files/s, "

@@ -16,6 +16,7 @@ import argparse
 import json
 import os
 import sys
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
 from pathlib import Path
@@ -55,7 +56,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub = commands.add_parser(
         "import", parents=[common], help="import .txt .md .html .docx files as drafts"
     )
-    sub.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    sub.add_argument(
+        "files", nargs="+", type=Path, metavar="FILE",
+        help="a file, or a folder: the files in it and its subfolders whose names say they "
+        "can be imported",
+    )  # fmt: skip
     sub.add_argument("--json", action="store_true", help="print the imported articles as JSON")
     sub.add_argument(
         "--duplicates",
@@ -369,7 +374,13 @@ def _import(newsroom, args: argparse.Namespace) -> int:
 def _import_files(newsroom, files: list[Path], args: argparse.Namespace) -> int:
     if args.style is not None:
         newsroom.checks.set_style_path(args.style)
-    report = newsroom.import_files(files, on_duplicate=args.duplicates)
+    files = _with_folders_opened(files)
+    progress = _ImportProgress() if sys.stderr.isatty() and len(files) > 1 else None
+    try:
+        report = newsroom.import_files(files, on_duplicate=args.duplicates, progress=progress)
+    finally:
+        if progress is not None:
+            progress.done()
     if args.json:
         articles = [*report.imported, *report.updated]
         print(json.dumps([article_json(a, body=False) for a in articles], indent=2))
@@ -395,6 +406,40 @@ def _import_files(newsroom, files: list[Path], args: argparse.Namespace) -> int:
     if report.failed:
         return EXIT_ERROR
     return EXIT_CHECK if report.warnings else 0
+
+
+def _with_folders_opened(paths: list[Path]) -> list[Path]:
+    """A folder stands for the importable files in it and its subfolders, by name."""
+    from editor.core.importing import IMPORT_SUFFIXES
+
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = [p for p in path.rglob("*") if p.suffix.lower() in IMPORT_SUFFIXES]
+            files.extend(sorted(p for p in found if p.is_file()))
+        else:
+            files.append(path)
+    return files
+
+
+class _ImportProgress:
+    """One line on a terminal's stderr, rewritten in place: files done, rate, what is next."""
+
+    def __init__(self) -> None:
+        self.started = time.monotonic()
+        self.shown = 0.0
+
+    def __call__(self, done: int, total: int, path: Path) -> None:
+        now = time.monotonic()
+        if now - self.shown < 0.1:
+            return
+        self.shown = now
+        rate = done / (now - self.started) if done else 0.0
+        line = f"importing {done:,} of {total:,} files ({rate:,.0f} a second)  {path.name}"
+        print(f"\r{line[:100]:<100}", end="", file=sys.stderr, flush=True)
+
+    def done(self) -> None:
+        print("\r" + " " * 100 + "\r", end="", file=sys.stderr, flush=True)
 
 
 def _list(newsroom, args: argparse.Namespace) -> int:

@@ -77,8 +77,7 @@ def write_imports(
         return []
     try:
         with store.db.write() as session:
-            writer = _Writer(store, session, author)
-            return [writer.write(item) for item in items]
+            return _Writer(store, session, author).write_all(items)
     except (IntegrityError, DBAPIError, NewsroomError):
         if len(items) == 1:
             return [_write_one(store, items[0], author)]
@@ -88,7 +87,7 @@ def write_imports(
 def _write_one(store: Store, item: PendingImport, author: User) -> Article | NewsroomError:
     try:
         with store.db.write() as session:
-            return _Writer(store, session, author).write(item)
+            return _Writer(store, session, author).write_all([item])[0]
     except NewsroomError as error:
         return error
     except IntegrityError as error:
@@ -98,7 +97,11 @@ def _write_one(store: Store, item: PendingImport, author: User) -> Article | New
 
 
 class _Writer:
-    """Writes pending imports in one session; remembers the slugs it gave out."""
+    """Writes pending imports in one session; remembers the slugs it gave out.
+
+    New articles are written together: their slugs looked up in one query, their rows in
+    one flush (executemany), their full-text entries in one statement per index.
+    """
 
     def __init__(self, store: Store, session: Session, author: User) -> None:
         self.store = store
@@ -106,13 +109,26 @@ class _Writer:
         self.author = author
         self.slugs: set[str] = set()
         self.next_rowid: int | None = None
+        #: Of the slugs this batch asks for, those the store has (deleted articles too).
+        self.existing: set[str] = set()
 
-    def write(self, item: PendingImport) -> Article:
-        if item.update_id:
-            return self._update(item)
-        return self._create(item)
+    def write_all(self, items: list[PendingImport]) -> list[Article]:
+        self._look_up_slugs([item.article.slug or "untitled" for item in items])
+        written = [self._update(item) if item.update_id else self._create(item) for item in items]
+        self.session.flush()
+        created = [pair for pair, item in zip(written, items, strict=True) if not item.update_id]
+        self.store.db.search.index_new(self.session, created)
+        return [article_from_row(row, body) for row, body in written]
 
-    def _create(self, item: PendingImport) -> Article:
+    def _look_up_slugs(self, wanted: list[str]) -> None:
+        unique = list(dict.fromkeys(wanted))
+        for start in range(0, len(unique), 500):
+            chunk = unique[start : start + 500]
+            self.existing.update(
+                self.session.scalars(select(ArticleRow.slug).where(ArticleRow.slug.in_(chunk)))
+            )
+
+    def _create(self, item: PendingImport) -> tuple[ArticleRow, str]:
         article = item.article
         now = utc_now()
         wanted = article.slug
@@ -145,11 +161,9 @@ class _Writer:
             )
         )
         self.session.add(self._event(article.id, "create", article.status.value, item))
-        self.session.flush()
-        self.store.db.index(self.session, row, article.body)
-        return article_from_row(row, article.body)
+        return row, article.body
 
-    def _update(self, item: PendingImport) -> Article:
+    def _update(self, item: PendingImport) -> tuple[ArticleRow, str]:
         """The earlier import gets the file's new text as a new revision; its slug stays."""
         row = self.session.get(ArticleRow, item.update_id)
         if row is None or row.deleted_at is not None:
@@ -180,7 +194,7 @@ class _Writer:
         self.session.add(self._event(row.id, "import", row.status, item, from_status=row.status))
         self.session.flush()
         self.store.db.index(self.session, row, article.body)
-        return article_from_row(row, article.body)
+        return row, article.body
 
     def _add_assets(self, item: PendingImport, article_id: str, now) -> None:
         for asset in item.assets:
@@ -234,11 +248,11 @@ class _Writer:
     def _unique_slug(self, base: str) -> str:
         """`base`, or `base-2`, `base-3`...: free in the store and in this batch.
 
-        The common case (a new headline) costs one look-up by the slug index; only a slug
-        already taken reads its numbered variants.
+        The common case (a new headline) costs nothing here (the batch's slugs were looked
+        up together); only a slug already taken reads its numbered variants.
         """
         base = base or "untitled"
-        if base not in self.slugs and not self._exists(base):
+        if base not in self.slugs and base not in self.existing:
             self.slugs.add(base)
             return base
         taken = self._taken(base)
@@ -251,10 +265,6 @@ class _Writer:
         slug = f"{base}-{number}"
         self.slugs.add(slug)
         return slug
-
-    def _exists(self, slug: str) -> bool:
-        found = self.session.scalar(select(ArticleRow.id).where(ArticleRow.slug == slug).limit(1))
-        return found is not None
 
     def _taken(self, base: str) -> set[str]:
         rows = self.session.scalars(

@@ -120,6 +120,11 @@ class SearchIndex:
     def index(self, session: Session, row: ArticleRow, body: str) -> None:
         """Bring the article's entry up to date with its row and head revision."""
 
+    def index_new(self, session: Session, rows: list[tuple[ArticleRow, str]]) -> None:
+        """Index articles created in this session (flushed, no entry yet), all at once."""
+        for row, body in rows:
+            self.index(session, row, body)
+
     def forget(self, session: Session, row: ArticleRow) -> None:
         """Drop the article's entry before its indexed revision is rewritten in place."""
 
@@ -242,6 +247,34 @@ class Fts5Index(SearchIndex):
             params,
         )
 
+    def index_new(self, session: Session, rows: list[tuple[ArticleRow, str]]) -> None:
+        """One statement per index for the whole batch (a bulk import's new articles)."""
+        entries = [
+            {"rowid": row.search_rowid, "revision": row.head_revision_id}
+            for row, _body in rows
+            if row.search_rowid is not None and row.head_revision_id is not None
+        ]
+        if len(entries) != len(rows):
+            super().index_new(session, rows)
+            return
+        if not entries:
+            return
+        entry = "INSERT INTO articles_fts_entries (rowid, revision_id) VALUES (:rowid, :revision)"
+        session.execute(text(entry), entries)
+        rowids = [entry["rowid"] for entry in entries]
+        for start in range(0, len(rowids), 500):
+            chunk = {f"r{i}": rowid for i, rowid in enumerate(rowids[start : start + 500])}
+            wanted = ", ".join(f":{name}" for name in chunk)
+            for table, columns, values in _FTS5_TABLES:
+                session.execute(
+                    text(
+                        f"INSERT INTO {table} (rowid, {columns}) SELECT e.rowid, {values} "
+                        "FROM articles_fts_entries AS e JOIN revisions AS r "
+                        f"ON r.id = e.revision_id WHERE e.rowid IN ({wanted})"
+                    ),
+                    chunk,
+                )
+
     def forget(self, session: Session, row: ArticleRow) -> None:
         if row.search_rowid is not None:
             self._delete(session, {"rowid": row.search_rowid})
@@ -351,6 +384,15 @@ class PostgresIndex(SearchIndex):
     def index(self, session: Session, row: ArticleRow, body: str) -> None:
         texts = pg_vector_texts(row.headline, row.standfirst, row.byline, row.tags, body)
         session.execute(text(PG_UPDATE), {**texts, "id": row.id})
+
+    def index_new(self, session: Session, rows: list[tuple[ArticleRow, str]]) -> None:
+        params = [
+            {**pg_vector_texts(row.headline, row.standfirst, row.byline, row.tags, body),
+             "id": row.id}
+            for row, body in rows
+        ]  # fmt: skip
+        if params:
+            session.execute(text(PG_UPDATE), params)  # one executemany
 
     def matches(self, query: SearchQuery, *, many: bool = False) -> ColumnElement[bool]:
         return self.vector.op("@@")(func.to_tsquery("simple", tsquery_text(query)))

@@ -201,3 +201,42 @@ def test_cancel_stops_before_the_next_file(newsroom, tmp_path):
 def test_unknown_duplicate_choice(newsroom):
     with pytest.raises(ValidationError, match="not a choice"):
         newsroom.import_files([WIRE], on_duplicate="maybe")
+
+
+def test_a_batch_indexes_every_article_as_a_save_would(newsroom, tmp_path):
+    """The batch writes its full-text entries together: each article is found by its own
+    words, headline first, exactly as one created alone; a deleted article's slug stays
+    taken."""
+    gone = newsroom.create_article("Story number 3 headline", "Old text.")
+    newsroom.delete_article(gone.id)
+    alone = newsroom.create_article("Harbour alone", "Paragraph one of story alone.")
+    files = [wire_file(tmp_path, n) for n in range(40)]
+    report = newsroom.import_files(files)
+    assert len(report.imported) == 40 and not report.failed
+    by_number = {int(a.headline.split()[2]): a for a in report.imported}
+    assert by_number[3].slug == "story-number-3-headline-2"
+    for n in (0, 17, 39):
+        found = newsroom.list_articles(ArticleQuery(search=f'"story {n}"'), limit=10)
+        assert [a.id for a in found] == [by_number[n].id]
+        assert newsroom.count_articles(ArticleQuery(search=f'"Story number {n} headline"')) == 1
+    assert newsroom.count_articles(ArticleQuery(search="paragraph")) == 41
+    assert newsroom.count_articles(ArticleQuery(search="alone")) == 1
+    assert newsroom.list_articles(ArticleQuery(search="alone"))[0].id == alone.id
+
+
+def test_the_command_line_imports_a_folder_with_its_subfolders(tmp_path, capsys, monkeypatch):
+    from editor.cli import main
+
+    monkeypatch.delenv("NEWSROOM_STORE", raising=False)
+    store = str(tmp_path / "s.db")
+    assert main(["--store", store, "init", "--admin", "Ada"]) == 0
+    folder = tmp_path / "copy"
+    (folder / "monday").mkdir(parents=True)
+    for n in range(3):
+        wire_file(folder, n)
+    wire_file(folder / "monday", 7)
+    (folder / "monday" / "notes.pdf").write_bytes(b"%PDF-1.4 not copy")  # not importable
+    capsys.readouterr()
+    assert main(["--store", store, "--as", "Ada", "import", str(folder)]) == 0
+    out = capsys.readouterr().out
+    assert out.count("imported ") == 4 and "story-number-7-headline" in out
