@@ -6,9 +6,10 @@ their shortcut in the tooltip. Panels connect to them; nothing else creates acti
 
 from __future__ import annotations
 
-import qtawesome
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
+
+from editor.ui import icons
 
 StandardKey = QKeySequence.StandardKey
 Shortcut = StandardKey | str | None
@@ -171,7 +172,7 @@ class ActionRegistry(QObject):
             action = QAction(text, parent)
             action.setObjectName(name)
             if icon:
-                action.setIcon(qtawesome.icon(icon, color=ICON_COLOUR))
+                action.setIcon(icons.icon(icon, color=ICON_COLOUR))
             if shortcut is not None:
                 action.setShortcut(QKeySequence(shortcut))
             action.setCheckable(checkable)

@@ -7,13 +7,13 @@ import sys
 from collections.abc import MutableMapping
 from typing import TextIO
 
-import qtawesome
 from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from editor.core.errors import NewsroomError
 from editor.services import backups
 from editor.services.newsroom import Newsroom
+from editor.ui import icons
 from editor.ui.import_export import backup_dialog
 from editor.ui.main_window import RESTORE_BACKUP, MainWindow
 from editor.ui.session.end import SessionEnd
@@ -87,7 +87,7 @@ def make_application() -> QApplication:
     app.setOrganizationName(ORGANISATION)
     app.setApplicationName(APPLICATION)
     app.setApplicationDisplayName(APPLICATION)
-    app.setWindowIcon(qtawesome.icon("fa6s.newspaper", color="#1d5fa8"))
+    app.setWindowIcon(icons.icon("fa6s.newspaper", color="#1d5fa8"))
     apply_theme(app)
     return app
 

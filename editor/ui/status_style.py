@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from functools import cache
 
-import qtawesome
 from PySide6.QtGui import QColor, QIcon
 
 from editor.core.model import Desk, Role, Status
+from editor.ui import icons
 
 _GREY = "#6b7280"
 
@@ -136,7 +136,7 @@ def status_colour(status: Status) -> QColor:
 @cache
 def status_icon(status: Status) -> QIcon:
     """The status's own symbol in its colour (list rows, badges, desk views)."""
-    return qtawesome.icon(
+    return icons.icon(
         STATUS_ICONS.get(status, "fa6s.circle"), color=STATUS_COLOURS.get(status, _GREY)
     )
 
@@ -144,7 +144,7 @@ def status_icon(status: Status) -> QIcon:
 @cache
 def action_icon(action: str, colour: str | None = None) -> QIcon:
     """The icon of a workflow action or logged event, in its colour unless told."""
-    return qtawesome.icon(
+    return icons.icon(
         ACTION_ICONS.get(action, "fa6s.circle-dot"),
         color=colour or ACTION_COLOURS.get(action, "#4b5563"),
         color_disabled="#c3c7cd",
@@ -153,12 +153,12 @@ def action_icon(action: str, colour: str | None = None) -> QIcon:
 
 @cache
 def desk_icon(desk: str | None) -> QIcon:
-    return qtawesome.icon(DESK_ICONS.get(desk, "fa6s.layer-group"), color=DESK_COLOURS.get(desk))
+    return icons.icon(DESK_ICONS.get(desk, "fa6s.layer-group"), color=DESK_COLOURS.get(desk))
 
 
 @cache
 def role_icon(role: Role) -> QIcon:
-    return qtawesome.icon(ROLE_ICONS.get(role, "fa6s.user"), color="#4b5563")
+    return icons.icon(ROLE_ICONS.get(role, "fa6s.user"), color="#4b5563")
 
 
 def status_badge_css(status: Status) -> str:

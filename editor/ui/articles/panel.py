@@ -11,7 +11,6 @@ spinner beside the count until its rows are in: a slow search never looks like n
 
 from __future__ import annotations
 
-import qtawesome
 from PySide6.QtCore import (
     QItemSelectionModel,
     QModelIndex,
@@ -41,6 +40,7 @@ from PySide6.QtWidgets import (
 )
 
 from editor.core.model import ArticleQuery
+from editor.ui import icons
 from editor.ui.articles.model import (
     HEADERS,
     HIDDEN_BY_DEFAULT,
@@ -73,7 +73,7 @@ class ArticleListPanel(QWidget):
         self.search_box.setPlaceholderText("Search headlines and text")
         self.search_box.setClearButtonEnabled(True)
         self.search_box.addAction(
-            qtawesome.icon("fa6s.magnifying-glass", color="#6b7280"),
+            icons.icon("fa6s.magnifying-glass", color="#6b7280"),
             QLineEdit.ActionPosition.LeadingPosition,
         )
         self.count_label = QLabel(self)
@@ -92,7 +92,7 @@ class ArticleListPanel(QWidget):
         self.resort_button.setDefaultAction(self.resort_action)
         self.resort_button.setAutoRaise(True)
         self.resort_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.resort_button.setIcon(qtawesome.icon("fa6s.arrow-down-wide-short", color="#374151"))
+        self.resort_button.setIcon(icons.icon("fa6s.arrow-down-wide-short", color="#374151"))
         # Its room is kept while hidden: showing it must not push the rows down either.
         policy = self.resort_button.sizePolicy()
         policy.setRetainSizeWhenHidden(True)
@@ -106,9 +106,9 @@ class ArticleListPanel(QWidget):
         self.busy_indicator.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.busy_indicator.setStyleSheet("color: #6b7280;")
         # Spins only while shown: a hidden spinner's timer would wake the GUI 30 times a second.
-        self._spin = qtawesome.Spin(self.busy_indicator, interval=33, step=4)
+        self._spin = icons.Spin(self.busy_indicator, interval=33, step=4)
         self.busy_indicator.setIcon(
-            qtawesome.icon("fa6s.spinner", color="#6b7280", animation=self._spin)
+            icons.icon("fa6s.spinner", color="#6b7280", animation=self._spin)
         )
         policy = self.busy_indicator.sizePolicy()
         policy.setRetainSizeWhenHidden(True)  # appearing must not move the count or the rows

@@ -19,7 +19,6 @@ from dataclasses import replace
 from difflib import SequenceMatcher
 from functools import partial
 
-import qtawesome
 from PySide6.QtCore import QModelIndex, QObject, QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import (
     QAction,
@@ -58,6 +57,7 @@ from PySide6.QtWidgets import (
 from editor.core.checks import BODY, Finding, Level, apply_fix, mark_dismissed
 from editor.core.errors import NewsroomError
 from editor.core.model import Article
+from editor.ui import icons
 from editor.ui.background import Background
 from editor.ui.body.editor import is_code_format
 from editor.ui.timers import debounce_timer
@@ -453,7 +453,7 @@ class ChecksPanel(QWidget):
             group = [f for f in visible if f.level is level]
             if not group:
                 continue
-            icon = qtawesome.icon(ICONS[level], color=COLOURS[level])
+            icon = icons.icon(ICONS[level], color=COLOURS[level])
             heading = QStandardItem(icon, f"{level.label}s ({len(group)})")
             heading.setEditable(False)
             heading.setSelectable(False)

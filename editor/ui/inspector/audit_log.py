@@ -10,7 +10,6 @@ import html
 from dataclasses import dataclass
 from datetime import datetime
 
-import qtawesome
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QFrame,
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from editor.core.model import Event, Status
+from editor.ui import icons
 from editor.ui.status_style import STATUS_COLOURS, action_icon, action_label
 
 
@@ -163,7 +163,7 @@ class AuditLogSection(QWidget):
     def _set_expanded(self, expanded: bool) -> None:
         self.body.setVisible(expanded)
         name = "fa6s.chevron-down" if expanded else "fa6s.chevron-right"
-        self.header.setIcon(qtawesome.icon(name, color="#6b7280"))
+        self.header.setIcon(icons.icon(name, color="#6b7280"))
 
     def show_events(self, events: list[Event]) -> None:
         """Replace the rows with `events` (oldest first, as the store lists them)."""

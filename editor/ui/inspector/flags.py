@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import qtawesome
 from PySide6.QtCore import QDateTime, QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from editor.core.model import Article
+from editor.ui import icons
 
 
 class FlagsPanel(QWidget):
@@ -161,4 +161,4 @@ def flag_icon(name: str):
         "not_for_publication": "fa6s.eye-slash",
         "embargo_until": "fa6s.hourglass-half",
     }
-    return qtawesome.icon(names[name], color="#4b5563")
+    return icons.icon(names[name], color="#4b5563")

@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-import qtawesome
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont, QTextCursor
 from PySide6.QtWidgets import (
@@ -38,6 +37,7 @@ from editor.core.fields import field_label
 from editor.core.model import Revision
 from editor.core.text import counted
 from editor.services.review import RevisionDiff
+from editor.ui import icons
 from editor.ui.articles.model import full_time, short_time
 from editor.ui.status_style import action_label
 
@@ -188,7 +188,7 @@ class DiffView(QWidget):
         button = QToolButton()
         button.setObjectName("modeButton")
         button.setText(text)
-        button.setIcon(qtawesome.icon(icon, color="#374151"))
+        button.setIcon(icons.icon(icon, color="#374151"))
         button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         button.setCheckable(True)
         self.modes.addButton(button, index)
@@ -281,14 +281,14 @@ class ChangesDialog(QDialog):
         chooser.addWidget(QLabel("From"))
         chooser.addWidget(self.old_combo, 1)
         swap = QToolButton()
-        swap.setIcon(qtawesome.icon("fa6s.right-left", color="#374151"))
+        swap.setIcon(icons.icon("fa6s.right-left", color="#374151"))
         swap.setToolTip("Swap the two revisions")
         swap.clicked.connect(self.swap)
         chooser.addWidget(swap)
         chooser.addWidget(QLabel("to"))
         chooser.addWidget(self.new_combo, 1)
         self.review_button = QPushButton(
-            qtawesome.icon("fa6s.user-check", color="#374151"), "Since My Last Review"
+            icons.icon("fa6s.user-check", color="#374151"), "Since My Last Review"
         )
         self.review_button.clicked.connect(self.show_since_review)
         chooser.addWidget(self.review_button)

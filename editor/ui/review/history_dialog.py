@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import qtawesome
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
@@ -32,7 +31,7 @@ from editor.core.errors import NewsroomError
 from editor.core.model import Revision
 from editor.core.render import render_body_html
 from editor.core.text import word_count
-from editor.ui import dialogs
+from editor.ui import dialogs, icons
 from editor.ui.articles.model import full_time, short_time
 from editor.ui.review.changes_view import DiffView, TextPane, page_html
 from editor.ui.status_style import action_icon, action_label
@@ -53,7 +52,7 @@ _REASON_ICONS = {
 def _reason_icon(reason: str):
     if reason in _REASON_ICONS:
         name, colour = _REASON_ICONS[reason]
-        return qtawesome.icon(name, color=colour)
+        return icons.icon(name, color=colour)
     return action_icon(reason)
 
 
@@ -124,7 +123,7 @@ class HistoryDialog(QDialog):
 
         buttons = QDialogButtonBox()
         self.restore_button = QPushButton(
-            qtawesome.icon("fa6s.clock-rotate-left", color="#1d5fa8"), "Restore This Version…"
+            icons.icon("fa6s.clock-rotate-left", color="#1d5fa8"), "Restore This Version…"
         )
         self.restore_button.setObjectName("restoreButton")
         self.restore_button.setToolTip(
