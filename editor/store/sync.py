@@ -39,14 +39,16 @@ How it works (no sync state is kept: nothing in the schema changes):
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any, Protocol
 
 from sqlalchemy import insert, select, text, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from editor.core.errors import StoreError
@@ -55,6 +57,7 @@ from editor.core.model import METADATA_FIELDS
 from editor.core.text import word_count
 from editor.store.models import Base
 from editor.store.rows import utc_now
+from editor.store.search import pg_vector_texts
 
 _T = Base.metadata.tables
 ARTICLES, REVISIONS, EVENTS = _T["articles"], _T["revisions"], _T["events"]
@@ -171,6 +174,11 @@ class SyncInterrupted(StoreError):
     """The sync stopped part way (a dropped connection); no side kept half of it."""
 
 
+class SyncRefused(StoreError):
+    """The shared store's receiver refused the sync (a row its login could not make);
+    nothing was synced on either side."""
+
+
 # -- one side, loaded -----------------------------------------------------------------
 
 
@@ -181,6 +189,11 @@ class _Side:
         self.db = store.db
         self.session = session
         self.authority = authority
+        #: On a shared PostgreSQL store reached with a person's own login (not the
+        #: server's keys): that person's user id (canonical once users are united). Such
+        #: a side receives through `newsroom_sync_receive` (migration 0007), which takes
+        #: only rows in that person's own name (and the merges a sync makes).
+        self.login_user: str | None = None
         #: This side's user id -> the canonical (authority's) id, and back.
         self.to_canon: dict[str, str] = {}
         self.from_canon: dict[str, str] = {}
@@ -378,6 +391,9 @@ class _Sync:
             canon = other.to_canon[uid]
             self.names.setdefault(canon, row["name"])
             self.roles.setdefault(canon, "reporter")  # unknown to the authority
+        for side in (authority, other):
+            if side.login_user is not None:
+                side.login_user = side.to_canon.get(side.login_user, side.login_user)
 
     def plan_users(self, wanted: set[str] | None) -> None:
         authority, other = self.authority, self.other
@@ -395,6 +411,8 @@ class _Sync:
             canon = other.to_canon[uid]
             if canon in authority.users or (wanted is not None and canon not in wanted):
                 continue
+            if authority.login_user is not None:
+                continue  # people join a shared desk through its admin, never by a sync
             if self._receives(authority):
                 authority.out_users.append({**row, "role": "reporter"})
                 if row["role"] != "reporter" and self._receives(other):
@@ -449,9 +467,11 @@ class _Sync:
             sender = self._peer(receiver)
             new_revs = [r for r in sender.revs_by_article.get(aid, []) if r not in receiver.revs]
             new_events = sorted(sender.event_ids(aid) - receiver.event_ids(aid))
-            if not new_revs and not new_events:
-                continue
-            reason = self.check(aid, headline, final, receiver, sender, new_revs, new_events)
+            reason = None
+            if new_revs or new_events:
+                reason = self.check(aid, headline, final, receiver, sender, new_revs, new_events)
+            if not reason and receiver.login_user is not None:
+                reason = self.foreign_rows(aid, receiver, sender, new_revs, new_events)
             if reason:
                 self.report.refused.append(Conflict(aid, headline, reason))
                 return None
@@ -500,6 +520,66 @@ class _Sync:
             text=text_of,
         )
         return self.checker(incoming)
+
+    def foreign_rows(self, aid, receiver, sender, new_revs, new_events) -> str | None:
+        """Why a receiver reached with a person's login refuses this article's rows: one
+        in someone else's name (what `newsroom_sync_receive` refuses, said per article so
+        the other articles still sync). A sync's own merges travel in their author's name.
+        """
+        me = receiver.login_user
+        mine = self._name(me)
+
+        def refused(user_id, what: str) -> str:
+            who = self._name(user_id)
+            return (
+                f"{who}'s {what} cannot be sent under {mine}'s login: {who} syncs it with their own"
+            )
+
+        for rid in new_revs:
+            info = self.revs[rid]
+            parent = self.revs.get(info.parent_id or "")
+            merge = info.second_parent_id is not None and parent is not None
+            if info.author_id != me and not (merge and info.author_id == parent.author_id):
+                return refused(info.author_id, f"revision ({info.reason})")
+        for event in self._event_rows(sender, new_events):
+            if event["actor_id"] == me:
+                continue
+            merge = self.revs.get(event["revision_id"] or "")
+            if not (
+                event["action"] == "merge"
+                and merge is not None
+                and merge.second_parent_id is not None
+                and merge.author_id == event["actor_id"]
+            ):
+                return refused(event["actor_id"], f"{event['action']} event")
+        for comment in sender.comments.values():
+            if comment["article_id"] != aid:
+                continue
+            held = receiver.comments.get(comment["id"])
+            if held is None:
+                if comment["author_id"] != me:
+                    return refused(comment["author_id"], "comment")
+                if comment["resolved_by"] not in (None, me):
+                    return refused(comment["resolved_by"], "resolution of a comment")
+                continue
+            resolution = _resolution(held, comment)
+            if resolution != (held["resolved_at"], held["resolved_by"]) and resolution[1] != me:
+                return refused(resolution[1], "resolution of a comment")
+        desk = self.roles.get(me or "") in ("editor", "admin")
+        for asset in sender.assets.values():
+            if asset["article_id"] != aid:
+                continue
+            held = receiver.assets.get(asset["id"])
+            if held is None:
+                if asset["created_by"] != me:
+                    return refused(asset["created_by"], "image")
+                continue
+            words = ("alt", "caption", "credit")
+            if all(held[w] == asset[w] for w in words) or desk or held["created_by"] == me:
+                continue
+            if self._asset_winner(aid, receiver, sender, held, asset) is asset:
+                return refused(asset["created_by"], "image caption")
+        return None
 
     def _event_rows(self, side: _Side, ids: list[str]) -> list[dict]:
         if not hasattr(side, "_event_cache"):
@@ -822,9 +902,18 @@ class _Sync:
             if not self._receives(side):
                 continue
             peer = self._peer(side)
+            me = side.login_user
             self.place_assets(side, peer, None)
+            if me is not None:  # a person's login takes only what is in their name
+                side.out_assets = [a for a in side.out_assets if peer.assets[a]["created_by"] == me]
+                side.out_asset_updates = [
+                    u
+                    for u in side.out_asset_updates
+                    if side.assets[u["id"]]["created_by"] == me
+                    or self.roles.get(me) in ("editor", "admin")
+                ]
             for word, row in peer.words.items():
-                if word not in side.words:
+                if word not in side.words and (me is None or row["added_by"] == me):
                     side.out_words.append(dict(row))
 
 
@@ -852,6 +941,9 @@ def _resolution(a: dict, b: dict) -> tuple:
 
 
 def _write(side: _Side, peer: _Side) -> None:
+    if side.login_user is not None:
+        _write_through_receiver(side, peer)
+        return
     session = side.session
     if side.out_users:
         session.execute(insert(USERS), side.out_users)
@@ -890,12 +982,7 @@ def _write(side: _Side, peer: _Side) -> None:
                 f"An article in {side.db.name} changed while the sync ran; nothing was "
                 "synced. Run the sync again."
             )
-    if peer.out_seal:  # a revision that left this store is never rewritten by an autosave
-        for start in range(0, len(peer.out_seal), _IN_CHUNK):
-            chunk = peer.out_seal[start : start + _IN_CHUNK]
-            peer.session.execute(
-                update(REVISIONS).where(REVISIONS.c.id.in_(chunk)).values(session_id=None)
-            )
+    _seal(side, peer)
     if side.out_events:
         session.execute(insert(EVENTS), [side.local("events", e) for e in side.out_events])
     if side.out_comments:
@@ -925,6 +1012,104 @@ def _write(side: _Side, peer: _Side) -> None:
     if words:
         session.execute(insert(WORDS), [side.local("dictionary_words", w) for w in words])
     _reindex(side)
+
+
+def _seal(side: _Side, peer: _Side) -> None:
+    """A revision that left `peer` is never rewritten there by an autosave."""
+    for start in range(0, len(peer.out_seal), _IN_CHUNK):
+        chunk = peer.out_seal[start : start + _IN_CHUNK]
+        peer.session.execute(
+            update(REVISIONS).where(REVISIONS.c.id.in_(chunk)).values(session_id=None)
+        )
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, bytes | memoryview):
+        return "\\x" + bytes(value).hex()
+    raise TypeError(f"cannot send {type(value).__name__} to the desk")
+
+
+def _receiver_payload(side: _Side, peer: _Side) -> dict:
+    """What `newsroom_sync_receive` takes: the rows `side` must write, in its user ids."""
+    bodies = {r["id"]: r["body"] for r in side.out_revisions}
+
+    def body_of(revision_id: str | None) -> str:
+        if not revision_id:
+            return ""
+        if revision_id in bodies:
+            return bodies[revision_id] or ""
+        holder = side if revision_id in side.revs else peer
+        return holder.text(revision_id)[0]
+
+    finals: dict[str, dict] = {}
+    for row in side.out_new_articles:
+        finals[row["id"]] = dict(row)
+    for row in side.out_updated_articles:
+        finals[row["id"]] = {**side.articles[row["id"]], **row}
+    index = []
+    for aid, row in finals.items():
+        texts = pg_vector_texts(
+            row["headline"], row["standfirst"], row["byline"], row["tags"],
+            body_of(row["head_revision_id"]),
+        )  # fmt: skip
+        index.append({"id": aid, **texts})
+    assets = []
+    for start in range(0, len(side.out_assets), 50):
+        chunk = side.out_assets[start : start + 50]
+        rows = peer.session.execute(select(ASSETS).where(ASSETS.c.id.in_(chunk))).mappings()
+        assets += [side.local("assets", peer.canon("assets", r)) for r in rows]
+    words = {w["word"].lower(): side.local("dictionary_words", w) for w in side.out_words}
+    return {
+        "users": side.out_users,
+        "new_articles": [
+            {**side.local("articles", r), "search_rowid": None} for r in side.out_new_articles
+        ],
+        "revisions": [side.local("revisions", r) for r in side.out_revisions],
+        "updated_articles": [
+            {
+                **side.local("articles", {k: v for k, v in r.items() if k != "_version"}),
+                "_version": r["_version"],
+            }
+            for r in side.out_updated_articles
+        ],
+        "events": [side.local("events", e) for e in side.out_events],
+        "comments": [side.local("comments", c) for c in side.out_comments],
+        "comment_updates": [side.local("comments", c) for c in side.out_comment_updates],
+        "assets": assets,
+        "asset_updates": side.out_asset_updates,
+        "words": list(words.values()),
+        "index": index,
+    }
+
+
+def _write_through_receiver(side: _Side, peer: _Side) -> None:
+    """Hand what `side` must write to the shared store's receiver (migration 0007), which
+    checks every row as if made there by the session's login and writes all or nothing."""
+    if side.out_roles:
+        raise SyncRefused(
+            f"This sync would change people's roles in {side.db.name}, which only its admin "
+            "does: nothing was synced."
+        )
+    payload = json.dumps(_receiver_payload(side, peer), default=_json_value)
+    if side.rows_written:
+        try:
+            with side.session.begin_nested():
+                side.session.execute(
+                    text("SELECT newsroom_sync_receive(CAST(:payload AS jsonb))"),
+                    {"payload": payload},
+                )
+        except DBAPIError as error:
+            code = getattr(error.orig, "sqlstate", None)
+            diag = getattr(error.orig, "diag", None)
+            message = getattr(diag, "message_primary", None) or str(error.orig).splitlines()[0]
+            if code == "40001":
+                raise SyncInterrupted(message) from None
+            if code == "42501":
+                raise SyncRefused(message) from None
+            raise
+    _seal(side, peer)
 
 
 def _reindex(side: _Side) -> None:
@@ -980,6 +1165,8 @@ def sync_stores(
                     session.execute(text("UPDATE articles SET version = version WHERE 1 = 0"))
             ours = _Side("local", local, local_session, authority == "local")
             theirs = _Side("remote", remote, remote_session, authority != "local")
+            for side in (ours, theirs):
+                side.login_user = _login_user(side)
             job = _Sync(ours, theirs, checker, only, push, pull)
             ours.load_users()
             theirs.load_users()
@@ -1014,6 +1201,30 @@ def sync_stores(
         for session in (local_session, remote_session):
             session.rollback()
             session.close()
+
+
+def _login_user(side: _Side) -> str | None:
+    """The newsroom user of a shared store's session when it is a person's own login
+    (writes then go through the receiver); None for SQLite and for the server's keys."""
+    if side.db.dialect != "postgresql":
+        return None
+    row = side.session.execute(
+        text(
+            "SELECT session_user, newsroom_user_id(), newsroom_privileged(), "
+            "to_regprocedure('newsroom_sync_receive(jsonb)') IS NOT NULL"
+        )
+    ).one()
+    login, user_id, privileged, receiver = row
+    if privileged:
+        return None
+    if user_id is None:
+        raise SyncRefused(
+            f"The database login {login} is not a user of {side.db.name}: ask its admin to "
+            "add you (newsroom user add NAME --login LOGIN). Nothing was synced."
+        )
+    if not receiver:
+        raise SyncRefused(f"{side.db.name} is too old to receive a sync: upgrade it first.")
+    return user_id
 
 
 def _named_users(*sides: _Side) -> set[str]:
