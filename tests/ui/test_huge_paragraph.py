@@ -389,3 +389,70 @@ def test_the_spell_checker_sees_the_words_of_every_piece(small_pieces, editor):
     assert any(
         f.format.underlineStyle() == f.format.UnderlineStyle.SpellCheckUnderline for f in formats
     )
+
+
+def _stack(qtbot) -> BodyStack:
+    stack = BodyStack(BodyEditor(), SourceEditor())
+    qtbot.addWidget(stack)
+    stack.resize(700, 500)
+    stack.show()
+    return stack
+
+
+def test_the_source_view_is_refused_for_a_line_it_would_freeze_on(qtbot, monkeypatch):
+    from editor.ui.body import stack as stack_module
+
+    monkeypatch.setattr(stack_module, "SOURCE_LINE_LIMIT", 500)
+    stack = _stack(qtbot)
+    body = "Intro.\n\n" + prose(2_000, seed=17) + "\n"
+    stack.load_markdown(body)
+    refused: list[str] = []
+    modes: list[bool] = []
+    stack.source_refused.connect(refused.append)
+    stack.mode_changed.connect(modes.append)
+    stack.set_source_mode(True)
+    assert not stack.source_mode and stack.currentWidget() is stack.rich
+    assert refused and "characters" in refused[0] and modes == []
+    assert stack.markdown() == body
+
+
+def test_an_article_with_a_long_line_opened_in_source_mode_shows_the_formatted_view(
+    qtbot, monkeypatch
+):
+    from editor.ui.body import stack as stack_module
+
+    monkeypatch.setattr(stack_module, "SOURCE_LINE_LIMIT", 500)
+    stack = _stack(qtbot)
+    stack.load_markdown("Short.\n")
+    stack.set_source_mode(True)
+    assert stack.source_mode
+    modes: list[bool] = []
+    stack.mode_changed.connect(modes.append)
+    body = prose(2_000, seed=18) + "\n"
+    stack.load_markdown(body)
+    assert not stack.source_mode and modes == [False]
+    assert stack.markdown() == body
+
+
+def test_a_huge_paste_in_the_source_view_goes_into_the_formatted_view(
+    small_pieces, qtbot, monkeypatch
+):
+    from editor.ui.body import source as source_module
+
+    monkeypatch.setattr(source_module, "SOURCE_LINE_LIMIT", 500)
+    stack = _stack(qtbot)
+    stack.load_markdown("Before.\n\nAfter.\n")
+    stack.set_source_mode(True)
+    cursor = stack.source.textCursor()
+    cursor.setPosition(len("Before.\n\n"))
+    stack.source.setTextCursor(cursor)
+    pasted = "**Bold** " + prose(2_000, seed=19) + "\n\n"
+    data = QMimeData()
+    data.setText(pasted)
+    stack.source.insertFromMimeData(data)
+    assert not stack.source_mode
+    assert stack.markdown() == "Before.\n\n" + pasted + "After.\n"
+    assert pieces_of(stack.rich.document())
+    assert stack.rich.textCursor().block().text().startswith("After")
+    stack.rich.undo()
+    assert stack.markdown() == "Before.\n\nAfter.\n"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QMimeData, Signal
 from PySide6.QtGui import (
     QColor,
     QContextMenuEvent,
@@ -30,6 +30,12 @@ from editor.core.spelling import SpellChecker
 from editor.ui.body.editor import centre_column
 from editor.ui.body.spell_highlighter import SpellHighlighter
 
+#: The longest Markdown line the source view takes. `QPlainTextEdit` lays a whole line out
+#: again on every keystroke (about 1 s a key in a 1 MB line, offscreen; its wrap modes do
+#: not help), and a source line cannot be cut the way the rich editor cuts a paragraph: a
+#: body with a longer line stays in the formatted view (`BodyStack.source_refused`), and a
+#: paste that would make one goes there (`long_paste`).
+SOURCE_LINE_LIMIT = 20_000
 _SOURCE_FONT_FAMILIES = ["DejaVu Sans Mono", "Menlo", "Consolas", "Liberation Mono", "monospace"]
 _IN_FENCE = 1
 
@@ -209,6 +215,9 @@ class SourceEditor(QPlainTextEdit):
     """Markdown text of the body; `body_edited` fires only for a person's edits."""
 
     body_edited = Signal()
+    #: The text of a paste that would make a line longer than `SOURCE_LINE_LIMIT`: not
+    #: inserted here (the stack shows the body with it in the formatted view).
+    long_paste = Signal(str)
 
     def __init__(self, parent: QWidget | None = None, *, point_size: int = 12,
                  max_width: int = 760) -> None:  # fmt: skip
@@ -251,6 +260,16 @@ class SourceEditor(QPlainTextEdit):
     def _on_contents_changed(self) -> None:
         if not self._loading:
             self.body_edited.emit()
+
+    def insertFromMimeData(self, source: QMimeData) -> None:
+        text = source.text() if source.hasText() else ""
+        block = self.textCursor().block().length()
+        if len(text) + block > SOURCE_LINE_LIMIT:
+            lines = text.split("\n")
+            if max(len(lines[0]) + block, *(len(line) for line in lines)) > SOURCE_LINE_LIMIT:
+                self.long_paste.emit(text.replace("\r\n", "\n").replace("\r", "\n"))
+                return
+        super().insertFromMimeData(source)
 
     def use_spell_checker(self, checker: SpellChecker) -> MarkdownSpellHighlighter:
         """Colour and spell-check with one highlighter (a document keeps only one's formats)."""

@@ -34,7 +34,7 @@ from editor.ui.body.copyfit import Counts, DocumentCounter
 from editor.ui.body.counts import MarkdownCounter
 from editor.ui.body.editor import BodyEditor
 from editor.ui.body.markdown_writer import cached_markdown, continues
-from editor.ui.body.source import SourceEditor
+from editor.ui.body.source import SOURCE_LINE_LIMIT, SourceEditor
 
 _MARKER = re.compile(r"^(?:[ ]{0,3}>[ ]?)*[ \t]*(?:#{1,6}[ \t]+|(?:[-*+]|\d+[.)])[ \t]+)?")
 _FENCE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})")
@@ -42,6 +42,10 @@ _LIST = re.compile(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]")
 _HEADING = re.compile(r"^[ ]{0,3}#{1,6}(?:[ \t]|$)")
 _QUOTE_PREFIX = re.compile(r"^(?:[ ]{0,3}>[ ]?)+")
 _LINE_BREAK = "\u2028"
+LONG_LINE_MESSAGE = (
+    "This body has a paragraph of {length:,} characters: the Markdown source view would "
+    "freeze on it, so the formatted view stays open."
+)
 #: How far ahead a character of the plain text is looked for in its Markdown line.
 _LOOKAHEAD = 16
 
@@ -53,6 +57,8 @@ class BodyStack(QStackedWidget):
     source_edited = Signal()
     #: True when the source is shown.
     mode_changed = Signal(bool)
+    #: The source view was not opened (or was left): the message says why.
+    source_refused = Signal(str)
 
     def __init__(self, rich: BodyEditor, source: SourceEditor | None = None,
                  parent: QWidget | None = None) -> None:  # fmt: skip
@@ -65,6 +71,7 @@ class BodyStack(QStackedWidget):
         self.addWidget(self.source)
         self.setCurrentWidget(rich)
         self.source.body_edited.connect(self.source_edited)
+        self.source.long_paste.connect(self._paste_in_rich)
         self.source.setReadOnly(rich.isReadOnly())
         rich.installEventFilter(self)
 
@@ -84,6 +91,12 @@ class BodyStack(QStackedWidget):
         """Show another body (an article opened) in both editors; undo starts afresh."""
         self.rich.load_markdown(markdown)
         if self.source_mode:
+            longest = longest_line(markdown)
+            if longest > SOURCE_LINE_LIMIT:
+                self.setCurrentWidget(self.rich)
+                self.mode_changed.emit(False)
+                self.source_refused.emit(LONG_LINE_MESSAGE.format(length=longest))
+                return
             self.source.load_markdown(markdown)
             self._entered_with = self.source.markdown()
 
@@ -109,6 +122,8 @@ class BodyStack(QStackedWidget):
             return
         if on:
             self._to_source()
+            if not self.source_mode:
+                return  # refused (see `source_refused`)
         else:
             self._to_rich()
         self.mode_changed.emit(on)
@@ -116,6 +131,10 @@ class BodyStack(QStackedWidget):
     def _to_source(self) -> None:
         line_map: list[tuple[int, int]] = []
         text = cached_markdown(self.rich.document(), line_map=line_map)
+        longest = longest_line(text)
+        if longest > SOURCE_LINE_LIMIT:
+            self.source_refused.emit(LONG_LINE_MESSAGE.format(length=longest))
+            return
         line, column = rich_to_source(self.rich.textCursor(), text.split("\n"), line_map)
         self.source.load_markdown(text)
         self._entered_with = self.source.markdown()
@@ -139,10 +158,47 @@ class BodyStack(QStackedWidget):
         self.rich.ensureCursorVisible()
         self.rich.setFocus()
 
+    def _paste_in_rich(self, pasted: str) -> None:
+        """A paste that would make a source line too long (see `SourceEditor.long_paste`):
+        the Markdown with the paste in place is shown in the formatted view instead, as
+        one undo step there, the cursor after the paste. The text is kept, the window free."""
+        cursor = self.source.textCursor()
+        text = self.source.toPlainText()
+        start, end = cursor.selectionStart(), cursor.selectionEnd()
+        markdown = text[:start] + pasted + text[end:]
+        lines_before = markdown[: start + len(pasted)].split("\n")
+        replace_body(self.rich, markdown)
+        lines = markdown.split("\n")
+        position = source_to_rich(self.rich, lines, len(lines_before) - 1, len(lines_before[-1]))
+        self.setCurrentWidget(self.rich)
+        rich_cursor = self.rich.textCursor()
+        rich_cursor.setPosition(min(position, self.rich.document().characterCount() - 1))
+        self.rich.setTextCursor(rich_cursor)
+        self.rich.ensureCursorVisible()
+        self.rich.setFocus()
+        self.mode_changed.emit(False)
+        self.source_edited.emit()
+        self.source_refused.emit(
+            "The paste has a paragraph too long for the Markdown source view: it went into "
+            "the formatted view."
+        )
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.rich and event.type() == QEvent.Type.ReadOnlyChange:
             self.source.setReadOnly(self.rich.isReadOnly())  # approved, nothing open...
         return super().eventFilter(watched, event)
+
+
+def longest_line(text: str) -> int:
+    """The length of the longest line of `text` (fast on a 5 MB one: no split)."""
+    longest = 0
+    start = 0
+    while True:
+        end = text.find("\n", start)
+        if end < 0:
+            return max(longest, len(text) - start)
+        longest = max(longest, end - start)
+        start = end + 1
 
 
 def replace_body(rich: BodyEditor, markdown: str) -> None:
@@ -407,6 +463,12 @@ def install_source_mode(window: QMainWindow) -> None:
         )
 
     stack.mode_changed.connect(on_mode)
+
+    def on_refused(message: str) -> None:
+        action.setChecked(False)
+        window.status.showMessage(message, 8000)
+
+    stack.source_refused.connect(on_refused)
     # The router listens to the rich document; the source's history must refresh it too.
     router = window.undo_router
     stack.source.undoAvailable.connect(lambda _available: router._update())
