@@ -1,7 +1,9 @@
 """At start: offer back the work a killed or crashed run left in the recovery journal.
 
 Each piece is offered with Restore (written back as a new revision; the saved text stays
-in the history), Discard, or Decide Later (kept for the next start).
+in the history), Discard, or Decide Later (kept for the next start). A store open for
+reading only (its disk is full) is said first, and nothing is offered then: restoring
+writes, so the journal keeps it all for a start with room.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from editor.core.errors import NewsroomError
 from editor.services.newsroom import Newsroom
 from editor.services.recovery import Recovery
 from editor.ui.dialogs import ask_choice
+from editor.ui.session.read_only import tell_if_read_only
 
 _Role = QMessageBox.ButtonRole
 
@@ -74,6 +77,8 @@ def offer_recovery(
 
     A store error is reported (the journal stays for the next start), never raised.
     """
+    if tell_if_read_only(parent, newsroom, report) is not None:
+        return None
     try:
         offers = newsroom.recoverable()
     except NewsroomError as error:
