@@ -52,6 +52,7 @@ _THEIRS_ROW = "#f5f9ff"
 _MINE_ROW = "#f4fcf6"
 _CONFLICT_ROW = "#fff7ed"
 _UNCHANGED = "#6b7280"
+_DIVIDER = "border-left:1px solid #d1d5db;"
 #: Unchanged paragraphs kept around a change when the rest of a run is folded away.
 CONTEXT = 1
 _FONT = ["Georgia", "Charter", "Noto Serif", "DejaVu Serif", "serif"]
@@ -209,7 +210,8 @@ def comparison_html(versions: ConflictVersions, *, whole: bool = False) -> str:
         colour_style = f" color:{_UNCHANGED};" if dim else ""
         rows.append(
             f'<tr><td width="50%" bgcolor="{colour}" style="{colour_style}">{left}</td>'
-            f'<td width="50%" bgcolor="{colour}" style="{colour_style}">{right}</td></tr>'
+            f'<td width="50%" bgcolor="{colour}" style="{colour_style} {_DIVIDER}">{right}</td>'
+            "</tr>"
         )
 
     differing = [
@@ -250,6 +252,10 @@ def comparison_html(versions: ConflictVersions, *, whole: bool = False) -> str:
         if whole
         else {i for c in changed for i in range(c - CONTEXT, c + CONTEXT + 1)}
     )
+    # A fold that would hide a single paragraph shows it instead.
+    for index in range(1, len(body_rows) - 1):
+        if index not in shown and index - 1 in shown and index + 1 in shown:
+            shown.add(index)
     folded = 0
     for index, row in enumerate(body_rows):
         if index not in shown and row.kind == "unchanged":
@@ -294,6 +300,7 @@ class ComparisonView(QWidget):
         self.summary = QLabel(summary(versions))
         self.summary.setObjectName("conflictSummary")
         self.summary.setWordWrap(True)
+        self.summary.setStyleSheet("font-weight: 600; padding: 2px 0;")
         layout.addWidget(self.summary)
         self.browser = QTextBrowser()
         self.browser.setObjectName("conflictDiff")

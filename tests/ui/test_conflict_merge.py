@@ -139,6 +139,7 @@ def test_edits_of_different_paragraphs_merge_and_both_are_saved(
     assert "noon. Mine" in text and "six, briefly." in text
     assert not window.isWindowModified() and not window.session.in_conflict
     assert window.session.article.version == stored.version
+    assert window.editor.textCursor().blockNumber() == 0  # still where the person typed
     assert "Merged with rita’s changes and saved" in window.status.currentMessage()
     assert [r.reason for r in newsroom.revisions(article.id)][-1] == "save"
     assert newsroom.store.journal.list_journal() == []  # saved: nothing left to recover
@@ -160,6 +161,30 @@ def test_undo_after_a_merge_brings_back_the_persons_own_text(
     assert "noon. Mine" in text and "six, briefly." not in text
     assert window.isWindowModified()  # their version stays saved until this is saved
     assert "six, briefly." in newsroom.get_article(article.id).body
+
+
+def test_a_merge_in_the_markdown_source_view_is_undoable_there_too(
+    make_window, newsroom, colleague, qtbot, monkeypatch
+) -> None:
+    article, window = _open(make_window, newsroom)
+    window.body_stack.set_source_mode(True)
+    _their_save(colleague, article.id, body=BODY.replace("at six.", "at six, briefly."))
+    source = window.body_stack.source
+    source.setFocus()
+    cursor = QTextCursor(source.document().findBlockByNumber(0))
+    cursor.movePosition(QTextCursor.MoveOperation.EndOfBlock)
+    source.setTextCursor(cursor)
+    qtbot.keyClicks(source, " Mine")
+    Answers(monkeypatch, ConflictChoice.MERGE)
+
+    assert window.session.save() is True
+
+    stored = newsroom.get_article(article.id).body
+    assert "noon. Mine" in stored and "six, briefly." in stored
+    assert "six, briefly." in source.toPlainText()
+    source.undo()
+    assert "six, briefly." not in source.toPlainText() and "noon. Mine" in source.toPlainText()
+    window.body_stack.set_source_mode(False)
 
 
 def test_the_real_dialog_offers_merge_both_first_and_merges(

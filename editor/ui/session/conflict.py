@@ -17,7 +17,7 @@ starts the undo history afresh, as it always does.
 from __future__ import annotations
 
 from PySide6.QtGui import QTextCursor
-from PySide6.QtWidgets import QMainWindow
+from PySide6.QtWidgets import QMainWindow, QPlainTextEdit, QTextEdit
 
 from editor.ui.body.stack import replace_body
 from editor.ui.body.undo import field_values
@@ -49,12 +49,27 @@ def put_merge_in_editor(window: QMainWindow, versions: ConflictVersions) -> None
     if merged.body == versions.mine.body:
         return
     stack = window.body_stack  # type: ignore[attr-defined]
+    editor = stack.source if stack.source_mode else stack.rich
+    was = editor.textCursor()
+    block, column = was.blockNumber(), was.positionInBlock()
     if stack.source_mode:
-        source = stack.source
-        cursor = QTextCursor(source.document())
+        cursor = QTextCursor(editor.document())
         cursor.beginEditBlock()
         cursor.select(QTextCursor.SelectionType.Document)
         cursor.insertText(merged.body.rstrip("\n"))
         cursor.endEditBlock()
     else:
-        replace_body(stack.rich, merged.body)
+        replace_body(editor, merged.body)
+    _put_cursor(editor, block, column)
+
+
+def _put_cursor(editor: QTextEdit | QPlainTextEdit, block: int, column: int) -> None:
+    """The cursor back where the person was (the same paragraph and place in it, as far
+    as the merged text still has them), not at the end of the replaced text."""
+    found = editor.document().findBlockByNumber(block)
+    if not found.isValid():
+        found = editor.document().lastBlock()
+    cursor = QTextCursor(found)
+    cursor.setPosition(found.position() + min(column, max(0, found.length() - 1)))
+    editor.setTextCursor(cursor)
+    editor.ensureCursorVisible()
