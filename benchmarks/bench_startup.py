@@ -238,6 +238,11 @@ def start_display(
     )  # fmt: skip
     env = dict(os.environ, DISPLAY=display)
     env.pop("QT_QPA_PLATFORM", None)
+    # Bytecode is cached, as after any install (pip compiles) or first run: with
+    # PYTHONDONTWRITEBYTECODE set (as in some shells here) every launch compiled each of
+    # the app's ~300 modules again, ~0.3-0.5 s that no one who uses it pays; ReText's
+    # venv has its bytecode from pip. The warm-up launch writes the caches.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     for _ in range(100):
         if subprocess.run(["xdpyinfo"], env=env, capture_output=True).returncode == 0:
             break
