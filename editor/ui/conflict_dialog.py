@@ -188,6 +188,16 @@ def _value(value: object) -> str:
     return html.escape(str(value))
 
 
+def _tags(tags: list[str], other: list[str], style: str) -> str:
+    """The tags, those the other version lacks marked with `style`."""
+    if not tags:
+        return _value(tags)
+    return ", ".join(
+        html.escape(tag) if tag in other else f'<span style="{style}">{html.escape(tag)}</span>'
+        for tag in tags
+    )
+
+
 def comparison_html(versions: ConflictVersions, *, whole: bool = False) -> str:
     """The comparison page: differing details, then the body passage by passage.
 
@@ -239,6 +249,9 @@ def comparison_html(versions: ConflictVersions, *, whole: bool = False) -> str:
                 and my_value
             ):
                 left, right = _cells([their_value], [my_value])
+            elif isinstance(their_value, list) and isinstance(my_value, list):
+                left = _tags(their_value, my_value, THEIRS_STYLE)
+                right = _tags(my_value, their_value, MINE_STYLE)
             else:
                 left, right = _value(their_value), _value(my_value)
             pair(left, right, colour)

@@ -320,6 +320,19 @@ def test_the_comparison_shows_both_texts_side_by_side_with_the_differing_details
     assert "background-color:#dcfce7" in page
 
 
+def test_differing_tags_are_listed_with_the_ones_only_one_version_has_marked(app) -> None:
+    from editor.core.model import Article
+
+    base = Article(id="a", headline="Harbour", body=BODY, tags=["harbour"])
+    theirs = replace(base, tags=["harbour", "storm"])
+    versions = ConflictVersions(base, base, theirs, "Rita", None, merge_edits(base, theirs, base))
+
+    page = comparison_html(versions)
+
+    assert "Tags · changed by Rita" in ComparisonView(versions).text()
+    assert 'harbour, <span style="background-color:#dbeafe; color:#1e3a8a;">storm</span>' in page
+
+
 def test_long_runs_of_unchanged_paragraphs_fold_until_asked(app) -> None:
     from editor.core.model import Article
 

@@ -19,8 +19,10 @@ status changes, focus loss, quit) first waits for the write in flight, then save
 synchronously, so versions stay in order and nothing is lost. The journal thread has the
 same shape (one write in flight, one more wanted) and is waited for before the journal is
 cleared or written from the GUI thread, so its writes land in order too.
-A stale write never loses text: the person chooses to save their version as a copy or
-reload theirs. An empty body is never written over a non-empty one unless the person
+A stale write never loses text: the person sees both versions side by side and chooses to
+merge them (offered when the two edits touched different paragraphs and fields; see
+`editor.ui.conflict_dialog` and `editor.ui.session.conflict`), save their version as a copy
+or reload theirs. An empty body is never written over a non-empty one unless the person
 emptied the document themselves.
 """
 
