@@ -300,8 +300,10 @@ def align_paragraphs(base: str, first: str, second: str) -> list[AlignedRow]:
     """The three bodies cut into the passages `merge_body` merges, lined up row by row.
 
     The same `merge3` regions as the merge itself, so what a comparison shows as "changed
-    on both sides" is exactly what the merge calls a conflict. An unchanged run gives one
-    row per paragraph; a change gives one row holding the passage in each version.
+    on both sides" is exactly what `merge_edits` calls a conflict. An unchanged run gives
+    one row per paragraph; a change gives one row holding the passage in each version,
+    except that a merge3 conflict of as many paragraphs in all three versions is split
+    into one row per paragraph (`_by_paragraph`).
     """
     base_blocks = split_paragraphs(base)
     a_blocks = split_paragraphs(first)
@@ -341,6 +343,8 @@ def align_paragraphs(base: str, first: str, second: str) -> list[AlignedRow]:
             rows.append(AlignedRow("second", was, was, second_part))
         elif kind == "same":
             rows.append(AlignedRow("same", was, first_part, first_part))
+        elif len(was) == len(first_part) == len(second_part):
+            rows.extend(_by_paragraph(was, first_part, second_part))
         else:
             rows.append(AlignedRow("conflict", was, first_part, second_part))
     if position < len(base_blocks):
@@ -379,21 +383,68 @@ class EditMerge:
         return sum(1 for row in self.rows if row.kind in kinds)
 
 
+def _by_paragraph(
+    base: tuple[str, ...], first: tuple[str, ...], second: tuple[str, ...]
+) -> list[AlignedRow]:
+    """A merge3 conflict of as many paragraphs on each side, paragraph by paragraph.
+
+    merge3 (like diff3) calls changes of *adjacent* paragraphs a conflict, though each
+    paragraph was changed on one side only. When neither side added or removed a
+    paragraph there, the paragraphs correspond one to one, and each is merged on its own:
+    only a paragraph both sides changed differently stays a conflict.
+    """
+    rows: list[AlignedRow] = []
+    for was, a, b in zip(base, first, second, strict=True):
+        if a == b:
+            kind = "unchanged" if a == was else "same"
+        elif a == was:
+            kind = "second"
+        elif b == was:
+            kind = "first"
+        else:
+            kind = "conflict"
+        rows.append(AlignedRow(kind, (was,), (a,), (b,)))
+    return rows
+
+
+def merge_rows(rows: Sequence[AlignedRow]) -> tuple[list[str], int]:
+    """The merged paragraphs of aligned rows, and how many rows are conflicts (whose
+    place holds the first side's passage: a caller with conflicts asks a person)."""
+    out: list[str] = []
+    for row in rows:
+        if row.kind == "second":
+            out.extend(row.second)
+        elif row.kind == "unchanged":
+            out.extend(row.base)
+        else:  # first, same, conflict
+            out.extend(row.first)
+    return out, sum(1 for row in rows if row.kind == "conflict")
+
+
 def merge_edits(base: object, first: object, second: object) -> EditMerge:
     """Three-way merge of two edited versions of one article (`Article`-like objects).
 
-    The body merges paragraph by paragraph (`merge_body`, whose conflict blocks are only
-    ever written by sync: a stale save with a conflict asks the person instead), each
-    field of `EDITED_FIELDS` by `merge_value` and the tags as sets. The slug is special:
+    The body merges paragraph by paragraph along `align_paragraphs` (merge3's regions,
+    with adjacent one-sided edits of corresponding paragraphs told apart, which sync's
+    `merge_body` leaves as a conflict; no conflict blocks are written: a stale save with
+    a conflict asks the person instead), each field of `EDITED_FIELDS` by `merge_value`
+    and the tags as sets. The slug is special:
     a side whose slug only followed its new headline (`slug_locked` false) gives way to a
     slug set by hand, so two edits of different fields never conflict on the slug.
     """
     base_body = str(getattr(base, "body", "") or "")
     first_body = str(getattr(first, "body", "") or "")
     second_body = str(getattr(second, "body", "") or "")
-    body, body_conflicts = merge_body(
-        base_body, Side(first_body, {}, "first"), Side(second_body, {}, "second")
-    )
+    rows = align_paragraphs(base_body, first_body, second_body)
+    if first_body == second_body or base_body == second_body:
+        body, body_conflicts = first_body, 0
+    elif base_body == first_body:
+        body, body_conflicts = second_body, 0
+    else:
+        paragraphs, body_conflicts = merge_rows(rows)
+        body = join_paragraphs(paragraphs)
+        if body and (first_body.endswith("\n") or second_body.endswith("\n")):
+            body += "\n"
     fields: dict[str, object] = {}
     conflicts: list[str] = []
     first_changed: list[str] = ["body"] if first_body != base_body else []
@@ -425,7 +476,7 @@ def merge_edits(base: object, first: object, second: object) -> EditMerge:
         field_conflicts=tuple(conflicts),
         first_changed=tuple(first_changed),
         second_changed=tuple(second_changed),
-        rows=tuple(align_paragraphs(base_body, first_body, second_body)),
+        rows=tuple(rows),
     )
 
 
@@ -448,6 +499,7 @@ __all__ = [
     "merge_article",
     "merge_body",
     "merge_edits",
+    "merge_rows",
     "merge_status",
     "merge_tags",
     "merge_value",

@@ -37,6 +37,24 @@ def test_edits_of_different_paragraphs_merge_cleanly_with_both_changes():
     assert kinds == ["second", "unchanged", "first"]
 
 
+def test_edits_of_adjacent_paragraphs_merge_though_merge3_alone_calls_them_a_conflict():
+    mine = replace(BASE, body=BASE.body.replace("at noon.", "at noon, mine."))
+    theirs = replace(BASE, body=BASE.body.replace("stayed in.", "stayed in, theirs."))
+    merged = merge_edits(BASE, theirs, mine)
+    assert merged.clean
+    assert merged.body == (
+        "The tide turned at noon, mine.\n\nBoats stayed in, theirs.\n\nThe mayor spoke.\n"
+    )
+    assert [row.kind for row in merged.rows] == ["second", "first", "unchanged"]
+
+
+def test_an_adjacent_edit_beside_an_added_paragraph_stays_a_conflict():
+    mine = replace(BASE, body=BASE.body.replace("at noon.", "at noon.\n\nA new one."))
+    theirs = replace(BASE, body=BASE.body.replace("stayed in.", "stayed in, theirs."))
+    merged = merge_edits(BASE, theirs, mine)
+    assert not merged.clean and merged.body_conflicts == 1
+
+
 def test_an_edit_of_the_same_paragraph_is_a_conflict_and_nothing_is_chosen():
     mine = replace(BASE, body=BASE.body.replace("Boats stayed in.", "Boats stayed in port."))
     theirs = replace(BASE, body=BASE.body.replace("Boats stayed in.", "No boat went out."))

@@ -187,6 +187,69 @@ def test_a_merge_in_the_markdown_source_view_is_undoable_there_too(
     window.body_stack.set_source_mode(False)
 
 
+def test_a_stale_autosave_on_the_worker_merges_too(
+    make_window, newsroom, colleague, qtbot, monkeypatch
+) -> None:
+    article = newsroom.create_article("Harbour wall holds", BODY)
+    window = make_window(replace(FAST, autosave_delay_ms=150))
+    window.open_article(article.id)
+    answers = Answers(monkeypatch, ConflictChoice.MERGE)
+    _their_save(colleague, article.id, body=BODY.replace("at six.", "at six, briefly."))
+    _type_at_end_of_paragraph(qtbot, window, 0, " Mine")
+
+    qtbot.waitUntil(
+        lambda: len(answers.asked) == 1 and not window.isWindowModified(), timeout=10000
+    )
+
+    stored = newsroom.get_article(article.id).body
+    assert "noon. Mine" in stored and "six, briefly." in stored
+    assert not window.session.in_conflict
+
+
+def test_a_colleague_saving_again_while_the_dialog_is_open_is_merged_too(
+    make_window, newsroom, colleague, qtbot, monkeypatch
+) -> None:
+    article, window = _open(make_window, newsroom)
+    _their_save(colleague, article.id, body=BODY.replace("at six.", "at six, briefly."))
+    _type_at_end_of_paragraph(qtbot, window, 0, " Mine")
+    answers = Answers(monkeypatch, ConflictChoice.MERGE)
+    asked = answers.__call__
+
+    def ask_then_they_save_again(parent, message: str) -> ConflictChoice:
+        if not answers.asked:  # while the first question is open
+            current = colleague.get_article(article.id).body
+            _their_save(colleague, article.id, body=current.replace("all afternoon", "all day"))
+        return asked(parent, message)
+
+    monkeypatch.setattr(dialogs, "ask_conflict", ask_then_they_save_again)
+
+    assert window.session.save() is True
+
+    assert len(answers.asked) == 2  # the merge met their newer version: asked about it
+    stored = newsroom.get_article(article.id).body
+    assert "noon. Mine" in stored and "six, briefly." in stored and "all day" in stored
+    assert not window.isWindowModified()
+
+
+def test_undo_in_a_detail_after_a_merge_brings_back_the_persons_value(
+    make_window, newsroom, colleague, qtbot, monkeypatch
+) -> None:
+    article, window = _open(make_window, newsroom)
+    _their_save(colleague, article.id, changes={"standfirst": "Theirs."})
+    window.headline_field.setText("Harbour wall holds, mine")
+    window.edit_field("headline", "Harbour wall holds, mine")
+    Answers(monkeypatch, ConflictChoice.MERGE)
+    assert window.session.save() is True
+    stored = newsroom.get_article(article.id)
+    assert (stored.headline, stored.standfirst) == ("Harbour wall holds, mine", "Theirs.")
+    assert window.inspector.standfirst.toPlainText() == "Theirs."
+
+    window.history.stack.undo()  # their standfirst, put in by the merge
+
+    assert window.inspector.standfirst.toPlainText() == ""
+    assert window.headline_field.text() == "Harbour wall holds, mine"
+
+
 def test_the_real_dialog_offers_merge_both_first_and_merges(
     make_window, newsroom, colleague, qtbot, monkeypatch
 ) -> None:
