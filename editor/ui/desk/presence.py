@@ -16,6 +16,7 @@ the workflow strip, and a small pen on the article's row in the list
 from __future__ import annotations
 
 import html
+import time
 import uuid
 
 import qtawesome
@@ -41,6 +42,8 @@ from editor.ui.articles.model import ArticleRole, Column
 from editor.ui.articles.panel import HeadlineDelegate
 from editor.ui.background import Background
 
+#: After a failed claim, how long before the next try.
+_RETRY_SECONDS = 5.0
 _PEN = "fa6s.user-pen"
 _COLOUR = "#1d5fa8"
 
@@ -55,6 +58,8 @@ class PresenceClaim(QObject):
         self.session_id = str(uuid.uuid4())
         #: (article id, user id) this window claims, as last asked of the store.
         self.claimed: tuple[str, str] | None = None
+        self._retry_at = 0.0  # after a failed write, not before (monotonic seconds)
+        self._ever_claimed = False  # a row of ours may be in the store: release at close
         self._tasks = Background(self)
         self._timer = QTimer(self)
         self._timer.setInterval(heartbeat_ms)
@@ -81,7 +86,7 @@ class PresenceClaim(QObject):
     def update(self) -> None:
         """Claim, move or give up the claim to match `wanted()` (off the GUI thread)."""
         wanted = self.wanted()
-        if wanted == self.claimed:
+        if wanted == self.claimed or time.monotonic() < self._retry_at:
             return
         self.claimed = wanted
         presence = self._window.newsroom.presence
@@ -91,6 +96,7 @@ class PresenceClaim(QObject):
         else:
             article_id = wanted[0]
             work = lambda _job: presence.claim(article_id, session_id)  # noqa: E731
+            self._ever_claimed = True
         # No lane: one worker runs the writes in the order asked (claim, then release).
         self._tasks.run(work, failure=self._failed)
 
@@ -113,13 +119,15 @@ class PresenceClaim(QObject):
 
     def _failed(self, _error: BaseException) -> None:
         # The store away for a moment, the article deleted: the next heartbeat tries
-        # again. Nothing to tell the person; their colleagues see no line meanwhile.
+        # again (not at every tick of the watch). Nothing to tell the person; their
+        # colleagues see no line meanwhile.
         self.claimed = None
+        self._retry_at = time.monotonic() + _RETRY_SECONDS
 
     def shutdown(self) -> None:
         """Give up the claim and wait for the writes (before the store closes)."""
         self._timer.stop()
-        if self.claimed is not None:
+        if self._ever_claimed:  # even after a failed write: the row may be there
             presence, session_id = self._window.newsroom.presence, self.session_id
             self.claimed = None
             self._tasks.run(lambda _job: presence.release(session_id), failure=self._failed)

@@ -141,14 +141,15 @@ class DeskWatch(QObject):
     # -- when to look -------------------------------------------------------------------
 
     def _tick(self) -> None:
+        self.claim.update()  # a switched user, changed rights: no store call unless it moved
         if self._tasks.busy():
             return
         since = time.monotonic() - self._last_look
-        if self._look_again or since * 1000 >= SAFETY_LOOK_MS:
+        if (self._look_again and since >= self._interval_s) or since * 1000 >= SAFETY_LOOK_MS:
             self.look()
         elif self.listening:
             return  # the notices say when
-        elif self._window.newsroom.store.db.dialect == "sqlite" and not self._counter_failed:
+        elif not self._counter_failed and not self._window.newsroom.presence.can_listen:
             self._tasks.queue("watch", lambda: self._start_look(force=False))
         elif since >= self._interval_s:
             self.look()
@@ -175,14 +176,15 @@ class DeskWatch(QObject):
         self._tasks.run(work, lane="watch", success=self._looked, failure=self._look_failed)
 
     def _open_counter(self, newsroom) -> None:
-        """On the worker: the SQLite change counter (None elsewhere: every tick looks)."""
-        if newsroom.store.db.dialect != "sqlite":
-            self._counter_failed = True
+        """On the worker: the SQLite change counter (none elsewhere: every tick looks)."""
+        if newsroom.presence.can_listen:
+            self._counter_failed = True  # PostgreSQL listens instead
             return
         try:
             self._counter = newsroom.presence.change_feed()
         except NewsroomError:
-            self._counter_failed = True  # look at every tick of the poll instead
+            self._counter = None
+        self._counter_failed = self._counter is None  # poll at every interval instead
 
     def _look_failed(self, _error: BaseException) -> None:
         self._look_again = True  # retried at the next tick, quietly
