@@ -6,8 +6,10 @@ them, lays them out and keeps the window's own state (title, status bar, geometr
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QGuiApplication
+from collections.abc import Callable
+
+from PySide6.QtCore import QRect, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QPaintEvent
 from PySide6.QtWidgets import (
     QMainWindow,
     QTabWidget,
@@ -70,6 +72,9 @@ from editor.ui.workflow.controller import install_workflow
 APP_TITLE = "Newsroom Editor"
 
 
+#: Work waiting for the first paint runs after this long anyway (see `after_first_paint`).
+AFTER_PAINT_AT_MOST_MS = 3000
+
 #: `after_close` of a window closed to restore a backup: (RESTORE_BACKUP, chosen file).
 RESTORE_BACKUP = "restore_backup"
 
@@ -95,6 +100,9 @@ class MainWindow(QMainWindow):
         self._last_deleted: tuple[str, str] | None = None
         self._start_article: str | None = None
         self._close_failures: list[str] | None = None
+        self._closed = False  # set once closeEvent has accepted: nothing more starts
+        self._painted = False
+        self._after_paint: list[Callable[[], None]] = []  # see after_first_paint
 
         # -- panels ------------------------------------------------------
         self.list_model = ArticleListModel(newsroom, prefs.list_page_size, self)
@@ -330,7 +338,33 @@ class MainWindow(QMainWindow):
             self._open_at_start, Qt.ConnectionType.SingleShotConnection
         )
         self.list_model.reload()
-        self.desk_watch.start()
+        # What colleagues change is looked for once the window is painted: its first look
+        # (and the listening thread) would otherwise share the start-up's CPU and GIL.
+        self.after_first_paint(self.desk_watch.start)
+
+    def after_first_paint(self, work: Callable[[], None]) -> None:
+        """Run `work` once this window has been painted (on the next turn of the event
+        loop after its first paint, so the whole window is drawn first); at once when it
+        is not shown or was painted already. Not at all once it has closed: what it
+        starts has been shut down."""
+        if not self.isVisible() or self._painted:
+            work()
+            return
+        if not self._after_paint:  # a window shown minimised may not paint for a while
+            QTimer.singleShot(AFTER_PAINT_AT_MOST_MS, self._run_after_paint)
+        self._after_paint.append(work)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            QTimer.singleShot(0, self._run_after_paint)
+
+    def _run_after_paint(self) -> None:
+        work, self._after_paint = self._after_paint, []
+        for each in work:
+            if not self._closed:
+                each()
 
     def _open_at_start(self) -> None:
         article_id, self._start_article = self._start_article, None
@@ -598,6 +632,7 @@ class MainWindow(QMainWindow):
         if not self._save_before_closing():
             event.ignore()
             return
+        self._closed = True
         self.session.stop()
         self.preview.shutdown()
         self.importer.shutdown()
