@@ -37,7 +37,13 @@ from PySide6.QtWidgets import (
 
 from editor.core.errors import NewsroomError
 from editor.core.model import Article
-from editor.core.presence import HEARTBEAT_SECONDS, Presence, by_article, editing_line
+from editor.core.presence import (
+    HEARTBEAT_SECONDS,
+    Presence,
+    by_article,
+    editing_elsewhere,
+    editing_line,
+)
 from editor.ui.articles.model import ArticleRole, Column
 from editor.ui.articles.panel import HeadlineDelegate
 from editor.ui.background import Background
@@ -233,14 +239,13 @@ class PresenceView(QObject):
     def show(self, presences: list[Presence]) -> bool:
         """Show the live claims (all of the store's); True when what is shown changed."""
         mine = self._claim.session_id
-        others = by_article([p for p in presences if p.session_id != mine])
-        if others == self.others:
-            return False
-        self.others = others
+        others = by_article(editing_elsewhere(presences, mine))
         mine_id = self._user_id()
-        self.delegate.lines = {
-            article_id: editing_line(claims, mine_id) for article_id, claims in others.items()
-        }
+        lines = {article_id: editing_line(claims, mine_id) for article_id, claims in others.items()}
+        self.others = others  # renewed heartbeats, which change no line, are kept too
+        if lines == self.delegate.lines:
+            return False
+        self.delegate.lines = lines
         self._window.article_list.view.viewport().update()
         self._show_open()
         return True

@@ -44,6 +44,7 @@ from PySide6.QtWidgets import QApplication, QMainWindow
 from editor.core.errors import NewsroomError
 from editor.core.model import Article, ArticleQuery, ArticleSummary
 from editor.core.presence import Presence
+from editor.services.presence import PostgresListener, SqliteChangeCounter
 from editor.ui.background import Background, Job
 from editor.ui.desk.presence import PresenceClaim, PresenceView
 
@@ -91,9 +92,9 @@ class DeskWatch(QObject):
         self._own: dict[str, datetime] = {}  # this window's saves, not news
         self._dirty = False
         #: The change counter (SQLite), made and used on the watch's worker thread.
-        self._counter: object | None = None
+        self._counter: SqliteChangeCounter | None = None
         self._counter_failed = False
-        self._listener: object | None = None  # set by the listening thread
+        self._listener: PostgresListener | None = None  # set by the listening thread
         self.listening = False
         self._last_look = 0.0  # monotonic time the last full look started
         self._look_again = False  # news held back (a menu was open): look fully next tick
@@ -164,7 +165,7 @@ class DeskWatch(QObject):
                 self._open_counter(newsroom)
             counter = self._counter
             # Read the counter first: a commit after it is seen by the next tick.
-            moved = counter.moved() if counter is not None else True  # type: ignore[attr-defined]
+            moved = counter.moved() if counter is not None else True
             if not (force or moved):
                 return None
             return _Look(
@@ -181,9 +182,10 @@ class DeskWatch(QObject):
             self._counter_failed = True  # PostgreSQL listens instead
             return
         try:
-            self._counter = newsroom.presence.change_feed()
+            feed = newsroom.presence.change_feed()
         except NewsroomError:
-            self._counter = None
+            feed = None
+        self._counter = feed if isinstance(feed, SqliteChangeCounter) else None
         self._counter_failed = self._counter is None  # poll at every interval instead
 
     def _look_failed(self, _error: BaseException) -> None:
@@ -198,6 +200,8 @@ class DeskWatch(QObject):
 
         def work(job: Job) -> None:
             listener = newsroom.presence.change_feed()
+            if not isinstance(listener, PostgresListener):
+                raise NewsroomError("This store cannot tell of its changes: polling.")
             self._listener = listener
             try:
                 job.progress(None)  # listening from now on
@@ -221,6 +225,7 @@ class DeskWatch(QObject):
     def _listen_failed(self, _error: BaseException) -> None:
         self._set_listening(False)
         self._relisten.start()
+        self.look()  # what a notice may have said as the connection dropped
 
     def _set_listening(self, listening: bool) -> None:
         if listening != self.listening:
