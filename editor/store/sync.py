@@ -39,6 +39,7 @@ How it works (no sync state is kept: nothing in the schema changes):
 
 from __future__ import annotations
 
+import hashlib
 import json
 import uuid
 from collections.abc import Callable, Iterable
@@ -47,7 +48,8 @@ from datetime import date, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any, Protocol
 
-from sqlalchemy import insert, select, text, update
+import sqlalchemy as sa
+from sqlalchemy import delete, func, insert, or_, select, text, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -84,6 +86,11 @@ _FLAG_COLUMNS = ("legal_hold", "not_for_publication", "embargo_until")
 _PUBLIC = frozenset({"published", "corrected"})
 _REV_HEADER = ("id", "article_id", "parent_id", "second_parent_id", "author_id", "created_at")
 _IN_CHUNK = 500
+#: Past this many articles to look at, their history is read whole, not by id.
+_DETAIL_IN_MAX = 2000
+#: Migration 0007's watermarks: per peer store, the digests of each article on both
+#: sides when the last sync left it equal (kept in the store that runs the sync).
+PEERS = sa.table("sync_peers", sa.column("peer"), sa.column("article_id"), sa.column("fingerprint"))
 
 
 # -- what the rights checker sees ------------------------------------------------------
@@ -241,12 +248,26 @@ class _Side:
                 row[column] = self.from_canon.get(row[column], row[column])
         return row
 
-    def load(self, only: set[str] | None) -> None:
-        def chosen(statement, column):
-            return statement if only is None else statement.where(column.in_(sorted(only)))
+    def load(self, only: set[str] | None, detail: set[str] | None = None) -> None:
+        """Load the articles (`only` those, or all) and the history of `detail` of them
+        (default: all loaded); a full sync (`only` None) loads the loose rows too."""
+        self.load_articles(only)
+        self.load_details(only if detail is None else detail, loose=only is None)
 
-        for row in self.session.execute(chosen(select(ARTICLES), ARTICLES.c.id)).mappings():
+    def load_articles(self, only: set[str] | None) -> None:
+        statement = select(ARTICLES)
+        if only is not None:
+            statement = statement.where(ARTICLES.c.id.in_(sorted(only)))
+        for row in self.session.execute(statement).mappings():
             self.articles[row["id"]] = self.canon("articles", row)
+
+    def load_details(self, ids: set[str] | None, *, loose: bool) -> None:
+        if ids is not None and len(ids) > _DETAIL_IN_MAX:
+            ids = None  # many: one read of everything beats a long IN list (plans use `ids`)
+
+        def chosen(statement, column):
+            return statement if ids is None else statement.where(column.in_(sorted(ids)))
+
         columns = [REVISIONS.c[n] for n in _REV_HEADER] + [
             REVISIONS.c.reason,
             REVISIONS.c.session_id,
@@ -265,12 +286,62 @@ class _Side:
         for row in self.session.execute(chosen(select(COMMENTS), COMMENTS.c.article_id)).mappings():
             self.comments[row["id"]] = self.canon("comments", row)
         asset_columns = [c for c in ASSETS.c if c.name != "data"]
-        statement = chosen(select(*asset_columns), ASSETS.c.article_id)
+        statement = select(*asset_columns)
+        if ids is not None:
+            chosen_ids = ASSETS.c.article_id.in_(sorted(ids))
+            statement = statement.where(
+                or_(chosen_ids, ASSETS.c.article_id.is_(None)) if loose else chosen_ids
+            )
         for row in self.session.execute(statement).mappings():
             self.assets[row["id"]] = self.canon("assets", row)
-        if only is None:
+        if loose:
             for row in self.session.execute(select(WORDS)).mappings():
                 self.words[row["word"].lower()] = self.canon("dictionary_words", row)
+
+    def fingerprints(self, ids: set[str] | None = None, *, fresh: bool = False) -> dict[str, str]:
+        """A digest per article of all a sync compares on this side: its row, and how many
+        revisions, events and comments (and resolutions) it has, and its images' words.
+        Cheap next to `load_details`: counts, not rows. With `fresh`, the article rows
+        are read again (after this side was written); else the loaded ones are used."""
+
+        def chosen(statement, column):
+            return statement if ids is None else statement.where(column.in_(sorted(ids)))
+
+        if fresh:
+            rows = {
+                r["id"]: self.canon("articles", r)
+                for r in self.session.execute(chosen(select(ARTICLES), ARTICLES.c.id)).mappings()
+            }
+        else:
+            rows = {a: r for a, r in self.articles.items() if ids is None or a in ids}
+        parts: dict[str, list] = {
+            aid: [sorted((k, repr(v)) for k, v in row.items() if k != "search_rowid")]
+            for aid, row in rows.items()
+        }
+        for table in (REVISIONS, EVENTS):
+            statement = select(table.c.article_id, func.count()).group_by(table.c.article_id)
+            for aid, count in self.session.execute(chosen(statement, table.c.article_id)):
+                if aid in parts:
+                    parts[aid].append((table.name, count))
+        statement = select(
+            COMMENTS.c.article_id,
+            func.count(),
+            func.count(COMMENTS.c.resolved_at),
+            func.max(COMMENTS.c.resolved_at),
+        ).group_by(COMMENTS.c.article_id)
+        for aid, *counts in self.session.execute(chosen(statement, COMMENTS.c.article_id)):
+            if aid in parts:
+                parts[aid].append(("comments", *(repr(c) for c in counts)))
+        statement = select(
+            ASSETS.c.article_id, ASSETS.c.id, ASSETS.c.alt, ASSETS.c.caption, ASSETS.c.credit
+        ).order_by(ASSETS.c.id)
+        for aid, *words in self.session.execute(chosen(statement, ASSETS.c.article_id)):
+            if aid in parts:
+                parts[aid].append(("asset", *words))
+        return {
+            aid: hashlib.sha1(repr(part).encode(), usedforsecurity=False).hexdigest()
+            for aid, part in parts.items()
+        }
 
     def text(self, revision_id: str) -> tuple[str, dict]:
         if revision_id not in self._texts:
@@ -374,6 +445,9 @@ class _Sync:
         self.authority = local if local.authority else remote
         self.other = remote if local.authority else local
         self.roles: dict[str, str] = {}
+        #: The articles to plan (None: every loaded one); the others are unchanged on
+        #: both sides since the last sync with this peer (`PEERS`).
+        self.detail: set[str] | None = None
         self.names: dict[str, str] = {}
 
     # users ---------------------------------------------------------------------
@@ -427,6 +501,8 @@ class _Sync:
     # articles -----------------------------------------------------------------
     def plan_articles(self) -> None:
         ids = sorted(set(self.local.articles) | set(self.remote.articles))
+        if self.detail is not None:
+            ids = [aid for aid in ids if aid in self.detail]
         revs = {**self.local.revs, **self.remote.revs}
         self.revs = revs
         # The texts the rights check and the merges read, in a few queries, not one each.
@@ -1163,6 +1239,10 @@ def sync_stores(
                 if store.db.dialect == "sqlite":
                     # Take the write lock now: what is read stays what is written over.
                     session.execute(text("UPDATE articles SET version = version WHERE 1 = 0"))
+                elif store.db.dialect == "postgresql":
+                    # One snapshot for all the reads (and the watermarks taken after the
+                    # writes): nothing committed meanwhile by others is taken as seen.
+                    session.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"))
             ours = _Side("local", local, local_session, authority == "local")
             theirs = _Side("remote", remote, remote_session, authority != "local")
             for side in (ours, theirs):
@@ -1171,8 +1251,16 @@ def sync_stores(
             ours.load_users()
             theirs.load_users()
             job.unite_users()
-            ours.load(only)
-            theirs.load(only)
+            marks = _Watermarks(ours, theirs) if only is None and push and pull else None
+            if marks is not None and marks.usable:
+                ours.load_articles(None)
+                theirs.load_articles(None)
+                job.detail = marks.changed()
+                ours.load_details(job.detail, loose=True)
+                theirs.load_details(job.detail, loose=True)
+            else:
+                ours.load(only)
+                theirs.load(only)
             stage("loaded")
             job.plan_articles()
             if only is None:
@@ -1186,6 +1274,9 @@ def sync_stores(
             stage("remote-written")
             _write(ours, theirs)
             local_session.flush()
+            if marks is not None and marks.usable:
+                marks.record(job.detail, {c.article_id for c in job.report.refused})
+                local_session.flush()
             stage("local-written")
             remote_session.commit()
             stage("remote-committed")
@@ -1201,6 +1292,64 @@ def sync_stores(
         for session in (local_session, remote_session):
             session.rollback()
             session.close()
+
+
+class _Watermarks:
+    """Per-peer watermarks (`PEERS`, kept in the local store): a sync with nothing to do
+    looks at counts, not history.
+
+    For each article the last sync left equal on both sides, the digests of both sides'
+    `fingerprints` then. An article whose two digests are still those is unchanged on
+    both sides, and its history is not loaded or compared at all. Only a full two-way
+    sync run by a local side it may write directly uses them (what it records it has
+    made equal); the marks are written in the local transaction, after the remote side
+    is written and before either commits, so a sync that does not finish records none.
+    """
+
+    def __init__(self, local: _Side, remote: _Side) -> None:
+        self.local, self.remote = local, remote
+        self.usable = local.login_user is None
+        where = remote.store.path or remote.store.location
+        self.peer = hashlib.sha256(str(where).encode()).hexdigest()[:40]
+        self.before: dict[str, str] = {}
+
+    def changed(self) -> set[str]:
+        """The articles to sync: all but those unchanged on both sides since the marks."""
+        mine, theirs = self.local.fingerprints(), self.remote.fingerprints()
+        seen = dict(
+            self.local.session.execute(
+                select(PEERS.c.article_id, PEERS.c.fingerprint).where(PEERS.c.peer == self.peer)
+            ).all()
+        )
+        ids = set(mine) | set(theirs)
+        return {
+            aid
+            for aid in ids
+            if aid not in mine or aid not in theirs or seen.get(aid) != f"{mine[aid]}:{theirs[aid]}"
+        }
+
+    def record(self, synced: set[str] | None, refused: set[str]) -> None:
+        """Mark what this sync made equal (read back from both sides, in their
+        transactions); forget the marks of refused articles."""
+        ids = synced if synced is not None else set(self.local.articles) | set(self.remote.articles)
+        ids = ids - refused
+        narrow = ids if len(ids) <= _DETAIL_IN_MAX else None
+        mine = self.local.fingerprints(narrow, fresh=True)
+        theirs = self.remote.fingerprints(narrow, fresh=True)
+        session = self.local.session
+        stale = sorted(ids | refused)
+        for start in range(0, len(stale), _IN_CHUNK):
+            chunk = stale[start : start + _IN_CHUNK]
+            session.execute(
+                delete(PEERS).where(PEERS.c.peer == self.peer, PEERS.c.article_id.in_(chunk))
+            )
+        rows = [
+            {"peer": self.peer, "article_id": aid, "fingerprint": f"{mine[aid]}:{theirs[aid]}"}
+            for aid in sorted(ids)
+            if aid in mine and aid in theirs
+        ]
+        for start in range(0, len(rows), _IN_CHUNK):
+            session.execute(insert(PEERS), rows[start : start + _IN_CHUNK])
 
 
 def _login_user(side: _Side) -> str | None:
