@@ -186,7 +186,8 @@ class PresenceHeadlineDelegate(HeadlineDelegate):
         super().__init__(parent)
         #: Article id -> the line shown for it ("Dave is editing since 10:42").
         self.lines: dict[str, str] = {}
-        self._icon: QIcon | None = None  # made when first needed: nothing at start-up
+        #: The pen, blue and (on a selected row) white; made when first needed.
+        self._icons: dict[bool, QIcon] = {}
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
         line = self.lines.get(index.data(ArticleRole.ArticleIdRole) or "")
@@ -202,9 +203,12 @@ class PresenceHeadlineDelegate(HeadlineDelegate):
         narrower = QStyleOptionViewItem(option)
         narrower.rect = option.rect.adjusted(0, 0, -(self._ICON + 8), 0)
         super().paint(painter, narrower, index)
-        if self._icon is None:
-            self._icon = qtawesome.icon(_PEN, color=_COLOUR)
-        self._icon.paint(painter, self._icon_rect(option.rect))
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        icon = self._icons.get(selected)
+        if icon is None:
+            icon = qtawesome.icon(_PEN, color="#ffffff" if selected else _COLOUR)
+            self._icons[selected] = icon
+        icon.paint(painter, self._icon_rect(option.rect))
 
     def _icon_rect(self, cell: QRect) -> QRect:
         return QRect(cell.right() - self._ICON - 6, cell.top() + 7, self._ICON, self._ICON)
