@@ -230,6 +230,8 @@ def test_a_reporter_writes_presence_in_their_own_name_only(desk: Desk):  # noqa:
     rita, ed = desk.room("Rita Reporter"), desk.room("Ed Editor")
     article = rita.create_article("Mill fire", "Smoke over the valley.")
     rita.presence.claim(article.id, "rita-window")  # through the app, as herself
+    assert rita.presence.heartbeat("rita-window")  # renewed under her login's rights
+    assert rita.presence.claim(article.id, "rita-window").user_name == "Rita Reporter"
     ed.presence.claim(article.id, "ed-window")
     assert {p.user_name for p in rita.presence.current()} == {"Rita Reporter", "Ed Editor"}
 
