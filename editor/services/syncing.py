@@ -7,6 +7,13 @@ receiving side applies to every incoming revision and event, with the rules of
 a laptop cannot push an approval its user had no right to make, nor a save of a
 submitted article by a reporter, nor a status changed by a save.
 
+On a shared PostgreSQL desk reached with a person's own login, two more checks hold,
+both below this layer: the store's sync refuses, article by article, rows in someone
+else's name that the login would carry up (`editor.store.sync`, `foreign_rows`), and the
+desk's receiver (`newsroom_sync_receive`, migration 0007) checks every row again as if
+made there and refuses the whole sync (`SyncRefused`) when any would not be allowed, so
+a client that skips these checks gains nothing.
+
 Story packages (`.nrpkg`): a small SQLite store holding one article with its history,
 events, comments, assets and the users they name. `send_story` writes one;
 `import_story` syncs one into the newsroom's store (only into it: the package file is

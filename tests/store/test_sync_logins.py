@@ -310,3 +310,28 @@ def test_a_login_that_is_nobody_cannot_sync(desk, laptops, tmp_path):  # noqa: F
             sync_with(room, laptops.url("member"))
     finally:
         room.close()
+
+
+def test_newsroom_sync_as_a_reporters_login_says_what_was_refused(desk, laptops, capsys):  # noqa: F811
+    from editor.cli import main
+
+    rita = laptops.of("Rita Reporter")
+    story = rita.create_article("Council votes", BODY)
+    rita.transition(story.id, "submit")
+    rita.switch_user("Ed Editor")
+    rita.transition(story.id, "approve")
+    rita.switch_user("Rita Reporter")
+    fine = rita.create_article("Bridge reopens", BODY)
+    path = str(rita.store.path)
+    code = main(
+        ["--store", path, "--as", "Rita Reporter", "sync", "--with", laptops.url("Rita Reporter")]
+    )
+    out, err = capsys.readouterr()
+    assert code == 1
+    assert out.startswith("Synced ") and ", 1 article up, 0 down" in out
+    assert err.strip().splitlines() == [
+        f"newsroom: not synced: {story.id[:8]} “Council votes”: Ed Editor's revision (approve) "
+        "cannot be sent under Rita Reporter's login: Ed Editor syncs it with their own"
+    ]
+    on_desk = {a.id for a in desk.owner.list_articles()}
+    assert fine.id in on_desk and story.id not in on_desk
