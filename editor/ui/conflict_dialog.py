@@ -124,8 +124,17 @@ def _what(changed: Sequence[str], paragraphs: int) -> str:
 def summary(versions: ConflictVersions) -> str:
     """ "Rita changed 2 paragraphs and the headline; you changed 1 paragraph." """
     merge = versions.merge
-    theirs = _what(merge.first_changed, merge.changed_paragraphs("first"))
     mine = _what(merge.second_changed, merge.changed_paragraphs("second"))
+    if not merge.first_changed:
+        # Their save changed no text or detail: a workflow step, flags, an empty save.
+        status = versions.theirs.status
+        did = (
+            f"moved it to {status.label}"
+            if status != versions.base.status
+            else "changed neither its text nor its details"
+        )
+        return f"{versions.their_name} {did}; you changed {mine}."
+    theirs = _what(merge.first_changed, merge.changed_paragraphs("first"))
     return f"{versions.their_name} changed {theirs}; you changed {mine}."
 
 

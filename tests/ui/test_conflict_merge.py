@@ -410,3 +410,18 @@ def test_long_runs_of_unchanged_paragraphs_fold_until_asked(app) -> None:
     assert "Paragraph number 15 of" not in view.text()
     view.whole.setChecked(True)
     assert "Paragraph number 15 of" in view.text()
+
+
+def test_a_save_that_only_moved_the_article_on_says_so(app) -> None:
+    from editor.core.model import Article, Status
+
+    base = Article(id="a", headline="Harbour", body=BODY)
+    theirs = replace(base, status=Status.CHANGES_REQUESTED)
+    mine = replace(base, body=BODY.replace("at noon.", "at noon, mine."))
+    versions = ConflictVersions(base, mine, theirs, "Ed", None, merge_edits(base, theirs, mine))
+
+    assert versions.can_merge
+    assert ComparisonView(versions).summary.text() == (
+        "Ed moved it to Returned; you changed 1 paragraph."
+    )
+    assert versions.merged_article().status is Status.CHANGES_REQUESTED
