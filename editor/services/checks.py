@@ -9,21 +9,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from editor.core.checks import (
-    CheckEngine,
-    Dismissal,
-    Finding,
-    Level,
-    Style,
-    engine_for,
-    load_style,
-    mark_dismissed,
-    style_path_from,
-)
 from editor.core.errors import ValidationError
 from editor.core.model import Article
 
-if TYPE_CHECKING:  # for type checkers only
+if TYPE_CHECKING:  # for type checkers only; the checks load when first run (YAML, rules)
+    from editor.core.checks import CheckEngine, Dismissal, Finding, Style
     from editor.services.seat import CheckSeat
 
 
@@ -45,6 +35,8 @@ class CheckService:
         The file is read at once, so a mistake in it is reported here and the style in
         force stays as it was.
         """
+        from editor.core.checks import load_style, style_path_from
+
         style = load_style(style_path_from(path))
         self.style_path = path
         return style
@@ -52,6 +44,8 @@ class CheckService:
     def check_engine(self) -> CheckEngine:
         """The engine for the style in force and this newsroom's dictionary."""
         dictionary = frozenset(_dictionary_words(self._seat))
+        from editor.core.checks import engine_for, style_path_from
+
         return engine_for(style_path_from(self.style_path), dictionary)
 
     def check_article(
@@ -65,14 +59,17 @@ class CheckService:
         if isinstance(article, str):
             article = self._seat.store.get_article(article)
         findings = self.check_engine().check(article)
-        dismissals = self._dismissals_of(article.id)
-        findings = mark_dismissed(findings, dismissals)
+        from editor.core.checks import mark_dismissed
+
+        findings = mark_dismissed(findings, self._dismissals_of(article.id))
         if include_dismissed:
             return findings
         return [f for f in findings if not f.dismissed]
 
     def dismiss_finding(self, article_id: str, finding: Finding, note: str = "") -> Dismissal:
         """Judge `finding` fine for this article: later checks leave it out."""
+        from editor.core.checks import Finding
+
         if not isinstance(finding, Finding):
             raise ValidationError("Only a finding of the checks can be dismissed.")
         return self._seat.store.findings.dismiss_finding(
@@ -90,6 +87,8 @@ class CheckService:
 
     def blocking_findings(self, article_id: str) -> list[Finding]:
         """Findings of level error that are not dismissed: they block Submit."""
+        from editor.core.checks import Level
+
         return [f for f in self.check_article(article_id) if f.level is Level.ERROR]
 
     def _dismissals_of(self, article_id: str) -> list[Dismissal]:

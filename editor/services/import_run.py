@@ -19,16 +19,15 @@ from typing import TYPE_CHECKING, Protocol
 
 from editor.core.errors import ImportFileError, NewsroomError, ValidationError
 from editor.core.fields import set_field
-from editor.core.importers.common import ParsedArticle
-from editor.core.importers.images import image_info
 from editor.core.importers.notes import paragraphs, remove_block
-from editor.core.importers.wire import WirePattern
-from editor.core.importing import SourceFile, parse_file, read_source
 from editor.core.model import Article
 from editor.core.settings_model import Section, match_section
 from editor.core.text import is_valid_slug, slugify, word_count
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the importers load when an import runs, not with the newsroom
+    from editor.core.importers.common import ParsedArticle
+    from editor.core.importers.wire import WirePattern
+    from editor.core.importing import SourceFile
     from editor.core.model import User
     from editor.store.import_batch import NewAsset, PendingImport
     from editor.store.store import Store
@@ -106,6 +105,7 @@ def import_files(
     chunk_files: int | None = None,
     wire: tuple[WirePattern, ...] = (),
 ) -> ImportReport:
+    from editor.core.importing import SourceFile, parse_file, read_source
     from editor.store.import_batch import find_by_source_hash, write_imports
 
     if on_duplicate not in DUPLICATE_CHOICES:
@@ -253,6 +253,8 @@ def _keep_images(parsed: ParsedArticle) -> tuple[str, list[dict], list[NewAsset]
     assets: list[NewAsset] = []
     if not by_key:
         return body, notes, assets
+    from editor.core.importers.images import image_info
+
     blocks = paragraphs(body)
     index = 0
     while index < len(blocks):

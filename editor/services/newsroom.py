@@ -13,8 +13,8 @@ from dataclasses import replace
 from datetime import datetime, tzinfo
 from importlib.resources import as_file
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from editor.core.checks import CheckEngine, Dismissal, Finding, Style
 from editor.core.errors import (
     AlreadyInitialisedError,
     NotFoundError,
@@ -55,6 +55,9 @@ from editor.store.opening import PasswordRequiredError as PasswordRequiredError
 from editor.store.rights import IdentityError as IdentityError
 from editor.store.rights import Rights, default_login
 from editor.store.store import Store
+
+if TYPE_CHECKING:  # the checks load when first run (their YAML and rules cost ~0.1 s)
+    from editor.core.checks import CheckEngine, Dismissal, Finding, Style
 
 
 class Newsroom:

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 
 from editor.core.errors import NewsroomError, PermissionDeniedError, ValidationError
 from editor.core.model import Role
-from editor.core.render import normalise_base_url
 from editor.core.settings_model import (
     DEFAULT_SITE_NAME,
     SITE_KEYS,
@@ -48,7 +47,7 @@ class SettingsService:
         base_url = values.get("base_url")
         templates = values.get("templates_dir")
         try:
-            base = normalise_base_url(base_url) if isinstance(base_url, str) else ""
+            base = _normalised(base_url) if isinstance(base_url, str) else ""
         except NewsroomError:  # written by hand in the database: no address rather than a bad one
             base = ""
         return SiteSettings(
@@ -162,7 +161,7 @@ def _clean(key: str, value: object, check_templates: bool = True) -> str:
     text = value.strip()
     if key == "base_url":
         try:
-            return normalise_base_url(text)
+            return _normalised(text)
         except NewsroomError as error:
             raise ValidationError(str(error), field=key) from None
     if key == "templates_dir":
@@ -181,3 +180,9 @@ def _clean(key: str, value: object, check_templates: bool = True) -> str:
             field=key,
         )
     return name
+
+
+def _normalised(base_url: str) -> str:
+    from editor.core.render import normalise_base_url  # Markdown and Jinja only when needed
+
+    return normalise_base_url(base_url)

@@ -6,7 +6,9 @@ written, and reported as one typed error with a message fit for a person.
 
 from __future__ import annotations
 
+import functools
 import os
+import re
 import sqlite3
 import stat
 from pathlib import Path
@@ -208,34 +210,53 @@ def _configure_sqlite(dbapi_connection: sqlite3.Connection, _record: object) -> 
         cursor.close()
 
 
+_REVISION = re.compile(r'^(down_revision|revision)\s*=\s*"([^"]+)"', re.MULTILINE)
+
+
+@functools.cache
+def schema_revisions() -> tuple[str, frozenset[str]]:
+    """The newest schema revision and every known one, read from the migration files.
+
+    What alembic's `ScriptDirectory` says (a test holds them equal), without importing
+    alembic on every open of an up-to-date store.
+    """
+    revisions: dict[str, str | None] = {}
+    for script in (MIGRATIONS / "versions").glob("[0-9]*.py"):
+        found = dict(_REVISION.findall(script.read_text(encoding="utf-8")))
+        revisions[found["revision"]] = found.get("down_revision")
+    parents = set(revisions.values())
+    heads = [revision for revision in revisions if revision not in parents]
+    if len(heads) != 1:
+        raise StoreError(f"The app's schema migrations have {len(heads)} heads: {heads}.")
+    return heads[0], frozenset(revisions)
+
+
 def migrate(engine: Engine, path: Path | None) -> bool:
     """Bring the schema to the newest revision; True when the store was empty before.
 
     A foreign database and a store from a newer version are refused untouched; an
     older store is copied aside before it is upgraded.
     """
-    from alembic import command
-    from alembic.config import Config
-    from alembic.script import ScriptDirectory
-
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    script = ScriptDirectory.from_config(config)
-    head = script.get_current_head()
     location = path or engine.url.render_as_string(hide_password=True)
     tables, current = _peek_sqlite(path) if path is not None else _peek(engine, location)
+    head, known = schema_revisions()
     if current is None and tables - {"alembic_version"}:
         raise NotAStoreError(
             f"{location} is a database, but not a Newsroom store (tables: "
             f"{', '.join(sorted(tables)[:5])})."
         )
-    if current is not None and current not in {r.revision for r in script.walk_revisions()}:
+    if current is not None and current not in known:
         raise StoreTooNewError(
             f"{location} was written by a newer version of Newsroom Editor (schema "
             f"{current}); update the app to open it. Nothing was changed."
         )
     if current == head:
         return False
+    from alembic import command  # only for an upgrade: importing it costs ~0.3 s
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
     if current is not None and path is not None:
         _backup(engine, path, current)
     try:
