@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QTextCursor
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 
 from editor.core.merge import merge_edits
 from editor.services.newsroom import Newsroom
@@ -425,3 +425,22 @@ def test_a_save_that_only_moved_the_article_on_says_so(app) -> None:
         "Ed moved it to Returned; you changed 1 paragraph."
     )
     assert versions.merged_article().status is Status.CHANGES_REQUESTED
+
+
+def test_the_dialog_is_sized_for_two_columns_and_can_be_resized(app, qtbot) -> None:
+    from editor.core.model import Article
+
+    base = Article(id="a", headline="Harbour", body=BODY)
+    mine = replace(base, body=BODY.replace("at noon.", "at noon, mine."))
+    versions = ConflictVersions(base, mine, base, "Rita", None, merge_edits(base, base, mine))
+    box = ConflictDialog(None, versions, "Someone else saved this article.", "Details.")
+    qtbot.addWidget(box)
+    box.show()
+    qtbot.waitExposed(box)
+
+    assert box.width() >= 640 and box.height() >= 420
+    assert box.maximumWidth() > box.minimumWidth()  # a message box would fix its size
+    box.resize(box.width() - 100, box.height() - 50)
+    app.processEvents()
+    assert box.comparison.isVisible()
+    assert box.comparison.geometry().bottom() < box.findChild(QDialogButtonBox).geometry().top()
