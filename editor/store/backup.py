@@ -30,6 +30,7 @@ import re
 import shutil
 import sqlite3
 import subprocess
+import sys
 import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -53,7 +54,7 @@ _STAMP = "%Y%m%dT%H%M%S"
 #: keep a big store's backup from ever finishing.
 _PAGES_PER_STEP = -1
 #: Stores up to this size get their daily backup before they open; a bigger one (1.3 GB
-#: of 100,000 articles takes ~25 s to copy and check) gets it on a thread.
+#: of 100,000 articles takes ~25 s to copy and check) gets it from a process of its own.
 SYNC_BACKUP_BYTES = 64 * 2**20
 
 
@@ -255,41 +256,95 @@ def rotate(store_path: Path, keep: int | None = None, spare: Path | None = None)
 
 def automatic_backup(
     store_path: Path, now: datetime | None = None, background: bool | None = None
-) -> BackupInfo | threading.Thread | None:
+) -> BackupInfo | subprocess.Popen | None:
     """The first open of a day backs the store up (unless `NEWSROOM_BACKUP_KEEP` is 0).
 
     A day is the local calendar day; any backup made that day counts. A store bigger
-    than `SYNC_BACKUP_BYTES` is backed up on a daemon thread (`background` forces it one
-    way or the other), which is returned; a process that ends first leaves no backup
-    (and no partial file after the next start), and the next start tries again. A
-    backup that cannot be written does not stop the store from opening: it is logged.
+    than `SYNC_BACKUP_BYTES` is backed up by a process of its own (`background` forces
+    it one way or the other), which is returned: it goes on when the command that opened
+    the store has ended (a `newsroom list` lasts less than the copy of a big store, so a
+    thread would die with it, and the next command would start the copy again), and it
+    takes nothing from the window's own process. One such process a store at a time
+    (a lock file beside the backups). A backup that cannot be written does not stop the
+    store from opening: it is logged.
     """
     if keep_count() == 0 or not store_path.is_file() or store_path.stat().st_size == 0:
         return None
-    today = (now or datetime.now(UTC)).astimezone().date()
-    for info in list_backups(store_path):
-        if info.kind != "replaced" and info.made_at.astimezone().date() == today:
-            return None
+    if _made_today(store_path, now):
+        return None
     if background is None:
         background = store_path.stat().st_size > SYNC_BACKUP_BYTES
     if not background:
         return _daily(store_path)
-    key = str(store_path)
-    with _DAILY_LOCK:
-        running = _DAILY.get(key)
-        if running is not None and running.is_alive():
-            return running
+    if _lock_holder(store_path) is not None:
+        return None  # another process is making it
+    process = subprocess.Popen(
+        [sys.executable, "-m", "editor.store.backup", "daily", str(store_path)],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,  # not stopped by the terminal's Ctrl+C of the command
+    )
+    # Reaped when it ends, so a long-lived window leaves no zombie behind.
+    threading.Thread(target=process.wait, name="daily backup", daemon=True).start()
+    return process
+
+
+def _made_today(store_path: Path, now: datetime | None = None) -> bool:
+    today = (now or datetime.now(UTC)).astimezone().date()
+    return any(
+        info.kind != "replaced" and info.made_at.astimezone().date() == today
+        for info in list_backups(store_path)
+    )
+
+
+def _lock_path(store_path: Path) -> Path:
+    return backup_folder(store_path) / f"{store_path.stem}.daily-backup.lock"
+
+
+def _lock_holder(store_path: Path) -> int | None:
+    """The process id making the store's daily backup now, or None (a stale lock goes)."""
+    lock = _lock_path(store_path)
+    try:
+        pid = int(lock.read_text(encoding="ascii").strip() or 0)
+    except (OSError, ValueError):
+        return None
+    try:
+        os.kill(pid, 0)
+        return pid
+    except ProcessLookupError:
+        with contextlib.suppress(OSError):
+            lock.unlink()
+        return None
+    except PermissionError:
+        return pid  # alive, someone else's
+
+
+def make_daily_backup(store_path: Path) -> BackupInfo | None:
+    """The daily backup, made by one process at a time (`python -m editor.store.backup`)."""
+    lock = _lock_path(store_path)
+    for _attempt in range(2):
+        try:
+            handle = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+            break
+        except FileExistsError:
+            if _lock_holder(store_path) is not None:
+                return None
+        except OSError as error:
+            log.warning("the daily backup of %s was not made: %s", store_path, error)
+            return None
+    else:
+        return None
+    try:
+        os.write(handle, str(os.getpid()).encode("ascii"))
+        os.close(handle)
+        if _made_today(store_path):
+            return None
         _remove_stale_partials(store_path)
-        thread = threading.Thread(
-            target=_daily, args=(store_path,), name=f"daily backup {store_path.name}", daemon=True
-        )
-        _DAILY[key] = thread
-    thread.start()
-    return thread
-
-
-_DAILY: dict[str, threading.Thread] = {}
-_DAILY_LOCK = threading.Lock()
+        return _daily(store_path)
+    finally:
+        with contextlib.suppress(OSError):
+            lock.unlink()
 
 
 def _daily(store_path: Path) -> BackupInfo | None:
@@ -301,12 +356,14 @@ def _daily(store_path: Path) -> BackupInfo | None:
 
 
 def _remove_stale_partials(store_path: Path) -> None:
-    """Partial copies a process that ended mid-backup left behind."""
+    """Partial copies (and their journals) a process that ended mid-backup left behind."""
     pattern = _pattern(store_path)
-    for partial in backup_folder(store_path).glob(f"{store_path.stem}.*.partial"):
-        if pattern.match(partial.name.removesuffix(".partial")):
-            with contextlib.suppress(OSError):
-                partial.unlink()
+    folder = backup_folder(store_path)
+    for ending in (".partial", ".partial-journal"):
+        for partial in folder.glob(f"{store_path.stem}.*{ending}"):
+            if pattern.match(partial.name.removesuffix(ending)):
+                with contextlib.suppress(OSError):
+                    partial.unlink()
 
 
 def resolve_backup(store_path: Path, name: str | os.PathLike[str]) -> Path:
@@ -490,3 +547,10 @@ def libpq_uri(url: str) -> tuple[str, str | None]:
         if match:
             schema = match.group(1)
     return uri, schema
+
+
+if __name__ == "__main__":  # python -m editor.store.backup daily STORE (automatic_backup)
+    if len(sys.argv) == 3 and sys.argv[1] == "daily":
+        made = make_daily_backup(Path(sys.argv[2]))
+        sys.exit(0 if made is not None or _made_today(Path(sys.argv[2])) else 1)
+    sys.exit("usage: python -m editor.store.backup daily STORE")

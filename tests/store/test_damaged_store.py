@@ -331,10 +331,26 @@ def test_a_sound_big_store_stays_writable_after_its_check(store_path, monkeypatc
         room.close()
 
 
-def test_a_big_stores_daily_backup_is_made_on_a_thread(store_path):
+def test_a_big_stores_daily_backup_is_made_by_a_process_of_its_own(store_path):
     _real_store(store_path, articles=5)
+    stale = store_path.with_name(f"{store_path.stem}.daily-20260101T000000{store_path.suffix}")
+    for ending in (".partial", ".partial-journal"):  # left by a process killed mid-copy
+        Path(f"{stale}{ending}").write_bytes(b"half")
     made = backup.automatic_backup(store_path, background=True)
-    made.join(30)
+    assert made.wait(60) == 0
     daily = [b for b in backup.list_backups(store_path) if b.kind == "daily"]
     assert len(daily) == 1 and integrity.integrity_check(daily[0].path).ok
-    assert not list(store_path.parent.glob("*.partial"))
+    assert not list(store_path.parent.glob("*.partial*"))
+    assert not list(store_path.parent.glob("*.lock"))
+    assert backup.automatic_backup(store_path, background=True) is None  # made today
+
+
+def test_one_daily_backup_process_a_store_at_a_time(store_path):
+    _real_store(store_path, articles=5)
+    lock = backup._lock_path(store_path)
+    lock.write_text(str(os.getpid()))  # a live process holds it
+    assert backup.automatic_backup(store_path, background=True) is None
+    assert backup.make_daily_backup(store_path) is None
+    lock.write_text("999999999")  # a process that is gone: its lock is stale
+    assert backup.make_daily_backup(store_path) is not None
+    assert not lock.exists()
