@@ -562,7 +562,8 @@ class BodyEditor(QTextEdit):
 
     def insertFromMimeData(self, source: QMimeData) -> None:
         if paste_handler.is_ours(source):
-            super().insertFromMimeData(source)  # our own formats, exactly as copied
+            if not paste_handler.paste_own(self, source):
+                super().insertFromMimeData(source)  # our own formats, exactly as copied
         else:
             paste_handler.paste(self, source)
         self._emit_format()

@@ -106,6 +106,25 @@ def _insert_plain(cursor: QTextCursor, text: str, char_format: QTextCharFormat) 
             start = cut
 
 
+def paste_own(editor: QTextEdit, source: QMimeData) -> bool:
+    """Our own copy of a long paragraph (`joined_mime`: one paragraph) goes in cut into
+    pieces, formats exact; False when it is short (Qt's own paste is right for that)."""
+    html = source.html() if source.hasHtml() else ""
+    if len(html) <= markdown_bridge.SPLIT_ABOVE:
+        return False
+    scratch = QTextDocument()
+    scratch.setDefaultFont(editor.document().defaultFont())
+    scratch.setHtml(html)
+    markdown_bridge.split_long_blocks(scratch)
+    cursor = editor.textCursor()
+    cursor.beginEditBlock()
+    cursor.insertFragment(QTextDocumentFragment(scratch))
+    cursor.endEditBlock()
+    editor.setTextCursor(cursor)
+    editor.ensureCursorVisible()
+    return True
+
+
 def joined_mime(cursor: QTextCursor, document: QTextDocument) -> QMimeData:
     """The selection as clipboard data, a paragraph shown in pieces as one paragraph."""
     scratch = QTextDocument()
