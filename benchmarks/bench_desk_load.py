@@ -457,6 +457,8 @@ class Tally:
     person: str
     role: str
     latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    #: The client process's own CPU seconds per operation (the rest is the server, or waiting).
+    cpu: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     outcomes: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     samples: dict[str, str] = field(default_factory=dict)
     saves: list[tuple[str, int, str]] = field(default_factory=list)
@@ -470,6 +472,7 @@ class Tally:
             "person": self.person,
             "role": self.role,
             "latencies": dict(self.latencies),
+            "cpu": dict(self.cpu),
             "outcomes": {k: dict(v) for k, v in self.outcomes.items()},
             "samples": self.samples,
             "saves": self.saves,
@@ -532,12 +535,13 @@ class Client:
         returns (ok, result or error)."""
         self.busy[2 * self.seat + 1] = KINDS.index(kind)
         self.busy[2 * self.seat] = time.time()
-        began = time.perf_counter()
+        began, began_cpu = time.perf_counter(), time.process_time()
         try:
             result = call()
         except Exception as error:  # every failure is counted, none stops the client
             elapsed = time.perf_counter() - began
             self.busy[2 * self.seat] = 0.0
+            self.tally.cpu[kind].append(time.process_time() - began_cpu)
             outcome = outcome_of(error)
             self.tally.latencies[kind].append(elapsed)
             self.tally.outcomes[kind][outcome] += 1
@@ -547,6 +551,7 @@ class Client:
             return False, error
         elapsed = time.perf_counter() - began
         self.busy[2 * self.seat] = 0.0
+        self.tally.cpu[kind].append(time.process_time() - began_cpu)
         self.tally.latencies[kind].append(elapsed)
         self.tally.outcomes[kind]["ok"] += 1
         return True, result
@@ -693,6 +698,7 @@ class Client:
             ),
         )
         self.tally.latencies[f"transition {action}"].append(self.tally.latencies["transition"][-1])
+        self.tally.cpu[f"transition {action}"].append(self.tally.cpu["transition"][-1])
         self.tally.outcomes[f"transition {action}"][outcome_of(result) if not ok else "ok"] += 1
         if ok:
             self.tally.transitions.append((result.id, result.version, action))
@@ -1002,6 +1008,7 @@ def summary(result: dict, seconds: float) -> dict:
         if not values:
             continue
         ms = [v * 1000 for v in values]
+        cpu = [v * 1000 for t in result["tallies"] for v in t.get("cpu", {}).get(kind, [])]
         by_kind[kind] = {
             "count": len(values),
             "ops/s": len(values) / seconds,
@@ -1009,6 +1016,7 @@ def summary(result: dict, seconds: float) -> dict:
             "p95 ms": percentile(ms, 0.95),
             "p99 ms": percentile(ms, 0.99),
             "max ms": max(ms),
+            "client CPU p50 ms": statistics.median(cpu) if cpu else 0.0,
             "outcomes": dict(outcomes),
         }
     retried: Counter = Counter()
@@ -1024,14 +1032,26 @@ def summary(result: dict, seconds: float) -> dict:
 
 def report(result: dict, summed: dict, seconds: float) -> None:
     print(f"\n{len(result['tallies'])} clients, {seconds:.0f} s (wall {result['wall']:.1f} s)")
-    total = sum(k["count"] for k in summed["by kind"].values())
+    total = sum(k["count"] for kind, k in summed["by kind"].items() if kind in KINDS)
     print(f"all operations: {total} = {total / seconds:.1f} ops/s")
-    print(f"{'kind':<11}{'count':>7}{'ops/s':>8}{'p50':>9}{'p95':>9}{'p99':>9}{'max':>9}  outcomes")
+    print(
+        f"{'kind (ms)':<20}{'count':>7}{'ops/s':>7}{'p50':>7}{'p95':>7}{'p99':>7}{'max':>7}"
+        f"{'cpu50':>7}  outcomes"
+    )
     for kind, k in summed["by kind"].items():
         print(
-            f"{kind:<11}{k['count']:>7}{k['ops/s']:>8.1f}{k['p50 ms']:>9.0f}{k['p95 ms']:>9.0f}"
-            f"{k['p99 ms']:>9.0f}{k['max ms']:>9.0f}  {k['outcomes']}"
+            f"{kind:<20}{k['count']:>7}{k['ops/s']:>7.1f}{k['p50 ms']:>7.0f}{k['p95 ms']:>7.0f}"
+            f"{k['p99 ms']:>7.0f}{k['max ms']:>7.0f}{k['client CPU p50 ms']:>7.0f}  {k['outcomes']}"
         )
+    states: Counter = Counter()
+    for k in summed["by kind"].values():
+        for outcome, n in k["outcomes"].items():
+            for state in ("40P01", "40001"):
+                states[state] += n if outcome.endswith(state) else 0
+    print(
+        f"deadlock errors (40P01) seen by clients: {states['40P01']}, serialization failures "
+        f"(40001): {states['40001']} (the app has no retry for either)"
+    )
     print(f"save retries: {summed['retries']}")
     for key, message in sorted(summed["samples"].items()):
         print(f"  e.g. {key}: {message[:160]}")
@@ -1051,6 +1071,10 @@ def report(result: dict, summed: dict, seconds: float) -> None:
     print(f"peak during the run: {result['peak during the run']}")
     print(f"server counters over the run: {result['server counters']}")
     loads = result["load during"]
+    if loads:
+        print(
+            f"1-minute load average during the run: peak {max(float(x.split()[0]) for x in loads)}"
+        )
     print(
         f"load average: before {result['load before']}, during "
         f"{loads[0] if loads else '-'} .. {loads[-1] if loads else '-'}, "
