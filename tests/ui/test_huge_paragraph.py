@@ -456,3 +456,53 @@ def test_a_huge_paste_in_the_source_view_goes_into_the_formatted_view(
     assert stack.rich.textCursor().block().text().startswith("After")
     stack.rich.undo()
     assert stack.markdown() == "Before.\n\nAfter.\n"
+
+
+def test_find_and_replace_see_across_a_seam(small_pieces, editor):
+    from editor.ui.body.find_bar import FindBar
+
+    body = prose(600, seed=20) + "\n"
+    editor.load_markdown(body)
+    seam = editor.document().findBlockByNumber(2)
+    before = editor.document().findBlockByNumber(1).text().split()[-1]
+    after = seam.text().split()[0]
+    phrase = f"{before} {after}"
+    bar = FindBar(editor)
+    bar.find_field.setText(phrase)
+    matches = bar._matches()
+    across = [m for m in matches if m[0] < seam.position() < m[1]]
+    assert across, "the phrase over the seam is found"
+    start, end = across[0]
+    cursor = QTextCursor(editor.document())
+    cursor.setPosition(start)
+    cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+    assert cursor.selectedText().replace("\u2029", "") == phrase
+    bar.replace_field.setText("JOINED")
+    count = bar.replace_all()
+    assert count == len(matches)
+    assert editor.markdown() == body.replace(phrase, "JOINED")
+
+
+def test_focus_mode_lights_the_whole_paragraph_in_pieces(small_pieces, editor, qtbot):
+    from PySide6.QtWidgets import QMainWindow
+
+    from editor.ui.body.focus_mode import FocusMode
+
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    editor.load_markdown("First.\n\n" + prose(600, seed=21) + "\n\nLast.\n")
+    window.setCentralWidget(editor)
+    from PySide6.QtGui import QAction
+
+    focus = FocusMode(window, editor, [], QAction(window), [])
+    editor.setTextCursor(QTextCursor(editor.document().findBlockByNumber(3)))
+    focus.enter()
+    dims = [s for s in editor.extraSelections() if s.format.foreground().color().alpha() == 70]
+    document = editor.document()
+    lit_from = document.findBlockByNumber(1).position()
+    lit_to = document.lastBlock().position()
+    assert [(s.cursor.selectionStart(), s.cursor.selectionEnd()) for s in dims] == [
+        (0, lit_from),
+        (lit_to, document.characterCount() - 1),
+    ]
+    focus.leave()

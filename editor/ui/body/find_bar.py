@@ -7,6 +7,7 @@ It searches whichever editor shows the body (`follow`): the rich text or its Mar
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable
 
@@ -24,6 +25,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from editor.ui.body.markdown_writer import PARAGRAPH_CONTINUES, continues
 
 
 class FindBar(QWidget):
@@ -138,9 +141,18 @@ class FindBar(QWidget):
         pattern = self.pattern()
         if pattern is None:
             return []
-        # Paragraph separators are U+2029 in the document: a match never crosses one.
-        text = self._editor.document().toPlainText()
-        return [(m.start(), m.end()) for m in pattern.finditer(text) if m.end() > m.start()]
+        # Paragraph separators are U+2029 in the document: a match never crosses one. The
+        # seams of a paragraph shown in pieces are no separators: searched without them.
+        document = self._editor.document()
+        text, seams = seamless_text(document)
+        if not seams:
+            return [(m.start(), m.end()) for m in pattern.finditer(text) if m.end() > m.start()]
+        return [
+            (m.start() + bisect.bisect_right(seams, m.start()),
+             m.end() + bisect.bisect_left(seams, m.end()))
+            for m in pattern.finditer(text)
+            if m.end() > m.start()
+        ]  # fmt: skip
 
     def find_next(self) -> bool:
         return self._find(forward=True)
@@ -198,13 +210,10 @@ class FindBar(QWidget):
             return
         cursor = self._editor.textCursor()
         pattern = self.pattern()
-        if (
-            pattern is not None
-            and cursor.hasSelection()
-            and pattern.fullmatch(cursor.selectedText())
-        ):
+        selected = _selected_text(cursor)
+        if pattern is not None and cursor.hasSelection() and pattern.fullmatch(selected):
             try:
-                cursor.insertText(self._replacement(cursor.selectedText()))
+                cursor.insertText(self._replacement(selected))
             except (re.error, IndexError):
                 return
             self._editor.setTextCursor(cursor)
@@ -218,14 +227,13 @@ class FindBar(QWidget):
         if not matches:
             return 0
         document: QTextDocument = self._editor.document()
-        text = document.toPlainText()
         cursor = QTextCursor(document)
         cursor.beginEditBlock()
         try:
             for start, end in reversed(matches):  # from the end: earlier offsets stay valid
                 cursor.setPosition(start)
                 cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
-                cursor.insertText(self._replacement(text[start:end]))
+                cursor.insertText(self._replacement(_selected_text(cursor)))
         except (re.error, IndexError):
             cursor.endEditBlock()
             document.undo()
@@ -234,3 +242,43 @@ class FindBar(QWidget):
         count = len(matches)
         self.message.setText(f"Replaced {count}")
         return count
+
+
+def seamless_text(document: QTextDocument) -> tuple[str, list[int]]:
+    """The document's plain text without the seams of paragraphs shown in pieces (see
+    `markdown_bridge.split_long_blocks`), and where each seam was in that text: a
+    position `i` of the text is document position `i + bisect_right(seams, i)`."""
+    text = document.toPlainText()
+    cuts: list[int] = []  # document positions of the seams' separators
+    block = document.begin().next()
+    while block.isValid():
+        if block.blockFormat().intProperty(PARAGRAPH_CONTINUES) and continues(block):
+            cuts.append(block.position() - 1)
+        block = block.next()
+    if not cuts:
+        return text, []
+    parts, start = [], 0
+    for cut in cuts:
+        parts.append(text[start:cut])
+        start = cut + 1
+    parts.append(text[start:])
+    return "".join(parts), [cut - number for number, cut in enumerate(cuts)]
+
+
+def _selected_text(cursor: QTextCursor) -> str:
+    """The selection's text as found: a seam inside it is no paragraph break."""
+    text = cursor.selectedText()
+    if "\u2029" not in text:
+        return text
+    document = cursor.document()
+    out, start = [], cursor.selectionStart()
+    block = document.findBlock(start).next()
+    pieces = []
+    while block.isValid() and block.position() <= cursor.selectionEnd():
+        pieces.append(continues(block))
+        block = block.next()
+    parts = text.split("\u2029")
+    out.append(parts[0])
+    for seam, part in zip(pieces, parts[1:], strict=False):
+        out.append(part if seam else "\u2029" + part)
+    return "".join(out)

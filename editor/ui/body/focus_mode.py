@@ -19,6 +19,8 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QMainWindow, QTextEdit, QWidget
 
+from editor.ui.body.markdown_writer import continues
+
 DIM_COLOUR = QColor(0, 0, 0, 70)
 
 
@@ -89,11 +91,17 @@ class FocusMode(QObject):
         cursor = self._editor.textCursor()
         document = self._editor.document()
         current = cursor.block()
+        # A paragraph shown in pieces is lit as one paragraph.
+        last = current
+        while continues(current):
+            current = current.previous()
+        while continues(last.next()):
+            last = last.next()
         dims: list[QTextEdit.ExtraSelection] = []
         fmt = QTextCharFormat()
         fmt.setForeground(DIM_COLOUR)
         fmt.setProperty(_MARK, True)
-        after = current.position() + current.length()
+        after = last.position() + last.length()
         for start, end in ((0, current.position()), (after, document.characterCount())):
             if end - start <= 1:
                 continue
