@@ -31,6 +31,7 @@ from sqlalchemy import create_engine, make_url, text
 
 from editor.services.newsroom import Newsroom
 from editor.services.syncing import sync_with
+from editor.store import sync as sync_module
 from editor.store.store import Store
 
 CHANGED = 200
@@ -44,6 +45,30 @@ def body(n: int) -> str:
         "defences, the budget and the new school, and the minister said the plans stand."
         for p in range(8)
     )
+
+
+class _NoWatermarks(sync_module._Watermarks):
+    """The sync as it was before the watermarks (every article's history compared)."""
+
+    def __init__(self, *sides) -> None:
+        super().__init__(*sides)
+        self.usable = False
+
+
+def nothing_to_do(laptop: Newsroom, url: str, repeat: int, *, marks: bool) -> list[float]:
+    """Seconds of `repeat` syncs with nothing to do, with or without the watermarks."""
+    kept = sync_module._Watermarks
+    sync_module._Watermarks = kept if marks else _NoWatermarks
+    try:
+        times = []
+        for _ in range(max(1, repeat)):
+            moment = time.perf_counter()
+            if sync_with(laptop, url).changed:
+                raise SystemExit("a sync with nothing to do changed something")
+            times.append(time.perf_counter() - moment)
+        return times
+    finally:
+        sync_module._Watermarks = kept
 
 
 def save(room: Newsroom, article_id: str, old: str, new: str) -> None:
@@ -122,11 +147,8 @@ def main() -> None:
         moment = time.perf_counter()
         report = sync_with(laptop, sync_url)
         elapsed = time.perf_counter() - moment
-        times, changed = [], False
-        for _ in range(max(1, args.repeat)):
-            again = time.perf_counter()
-            changed = changed or sync_with(laptop, sync_url).changed
-            times.append(time.perf_counter() - again)
+        times = nothing_to_do(laptop, sync_url, args.repeat, marks=True)
+        without = nothing_to_do(laptop, sync_url, args.repeat, marks=False)
         opening = time.perf_counter()
         Store.open(sync_url).close()
         opening = time.perf_counter() - opening
@@ -144,11 +166,13 @@ def main() -> None:
             f"{len(report.down)} down, {len(report.merged)} merged, "
             f"{len(report.conflicts)} with conflicts, {len(report.refused)} refused"
         )
-        print(
-            f"sync with nothing to do, {len(times)} times: best {min(times):.2f} s, median "
-            f"{statistics.median(times):.2f} s (opening the desk: {opening:.2f} s), "
-            f"changed: {changed}"
-        )
+        for label, seconds in (("with watermarks", times), ("without (before)", without)):
+            print(
+                f"sync with nothing to do, {label}, {len(seconds)} times: first "
+                f"{seconds[0]:.2f} s, best {min(seconds):.2f} s, median "
+                f"{statistics.median(seconds):.2f} s"
+            )
+        print(f"of which opening the desk: {opening:.2f} s")
         print(f"load average: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
         laptop.close()
         desk.close()

@@ -314,8 +314,9 @@ class _Side:
             }
         else:
             rows = {a: r for a, r in self.articles.items() if ids is None or a in ids}
+        # The row's values in column order (one select, one order), bar the local rowid.
         parts: dict[str, list] = {
-            aid: [sorted((k, repr(v)) for k, v in row.items() if k != "search_rowid")]
+            aid: [repr(tuple(v for k, v in row.items() if k != "search_rowid"))]
             for aid, row in rows.items()
         }
         for table in (REVISIONS, EVENTS):
@@ -1333,6 +1334,8 @@ class _Watermarks:
         transactions); forget the marks of refused articles."""
         ids = synced if synced is not None else set(self.local.articles) | set(self.remote.articles)
         ids = ids - refused
+        if not ids and not refused:
+            return  # nothing synced: the marks stand
         narrow = ids if len(ids) <= _DETAIL_IN_MAX else None
         mine = self.local.fingerprints(narrow, fresh=True)
         theirs = self.remote.fingerprints(narrow, fresh=True)

@@ -335,3 +335,41 @@ def test_newsroom_sync_as_a_reporters_login_says_what_was_refused(desk, laptops,
     ]
     on_desk = {a.id for a in desk.owner.list_articles()}
     assert fine.id in on_desk and story.id not in on_desk
+
+
+@pytest.mark.parametrize("engine", ["sqlite", "postgresql"])
+def test_migration_0007_goes_down_and_up_again(engine, tmp_path, request):
+    from alembic import command
+    from alembic.config import Config
+
+    from editor.store import opening
+
+    location = tmp_path / "s.db" if engine == "sqlite" else request.getfixturevalue("postgres_url")
+    Newsroom.init(location, "ada").close()
+    store = Store.open(location)
+    config = Config()
+    config.set_main_option("script_location", str(opening.MIGRATIONS))
+
+    def receiver_and_table(connection):
+        tables = connection.dialect.get_table_names(connection)
+        if engine == "sqlite":
+            return None, "sync_peers" in tables
+        found = connection.execute(
+            text("SELECT to_regprocedure('newsroom_sync_receive(jsonb)') IS NOT NULL")
+        ).scalar()
+        return found, "sync_peers" in tables
+
+    try:
+        for target, present in (("0006_presence", False), ("head", True)):
+            with store.db.engine.begin() as connection:
+                config.attributes["connection"] = connection
+                if target == "head":
+                    command.upgrade(config, target)
+                else:
+                    command.downgrade(config, target)
+            with store.db.engine.connect() as connection:
+                receiver, table = receiver_and_table(connection)
+            assert table is present
+            assert receiver in (None, present)
+    finally:
+        store.close()

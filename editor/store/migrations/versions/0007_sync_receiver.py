@@ -417,6 +417,10 @@ def _receiver(s: str, path: str) -> str:
                     PERFORM newsroom_sync_refuse(a.id, 'only publishing sets the publication '
                         'time');
                 END IF;
+                IF a.deleted_at IS NOT NULL AND NOT desk AND a.status <> 'draft' THEN
+                    PERFORM newsroom_sync_refuse(a.id, 'a reporter deletes only their own '
+                        'drafts');
+                END IF;
             ELSE
                 o := jsonb_populate_record(NULL::articles, olds->a.id);
                 IF a.created_by IS DISTINCT FROM o.created_by
@@ -474,9 +478,21 @@ def _receiver(s: str, path: str) -> str:
                         'does not follow the one the desk has');
                 END IF;
             END IF;
-            IF a.status <> (SELECT coalesce(v.metadata::jsonb->>'status', 'draft')
-                            FROM revisions v WHERE v.id = a.head_revision_id) THEN
+            SELECT v.* INTO r FROM revisions v WHERE v.id = a.head_revision_id;
+            IF a.status IS DISTINCT FROM coalesce(r.metadata::jsonb->>'status', 'draft') THEN
                 PERFORM newsroom_sync_refuse(a.id, 'its status is not its head revision''s');
+            END IF;
+            -- The words on the list are the head's (the rest of the text is in it).
+            IF r.id IS NOT NULL AND EXISTS (
+                SELECT 1 FROM jsonb_each_text(r.metadata::jsonb) m
+                WHERE m.key IN ('headline', 'standfirst', 'byline', 'section', 'dateline')
+                AND m.value IS DISTINCT FROM CASE m.key
+                    WHEN 'headline' THEN a.headline WHEN 'standfirst' THEN a.standfirst
+                    WHEN 'byline' THEN a.byline WHEN 'section' THEN a.section
+                    ELSE a.dateline END
+            ) THEN
+                PERFORM newsroom_sync_refuse(a.id, 'its headline or details are not its head '
+                    'revision''s');
             END IF;
         END LOOP;
 
@@ -495,6 +511,15 @@ def _receiver(s: str, path: str) -> str:
             IF e.action IN {_DESK_ACTIONS} AND e.actor_id = who AND NOT desk THEN
                 PERFORM newsroom_sync_refuse(e.article_id, 'only an editor can log '
                     || e.action);
+            END IF;
+            IF e.action IN {_TRANSITIONS} AND e.revision_id IS NOT NULL AND NOT EXISTS (
+                SELECT 1 FROM revisions v WHERE v.id = e.revision_id
+                AND v.article_id = e.article_id
+                AND coalesce(v.metadata::jsonb->>'status', 'draft')
+                    IS NOT DISTINCT FROM e.to_status
+            ) THEN
+                PERFORM newsroom_sync_refuse(e.article_id, 'its ' || e.action || ' event names '
+                    'a revision of another status');
             END IF;
             IF e.action IN ('return', 'correct') AND btrim(coalesce(e.note, '')) = '' THEN
                 PERFORM newsroom_sync_refuse(e.article_id, 'a ' || e.action || ' needs a note');
