@@ -806,6 +806,15 @@ def sessions(engine, name: str) -> dict[str, float]:
     )
 
 
+_STUCK = text(
+    "SELECT CASE WHEN wait_event_type = 'Lock' THEN 'waiting on a lock' ELSE state END "
+    "AS what, CASE WHEN backend_xid IS NULL THEN 'read only' ELSE 'has written' END AS "
+    "wrote, query FROM pg_stat_activity WHERE datname = :name AND pid <> pg_backend_pid() "
+    "AND ((state LIKE 'idle in transaction%' AND now() - state_change > interval '1 s') "
+    "OR (wait_event_type = 'Lock' AND now() - state_change > interval '1 s'))"
+)
+
+
 class Watch(threading.Thread):
     """Samples the server's sessions, the load average and each client's running
     operation once a second; notes every operation running past `timeout`."""
@@ -818,12 +827,19 @@ class Watch(threading.Thread):
         self.peak: dict[str, float] = Counter()
         self.loads: list[str] = []
         self.hung: dict[tuple[int, float], tuple[str, float]] = {}
+        #: Sessions seen idle in a transaction, or waiting on a lock, for over a second:
+        #: (state, whether the transaction has written, its last statement) -> times seen.
+        self.stuck: Counter = Counter()
 
     def run(self) -> None:
         while not self.stop.wait(1.0):
             try:
                 for key, value in sessions(self.engine, self.name).items():
                     self.peak[key] = max(self.peak[key], float(value))
+                with self.engine.connect() as connection:
+                    for row in connection.execute(_STUCK, {"name": self.name}):
+                        query = " ".join(row.query.split())[:90]
+                        self.stuck[f"{row.what}, {row.wrote}: {query}"] += 1
             except Exception as error:  # keep watching; say so
                 self.peak["sampling errors"] += 1
                 print(f"  (pg_stat_activity sample failed: {error})", flush=True)
@@ -989,6 +1005,7 @@ def run(args) -> dict:
         _BEFORE_CLOSING: left_open,
         "sessions after the clients closed": left_after,
         "peak during the run": dict(watch.peak),
+        "stuck over 1 s (samples)": dict(watch.stuck.most_common(12)),
         "server counters": {k: after[k] - before[k] for k in after},
         "load before": load_before,
         "load during": watch.loads,
@@ -1069,6 +1086,9 @@ def report(result: dict, summed: dict, seconds: float) -> None:
     print(f"sessions at the end, before closing: {result[_BEFORE_CLOSING]}")
     print(f"sessions after closing: {result['sessions after the clients closed']}")
     print(f"peak during the run: {result['peak during the run']}")
+    print("sessions seen idle in a transaction or waiting on a lock for over 1 s (samples):")
+    for what, n in result["stuck over 1 s (samples)"].items():
+        print(f"  {n:>4}  {what}")
     print(f"server counters over the run: {result['server counters']}")
     loads = result["load during"]
     if loads:
