@@ -1,7 +1,7 @@
 """A shared desk under load: 20 people at once on one PostgreSQL store of 100,000 articles.
 
     .venv/bin/python benchmarks/bench_desk_load.py [--seconds 60] [--clients 20]
-        [--articles 100000] [--name newsroom_load] [--json OUT] [--drop]
+        [--articles 100000] [--name newsroom_load] [--rebuild] [--json OUT] [--drop]
 
 Setup (once; a second run with the same --name and --articles reuses it): a database
 NAME on the test server (`NEWSROOM_TEST_POSTGRES`, 127.0.0.1:5432, trust authentication),
