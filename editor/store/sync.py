@@ -42,7 +42,8 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from types import SimpleNamespace
@@ -1181,8 +1182,6 @@ def _write_through_receiver(side: _Side, peer: _Side) -> None:
             code = getattr(error.orig, "sqlstate", None)
             diag = getattr(error.orig, "diag", None)
             message = getattr(diag, "message_primary", None) or str(error.orig).splitlines()[0]
-            if code == "40001":
-                raise SyncInterrupted(message) from None
             if code == "42501":
                 raise SyncRefused(message) from None
             raise
@@ -1234,7 +1233,7 @@ def sync_stores(
     local_session = Session(local.db.engine, expire_on_commit=False)
     remote_session = Session(remote.db.engine, expire_on_commit=False)
     try:
-        with local.db.guard(), remote.db.guard():
+        with local.db.guard(), remote.db.guard(), _changed_meanwhile():
             for session, store in ((local_session, local), (remote_session, remote)):
                 session.begin()
                 if store.db.dialect == "sqlite":
@@ -1353,6 +1352,21 @@ class _Watermarks:
         ]
         for start in range(0, len(rows), _IN_CHUNK):
             session.execute(insert(PEERS), rows[start : start + _IN_CHUNK])
+
+
+@contextmanager
+def _changed_meanwhile() -> Iterator[None]:
+    """PostgreSQL's refusal to write over a row changed since the sync's snapshot
+    (SQLSTATE 40001) is a sync to run again, as a stale version is."""
+    try:
+        yield
+    except DBAPIError as error:
+        if getattr(error.orig, "sqlstate", None) == "40001":
+            raise SyncInterrupted(
+                "An article changed on the other side while the sync ran; nothing was "
+                "synced. Run the sync again."
+            ) from None
+        raise
 
 
 def _login_user(side: _Side) -> str | None:

@@ -18,7 +18,7 @@ from editor.core.model import ArticleQuery, Status
 from editor.services.newsroom import Newsroom
 from editor.services.syncing import sync_with
 from editor.store.store import Store
-from editor.store.sync import SyncRefused, _Sync, accept_all, sync_stores
+from editor.store.sync import SyncInterrupted, SyncRefused, _Sync, accept_all, sync_stores
 from tests.store.test_rights import _sql_step, as_login, desk  # noqa: F401  (a fixture)
 from tests.store.test_sync_support import edit, state
 
@@ -373,3 +373,79 @@ def test_migration_0007_goes_down_and_up_again(engine, tmp_path, request):
             assert receiver in (None, present)
     finally:
         store.close()
+
+
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00"
+    b"\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05"
+    b"\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82"
+)
+
+
+def test_a_week_of_ordinary_work_on_two_laptops_syncs_as_each_login(desk, laptops):  # noqa: F811
+    """What people do offline goes up under their own logins with nothing refused: a
+    reporter's resubmission after a return, her image, reply, resolution, word and deleted
+    draft; an editor's flags, approval, publication and correction."""
+    rita = laptops.of("Rita Reporter")
+    story = rita.create_article("Fire at the mill", BODY, section="Local")
+    scrap = rita.create_article("A scrap", BODY)
+    rita.transition(story.id, "submit")
+    laptops.sync("Rita Reporter")
+    ed = desk.room("Ed Editor")
+    question = ed.add_comment(story.id, "Second", 0, body="Which mill?")
+    ed.transition(story.id, "return", "Name the mill.")
+    laptops.sync("Rita Reporter")
+    # Offline: Rita answers, resolves, adds an image and a word, deletes her scrap, resubmits.
+    rita.reply(question.id, "The old one on the river.")
+    rita.resolve(question.id)
+    edit(rita, story.id, "First", "First, at the old mill,")
+    rita.add_asset(PNG, alt="The mill", article_id=story.id, filename="mill.png")
+    rita.add_dictionary_word("Millbrook")
+    rita.delete_article(scrap.id)
+    rita.transition(story.id, "submit")
+    report = laptops.sync("Rita Reporter")
+    assert report.refused == [] and report.conflicts == []
+    assert desk.owner.get_article(story.id).status is Status.SUBMITTED
+    assert "Millbrook" in desk.owner.dictionary_words()
+    assert state(rita.store) == _desk_state(desk)
+    # Eve, offline: a hold set and lifted, the approval, publication, a correction.
+    eve = laptops.of("Eve Editor")
+    eve.set_flags(story.id, legal_hold=True, note="Check with the lawyers.")
+    eve.set_flags(story.id, legal_hold=False, note="Cleared.")
+    eve.transition(story.id, "approve")
+    eve.transition(story.id, "publish")
+    current = eve.get_article(story.id).body
+    eve.transition(story.id, "correct", "The mill's name.", body=current + "\n\nCorrected.")
+    report = laptops.sync("Eve Editor")
+    assert report.refused == [] and report.up == [story.id]
+    assert desk.owner.get_article(story.id).status is Status.CORRECTED
+    assert state(eve.store) == _desk_state(desk)
+    laptops.sync("Rita Reporter")
+    assert state(rita.store) == _desk_state(desk)
+
+
+@pytest.mark.parametrize("who", ["owner", "login"])
+def test_an_article_changed_on_the_desk_while_the_sync_runs_stops_it_whole(
+    desk,  # noqa: F811
+    laptops,
+    who,
+):
+    rita = laptops.of("Rita Reporter")
+    story = rita.create_article("Fire at the mill", BODY)
+    laptops.sync("Rita Reporter")
+    edit(rita, story.id, "First", "First, from the laptop,")
+    office = desk.room("Rita Reporter")
+
+    def meanwhile(stage: str) -> None:
+        if stage == "loaded":  # a save at the office, committed after the sync's read
+            edit(office, story.id, "Third", "Third, from the office,")
+
+    url = desk.url if who == "owner" else laptops.url("Rita Reporter")
+    before = state(rita.store)
+    with pytest.raises(SyncInterrupted, match="Run the sync again"):
+        sync_with(rita, url, interrupt=meanwhile)
+    assert state(rita.store) == before
+    assert "First, from the laptop," not in desk.owner.get_article(story.id).body
+    # Run again, it finishes the job.
+    assert laptops.sync("Rita Reporter").merged == [story.id]
+    assert state(rita.store) == _desk_state(desk)
