@@ -59,7 +59,9 @@ class DocumentCounter:
             text = block.text()
             figures = seen.get(text) or cache.get(text)
             if figures is None:
-                figures = (len(WORD.findall(text)), sum(ch.isspace() for ch in text))
+                # Spaces by `str.split` (the same whitespace as `isspace`), at C speed: a
+                # generator over the characters took 5 s for a 5 MB paragraph's pieces.
+                figures = (len(WORD.findall(text)), len(text) - sum(map(len, text.split())))
             seen[text] = figures
             words += figures[0]
             characters += len(text)
