@@ -616,8 +616,12 @@ class _Sync:
         for rid in new_revs:
             info = self.revs[rid]
             parent = self.revs.get(info.parent_id or "")
-            merge = info.second_parent_id is not None and parent is not None
-            if info.author_id != me and not (merge and info.author_id == parent.author_id):
+            merge = (
+                parent is not None
+                and info.second_parent_id in new_revs
+                and info.author_id == parent.author_id
+            )
+            if info.author_id != me and not merge:
                 return refused(info.author_id, f"revision ({info.reason})")
         for event in self._event_rows(sender, new_events):
             if event["actor_id"] == me:

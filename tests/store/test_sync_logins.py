@@ -223,6 +223,15 @@ def test_the_database_refuses_what_the_reporter_could_not_do_there(desk, laptops
         f'{{"revisions": [{revision(submit, head, rita_id, "submit", "submitted", body)}, '
         f"{revision(approve, submit, rita_id, 'approve', 'approved', body)}]}}"
     )
+    # A "merge" in Ed's name that no sync makes (its first parent is not his).
+    save, merge = (
+        str(uuid.uuid4()),
+        json.loads(revision(str(uuid.uuid4()), head, ed_id, "merge", "draft")),
+    )
+    merge["second_parent_id"] = save
+    assert "a merge in the name of Ed Editor that no sync of Rita Reporter" in receive(
+        f'{{"revisions": [{revision(save, head, rita_id, "save", "draft")}, {json.dumps(merge)}]}}'
+    )
     # An event in Ed's name; a word in Ed's name; a new user.
     assert "an event of Ed Editor" in receive(
         f'{{"events": [{{"id": "{uuid.uuid4()}", "article_id": "{story.id}", '

@@ -12,9 +12,12 @@ every incoming row as if it were made there by the session's login:
 - rows are in one's own name: a new article's creator, a revision's author, an event's
   actor, a comment's author, an asset's creator, a word's adder, a resolution's resolver
   are the session's user; the only exception is what a sync itself makes, a merge
-  revision (in the name of its first parent's author, as `editor.store.sync` makes it)
-  and the merge event on it. Rows the desk already has are not sent (the sync sends
-  only what the desk lacks); people are added by an admin, never by a sync;
+  revision (in the name of its first parent's author, as `editor.store.sync` makes it,
+  with its second parent arriving in the same sync) and the merge event on it. The
+  desk cannot redo the three-way merge, so the words of a merge in another's name are
+  taken on that rule; its status and a review are checked (below). Rows the desk
+  already has are not sent (the sync sends only what the desk lacks); people are added
+  by an admin, never by a sync;
 - each new revision follows the workflow from its parent (`newsroom_action`): a
   transition leads where the state machine says, by a role allowed to make it, changes
   no text unless it is a correction; an approval covers no text its approver wrote on
@@ -325,10 +328,14 @@ def _receiver(s: str, path: str) -> str:
                 IF q.article_id <> r.article_id THEN
                     PERFORM newsroom_sync_refuse(a.id, 'its history names another article''s');
                 END IF;
-                IF r.author_id IS DISTINCT FROM who AND r.author_id IS DISTINCT FROM p.author_id
-                THEN
+                -- In another's name only as a sync makes it: theirs is the newer head (the
+                -- first parent) and the branch merged in (the second) arrives with it.
+                IF r.author_id IS DISTINCT FROM who AND NOT (
+                    r.author_id IS NOT DISTINCT FROM p.author_id AND q.id = ANY(rev_ids)
+                ) THEN
                     PERFORM newsroom_sync_refuse(a.id, 'a merge in the name of '
-                        || newsroom_user_name(r.author_id) || ', who wrote neither side');
+                        || newsroom_user_name(r.author_id) || ' that no sync of '
+                        || newsroom_user_name(who) || ' would make');
                 END IF;
                 IF status NOT IN (pstatus, qstatus, 'submitted') THEN
                     PERFORM newsroom_sync_refuse(a.id, 'a merge moved it to ' || status);
