@@ -1,16 +1,23 @@
 """Sync between two stores (any two SQLAlchemy URLs or files), both ways, and story packages.
 
-How it works (no sync state is kept: nothing in the schema changes):
+How it works:
 
 - Every row that travels has a UUID key, so "what changed since the last sync" is the
   difference of the two sides' key sets (revisions, events, comments, assets, users,
   dictionary words), plus the few columns that change in place (article state, comment
   resolution, asset captions). Running it twice changes nothing; a sync interrupted at
   any point is simply run again.
-- One transaction per side. Both sides are written and flushed, then the remote commits,
-  then the local one. A dropped connection before the remote commit leaves both sides as
-  they were; one between the two commits leaves the remote complete and the local side
-  as it was, and the next sync brings the local side level (nothing half-applied).
+- Watermarks (`_Watermarks`, table `sync_peers` of migration 0007, in the store that
+  runs the sync): per peer, a digest of each article on both sides as the last sync
+  left them. A full sync first reads each side's article rows and a few grouped counts;
+  an article whose digests on both sides are still the recorded ones is not loaded or
+  compared. They are hints only, never the truth: a digest that differs (or none) means
+  the whole article is compared, as without them.
+- One transaction per side (on PostgreSQL REPEATABLE READ: one snapshot for every
+  read). Both sides are written and flushed, then the remote commits, then the local
+  one. A dropped connection before the remote commit leaves both sides as they were;
+  one between the two commits leaves the remote complete and the local side as it was,
+  and the next sync brings the local side level (nothing half-applied).
 - Revisions travel as a DAG. A side that only moved ahead is fast-forwarded; when both
   moved, `editor.core.merge` merges the two heads against their best common ancestor
   into a merge revision with both parents. The merge is deterministic (its id, author,
@@ -25,6 +32,11 @@ How it works (no sync state is kept: nothing in the schema changes):
   `editor.services.workflow` as if the change were made on the receiving side, with the
   receiving side's roles. An article with a refused change is not synced at all (either
   way) and is reported.
+- A shared PostgreSQL store reached with a person's own login (not the server's keys)
+  receives through `newsroom_sync_receive` (migration 0007), which checks every row
+  again in the database, as if that login made it there, and writes all or nothing
+  (`SyncRefused`). Before that, `foreign_rows` refuses per article what such a
+  receiver would: rows in someone else's name (a sync's own merges excepted).
 - Users and roles: one side is the *authority* (the shared desk when syncing; the store
   importing a package). Users are united by id, or by name when the same person was
   created separately on both sides (their rows are mapped to the authority's id). Roles
