@@ -225,3 +225,14 @@ class DismissedFindingRow(Base):
     __table_args__ = (
         Index("ix_dismissed_findings_article", "article_id", "rule", "fingerprint", unique=True),
     )
+
+
+class SyncPeerRow(Base):
+    """A sync watermark (migration 0007): the digests of one article on this store and on
+    the peer store when the last sync between them left it equal (`editor.store.sync`)."""
+
+    __tablename__ = "sync_peers"
+
+    peer: Mapped[str] = mapped_column(String(64), primary_key=True)
+    article_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(Text)

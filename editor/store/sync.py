@@ -61,7 +61,6 @@ from datetime import date, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any, Protocol
 
-import sqlalchemy as sa
 from sqlalchemy import delete, func, insert, or_, select, text, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
@@ -70,7 +69,7 @@ from editor.core.errors import StoreError
 from editor.core.merge import Side, has_conflicts, merge_article, merge_status, review_guard
 from editor.core.model import METADATA_FIELDS
 from editor.core.text import word_count
-from editor.store.models import Base
+from editor.store.models import Base, SyncPeerRow
 from editor.store.rows import utc_now
 from editor.store.search import pg_vector_texts
 
@@ -103,7 +102,7 @@ _IN_CHUNK = 500
 _DETAIL_IN_MAX = 2000
 #: Migration 0007's watermarks: per peer store, the digests of each article on both
 #: sides when the last sync left it equal (kept in the store that runs the sync).
-PEERS = sa.table("sync_peers", sa.column("peer"), sa.column("article_id"), sa.column("fingerprint"))
+PEERS = SyncPeerRow.__table__
 
 
 # -- what the rights checker sees ------------------------------------------------------
