@@ -11,12 +11,14 @@ and a 20,000-word Markdown file for ReText. Each run starts the real program
 --onlyvisible --name ...` every 10 ms until the window is mapped, then grabs the window
 from the X server (Qt's `QScreen.grabWindow`, xcb) until its pixels show painted content
 (at least 8 distinct colours on a sample grid, and the same grab twice 50 ms apart): the
-time from the exec to that grab is "painted". Then one key ("x") is typed (`xdotool key`, to
-the focused window) and the grabs go on until the window shows a change: "typed" is the time
-from the exec to that grab, i.e. the window takes and shows typing ("-" when nothing changed
-within 5 s). Five seconds after the window is mapped it
-sums the resident memory (VmRSS) and the proportional share (Pss, counting pages shared
-between processes once) of the process and all its children (QtWebEngineProcess too).
+time from the exec to that grab is "painted". Then five keys ("xxxxx") are typed
+(`xdotool type`, to the window once focused) and the grabs go on until the window shows a
+change: "typed" is the time from the exec to that grab ("-" when nothing changed within
+5 s). A limit: any change of 60 pixels counts (an article count appearing, say), so look at
+the `--shots` grab taken after it ("-typed.png") before trusting the figure. Five seconds
+after the window is mapped it sums the resident memory (VmRSS) and the proportional share
+(Pss, counting pages shared between processes once) of the process and all its children
+(QtWebEngineProcess too).
 Programs run alternately, in the same run; medians are printed with the load average.
 
 With `--big` (the default) a third store of 100,000 articles is measured too: made once at
@@ -191,6 +193,9 @@ def type_and_wait(window: int, env: dict[str, str], grabber: Grabber, start: flo
     """Type five keys into the focused window; seconds from `start` until the window shows
     them (at least 60 pixels differ from the grab before: a blinking text cursor is ~20), or
     NaN when nothing changed so within `wait`."""
+    # The window manager may not have given it the focus yet: keys would go elsewhere.
+    subprocess.run(["xdotool", "windowfocus", "--sync", str(window)], env=env,
+                   capture_output=True, check=False, timeout=wait)  # fmt: skip
     before = grabber.image(window)
     subprocess.run(["xdotool", "type", "--delay", "0", "xxxxx"], env=env, capture_output=True,
                    check=False)  # fmt: skip
