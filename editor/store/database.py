@@ -66,8 +66,6 @@ class Database:
         self.read_only_reason = read_only_reason if reader_url else None
         self._room_looked = time.monotonic()
         self._swap_lock = threading.Lock()
-        self._writes_lock = threading.Lock()
-        self._writes_open = 0  # this process's write transactions in progress
         if reader_url:
             self.engine: Engine = create_engine(reader_url)
         else:
@@ -105,14 +103,8 @@ class Database:
                 "only: nothing was saved. Free some space; saving works again as soon as "
                 "there is room."
             )
-        with self._writes_lock:
-            self._writes_open += 1
-        try:
-            with self.guard(), self._sessions() as session, session.begin():
-                yield session
-        finally:
-            with self._writes_lock:
-                self._writes_open -= 1
+        with self.guard(), self._sessions() as session, session.begin():
+            yield session
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -157,21 +149,21 @@ class Database:
 
     # -- locks held by another program ---------------------------------------------
 
-    def locked_by_another_program(self) -> bool:
+    def locked_by_another_program(self, patience_s: float = 0.05) -> bool:
         """Whether a write would have to wait for another program's lock now (SQLite).
 
         Takes the write lock and gives it back at once, writing nothing (a millisecond).
-        A lock held by this process's own write in progress does not count: that one
-        ends in milliseconds. Other databases: False (they lock rows, not the store).
+        A lock given back within `patience_s` does not count: a short write (this
+        process's own, say). Other databases: False (they lock rows, not the store).
         """
         if self.path is None or self.dialect != "sqlite" or self.read_only_reason:
             return False
-        with self._writes_lock:
-            if self._writes_open:
-                return False
         try:
             probe = sqlite3.connect(
-                f"{self.path.as_uri()}?mode=rw", uri=True, timeout=0, isolation_level=None
+                f"{self.path.as_uri()}?mode=rw",
+                uri=True,
+                timeout=patience_s,
+                isolation_level=None,
             )
         except sqlite3.Error:
             return False  # not there, or not openable: the write itself says why

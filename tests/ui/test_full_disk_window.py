@@ -40,7 +40,10 @@ def test_run_gui_opens_a_store_on_a_full_disk_instead_of_refusing_it(
     opened: list[tuple[str | None, int]] = []
 
     def run_window(_app, newsroom, _state):
-        opened.append((newsroom.store.read_only_reason, newsroom.count_articles()))
+        try:
+            opened.append((newsroom.store.read_only_reason, newsroom.count_articles()))
+        finally:
+            newsroom.close()  # as the real one does (else the disk stays busy)
         return 0, None
 
     monkeypatch.setattr(gui_app, "_run_window", run_window)

@@ -19,6 +19,15 @@ status changes, focus loss, quit) first waits for the write in flight, then save
 synchronously, so versions stay in order and nothing is lost. The journal thread has the
 same shape (one write in flight, one more wanted) and is waited for before the journal is
 cleared or written from the GUI thread, so its writes land in order too.
+A store locked by another program (a second editor, a sync, the `sqlite3` shell in a
+transaction) never freezes the window: a save first asks whether the lock is held (a
+millisecond, `editor.services.store_lock`); when it is, the text goes to the journal, the
+status bar says "Waiting for the store (locked by another program)…" at once, and the
+worker waits for the lock (looking every 0.1 s) and writes it the moment it is free. A
+save asked for again while that one waits (say, closing the window) gets the dialog, so
+the person can still choose. On the GUI thread SQLite waits at most `GUI_LOCK_WAIT_S`
+(a lock taken between the look and the write), on the worker `WORKER_LOCK_WAIT_S`
+before it looks again; a write that waits is never waited for by the GUI thread.
 A stale write never loses text: the person sees both versions side by side and chooses to
 merge them (offered when the two edits touched different paragraphs and fields; see
 `editor.ui.conflict_dialog` and `editor.ui.session.conflict`), save their version as a copy
@@ -28,6 +37,7 @@ emptied the document themselves.
 
 from __future__ import annotations
 
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -38,9 +48,16 @@ from datetime import date
 from PySide6.QtCore import QEvent, QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtGui import QGuiApplication
 
-from editor.core.errors import NewsroomError, StaleWriteError, StoreError, ValidationError
+from editor.core.errors import (
+    NewsroomError,
+    StaleWriteError,
+    StoreBusyError,
+    StoreError,
+    ValidationError,
+)
 from editor.core.merge import merge_edits
 from editor.core.model import Article
+from editor.services import store_lock
 from editor.services.newsroom import Newsroom
 from editor.ui.conflict_dialog import ConflictMessage, ConflictVersions
 from editor.ui.dialogs import ConflictChoice
@@ -61,6 +78,22 @@ JOURNAL_MAX_INTERVAL_MS = 700
 JOURNAL_OVERDUE_MS = 100
 #: While editing, a real revision at least this often (the rest coalesce).
 REVISION_INTERVAL_S = 300.0
+#: How long a write on the GUI thread lets SQLite wait for a lock another program took
+#: between the look (`store_lock.locked_by_another_program`) and the write...
+GUI_LOCK_WAIT_S = 0.25
+#: ...and how long the worker lets it wait before it looks again.
+WORKER_LOCK_WAIT_S = 0.5
+#: Said in the status bar the moment a save finds the store locked by another program.
+LOCKED_WAITING = (
+    "Waiting for the store (locked by another program)… Your text is kept and is saved "
+    "as soon as the store is free."
+)
+#: Said in a dialog when a save is asked for again while the store is still locked.
+LOCKED_STILL = (
+    "The store is still locked by another program (a second editor, a sync or a "
+    "database tool), so nothing could be saved yet. Your text is kept in the recovery "
+    "journal and is saved as soon as the store is free."
+)
 
 
 #: Asked when a save is refused as stale; gets the store's message, returns the choice.
@@ -81,10 +114,15 @@ class _Write:
     body_edits: int = 0  # the session's body-edit count when the text was taken
     saved: Article | None = None
     error: NewsroomError | None = field(default=None)
+    #: Set while the worker waits for another program's lock (read on the GUI thread).
+    waiting: bool = False
+    #: Set by the GUI thread to stop a write that waits for the lock (closing, reloading).
+    cancel: threading.Event = field(default_factory=threading.Event)
 
 
 class _WriteSignals(QObject):
     finished = Signal(object)  # _Write
+    waiting = Signal(object)  # _Write: it waits for another program's lock
 
 
 class _WriteJob(QRunnable):
@@ -99,19 +137,42 @@ class _WriteJob(QRunnable):
     def run(self) -> None:
         write = self._write
         try:
-            write.saved = self._newsroom.save_article(
-                write.article_id,
-                expected_version=write.version,
-                changes=write.changes or None,
-                body=write.body,
-                reason=write.reason,
-                session_id=write.session_id,
-            )
+            write.saved = self._save_when_free(write)
         except NewsroomError as error:
             write.error = error
         except Exception as error:  # the GUI thread must always hear that the write ended
             write.error = StoreError(f"Saving failed: {error}")
+        write.waiting = False
         self._signals.finished.emit(write)
+
+    def _save_when_free(self, write: _Write) -> Article:
+        """Wait while another program holds the store's lock (saying so at once), then
+        write; looks again when the lock was taken between the look and the write."""
+        while True:
+            if not store_lock.wait_until_free(
+                self._newsroom, write.cancel, lambda _waited: self._waiting(write)
+            ):
+                raise StoreBusyError(LOCKED_STILL)
+            write.waiting = False
+            try:
+                with store_lock.waiting_at_most(WORKER_LOCK_WAIT_S):
+                    return self._newsroom.save_article(
+                        write.article_id,
+                        expected_version=write.version,
+                        changes=write.changes or None,
+                        body=write.body,
+                        reason=write.reason,
+                        session_id=write.session_id,
+                    )
+            except StoreBusyError:
+                if not store_lock.locked_by_another_program(self._newsroom):
+                    raise  # no lock to wait for that can be seen: as the store said it
+                if write.cancel.wait(store_lock.POLL_S):
+                    raise StoreBusyError(LOCKED_STILL) from None
+
+    def _waiting(self, write: _Write) -> None:
+        write.waiting = True
+        self._signals.waiting.emit(write)
 
 
 @dataclass
@@ -231,8 +292,15 @@ class EditingSession(QObject):
         self._pool.setMaxThreadCount(1)
         self._write_signals = _WriteSignals(self)
         self._write_signals.finished.connect(self._on_written)
+        self._write_signals.waiting.connect(self._on_waiting)
         self._in_flight: _Write | None = None
         self._pending: set[str] = set()  # "save": wanted while one was in flight
+        #: A revision (Ctrl+S) was asked for while the store was locked: the pending
+        #: write is one, not an autosave.
+        self._revision_wanted = False
+        #: A save that must answer (not a background one) found the store locked and
+        #: was left to the worker; the next such save gets the dialog.
+        self._asked_while_locked = False
         # The journal's own thread, so its writes never wait behind a store write.
         self._journal_pool = QThreadPool(self)
         self._journal_pool.setMaxThreadCount(1)
@@ -507,6 +575,8 @@ class EditingSession(QObject):
         dialog. A write in flight on the worker is waited for and applied first.
         """
         self._autosave.stop()
+        if self._locked_elsewhere():
+            return self._save_when_free(reason, background)
         self._finish_writes()
         prepared = self._prepare_save(reason, background)
         if isinstance(prepared, bool):
@@ -517,14 +587,15 @@ class EditingSession(QObject):
         write = prepared
         changes, body, reason = write.changes, write.body, write.reason
         try:
-            saved = self._newsroom.save_article(
-                self.article.id,
-                expected_version=self.article.version,
-                changes=changes or None,
-                body=body,
-                reason=reason,
-                session_id=self.session_id,
-            )
+            with store_lock.waiting_at_most(GUI_LOCK_WAIT_S):  # never seconds, here
+                saved = self._newsroom.save_article(
+                    self.article.id,
+                    expected_version=self.article.version,
+                    changes=changes or None,
+                    body=body,
+                    reason=reason,
+                    session_id=self.session_id,
+                )
         except StaleWriteError as error:
             self.write_journal()  # recoverable while the person decides
             return self._on_stale(str(error))
@@ -540,6 +611,8 @@ class EditingSession(QObject):
             self.write_journal()
             self.failed.emit(str(error))
             return False
+        except StoreBusyError:  # locked between the look and the write: the worker waits
+            return self._save_when_free(reason, background)
         except NewsroomError as error:
             self.write_journal()  # the text stays recoverable whatever the store said
             if background:
@@ -559,6 +632,7 @@ class EditingSession(QObject):
     def _apply_saved(self, write: _Write, saved: Article) -> None:
         """Take the store's new version; edits made while it was written stay unsaved."""
         self._autosave.setInterval(self._autosave_delay_ms)
+        self._asked_while_locked = False
         self.article = saved
         if write.reason != "autosave":
             self._last_revision = time.monotonic()
@@ -568,6 +642,8 @@ class EditingSession(QObject):
         if self._body_edits == write.body_edits:
             self._body_dirty = False
         still_dirty = bool(self._changes) or self._body_dirty
+        if write.reason != "autosave" or not still_dirty:
+            self._revision_wanted = False  # a Ctrl+S left waiting is done (or moot)
         if not still_dirty and self._journaled:
             # Cleared on the journal thread, after any write in flight (the timer runs the
             # clear when nothing is left unsaved); a synchronous save clears it at once.
@@ -586,9 +662,55 @@ class EditingSession(QObject):
         if self._in_flight is not None:
             self._pending.add("save")
             return
-        prepared = self._prepare_save("autosave", background=True)
+        reason = "save" if self._revision_wanted else "autosave"
+        prepared = self._prepare_save(reason, background=True)
         if isinstance(prepared, _Write):
             self._start(prepared)
+
+    def _locked_elsewhere(self) -> bool:
+        """Whether a save now would wait for another program's lock: the write in
+        flight waits for it, or the store says so (a millisecond's look)."""
+        if self.article is None or not self._dirty:
+            return False
+        flight = self._in_flight
+        if flight is not None and flight.waiting:
+            return True
+        return store_lock.locked_by_another_program(self._newsroom)
+
+    def _save_when_free(self, reason: str, background: bool) -> bool:
+        """The store is locked by another program: never wait for it on this thread.
+
+        The text goes to the journal, the worker writes it once the lock is gone (after
+        the write in flight), and the status bar says so at once. A save that must
+        answer and finds the store still locked after an earlier one was left waiting
+        gets the dialog instead (closing the window asks whether to quit unsaved).
+        """
+        prepared = self._prepare_save(reason, background)
+        if isinstance(prepared, bool):
+            return prepared
+        if prepared.reason != "autosave":
+            self._revision_wanted = True
+        self.write_journal()
+        if self._in_flight is None:
+            self._start(prepared)
+        else:
+            self._pending.add("save")
+        asked_before = self._asked_while_locked
+        if not background:
+            self._asked_while_locked = True
+        if asked_before and not background:
+            self.failed.emit(LOCKED_STILL)
+        else:
+            self.autosave_failed.emit(LOCKED_WAITING)
+        return False
+
+    def _on_waiting(self, write: _Write) -> None:
+        """The worker waits for another program's lock: said at once (and again every
+        `store_lock.NOTICE_EVERY_S`), the text kept in the journal meanwhile."""
+        if write is not self._in_flight or self.article is None:
+            return
+        if write.article_id == self.article.id and write.session_id == self.session_id:
+            self.autosave_failed.emit(LOCKED_WAITING)
 
     def _start(self, write: _Write) -> None:
         self._in_flight = write
@@ -612,6 +734,9 @@ class EditingSession(QObject):
         write = self._in_flight
         if write is None:
             return
+        # Never wait for another program's lock here: a write that would wait for it (or
+        # waits already) gives up at once, its text kept in the journal; any other ends.
+        write.cancel.set()
         self._pool.waitForDone(-1)
         self._in_flight = None
         self._apply_write(write, settling=True)
