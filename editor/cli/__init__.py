@@ -409,16 +409,18 @@ def _import_files(newsroom, files: list[Path], args: argparse.Namespace) -> int:
 
 
 def _with_folders_opened(paths: list[Path]) -> list[Path]:
-    """A folder stands for the importable files in it and its subfolders, by name."""
+    """A folder stands for the importable files in it and its subfolders, by name; one
+    with none stays itself, so the import says it is a folder and no file."""
     from editor.core.importing import IMPORT_SUFFIXES
 
     files: list[Path] = []
     for path in paths:
+        found = []
         if path.is_dir():
-            found = [p for p in path.rglob("*") if p.suffix.lower() in IMPORT_SUFFIXES]
-            files.extend(sorted(p for p in found if p.is_file()))
-        else:
-            files.append(path)
+            found = sorted(
+                p for p in path.rglob("*") if p.suffix.lower() in IMPORT_SUFFIXES and p.is_file()
+            )
+        files.extend(found or [path])
     return files
 
 
