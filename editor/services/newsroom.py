@@ -9,6 +9,7 @@ from __future__ import annotations
 import getpass
 import uuid
 from collections.abc import Callable, Iterable
+from contextlib import suppress
 from dataclasses import replace
 from datetime import datetime, tzinfo
 from importlib.resources import as_file
@@ -54,6 +55,7 @@ from editor.store import opening
 from editor.store.opening import PasswordRequiredError as PasswordRequiredError
 from editor.store.rights import IdentityError as IdentityError
 from editor.store.rights import Rights, default_login
+from editor.store.store import MergedSides as MergedSides
 from editor.store.store import Store
 
 if TYPE_CHECKING:  # the checks load when first run (their YAML and rules cost ~0.1 s)
@@ -283,12 +285,16 @@ class Newsroom:
         body: str | None = None,
         reason: str = "save",
         session_id: str | None = None,
+        merged: MergedSides | None = None,
     ) -> Article:
         """Apply metadata `changes` and/or a new `body` to the version the caller loaded.
 
         Refused with `StaleWriteError` when the article changed since `expected_version`.
         With `reason="autosave"` and a `session_id`, consecutive autosaves of one editing
         session update that session's latest revision instead of adding one per pause.
+        With `merged` (a stale save settled by merging, `expected_version` theirs), the
+        person's own version and the merge are both kept: a merge revision whose second
+        parent is their head (see `Store.save_article`).
         """
         current = self.store.get_article(article_id)
         self.check_edit(current)  # the workflow's permission check (autosaves too)
@@ -300,12 +306,18 @@ class Newsroom:
         if body is not None:
             updated.body = body
         self._derive(updated, previous_slug=current.slug)
+        if merged is not None:
+            own = replace(merged.own, tags=list(merged.own.tags))
+            with suppress(ValidationError):  # a slug refused now was refused with the save
+                self._derive(own, previous_slug=current.slug)
+            merged = MergedSides(own, merged.theirs_head_id)
         return self.store.save_article(
             updated,
             expected_version=expected_version,
             author=self.user,
             reason=reason,
             session_id=session_id,
+            merged=merged,
         )
 
     def delete_article(self, article_id: str) -> None:

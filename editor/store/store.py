@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import ColumnElement, Select, func, literal, not_, select, union_all, update
@@ -56,6 +57,20 @@ from editor.store.rows import (
 from editor.store.settings import SettingsRepository
 from editor.store.spelling import DictionaryRepository
 from editor.store.workflow import WorkflowRepository, desk_filters
+
+
+@dataclass(frozen=True, slots=True)
+class MergedSides:
+    """The two sides of a stale save settled by merging them, to record as a merge.
+
+    `own` is the person's version as it stood when the save was refused (derived like any
+    saved article; its `head_revision_id` is the revision it was edited from), and
+    `theirs_head_id` the head revision of the version it was merged with.
+    """
+
+    own: Article
+    theirs_head_id: str
+
 
 _SORT_COLUMNS = {
     "headline": func.lower(ArticleRow.headline),
@@ -412,11 +427,15 @@ class Store:
         author: User,
         reason: str = "save",
         session_id: str | None = None,
+        merged: MergedSides | None = None,
     ) -> Article:
         """Write the article's fields and body as one new revision, or refuse a stale write.
 
         Autosaves of one editing session (same `session_id`) update that session's
-        latest autosave revision instead of adding one per pause.
+        latest autosave revision instead of adding one per pause. With `merged` (and the
+        head still `merged.theirs_head_id`), the person's own version is written first as
+        a revision on the one it was edited from, and the article as a "merge" revision
+        with two parents: that one, and their head (second), as a sync's merge has.
         """
         now = utc_now()
         try:
@@ -455,7 +474,9 @@ class Store:
                     and head.session_id == session_id
                     and head.author_id == author.id
                 )
-                if coalesce:
+                if merged is not None and merged.theirs_head_id == row.head_revision_id:
+                    _append_merge(session, row, article, merged, author, now, session_id)
+                elif coalesce:
                     self.db.search.forget(session, row)  # its text changes in place
                     head.body = article.body
                     head.meta = revision_meta(article)
@@ -539,6 +560,33 @@ class Store:
                 )
                 for e, name in rows
             ]
+
+
+def _append_merge(
+    session: Session,
+    row: ArticleRow,
+    article: Article,
+    merged: MergedSides,
+    author: User,
+    now: datetime,
+    session_id: str | None,
+) -> None:
+    """The person's version, then the merge of it with their head, as the new head."""
+    own_parent = merged.own.head_revision_id
+    found = session.get(RevisionRow, own_parent) if own_parent else None
+    if found is None or found.article_id != row.id:
+        own_parent = row.head_revision_id  # edited from nothing this store has: theirs
+    own = new_revision_row(
+        merged.own, parent_id=own_parent, author=author, reason="save", now=now,
+        session_id=session_id,
+    )  # fmt: skip
+    session.add(own)
+    merge = new_revision_row(
+        article, parent_id=own.id, author=author, reason="merge",
+        now=now + timedelta(microseconds=1), session_id=session_id,
+    )  # fmt: skip
+    merge.second_parent_id = merged.theirs_head_id
+    append_revision(session, merge)
 
 
 #: Ids per `IN (...)` query: well under every database's limit on bound parameters.

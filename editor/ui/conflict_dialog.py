@@ -42,6 +42,7 @@ from editor.core.fields import field_label
 from editor.core.merge import EDITED_FIELDS, AlignedRow, EditMerge
 from editor.core.model import Article
 from editor.core.text import counted
+from editor.services.newsroom import MergedSides
 
 Answer = TypeVar("Answer")
 
@@ -86,6 +87,12 @@ class ConflictVersions:
         if merged.slug != self.theirs.slug:
             merged.slug_locked = bool(self.mine.slug_locked or self.mine.slug != self.base.slug)
         return merged
+
+    def merged_sides(self) -> MergedSides | None:
+        """What the merge's save records: the person's version and their head revision
+        (the merge revision's second parent), or None when theirs has no revision."""
+        head = self.theirs.head_revision_id
+        return MergedSides(self.mine, head) if head else None
 
     def merged_changes(self) -> dict[str, object]:
         """The details the merged article has that theirs has not (to save over theirs)."""

@@ -19,6 +19,8 @@ from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 
 from editor.core.merge import merge_edits
 from editor.services.newsroom import Newsroom
+from editor.services.syncing import sync_with
+from editor.store.models import RevisionRow
 from editor.ui import dialogs
 from editor.ui.conflict_dialog import (
     ComparisonView,
@@ -28,6 +30,7 @@ from editor.ui.conflict_dialog import (
     comparison_html,
 )
 from editor.ui.dialogs import ConflictChoice
+from tests.store.test_sync_support import state
 from tests.ui.conftest import FAST
 
 BODY = (
@@ -141,8 +144,48 @@ def test_edits_of_different_paragraphs_merge_and_both_are_saved(
     assert window.session.article.version == stored.version
     assert window.editor.textCursor().blockNumber() == 0  # still where the person typed
     assert "Merged with rita’s changes and saved" in window.status.currentMessage()
-    assert [r.reason for r in newsroom.revisions(article.id)][-1] == "save"
+    assert [r.reason for r in newsroom.revisions(article.id)][-2:] == ["save", "merge"]
     assert newsroom.store.journal.list_journal() == []  # saved: nothing left to recover
+
+
+def test_a_merge_is_saved_with_both_parents_and_a_sync_fast_forwards_it(
+    make_window, newsroom, colleague, store_path, tmp_path, qtbot, monkeypatch
+) -> None:
+    article, window = _open(make_window, newsroom)
+    laptop = Newsroom.open(tmp_path / "laptop.db", bootstrap=False, reader=True)
+    try:
+        sync_with(laptop, str(store_path))  # a second store that has the article as loaded
+        laptop.switch_user("rita")
+        _their_save(colleague, article.id, body=BODY.replace("at six.", "at six, briefly."))
+        theirs = colleague.get_article(article.id).head_revision_id
+        _type_at_end_of_paragraph(qtbot, window, 0, " Mine")
+        Answers(monkeypatch, ConflictChoice.MERGE)
+
+        assert window.session.save() is True
+
+        stored = newsroom.get_article(article.id)
+        with newsroom.store.db.read() as session:
+            merge = session.get(RevisionRow, stored.head_revision_id)
+            own = session.get(RevisionRow, merge.parent_id)
+            assert merge.reason == "merge" and merge.second_parent_id == theirs
+            assert own.parent_id == article.head_revision_id  # the version the person loaded
+            assert "noon. Mine" in own.body and "briefly" not in own.body  # the person's side
+            assert "noon. Mine" in merge.body and "six, briefly." in merge.body
+
+        report = sync_with(laptop, str(store_path))
+        assert report.down == [article.id] and report.merged == []  # a fast-forward
+        assert laptop.get_article(article.id).head_revision_id == stored.head_revision_id
+        assert state(laptop.store) == state(newsroom.store)
+        later = laptop.get_article(article.id)
+        laptop.save_article(
+            article.id, expected_version=later.version, body=later.body + "\nLater.\n"
+        )
+        report = sync_with(laptop, str(store_path))
+        assert report.up == [article.id] and report.merged == []  # and back the other way
+        assert newsroom.get_article(article.id).body.endswith("Later.\n")
+        assert state(laptop.store) == state(newsroom.store)
+    finally:
+        laptop.close()
 
 
 def test_undo_after_a_merge_brings_back_the_persons_own_text(

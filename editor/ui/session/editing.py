@@ -58,7 +58,7 @@ from editor.core.errors import (
 from editor.core.merge import merge_edits
 from editor.core.model import Article
 from editor.services import store_lock
-from editor.services.newsroom import Newsroom
+from editor.services.newsroom import MergedSides, Newsroom
 from editor.ui.conflict_dialog import ConflictMessage, ConflictVersions
 from editor.ui.dialogs import ConflictChoice
 from editor.ui.timers import debounce_timer
@@ -112,6 +112,7 @@ class _Write:
     changes: dict[str, object]
     reason: str = "autosave"
     body_edits: int = 0  # the session's body-edit count when the text was taken
+    merged: MergedSides | None = None  # a Merge Both's save: recorded with both parents
     saved: Article | None = None
     error: NewsroomError | None = field(default=None)
     #: Set while the worker waits for another program's lock (read on the GUI thread).
@@ -163,6 +164,7 @@ class _WriteJob(QRunnable):
                         body=write.body,
                         reason=write.reason,
                         session_id=write.session_id,
+                        merged=write.merged,
                     )
             except StoreBusyError:
                 if not store_lock.locked_by_another_program(self._newsroom):
@@ -275,6 +277,7 @@ class EditingSession(QObject):
         self._emptied_by_edit = False
         self._dirty = False
         self._in_conflict = False
+        self._merging: MergedSides | None = None  # Merge Both taken, its save not landed
         #: Whether the journal may hold an entry of this session (so there is one to clear).
         self._journaled = False
         self._body_edits = 0  # so a result knows which typing it did not include
@@ -556,6 +559,7 @@ class EditingSession(QObject):
         self._emptied_by_edit = False
         self._journaled = False
         self._last_revision = time.monotonic()
+        self._merging = None
         self._set_conflict(False)
         self._set_dirty(False)
         if article is not None:
@@ -595,6 +599,7 @@ class EditingSession(QObject):
                     body=body,
                     reason=reason,
                     session_id=self.session_id,
+                    merged=write.merged,
                 )
         except StaleWriteError as error:
             self.write_journal()  # recoverable while the person decides
@@ -634,6 +639,8 @@ class EditingSession(QObject):
         self._autosave.setInterval(self._autosave_delay_ms)
         self._asked_while_locked = False
         self.article = saved
+        if write.merged is not None:
+            self._merging = None
         if write.reason != "autosave":
             self._last_revision = time.monotonic()
         for name, value in write.changes.items():
@@ -813,7 +820,7 @@ class EditingSession(QObject):
                 return True
         return _Write(
             "save", self.article.id, self.session_id, self.article.version, body, changes,
-            reason=reason, body_edits=self._body_edits,
+            reason=reason, body_edits=self._body_edits, merged=self._merging,
         )  # fmt: skip
 
     def _on_stale(self, message: str) -> bool:
@@ -864,6 +871,7 @@ class EditingSession(QObject):
         if self.apply_merge is None:
             return self._save_merge(versions)
         self.article = versions.theirs
+        self._merging = versions.merged_sides()
         self.apply_merge(versions)  # arrives as note_body_edited / note_field_edited
         self._body_dirty = True  # the merged body is written even if no edit was noticed
         self._set_dirty(True)
@@ -883,6 +891,7 @@ class EditingSession(QObject):
                 body=versions.merge.body,
                 reason="save",
                 session_id=self.session_id,
+                merged=versions.merged_sides(),
             )
         except StaleWriteError as error:
             return self._on_stale(str(error))  # theirs moved on again: ask about the new one
