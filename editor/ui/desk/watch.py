@@ -24,6 +24,9 @@ What changed since the last look, and is not this window's own save, is news:
   and the audit log follow the reload) and the status bar says so; with unsaved changes,
   the status bar warns, and the next save asks what to keep (the stale-write question),
   so neither version is lost;
+- the open article's comments, when a colleague commented, replied or resolved: the look
+  reads the open article's threads too (one indexed query) and the Review tab shows what
+  changed, keeping its scroll and whatever is being typed (`ReviewPanel.show_threads`);
 - presence: "Dave is editing since 10:42" above the headline and on the strip, a pen on
   the row in the list (`editor.ui.desk.presence`, which also keeps this window's claim).
 
@@ -36,7 +39,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMainWindow
@@ -44,6 +47,7 @@ from PySide6.QtWidgets import QApplication, QMainWindow
 from editor.core.errors import NewsroomError
 from editor.core.model import Article, ArticleQuery, ArticleSummary
 from editor.core.presence import Presence
+from editor.core.values import Comment
 from editor.services.presence import PostgresListener, SqliteChangeCounter
 from editor.ui.background import Background, Job
 from editor.ui.desk.presence import PresenceClaim, PresenceView
@@ -69,6 +73,11 @@ class _Look:
     rows: list[ArticleSummary]
     total: int
     presences: list[Presence]
+    #: The threads of the article open when the look began (None: none was open), with
+    #: the Review tab's generation then: threads it set since are newer than these.
+    comments: list[Comment] | None = None
+    comments_of: str | None = None
+    review_generation: int = -1
 
 
 class DeskWatch(QObject):
@@ -78,6 +87,8 @@ class DeskWatch(QObject):
     changed_elsewhere = Signal(list)
     #: The live presence claims of other windows changed (article id -> claims).
     presence_changed = Signal(dict)
+    #: The open article's comments changed elsewhere and the Review tab shows them (id).
+    comments_changed_elsewhere = Signal(str)
     #: Whether the watch hears the store's notices (True) or polls (False).
     listening_changed = Signal(bool)
 
@@ -159,6 +170,10 @@ class DeskWatch(QObject):
         newsroom = self._window.newsroom
         if force:
             self._last_look = time.monotonic()
+        article = self._window.session.article
+        open_id = article.id if article is not None else None
+        review = getattr(self._window, "review", None)
+        generation = review.generation if review is not None else -1
 
         def work(_job: Job) -> _Look | None:
             if self._counter is None and not self._counter_failed and not self.listening:
@@ -172,6 +187,9 @@ class DeskWatch(QObject):
                 newsroom.list_articles(_NEWEST, limit=WATCH_ROWS),
                 newsroom.count_articles(),
                 newsroom.presence.current(),
+                newsroom.list_comments(open_id) if open_id is not None else None,
+                open_id,
+                generation,
             )
 
         self._tasks.run(work, lane="watch", success=self._looked, failure=self._look_failed)
@@ -251,6 +269,7 @@ class DeskWatch(QObject):
         self._look_again = False
         if self.presence.show(result.presences):
             self.presence_changed.emit(self.presence.others)
+        self._follow_comments(result)
         rows, total = result.rows, result.total
         previous, self._seen = self._seen, {row.id: row.updated_at for row in rows}
         count_before, self._total = self._total, total
@@ -275,6 +294,28 @@ class DeskWatch(QObject):
         if theirs is not None:
             self._follow_open_article(theirs)
 
+    def _follow_comments(self, result: _Look) -> None:
+        """The open article's threads, when they changed elsewhere (this window's own
+        comments are in the Review tab already: its generation moved since the look)."""
+        review = getattr(self._window, "review", None)
+        article = self._window.session.article
+        if (
+            review is None
+            or result.comments is None
+            or article is None
+            or article.id != result.comments_of
+            or review.article_id != article.id
+            or review.generation != result.review_generation
+            or review.threads == result.comments
+        ):
+            return
+        before = {t.id: t for t in review.threads}
+        review.show_threads(result.comments)
+        self.comments_changed_elsewhere.emit(article.id)
+        news = _comment_news(before, result.comments)
+        if news:
+            self._window.status.showMessage(news, 15_000)
+
     def _follow_open_article(self, theirs: ArticleSummary) -> None:
         window = self._window
         when = theirs.updated_at.astimezone().strftime("%H:%M") if theirs.updated_at else ""
@@ -295,3 +336,29 @@ class DeskWatch(QObject):
         editor.setTextCursor(cursor)
         editor.verticalScrollBar().setValue(scroll)
         window.status.showMessage(f"Updated: someone else saved this story at {when}", 15_000)
+
+
+def _comment_news(before: dict[str, Comment], after: list[Comment]) -> str:
+    """What the status bar says of the threads that changed: the newest comment, reply or
+    resolution and who made it ("" when it cannot tell, e.g. only a deletion)."""
+    said: list[tuple[datetime, str]] = []
+    for thread in after:
+        old = before.get(thread.id)
+        if old is None:
+            said.append((thread.created_at, f"{thread.author or 'Someone'} commented"))
+            continue
+        known = {reply.id for reply in old.replies}
+        said.extend(
+            (reply.created_at, f"{reply.author or 'Someone'} replied to a comment")
+            for reply in thread.replies
+            if reply.id not in known
+        )
+        if thread.resolved and not old.resolved and thread.resolved_at is not None:
+            who = thread.resolved_by or "Someone"
+            said.append((thread.resolved_at, f"{who} resolved a comment"))
+        elif old.resolved and not thread.resolved:  # a reopening keeps no time: just now
+            said.append((datetime.now(UTC), "A comment was reopened"))
+    if not said:
+        return ""
+    _when, what = max(said, key=lambda item: item[0])
+    return f"{what} on this story (Review tab)"

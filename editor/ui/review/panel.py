@@ -6,6 +6,12 @@ one per document position), so a found passage maps straight to a selection: no
 Markdown offsets are involved and the serialiser can change freely. Anchors are found
 again after a pause in typing; meanwhile the highlights ride along with the edits
 (their cursors are document cursors). A thread whose passage is gone says so.
+
+Threads change under the panel too: a colleague comments, replies or resolves while the
+story is open here, and the desk watch (`editor.ui.desk.watch`) hands the new threads to
+`show_threads`. Only the cards that changed are rebuilt; the list keeps its scroll (the
+card at the top of the view stays there), a reply being typed in a card and a comment
+being written in the composer are kept, focus and cursor with them.
 """
 
 from __future__ import annotations
@@ -187,6 +193,18 @@ class ThreadCard(QFrame):
         self.reply_edit.show()
         self.reply_edit.setFocus()
 
+    def take_draft(self, other: ThreadCard) -> None:
+        """Carry over the reply typed in `other` (this thread's card before it changed):
+        its text, whether it is open, its cursor and its focus."""
+        edit = other.reply_edit
+        if not edit.isVisibleTo(other) and not edit.text():
+            return
+        self.reply_edit.setText(edit.text())
+        self.reply_edit.setCursorPosition(edit.cursorPosition())
+        self.reply_edit.show()
+        if edit.hasFocus():
+            self.reply_edit.setFocus()
+
     def _post_reply(self) -> None:
         text = self.reply_edit.text().strip()
         if text:
@@ -279,6 +297,10 @@ class ReviewPanel(QWidget):
         self.cards: dict[str, ThreadCard] = {}
         self.active_id: str | None = None
         self._pending: dict[str, object] | None = None
+        #: The composer's passage in the editor (its cursor rides along with edits).
+        self._pending_selection: QTextEdit.ExtraSelection | None = None
+        #: Moves whenever the panel sets its threads: a look started before is stale.
+        self.generation = 0
         self._reanchor_timer = debounce_timer(self, 400, self.reanchor)
 
         layout = QVBoxLayout(self)
@@ -326,7 +348,7 @@ class ReviewPanel(QWidget):
 
         self.show_resolved = QCheckBox("Show resolved")
         self.show_resolved.setObjectName("showResolved")
-        self.show_resolved.toggled.connect(self._rebuild_cards)
+        self.show_resolved.toggled.connect(lambda _on: self._rebuild_cards())
         layout.addWidget(self.show_resolved)
 
         self.composer = self._build_composer()
@@ -394,23 +416,42 @@ class ReviewPanel(QWidget):
     # -- the open article ------------------------------------------------------
 
     def show_article(self, article: object | None) -> None:
-        """The article now in the editor (whose text is already loaded), or None."""
-        self.article_id = getattr(article, "id", None)
+        """The article now in the editor (whose text is already loaded), or None.
+
+        The same article again (reloaded after a colleague's save, a workflow step) keeps
+        the list's scroll, the active thread and a comment being written."""
+        article_id = getattr(article, "id", None)
+        if article_id is not None and article_id == self.article_id:
+            if self._pending is not None:
+                self._re_anchor_pending()
+            self.reload()
+            return
+        self.article_id = article_id
         self.active_id = None
         # The previous article's threads and positions mean nothing in this document.
         self.threads = []
         self.anchors = {}
+        self._clear_cards()
         self.cancel_comment()
         self.reload()
 
     def reload(self) -> None:
         """Read the threads from the store, anchor them and show them."""
-        self.threads = []
+        threads: list[Comment] = []
         if self.article_id is not None:
             try:
-                self.threads = self._newsroom().list_comments(self.article_id)
+                threads = self._newsroom().list_comments(self.article_id)
             except NewsroomError as error:
                 self.message.emit(str(error))
+        self.show_threads(threads)
+
+    def show_threads(self, threads: list[Comment]) -> None:
+        """Show these threads of the open article (read here or by the desk watch): the
+        cards that changed are rebuilt, the rest stay; scroll and drafts are kept."""
+        self.generation += 1
+        self.threads = list(threads)
+        if self.active_id is not None and self.active_id not in {t.id for t in threads}:
+            self.active_id = None
         self.reanchor()
         self._rebuild_cards()
 
@@ -442,21 +483,65 @@ class ReviewPanel(QWidget):
         return [t for t in self.threads if shown or not t.resolved]
 
     def _rebuild_cards(self) -> None:
-        for card in self.cards.values():
-            self.list_layout.removeWidget(card)
-            card.hide()  # now: deleteLater only acts once back in the event loop
-            card.deleteLater()
-        self.cards = {}
-        for thread in self.visible_threads():
-            card = ThreadCard(thread, self.list_widget)
-            card.clicked.connect(self.jump_to)
-            card.reply_posted.connect(self.reply)
-            card.resolve_toggled.connect(self.resolve)
-            self.list_layout.insertWidget(self.list_layout.count() - 1, card)
+        """Cards for the visible threads: an unchanged thread keeps its card (and whatever
+        is typed in it), a changed one gets a new card with the old one's reply draft."""
+        scrollbar = self.scroll.verticalScrollBar()
+        at_top = self._card_at_top()
+        top_offset = at_top.y() - scrollbar.value() if at_top is not None else 0
+        old_cards, self.cards = self.cards, {}
+        for index, thread in enumerate(self.visible_threads()):
+            card = old_cards.pop(thread.id, None)
+            if card is not None and card.thread != thread:
+                replaced, card = card, self._new_card(thread)
+                card.take_draft(replaced)
+                if at_top is replaced:
+                    at_top = card
+                self._drop_card(replaced)
+            elif card is None:
+                card = self._new_card(thread)
+            # index + 1: the empty-state label is first; the stretch stays last.
+            if self.list_layout.indexOf(card) != index + 1:
+                self.list_layout.removeWidget(card)
+                self.list_layout.insertWidget(index + 1, card)
             card.show()
             self.cards[thread.id] = card
+        for card in old_cards.values():
+            self._drop_card(card)
         self._update_states()
         self._update_counts()
+        if at_top is not None and at_top in self.cards.values():
+            # The list's new size is known once its layout has run: keep the card that was
+            # at the top of the view where it was, whatever joined or left above it.
+            self.list_layout.activate()
+            self.list_widget.resize(self.list_widget.width(), self.list_widget.sizeHint().height())
+            scrollbar.setValue(at_top.y() - top_offset)
+
+    def _new_card(self, thread: Comment) -> ThreadCard:
+        card = ThreadCard(thread, self.list_widget)
+        card.clicked.connect(self.jump_to)
+        card.reply_posted.connect(self.reply)
+        card.resolve_toggled.connect(self.resolve)
+        return card
+
+    def _drop_card(self, card: ThreadCard) -> None:
+        self.list_layout.removeWidget(card)
+        card.hide()  # now: deleteLater only acts once back in the event loop
+        card.deleteLater()
+
+    def _clear_cards(self) -> None:
+        for card in self.cards.values():
+            self._drop_card(card)
+        self.cards = {}
+
+    def _card_at_top(self) -> ThreadCard | None:
+        """The first card whose bottom is below the top of the view (None at the top)."""
+        value = self.scroll.verticalScrollBar().value()
+        if value <= 0:
+            return None
+        for card in self.cards.values():
+            if card.y() + card.height() > value:
+                return card
+        return None
 
     def _update_states(self) -> None:
         for thread_id, card in self.cards.items():
@@ -504,13 +589,14 @@ class ReviewPanel(QWidget):
             self.message.emit("Select the passage to comment on, then press Ctrl+Alt+M.")
             return False
         self._pending = selection_anchor(text, start, end)
+        self._pending_selection = self._selection(start, end, ACTIVE_HIGHLIGHT, "")
         quote = _elided_quote(str(self._pending["quote"]))
         self.composer_quote.setText(f"On “{_escape(quote)}”")
         self.composer_error.hide()
         self.composer_edit.clear()
         self.composer.show()
         self.composer_edit.setFocus()
-        self._show_pending_highlight(start, end)
+        self._update_highlights()
         return True
 
     def post_comment(self) -> bool:
@@ -523,7 +609,7 @@ class ReviewPanel(QWidget):
             self.composer_error.setText(str(error))
             self.composer_error.show()
             return False
-        self._pending = None
+        self._pending = self._pending_selection = None
         self.composer.hide()
         self.active_id = created.id
         self.reload()
@@ -541,9 +627,26 @@ class ReviewPanel(QWidget):
         return created
 
     def cancel_comment(self) -> None:
-        self._pending = None
+        self._pending = self._pending_selection = None
         self.composer.hide()
         self._update_highlights()
+
+    def _re_anchor_pending(self) -> None:
+        """The story was reloaded under the composer: find its passage in the new text
+        (kept as it was when the passage is gone: posting anchors it as best it can)."""
+        assert self._pending is not None
+        probe = Comment(
+            id="", article_id=self.article_id or "", parent_id=None, author="",
+            created_at=datetime.now(), quote=str(self._pending["quote"]),
+            prefix=str(self._pending["prefix"]), suffix=str(self._pending["suffix"]),
+            position=self._pending["position"], body="",
+        )  # fmt: skip
+        span = anchor(probe, document_text(self.editor.document()))
+        if span is not None:
+            self._pending["position"] = span[0]
+            self._pending_selection = self._selection(span[0], span[1], ACTIVE_HIGHLIGHT, "")
+        else:
+            self._pending_selection = None
 
     def reply(self, thread_id: str, body: str) -> bool:
         try:
@@ -551,6 +654,10 @@ class ReviewPanel(QWidget):
         except NewsroomError as error:
             self.message.emit(str(error))
             return False
+        card = self.cards.get(thread_id)
+        if card is not None:  # posted: nothing for the thread's new card to carry over
+            card.reply_edit.clear()
+            card.reply_edit.hide()
         self.active_id = thread_id
         self.reload()
         return True
@@ -611,7 +718,7 @@ class ReviewPanel(QWidget):
         selection.format = fmt
         return selection
 
-    def _update_highlights(self, extra: list | None = None) -> None:
+    def _update_highlights(self) -> None:
         ours = []
         for thread in self.threads:
             span = self.anchors.get(thread.id)
@@ -620,12 +727,10 @@ class ReviewPanel(QWidget):
             colour = ACTIVE_HIGHLIGHT if thread.id == self.active_id else HIGHLIGHT
             tip = f"{thread.author}: {thread.body}"
             ours.append(self._selection(span[0], span[1], colour, tip))
-        ours.extend(extra or [])
+        if self._pending_selection is not None:
+            ours.append(self._pending_selection)
         others = [s for s in self.editor.extraSelections() if not s.format.hasProperty(_MARK)]
         self.editor.setExtraSelections(others + ours)
-
-    def _show_pending_highlight(self, start: int, end: int) -> None:
-        self._update_highlights([self._selection(start, end, ACTIVE_HIGHLIGHT, "")])
 
     def highlighted(self) -> list[QTextEdit.ExtraSelection]:
         return [s for s in self.editor.extraSelections() if s.format.hasProperty(_MARK)]
