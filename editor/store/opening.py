@@ -13,7 +13,6 @@ import sqlite3
 import stat
 from pathlib import Path
 
-import platformdirs
 from sqlalchemy import Engine, create_engine, event, inspect, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 
@@ -24,43 +23,19 @@ from editor.core.errors import (
     StoreTooNewError,
 )
 from editor.store import backup, integrity
+from editor.store.location import (  # noqa: F401 - where a store is, said once there
+    APP_AUTHOR,
+    APP_NAME,
+    default_store_location,
+    default_store_path,
+    is_shared,
+    is_url,
+)
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 MIGRATIONS = Path(__file__).parent / "migrations"
-APP_NAME = "newsroom-editor"
-APP_AUTHOR = "Newsroom"
 #: How long a write waits for another program's lock before giving up.
 BUSY_TIMEOUT_MS = 5000
-
-
-def default_store_path() -> Path:
-    """The store used when none is named: `NEWSROOM_STORE`, else the user data folder."""
-    env = os.environ.get("NEWSROOM_STORE")
-    if env:
-        return Path(env).expanduser()
-    return platformdirs.user_data_path(APP_NAME, APP_AUTHOR) / "newsroom.db"
-
-
-def default_store_location() -> str:
-    """`default_store_path`, but a URL in `NEWSROOM_STORE` stays a URL (a path folds `//`)."""
-    env = os.environ.get("NEWSROOM_STORE", "").strip()
-    return env if is_url(env) else str(default_store_path())
-
-
-def is_url(location: str) -> bool:
-    return "://" in location
-
-
-def is_shared(location: str | os.PathLike[str] | None) -> bool:
-    """Whether `location` (None: the default store) is a shared store: a PostgreSQL URL.
-
-    On a shared store the acting user is the database login, never a name given on the
-    command line (see `editor.store.rights`).
-    """
-    text_location = default_store_location() if location is None else str(location)
-    if not is_url(text_location):
-        return False
-    return text_location.split("://", 1)[0].split("+", 1)[0].lower() in ("postgresql", "postgres")
 
 
 class PasswordRequiredError(StoreError):

@@ -1,19 +1,8 @@
 """Full-text search: one query syntax, one ranking rule, one index per database engine.
 
-The syntax (`parse`), the same on every engine:
-
-- words are prefix matches, and every word must match (AND): `harb coun` finds an
-  article with "harbour" and "council";
-- a double-quoted phrase matches those words next to each other, in that order, as
-  whole words: `"harbour drought"`; an unclosed quote runs to the end of the query;
-- a phrase matches inside one field: the headline, the standfirst, the body, or the
-  credits (the byline followed by the tags);
-- everything else is a separator: FTS operators (`OR`, `NEAR`, `*`, `^`, `column:`),
-  SQL metacharacters and punctuation mean nothing; `OR` and `NEAR` are plain words.
-  Case and accents do not matter (`Zürich` finds `zurich`). A query with no word in it
-  does not filter at all.
-
-A word is a run of letters and digits (`[^\\W_]+`): "e-mail" is two words, "covid19" one.
+The syntax (`parse`, in `editor.store.search_syntax`, which has no SQLAlchemy so the
+command line's direct reads share it): prefix words, all of them (AND); double-quoted
+phrases of whole words inside one field; everything else a separator.
 
 The ranking rule: articles whose headline alone matches the whole query come first,
 then the other hits; within each group the list's own order (newest first by default).
@@ -40,14 +29,13 @@ The indexes, behind one interface (`SearchIndex`) that the store uses:
 from __future__ import annotations
 
 import re
-import unicodedata
-from dataclasses import dataclass
 
 from sqlalchemy import (
     ColumnElement,
     Integer,
-    Select,
+    TextualSelect,
     and_,
+    bindparam,
     column,
     func,
     literal_column,
@@ -59,59 +47,25 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from editor.store.models import ArticleRow, RevisionRow
+from editor.store.search_syntax import (  # noqa: F401 - the syntax, as it always was here
+    FTS5_HEADLINE_TABLE,
+    FTS5_TABLE,
+    MANY_HITS,
+    SearchQuery,
+    Term,
+    fold,
+    fts5_count_sql,
+    fts5_expression,
+    fts5_hits_sql,
+    parse,
+    words,
+)
 
-_WORD = re.compile(r"[^\W_]+")
-_PART = re.compile(r'"([^"]*)"?|([^"]+)')
-#: A query with at least this many hits is "many" (`SearchIndex.has_many_hits`).
-_MANY_HITS = 2000
 #: PostgreSQL refuses a tsvector over 1 MB; the indexed text of one field is cut here
 #: (about 50,000 words; an article that long is found by its first 50,000 words).
 _PG_FIELD_CHARS = 300_000
-
-
-@dataclass(frozen=True, slots=True)
-class Term:
-    """One part of a query: a prefix word, or a phrase of whole words."""
-
-    words: tuple[str, ...]
-    phrase: bool
-
-
-@dataclass(frozen=True, slots=True)
-class SearchQuery:
-    """A parsed query: every term must match. Empty when the text had no word in it."""
-
-    terms: tuple[Term, ...]
-
-    def __bool__(self) -> bool:
-        return bool(self.terms)
-
-
-def fold(value: str) -> str:
-    """Lower case without accents: what the indexes compare."""
-    if value.isascii():
-        return value.lower()
-    decomposed = unicodedata.normalize("NFKD", value)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-
-
-def words(value: str) -> list[str]:
-    """The folded words of a text, as both indexes see them."""
-    return _WORD.findall(fold(value))
-
-
-def parse(query: str) -> SearchQuery:
-    """The terms of a search box's text; never raises (see the module's syntax)."""
-    terms: list[Term] = []
-    for match in _PART.finditer(query or ""):
-        quoted, bare = match.groups()
-        if quoted is not None:
-            found = tuple(words(quoted))
-            if found:
-                terms.append(Term(found, phrase=True))
-        elif bare:
-            terms.extend(Term((word,), phrase=False) for word in words(bare))
-    return SearchQuery(tuple(dict.fromkeys(terms)))
+#: A query with at least this many hits is "many" (`SearchIndex.has_many_hits`).
+_MANY_HITS = MANY_HITS
 
 
 class SearchIndex:
@@ -175,8 +129,8 @@ FTS5_CREATE = (
 )
 #: Each index and the text of its entry, read from the revision `r`.
 _FTS5_TABLES = (
-    ("articles_fts", FTS5_COLUMNS, FTS5_ENTRY_COLUMNS),
-    ("articles_fts_headline", "headline", FTS5_HEADLINE_COLUMN),
+    (FTS5_TABLE, FTS5_COLUMNS, FTS5_ENTRY_COLUMNS),
+    (FTS5_HEADLINE_TABLE, "headline", FTS5_HEADLINE_COLUMN),
 )
 
 
@@ -202,15 +156,6 @@ def fts5_rebuild(connection) -> None:
             f"INSERT INTO {table} (rowid, {columns}) SELECT e.rowid, {values} "
             "FROM articles_fts_entries AS e JOIN revisions AS r ON r.id = e.revision_id"
         )
-
-
-def fts5_expression(query: SearchQuery) -> str:
-    """The FTS5 MATCH text of a parsed query: quoted tokens only, so never a syntax error."""
-    parts = []
-    for term in query.terms:
-        quoted = '"' + " ".join(term.words) + '"'
-        parts.append(quoted if term.phrase else quoted + "*")
-    return " AND ".join(parts)
 
 
 _ENTRY = text("SELECT revision_id FROM articles_fts_entries WHERE rowid = :rowid")
@@ -293,7 +238,7 @@ class Fts5Index(SearchIndex):
         session.execute(text("DELETE FROM articles_fts_entries WHERE rowid = :rowid"), params)
 
     def matches(self, query: SearchQuery, *, many: bool = False) -> ColumnElement[bool]:
-        hits = self._select("articles_fts", fts5_expression(query))
+        hits = self._select(FTS5_TABLE, fts5_expression(query))
         if many:
             # `+ 0` keeps SQLite off the search_rowid index: it walks the sort index
             # instead, testing each article against the hits, and stops at the page's end
@@ -302,23 +247,24 @@ class Fts5Index(SearchIndex):
         return ArticleRow.search_rowid.in_(hits)
 
     def has_many_hits(self, session: Session, query: SearchQuery, headline: bool = False) -> bool:
-        table = "articles_fts_headline" if headline else "articles_fts"
-        probe = self._select(table, fts5_expression(query)).limit(_MANY_HITS)
-        found = session.scalar(select(func.count()).select_from(probe.subquery()))
+        table = FTS5_HEADLINE_TABLE if headline else FTS5_TABLE
+        count = text(fts5_count_sql(table, limit=_MANY_HITS))
+        found = session.scalar(count, {"match": fts5_expression(query)})
         return (found or 0) >= _MANY_HITS
 
     def headline_matches(self, query: SearchQuery, *, many: bool = False) -> ColumnElement[bool]:
-        hits = self._select("articles_fts_headline", fts5_expression(query))
+        hits = self._select(FTS5_HEADLINE_TABLE, fts5_expression(query))
         if many:
             return (ArticleRow.search_rowid + 0).in_(hits)
         return ArticleRow.search_rowid.in_(hits)
 
     @staticmethod
-    def _select(table: str, expression: str) -> Select:
+    def _select(table: str, expression: str) -> TextualSelect:
+        # A unique parameter: one statement may hold both tables' matches.
         return (
-            select(column("rowid", Integer))
-            .select_from(text(table))
-            .where(literal_column(table).op("MATCH")(expression))
+            text(fts5_hits_sql(table))
+            .bindparams(bindparam("match", expression, unique=True))
+            .columns(column("rowid", Integer))
         )
 
 
