@@ -6,9 +6,7 @@ written, and reported as one typed error with a message fit for a person.
 
 from __future__ import annotations
 
-import functools
 import os
-import re
 import sqlite3
 import stat
 from pathlib import Path
@@ -31,9 +29,9 @@ from editor.store.location import (  # noqa: F401 - where a store is, said once 
     is_shared,
     is_url,
 )
+from editor.store.schema_version import MIGRATIONS, schema_revisions
 
 SQLITE_HEADER = b"SQLite format 3\x00"
-MIGRATIONS = Path(__file__).parent / "migrations"
 #: How long a write waits for another program's lock before giving up.
 BUSY_TIMEOUT_MS = 5000
 
@@ -183,27 +181,6 @@ def _configure_sqlite(dbapi_connection: sqlite3.Connection, _record: object) -> 
         cursor.execute("PRAGMA synchronous = NORMAL")
     finally:
         cursor.close()
-
-
-_REVISION = re.compile(r'^(down_revision|revision)\s*=\s*"([^"]+)"', re.MULTILINE)
-
-
-@functools.cache
-def schema_revisions() -> tuple[str, frozenset[str]]:
-    """The newest schema revision and every known one, read from the migration files.
-
-    What alembic's `ScriptDirectory` says (a test holds them equal), without importing
-    alembic on every open of an up-to-date store.
-    """
-    revisions: dict[str, str | None] = {}
-    for script in (MIGRATIONS / "versions").glob("[0-9]*.py"):
-        found = dict(_REVISION.findall(script.read_text(encoding="utf-8")))
-        revisions[found["revision"]] = found.get("down_revision")
-    parents = set(revisions.values())
-    heads = [revision for revision in revisions if revision not in parents]
-    if len(heads) != 1:
-        raise StoreError(f"The app's schema migrations have {len(heads)} heads: {heads}.")
-    return heads[0], frozenset(revisions)
 
 
 def migrate(engine: Engine, path: Path | None) -> bool:
