@@ -21,6 +21,7 @@ connection may exist, so a caller knows when a plain read of the file is unsafe.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import shutil
@@ -41,6 +42,10 @@ log = logging.getLogger(__name__)
 #: Free bytes below which a disk counts as full (SQLite needs 32 KiB for its `-shm`
 #: file and room for the `-wal` file's first frames).
 FULL_DISK_BYTES = 256 * 1024
+#: A `-shm` file smaller than this belongs to no connection: SQLite maps the first 32 KiB
+#: of the wal-index as soon as a connection reads, so a smaller one is a stub that a
+#: process left when it died or failed on a full disk (stale: it does not stop a read).
+SHM_LIVE_BYTES = 32 * 1024
 #: How many problems a check reports at most.
 MAX_PROBLEMS = 20
 #: How long `wait_until_writable` waits for another program's write lock by default.
@@ -91,12 +96,24 @@ def full_disk_reader_url(path: Path) -> str | None:
     another connection has open (in this process or another) has a `-shm` file beside it,
     and then SQLite reads it normally and this is not needed (None). Nothing can write
     through this URL; a reader opened with it sees the store as it was when the disk
-    filled (its `-wal`, when one is left, must be empty: else None).
+    filled (its `-wal`, when one is left, must be empty: else None). A `-shm` stub smaller
+    than `SHM_LIVE_BYTES` is stale and does not count.
     """
-    wal, shm = Path(f"{path}-wal"), Path(f"{path}-shm")
-    if shm.exists() or (wal.exists() and wal.stat().st_size > 0):
+    if has_live_sidecars(path):
         return None
     return f"sqlite:///file:{path}?mode=ro&immutable=1&uri=true"
+
+
+def has_live_sidecars(path: Path) -> bool:
+    """Whether the store may be open somewhere: a `-shm` of a real wal-index beside it, or a
+    `-wal` holding frames not yet in the file."""
+    wal, shm = Path(f"{path}-wal"), Path(f"{path}-shm")
+    try:
+        return (shm.exists() and shm.stat().st_size >= SHM_LIVE_BYTES) or (
+            wal.exists() and wal.stat().st_size > 0
+        )
+    except OSError:
+        return True
 
 
 @dataclass(frozen=True)
@@ -119,9 +136,10 @@ class CheckResult:
         return first + (f" (and {more} more problems)" if more else "")
 
 
-def quick_check(path: Path) -> CheckResult:
-    """`PRAGMA quick_check` of the SQLite file at `path` (its B-tree pages and records)."""
-    return _check(path, "quick_check")
+def quick_check(path: Path, *, immutable: bool = False) -> CheckResult:
+    """`PRAGMA quick_check` of the SQLite file at `path` (its B-tree pages and records);
+    `immutable` reads the file as it stands, touching nothing beside it (see `_connect`)."""
+    return _check(path, "quick_check", immutable=immutable)
 
 
 def integrity_check(path: Path) -> CheckResult:
@@ -129,10 +147,10 @@ def integrity_check(path: Path) -> CheckResult:
     return _check(path, "integrity_check")
 
 
-def _check(path: Path, pragma: str) -> CheckResult:
+def _check(path: Path, pragma: str, *, immutable: bool = False) -> CheckResult:
     started = time.perf_counter()
     try:
-        db = _connect(path)
+        db = _connect(path, immutable=immutable)
     except sqlite3.Error as error:
         return CheckResult(path, False, [], time.perf_counter() - started, str(error))
     try:
@@ -145,9 +163,16 @@ def _check(path: Path, pragma: str) -> CheckResult:
         db.close()
 
 
-def _connect(path: Path) -> sqlite3.Connection:
+def _connect(path: Path, *, immutable: bool = False) -> sqlite3.Connection:
     """A read-write connection that creates nothing: the last connection to close
-    removes the `-wal`/`-shm` files it made (a read-only one would leave them behind)."""
+    removes the `-wal`/`-shm` files it made (a read-only one would leave them behind).
+
+    `immutable`: no locks, no `-wal` or `-shm` opened or made, for a full disk where the
+    store cannot be open anywhere else (`has_live_sidecars` says no), and nothing else
+    could be done without touching the files beside it.
+    """
+    if immutable:
+        return sqlite3.connect(f"{path.as_uri()}?mode=ro&immutable=1", uri=True)
     return sqlite3.connect(f"{path.as_uri()}?mode=rw", uri=True, timeout=0.2)
 
 
@@ -186,11 +211,14 @@ def check_store(path: Path, latest_good_backup: Callable[[Path], Path | None]) -
     known = _DAMAGED.get(str(path))
     if known is not None:
         raise known
-    sidecars = [Path(f"{path}{suffix}") for suffix in ("-wal", "-shm")]
-    existed = {s: s.exists() for s in sidecars}
+    sidecars = _Sidecars.of(path)
+    # On a full disk with no live `-wal`/`-shm`, SQLite could neither make its `-shm` nor
+    # tell damage from a full disk (and would write into a stale stub): read the file as
+    # it stands instead, touching nothing beside it.
+    full = disk_is_full(path) and not has_live_sidecars(path)
     big = path.stat().st_size > SYNC_CHECK_BYTES
-    result = structure_check(path) if big else quick_check(path)
-    if result.ok:
+    result = structure_check(path, immutable=full) if big else quick_check(path, immutable=full)
+    if result.ok and not full:
         if big:
             start_background_check(path, latest_good_backup)
         return result
@@ -198,8 +226,8 @@ def check_store(path: Path, latest_good_backup: Callable[[Path], Path | None]) -
     lowered = message.lower()
     if result.error and ("locked" in lowered or "busy" in lowered):
         return result
-    _remove_made(sidecars, existed)
-    if disk_is_full(path) and not is_damage(message):
+    sidecars.restore()
+    if (full and result.ok) or (disk_is_full(path) and not is_damage(message)):
         free = free_bytes(path) or 0
         raise DiskFullError(
             f"The disk holding the store {path} is full ({_size(free)} free): SQLite needs "
@@ -226,7 +254,7 @@ def damaged_error(
     )
 
 
-def structure_check(path: Path) -> CheckResult:
+def structure_check(path: Path, *, immutable: bool = False) -> CheckResult:
     """The fast look at a big store: its header and schema read, and no page missing.
 
     Finds a truncated file (SQLite's page count says it is longer than it is) and a
@@ -234,7 +262,7 @@ def structure_check(path: Path) -> CheckResult:
     """
     started = time.perf_counter()
     try:
-        db = _connect(path)
+        db = _connect(path, immutable=immutable)
     except sqlite3.Error as error:
         return CheckResult(path, False, [], time.perf_counter() - started, str(error))
     try:
@@ -357,16 +385,47 @@ def damage_message(path: Path, what: str, backup: Path | None) -> str:
     )
 
 
-def _remove_made(sidecars: list[Path], existed: dict[Path, bool]) -> None:
-    """Remove the empty `-wal` and the `-shm` our own check made (they were not there)."""
-    wal, shm = sidecars
-    try:
-        if not existed[wal] and wal.exists() and wal.stat().st_size == 0:
-            wal.unlink()
-        if not existed[shm] and shm.exists() and not wal.exists():
-            shm.unlink()
-    except OSError:
-        pass
+@dataclass
+class _Sidecars:
+    """The `-wal` and `-shm` beside a store as a check found them, to put back on refusal."""
+
+    wal: Path
+    shm: Path
+    existed: dict[Path, bool]
+    #: The bytes of each stub (an empty `-wal`, a `-shm` under `SHM_LIVE_BYTES`).
+    stubs: dict[Path, bytes]
+
+    @classmethod
+    def of(cls, path: Path) -> _Sidecars:
+        wal, shm = Path(f"{path}-wal"), Path(f"{path}-shm")
+        existed = {s: s.exists() for s in (wal, shm)}
+        stubs: dict[Path, bytes] = {}
+        for sidecar, limit in ((wal, 1), (shm, SHM_LIVE_BYTES)):
+            with contextlib.suppress(OSError):
+                if existed[sidecar] and sidecar.stat().st_size < limit:
+                    stubs[sidecar] = sidecar.read_bytes()
+        return cls(wal, shm, existed, stubs)
+
+    def restore(self) -> None:
+        """Remove the empty `-wal` and the stub `-shm` the check made (they were not there)
+        and put back the bytes of a stub SQLite wrote into: the folder as it was. A file
+        that became live meanwhile (another program opened the store) is left alone."""
+        wal, shm = self.wal, self.shm
+        try:
+            if not self.existed[wal] and wal.exists() and wal.stat().st_size == 0:
+                wal.unlink()
+            if not self.existed[shm] and shm.exists() and not wal.exists():
+                shm.unlink()
+            for stub, was in self.stubs.items():
+                limit = SHM_LIVE_BYTES if stub == shm else 1
+                if not stub.exists():  # SQLite's last connection removed it on closing
+                    stub.write_bytes(was)
+                elif stub.stat().st_size < limit and stub.read_bytes() != was:
+                    with stub.open("r+b") as handle:  # shrinking needs no room on the disk
+                        handle.truncate(0)
+                        handle.write(was)
+        except OSError:
+            pass
 
 
 def wait_until_writable(

@@ -113,6 +113,24 @@ def test_a_truncated_store_leaves_no_stray_files(store_path, monkeypatch):
     assert _folder(store_path) == before, "no -wal or -shm left beside it"
 
 
+@pytest.mark.parametrize("shm", [b"", b"\0\0\x01", b"x" * 4096], ids=["empty", "3-bytes", "4k"])
+def test_a_truncated_store_with_stale_stubs_beside_it_is_left_as_it_was(
+    store_path, monkeypatch, shm
+):
+    """Stubs a killed process left (an empty `-wal`, a `-shm` under 32 KiB): SQLite's check
+    connection takes them over and removes them on closing; the refusal puts them back."""
+    monkeypatch.setenv("NEWSROOM_BACKUP_KEEP", "0")
+    _real_store(store_path)
+    os.truncate(store_path, store_path.stat().st_size // 2)
+    Path(f"{store_path}-wal").write_bytes(b"")
+    Path(f"{store_path}-shm").write_bytes(shm)
+    before = _folder(store_path)
+    assert set(before) == {"newsroom.db", "newsroom.db-wal", "newsroom.db-shm"}
+    with pytest.raises(DamagedStoreError):
+        Store.open(store_path)
+    assert _folder(store_path) == before
+
+
 def test_a_sound_store_passes_the_check_and_opens(store_path):
     _real_store(store_path, articles=5)
     assert integrity.quick_check(store_path).ok
@@ -176,6 +194,22 @@ def test_a_full_disk_is_told_apart_from_damage(small_disk, monkeypatch):
     room = Newsroom.open(path)  # intact: room again, and it opens
     assert room.count_articles() == 20
     room.close()
+
+
+def test_a_truncated_store_on_a_full_disk_with_a_stale_shm_is_told_damaged(small_disk, monkeypatch):
+    """A stub `-shm` (under 32 KiB: no connection has it) is stale: the check reads the
+    file as it stands, finds the damage (not "disk full") and writes nothing beside it."""
+    monkeypatch.setenv("NEWSROOM_BACKUP_KEEP", "0")
+    path = small_disk / "newsroom.db"
+    _real_store(path, articles=20)
+    os.truncate(path, path.stat().st_size // 2)
+    Path(f"{path}-shm").write_bytes(b"")
+    _fill_disk(small_disk)
+    before = _folder(path)
+    for opener in (lambda: Store.open(path), lambda: Newsroom.open(path, reader=True)):
+        with pytest.raises(DamagedStoreError, match="damaged"):
+            opener()
+        assert _folder(path) == before, "the stub was written into"
 
 
 def _hold_write_lock(path: Path, seconds: float) -> subprocess.Popen:

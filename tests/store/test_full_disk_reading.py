@@ -9,6 +9,7 @@ byte as they were.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -51,6 +52,21 @@ def test_the_store_opens_for_reading_and_refuses_writes(full_store):
             store.add_user("Bob", user.role)
         with pytest.raises(StoreFullError):
             store.set_deleted(first.id, deleted=True, actor=user)
+        assert store.count_articles() == ARTICLES
+    finally:
+        store.close()
+    assert _folder(full_store) == before
+
+
+def test_a_stale_shm_stub_does_not_stop_reading(full_store):
+    """A `-shm` under 32 KiB (left by a process that died on the full disk) belongs to no
+    open connection: the store still opens for reading, and the stub stays as it was."""
+    Path(f"{full_store}-shm").write_bytes(b"")  # an inode, no block: fits on a full disk
+    before = _folder(full_store)
+    assert integrity.full_disk_reader_url(full_store) is not None
+    store = Store.open(full_store)
+    try:
+        assert store.read_only_reason is not None and "full" in store.read_only_reason
         assert store.count_articles() == ARTICLES
     finally:
         store.close()
