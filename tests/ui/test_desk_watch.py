@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -231,6 +232,7 @@ def test_a_step_elsewhere_updates_the_open_articles_strip_and_the_dashboard(
         lambda: window.workflow.bar.badge.text() == Status.SUBMITTED.label, timeout=NEWS_MS
     )
     assert window.session.article.status is Status.SUBMITTED
+    assert re.fullmatch(r"Submitted by rita at \d\d:\d\d", window.status.currentMessage())
     dashboard.shutdown()
 
 

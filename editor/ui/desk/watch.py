@@ -51,6 +51,7 @@ from editor.core.values import Comment
 from editor.services.presence import PostgresListener, SqliteChangeCounter
 from editor.ui.background import Background, Job
 from editor.ui.desk.presence import PresenceClaim, PresenceView
+from editor.ui.status_style import action_label
 
 #: How often the store is looked at when it cannot say that it changed (polling).
 WATCH_INTERVAL_MS = 1_500
@@ -329,13 +330,29 @@ class DeskWatch(QObject):
         editor = window.editor
         position = editor.textCursor().position()
         scroll = editor.verticalScrollBar().value()
+        status_before = window.session.article.status
         if not window.session.reload():  # the strip, rights and audit log follow (opened)
             return
         cursor = editor.textCursor()
         cursor.setPosition(min(position, max(0, editor.document().characterCount() - 1)))
         editor.setTextCursor(cursor)
         editor.verticalScrollBar().setValue(scroll)
-        window.status.showMessage(f"Updated: someone else saved this story at {when}", 15_000)
+        step = self._step_elsewhere(status_before, theirs)
+        window.status.showMessage(
+            step or f"Updated: someone else saved this story at {when}", 15_000
+        )
+
+    def _step_elsewhere(self, status_before, theirs: ArticleSummary) -> str:
+        """ "Submitted by Dave at 10:42": the workflow step that changed the open story's
+        status elsewhere, by its audit log (already read by the reload); "" for a save."""
+        if theirs.status == status_before:
+            return ""
+        events = getattr(self._window.workflow, "events", None) or []
+        step = max(events, key=lambda event: event.created_at, default=None)
+        if step is None or step.to_status != theirs.status.value:
+            return f"Now {theirs.status.label}: changed elsewhere"
+        when = step.created_at.astimezone().strftime("%H:%M")
+        return f"{action_label(step.action)} by {step.actor or 'someone'} at {when}"
 
 
 def _comment_news(before: dict[str, Comment], after: list[Comment]) -> str:
