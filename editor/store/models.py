@@ -15,9 +15,11 @@ from sqlalchemy import (
     LargeBinary,
     String,
     Text,
+    event,
     func,
     text,
 )
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 #: The sort indexes cover live articles only: the list never shows deleted ones.
@@ -76,7 +78,7 @@ class ArticleRow(Base):
 
     __table_args__ = (
         *(
-            Index(name, *columns, "id", sqlite_where=_LIVE, postgresql_where=_LIVE)
+            Index(name, *columns, "id", sqlite_where=_LIVE)  # and on PostgreSQL, see below
             for name, *columns in (
                 ("ix_articles_sort_updated_at", "updated_at"),
                 ("ix_articles_sort_status", "status"),
@@ -90,6 +92,22 @@ class ArticleRow(Base):
         Index("ix_articles_search_rowid", "search_rowid", unique=True),
         Index("ix_articles_source_hash", "source_hash"),
     )
+
+
+def _partial_on_postgres(connection: Connection) -> None:
+    """The sort indexes are partial on PostgreSQL too (`postgresql_where`, as migration 0001
+    made them), said once a PostgreSQL connection opens rather than at import: naming a
+    dialect's option loads that dialect, and a SQLite start has no use for SQLAlchemy's
+    PostgreSQL one (~35 ms and ~3 MB before the window's first paint)."""
+    if connection.dialect.name != "postgresql":
+        return
+    for index in ArticleRow.__table__.indexes:
+        options = index.dialect_options["postgresql"]
+        if (index.name or "").startswith("ix_articles_sort_") and options["where"] is None:
+            options["where"] = _LIVE
+
+
+event.listen(Engine, "engine_connect", _partial_on_postgres)
 
 
 class RevisionRow(Base):

@@ -11,7 +11,6 @@ import bisect
 import re
 from collections.abc import Callable
 
-import qtawesome
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut, QTextCursor, QTextDocument
 from PySide6.QtWidgets import (
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from editor.ui import icons
 from editor.ui.body.markdown_writer import PARAGRAPH_CONTINUES, continues
 
 
@@ -92,7 +92,7 @@ class FindBar(QWidget):
 
     def _button(self, icon: str, tip: str, slot) -> QToolButton:
         button = QToolButton()
-        button.setIcon(qtawesome.icon(icon, color="#3b4252"))
+        button.setIcon(icons.icon(icon, color="#3b4252"))
         button.setToolTip(tip)
         button.setAutoRaise(True)
         button.clicked.connect(slot)

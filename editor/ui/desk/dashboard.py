@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import qtawesome
 from PySide6.QtCharts import (
     QBarCategoryAxis,
     QBarSeries,
@@ -44,6 +43,7 @@ from editor.core.errors import NewsroomError
 from editor.core.model import ArticleSummary, Status
 from editor.core.text import counted
 from editor.services.dashboard import DONE_STATUSES, NO_SECTION, DeskSelection, DeskStats
+from editor.ui import icons
 from editor.ui.articles.model import full_time, short_time
 from editor.ui.background import Background
 from editor.ui.status_style import STATUS_COLOURS, status_icon
@@ -130,7 +130,7 @@ class _Tile(QFrame):
         row = QHBoxLayout(self)
         row.setContentsMargins(14, 10, 14, 10)
         symbol = QLabel()
-        symbol.setPixmap(qtawesome.icon(icon, color=colour).pixmap(26, 26))
+        symbol.setPixmap(icons.icon(icon, color=colour).pixmap(26, 26))
         row.addWidget(symbol)
         column = QVBoxLayout()
         column.setSpacing(0)
@@ -188,7 +188,7 @@ class DeskDashboard(QWidget):
         header.addWidget(self.show_done)
         header.addSpacing(8)
         self.refresh_button = QPushButton(
-            qtawesome.icon("fa6s.arrows-rotate", color="#374151"), "Refresh"
+            icons.icon("fa6s.arrows-rotate", color="#374151"), "Refresh"
         )
         self.refresh_button.clicked.connect(self.refresh)
         header.addWidget(self.refresh_button)

@@ -19,7 +19,6 @@ import html
 import time
 import uuid
 
-import qtawesome
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QRect, QSize, Qt, QTimer
 from PySide6.QtGui import QHelpEvent, QIcon, QPainter
 from PySide6.QtWidgets import (
@@ -44,6 +43,7 @@ from editor.core.presence import (
     editing_elsewhere,
     editing_line,
 )
+from editor.ui import icons
 from editor.ui.articles.model import ArticleRole, Column
 from editor.ui.articles.panel import HeadlineDelegate
 from editor.ui.background import Background
@@ -164,7 +164,7 @@ class PresenceBar(QFrame):
 
     def show_line(self, line: str) -> None:
         if line and self.icon.pixmap().isNull():
-            self.icon.setPixmap(qtawesome.icon(_PEN, color=_COLOUR).pixmap(QSize(14, 14)))
+            self.icon.setPixmap(icons.icon(_PEN, color=_COLOUR).pixmap(QSize(14, 14)))
         self.text.setText(line)
         self.setToolTip(
             f"{line}. Saving asks which version to keep if you both change it." if line else ""
@@ -206,7 +206,7 @@ class PresenceHeadlineDelegate(HeadlineDelegate):
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         icon = self._icons.get(selected)
         if icon is None:
-            icon = qtawesome.icon(_PEN, color="#ffffff" if selected else _COLOUR)
+            icon = icons.icon(_PEN, color="#ffffff" if selected else _COLOUR)
             self._icons[selected] = icon
         icon.paint(painter, self._icon_rect(option.rect))
 

@@ -12,6 +12,7 @@ site settings (`set_site`); a page whose template lacks `#article-body` is loade
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import shutil
 import tempfile
@@ -40,13 +41,21 @@ from editor.ui.preview.render import BodyPatch, PageLoad, PreviewRenderer
 from editor.ui.preview.widths import WIDTH_PRESETS, WidthBar, fit_view
 from editor.ui.timers import debounce_timer
 
-try:  # QtWebEngine is an optional, heavy component: its absence must never crash us.
-    from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineScript, QWebEngineSettings
-    from PySide6.QtWebEngineWidgets import QWebEngineView
 
-    from editor.ui.preview.page import PreviewPage
-except ImportError:  # pragma: no cover - depends on the installation
-    QWebEngineView = None  # type: ignore[assignment,misc]
+def _web_engine_view(parent: QWidget) -> QWidget:
+    """A QWebEngineView, its module imported only now: importing QtWebEngine costs ~30 MB
+    and ~40 ms, which the window's first paint need not wait for (the view is made after
+    it). An installation whose QtWebEngine fails to load raises ImportError here."""
+    from PySide6.QtWebEngineWidgets import QWebEngineView as view_class
+
+    return view_class(parent)
+
+
+#: How the web view is made; None when QtWebEngine is not installed (tests set it so). An
+#: optional, heavy component: its absence must never crash us. Found without importing it.
+QWebEngineView: Callable[[QWidget], QWidget] | None = (
+    _web_engine_view if importlib.util.find_spec("PySide6.QtWebEngineWidgets") else None
+)
 
 #: JavaScript runs in Chromium's ApplicationWorld (1): isolated from the page's own world.
 _WORLD = 1
@@ -157,7 +166,20 @@ class PreviewPane(QWidget):
             self._load(pending)
 
     def _make_web_view(self) -> None:
-        view = QWebEngineView(self)
+        assert QWebEngineView is not None
+        try:
+            from PySide6.QtWebEngineCore import QWebEngineScript, QWebEngineSettings
+
+            from editor.ui.preview.page import PreviewPage
+
+            view = QWebEngineView(self)
+        except ImportError as error:  # pragma: no cover - depends on the installation
+            self._web_wanted = False
+            self._use_browser(
+                f"Preview is simplified: QtWebEngine could not be loaded ({error}), so "
+                "pages are shown without the web template's full styling."
+            )
+            return
         page = PreviewPage(view)
         view.setPage(page)
         settings = page.settings()
@@ -202,6 +224,8 @@ class PreviewPane(QWidget):
         self._show_message(notice)
 
     def _on_render_process_terminated(self, status: object, code: int) -> None:
+        from PySide6.QtWebEngineCore import QWebEnginePage  # loaded: a page emitted this
+
         if (
             self._closed
             or status == QWebEnginePage.RenderProcessTerminationStatus.NormalTerminationStatus

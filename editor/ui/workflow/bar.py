@@ -13,7 +13,6 @@ from __future__ import annotations
 import html
 from datetime import UTC, datetime
 
-import qtawesome
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFrame,
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from editor.core.model import Article, Event, Status
 from editor.services.workflow import TRANSITIONS, Action, Decision, target_status
+from editor.ui import icons
 from editor.ui.status_style import (
     STATUS_COLOURS,
     STATUS_TINTS,
@@ -117,7 +117,7 @@ class ReadOnlyBanner(QFrame):
             " QPushButton#readOnlyBannerButton:hover { background: #fef9e7; }"
         )
         self.icon = QLabel()
-        self.icon.setPixmap(qtawesome.icon("fa6s.lock", color="#92400e").pixmap(QSize(14, 14)))
+        self.icon.setPixmap(icons.icon("fa6s.lock", color="#92400e").pixmap(QSize(14, 14)))
         self.text = QLabel()
         self.text.setObjectName("readOnlyBannerText")
         self.text.setWordWrap(True)
