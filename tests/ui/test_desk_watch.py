@@ -91,6 +91,7 @@ def test_unsaved_typing_is_never_replaced_by_a_colleagues_version(
     assert "saving will ask which version to keep" in window.status.currentMessage()
     window.session.save()
     assert asked, "the save asked which version to keep"
+    assert "saving will ask" not in window.status.currentMessage()  # answered: taken back
     headlines = {summary.headline for summary in newsroom.list_articles()}
     assert {"Theirs", "Harbour wall holds, mine"} <= headlines
 

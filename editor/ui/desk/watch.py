@@ -124,6 +124,10 @@ class DeskWatch(QObject):
         window.session.saved.connect(self._saved_here)
         window.session.created.connect(self._saved_here)
         window.session.opened.connect(lambda _article: self._set_dirty(False))
+        #: The status bar's "saving will ask" warning, taken back once it no longer holds.
+        self._warning = ""
+        window.session.opened.connect(self._take_back_warning)
+        window.session.saved.connect(self._take_back_warning)
 
     def start(self) -> None:
         self._timer.start()
@@ -321,11 +325,11 @@ class DeskWatch(QObject):
         window = self._window
         when = theirs.updated_at.astimezone().strftime("%H:%M") if theirs.updated_at else ""
         if self._dirty or window.session.in_conflict:
-            window.status.showMessage(
+            self._warning = (
                 f"Someone else saved this story at {when}: saving will ask which version to "
-                "keep (yours is not lost)",
-                30_000,
+                "keep (yours is not lost)"
             )
+            window.status.showMessage(self._warning, 30_000)
             return
         editor = window.editor
         position = editor.textCursor().position()
@@ -341,6 +345,13 @@ class DeskWatch(QObject):
         window.status.showMessage(
             step or f"Updated: someone else saved this story at {when}", 15_000
         )
+
+    def _take_back_warning(self, _article: object = None) -> None:
+        """The story was saved or loaded again (the question answered, theirs reloaded):
+        the warning that saving will ask is over."""
+        warning, self._warning = self._warning, ""
+        if warning and self._window.status.currentMessage() == warning:
+            self._window.status.clearMessage()
 
     def _step_elsewhere(self, status_before, theirs: ArticleSummary) -> str:
         """ "Submitted by Dave at 10:42": the workflow step that changed the open story's
