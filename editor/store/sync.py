@@ -37,6 +37,9 @@ How it works:
   again in the database, as if that login made it there, and writes all or nothing
   (`SyncRefused`). Before that, `foreign_rows` refuses per article what such a
   receiver would: rows in someone else's name (a sync's own merges excepted).
+- A merge revision carries only its parents' words (`merge_own_words`, the rule of
+  migration 0009's receiver): every incoming merge, in anyone's name and into any
+  store, is refused per article when a line or a detail of it is in neither parent.
 - Users and roles: one side is the *authority* (the shared desk when syncing; the store
   importing a package). Users are united by id, or by name when the same person was
   created separately on both sides (their rows are mapped to the authority's id). Roles
@@ -65,6 +68,7 @@ from sqlalchemy import delete, func, insert, or_, select, text, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from editor.core import merge as core_merge
 from editor.core.errors import StoreError
 from editor.core.merge import Side, has_conflicts, merge_article, merge_status, review_guard
 from editor.core.model import METADATA_FIELDS
@@ -437,6 +441,47 @@ def _stamp(moment: datetime | None) -> str:
     return f"{moment:%Y-%m-%d %H:%M:%S} UTC" if moment else ""
 
 
+def _lines(body: str | None) -> list[str]:
+    return (body or "").replace("\r\n", "\n").split("\n")
+
+
+def merge_own_words(merged: tuple[str, dict], first: Side, second: Side) -> str | None:
+    """What a merge revision says that neither parent says (None: nothing), as migration
+    0009's `newsroom_merge_words` judges it: a merge carries only its parents' words.
+
+    `merged` is its (body, metadata); `first` and `second` its parents with their authors'
+    names and times, as `merge_article` was given them. Every body line must be a line of
+    a parent or a marker line a merge writes for these parents; every metadata field (the
+    status aside) one parent's value, the tags any parent's tags.
+    """
+    body, meta = merged
+    allowed = {"", "*(deleted this passage)*", core_merge._END}
+    for side in (first, second):
+        allowed.update(_lines(side.body))
+        allowed.add(core_merge._START.format(label=side.label))
+    for name in {*first.meta, *second.meta} - {"status", "slug"}:
+        allowed.add(
+            core_merge._FIELD.format(
+                name=name,
+                kept_label=first.name,
+                kept=core_merge._shown(first.meta.get(name)),
+                other_label=second.name,
+                other=core_merge._shown(second.meta.get(name)),
+            )
+        )
+    for line in _lines(body):
+        if line not in allowed:
+            return line
+    for name, value in (meta or {}).items():
+        if name == "status" or value in (first.meta.get(name), second.meta.get(name)):
+            continue
+        tags = {*(first.meta.get("tags") or []), *(second.meta.get("tags") or [])}
+        if name == "tags" and isinstance(value, list) and set(value) <= tags:
+            continue
+        return f"its {name}"
+    return None
+
+
 # -- the sync -------------------------------------------------------------------------
 
 
@@ -559,6 +604,8 @@ class _Sync:
             reason = None
             if new_revs or new_events:
                 reason = self.check(aid, headline, final, receiver, sender, new_revs, new_events)
+            if not reason:
+                reason = self.merge_words(new_revs)
             if not reason and receiver.login_user is not None:
                 reason = self.foreign_rows(aid, receiver, sender, new_revs, new_events)
             if reason:
@@ -609,6 +656,29 @@ class _Sync:
             text=text_of,
         )
         return self.checker(incoming)
+
+    def merge_words(self, new_revs: list[str]) -> str | None:
+        """Why an incoming merge revision is refused: words neither parent has (0009)."""
+        for rid in new_revs:
+            info = self.revs[rid]
+            if not info.second_parent_id or info.parent_id not in self.revs:
+                continue
+            if info.second_parent_id not in self.revs:
+                continue
+            sides = []
+            for parent_id in (info.parent_id, info.second_parent_id):
+                parent = self.revs[parent_id]
+                body, meta = self._text(parent_id)
+                sides.append(
+                    Side(body, meta, self._name(parent.author_id), _stamp(parent.created_at))
+                )
+            said = merge_own_words(self._text(rid), *sides)
+            if said is not None:
+                return (
+                    f"a merge in the name of {self._name(info.author_id)} says what neither "
+                    f"of its parents says ({said[:80]})"
+                )
+        return None
 
     def foreign_rows(self, aid, receiver, sender, new_revs, new_events) -> str | None:
         """Why a receiver reached with a person's login refuses this article's rows: one

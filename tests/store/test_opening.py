@@ -12,7 +12,7 @@ from editor.services.newsroom import Newsroom
 from editor.store import opening
 from editor.store.store import Store
 
-HEAD = "0008_import_notes_null"
+HEAD = "0009_merge_words"
 
 
 def test_new_store_is_created_migrated_and_in_wal_mode(store_path):
