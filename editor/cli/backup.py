@@ -27,9 +27,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import platformdirs
-from sqlalchemy import make_url
-
 from editor.core.errors import StoreError
 
 if TYPE_CHECKING:
@@ -159,6 +156,8 @@ def wait_if_locked(store: str | None) -> None:
 
 
 def _run_postgres(args: argparse.Namespace, url: str) -> int:
+    from sqlalchemy import make_url  # only here: `newsroom --help` loads no SQLAlchemy
+
     from editor.store import backup
 
     shown = make_url(url).render_as_string(hide_password=True)
@@ -193,10 +192,14 @@ def postgres_backup_folder() -> Path:
     env = os.environ.get(backup.FOLDER_VARIABLE, "").strip()
     if env:
         return Path(env).expanduser()
+    import platformdirs
+
     return platformdirs.user_data_path(opening.APP_NAME, opening.APP_AUTHOR) / "backups"
 
 
 def _dump_stem(url: str) -> str:
+    from sqlalchemy import make_url
+
     from editor.store import backup
 
     parsed = make_url(url)

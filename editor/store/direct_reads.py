@@ -1,0 +1,284 @@
+"""Reading a SQLite store with the sqlite3 module alone, for the command line's reading
+verbs (`list`, `list --search`, `show`): no SQLAlchemy, nothing written, rows streamed.
+
+Importing SQLAlchemy's ORM and the store's models costs more than half a second; these
+verbs need neither. `DirectReader.open(path)` gives None whenever the full open
+(`Store.open`) has something to do or to say first, and the caller takes that road:
+a file that is missing or empty (it would be created), one that cannot be opened for
+writing (refused as read-only), a full disk (read through another URL, with a
+warning), a schema other than this version's newest (migrated, or refused as too new),
+a store the checks below find damaged (refused, naming the latest good backup).
+
+The checks keep issue 12's rule: nothing is written here at all (the connection is
+`query_only`), and a store the full open would refuse as damaged is not read either. A
+store up to `SYNC_CHECK_BYTES` gets `PRAGMA quick_check` first, as the full open gives
+it; a bigger one the same fast look at its structure (a file cut short). The full open
+then runs `quick_check` on a thread, only so that writes stop the moment it fails: a
+reading command writes nothing, so it is not started here, and a damaged page met
+while reading is reported as damage (`StoreError`, naming the latest good backup).
+
+The listing is `Store.iter_articles`'s, in SQL: the same filters, the same order (newest
+first, then id), the same ranking (headline matches first) and the same search syntax
+and FTS5 matches (`editor.store.search_syntax`); a test holds the two equal.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from editor.core.errors import AmbiguousIdError, NotFoundError, StoreError
+from editor.core.model import Article, ArticleQuery, ArticleSummary, Event, Status
+from editor.store import search_syntax
+from editor.store.schema_version import schema_revisions
+
+#: `integrity.SYNC_CHECK_BYTES` and `integrity.FULL_DISK_BYTES` (a test holds them
+#: equal): that module loads SQLAlchemy, which is what this one exists to avoid.
+SYNC_CHECK_BYTES = 64 * 2**20
+FULL_DISK_BYTES = 256 * 1024
+#: How long a read waits for another program's lock (`opening.BUSY_TIMEOUT_MS`).
+BUSY_TIMEOUT_S = 5.0
+
+_SUMMARY = (
+    "a.id, a.headline, a.slug, a.status, a.section, a.byline, a.word_count, a.updated_at, "
+    "a.deleted_at IS NOT NULL"
+)
+_NEWEST_FIRST = "a.updated_at DESC, a.id DESC"
+#: The same order through an expression no index has: a few headline hits are fetched
+#: and sorted, not found by walking the whole list (`Store._listing`).
+_NEWEST_FIRST_UNINDEXED = "coalesce(a.updated_at, a.updated_at) DESC, a.id DESC"
+_ARTICLE = (
+    "SELECT a.id, a.headline, a.standfirst, a.slug, a.slug_locked, a.byline, a.section, "
+    "a.tags, a.dateline, a.story_date, a.status, a.word_count, a.version, "
+    "a.head_revision_id, a.created_at, a.updated_at, a.deleted_at, a.source_name, "
+    "a.priority, a.embargo_until, a.legal_hold, a.not_for_publication, a.length_target, "
+    "a.created_by, a.import_notes, a.source_hash, a.featured_asset_id, a.published_at, "
+    "coalesce(r.body, '') FROM articles AS a LEFT JOIN revisions AS r "
+    "ON r.id = a.head_revision_id WHERE a.id = ?"
+)
+_EVENTS = (
+    "SELECT e.id, e.article_id, coalesce(u.name, ''), e.created_at, e.action, "
+    "e.from_status, e.to_status, e.note, e.revision_id FROM events AS e "
+    "LEFT JOIN users AS u ON u.id = e.actor_id WHERE e.article_id = ? ORDER BY e.created_at"
+)
+
+
+class DirectReader:
+    """One SQLite store read through one `query_only` sqlite3 connection."""
+
+    def __init__(self, path: Path, connection: sqlite3.Connection) -> None:
+        self.path = path
+        self._db = connection
+
+    @classmethod
+    def open(cls, path: Path) -> DirectReader | None:
+        """The store at `path` opened for these reads, or None: open it fully instead
+        (see the module's docstring for when)."""
+        try:
+            size = path.stat().st_size
+        except OSError:
+            return None
+        if size == 0 or not path.is_file() or _disk_is_full(path):
+            return None
+        try:
+            db = sqlite3.connect(f"{path.as_uri()}?mode=rw", uri=True, timeout=BUSY_TIMEOUT_S)
+        except sqlite3.Error:
+            return None
+        try:
+            db.execute("PRAGMA query_only = 1")
+            if not _is_current(db) or not _looks_sound(db, path, size):
+                db.close()
+                return None
+        except sqlite3.Error:
+            db.close()
+            return None
+        return cls(path, db)
+
+    def close(self) -> None:
+        self._db.close()
+
+    # -- the list -----------------------------------------------------------
+
+    def iter_listing(self, query: ArticleQuery) -> Iterator[tuple[ArticleSummary, bool]]:
+        """Every article `Store.iter_articles(query)` gives, in its order, each with
+        whether it is deleted; read as it goes. Not for a desk view (`query.desk`) or
+        another sort than the list's default: those take the full open."""
+        if query.desk or query.sort_key != "updated_at" or not query.descending:
+            raise ValueError("direct reads list newest first, without a desk view")
+        for sql, params in self._listing(query):
+            cursor = self._guarded(lambda s=sql, p=params: self._db.execute(s, p))
+            while rows := self._guarded(lambda c=cursor: c.fetchmany(500)):
+                for row in rows:
+                    yield _summary(row), bool(row[8])
+
+    def _listing(self, query: ArticleQuery) -> list[tuple[str, dict[str, object]]]:
+        where = [] if query.include_deleted else ["a.deleted_at IS NULL"]
+        params: dict[str, object] = {}
+        if query.status is not None:
+            where.append("a.status = :status")
+            params["status"] = query.status.value
+        terms = search_syntax.parse(query.search)
+        select = f"SELECT {_SUMMARY} FROM articles AS a"
+        if not terms:
+            return [(_select(select, where, _NEWEST_FIRST), params)]
+        params["match"] = search_syntax.fts5_expression(terms)
+        whole, headline = search_syntax.FTS5_TABLE, search_syntax.FTS5_HEADLINE_TABLE
+        many = self._has_many_hits(whole, params["match"])
+        many_in_headline = self._has_many_hits(headline, params["match"])
+        in_headline = _hits_of(headline, many_in_headline)
+        first_order = _NEWEST_FIRST if many_in_headline else _NEWEST_FIRST_UNINDEXED
+        first = _select(select, [*where, in_headline], first_order)
+        elsewhere = [_hits_of(whole, many), f"NOT ({_hits_of(headline, False)})"]
+        return [(first, params), (_select(select, [*where, *elsewhere], _NEWEST_FIRST), params)]
+
+    def _has_many_hits(self, table: str, expression: object) -> bool:
+        sql = search_syntax.fts5_count_sql(table)
+        found = self._guarded(lambda: self._db.execute(sql, {"match": expression}).fetchone())
+        return (found[0] or 0) >= search_syntax.MANY_HITS
+
+    # -- one article ----------------------------------------------------------
+
+    def find_article(self, id_or_slug: str) -> Article:
+        """By id, by slug, or by a unique id prefix of six characters or more, as
+        `Store.find_article` finds it (deleted articles are not found)."""
+        key = id_or_slug.strip()
+        live = "deleted_at IS NULL"
+
+        def one(sql: str, *params: object) -> list[tuple]:
+            return self._guarded(lambda: self._db.execute(sql, params).fetchall())
+
+        found = one(f"SELECT id FROM articles WHERE {live} AND id = ?", key)
+        found = found or one(f"SELECT id FROM articles WHERE {live} AND slug = ?", key)
+        if not found and len(key) >= 6:
+            # What `startswith` makes of it: LIKE with its wildcards escaped.
+            pattern = key.replace("/", "//").replace("%", "/%").replace("_", "/_") + "%"
+            matches = one(
+                f"SELECT id, headline FROM articles WHERE {live} AND id LIKE ? ESCAPE '/' "
+                "ORDER BY id LIMIT 6",
+                pattern,
+            )
+            if len(matches) > 1:
+                shown = ", ".join(f"{i[:12]} “{h or 'Untitled'}”" for i, h in matches[:5])
+                more = ", ..." if len(matches) > 5 else ""
+                raise AmbiguousIdError(
+                    f"'{key}' is the start of several articles' ids ({shown}{more}): "
+                    "give more of the id.",
+                    [i for i, _h in matches],
+                )
+            found = matches[:1]
+        if not found:
+            raise NotFoundError(f"No article with id or slug '{key}'.")
+        rows = one(_ARTICLE, found[0][0])
+        return _article(rows[0])
+
+    def events(self, article_id: str) -> list[Event]:
+        """The article's audit log, oldest first (`Store.list_events`)."""
+        rows = self._guarded(lambda: self._db.execute(_EVENTS, (article_id,)).fetchall())
+        return [
+            Event(
+                id=r[0], article_id=r[1], actor=r[2], created_at=_moment(r[3]), action=r[4],
+                from_status=r[5], to_status=r[6], note=r[7] or "", revision_id=r[8],
+            )
+            for r in rows
+        ]  # fmt: skip
+
+    # -- errors a person can act on ---------------------------------------------
+
+    def _guarded(self, read):
+        try:
+            return read()
+        except sqlite3.Error as error:
+            raise self._explain(error) from None
+
+    def _explain(self, error: sqlite3.Error) -> StoreError:
+        message = str(error)
+        lowered = message.lower()
+        if "locked" in lowered or "busy" in lowered:
+            from editor.core.errors import StoreBusyError
+
+            return StoreBusyError(
+                f"The store {self.path} is locked by another program. Try again in a moment."
+            )
+        from editor.store import backup, integrity  # only now: they load SQLAlchemy
+
+        if integrity.is_damage(message):
+            result = integrity.CheckResult(self.path, False, [], 0.0, message)
+            return integrity.damaged_error(self.path, result, backup.latest_good_backup)
+        return StoreError(f"The store {self.path} cannot be used: {message}.")
+
+
+def _select(select: str, where: list[str], order: str) -> str:
+    return (
+        f"{select} WHERE {' AND '.join(where)} ORDER BY {order}"
+        if where
+        else (f"{select} ORDER BY {order}")
+    )
+
+
+def _hits_of(table: str, many: bool) -> str:
+    # `+ 0` when there are many hits: SQLite walks the list's order and tests each
+    # article, rather than sorting every hit (`Fts5Index.matches`).
+    rowid = "(a.search_rowid + 0)" if many else "a.search_rowid"
+    return f"{rowid} IN ({search_syntax.fts5_hits_sql(table)})"
+
+
+def _is_current(db: sqlite3.Connection) -> bool:
+    tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if "alembic_version" not in tables:
+        return False
+    row = db.execute("SELECT version_num FROM alembic_version").fetchone()
+    return row is not None and row[0] == schema_revisions()[0]
+
+
+def _looks_sound(db: sqlite3.Connection, path: Path, size: int) -> bool:
+    """What the full open's check (`integrity.check_store`) would pass before opening."""
+    if size <= SYNC_CHECK_BYTES:
+        rows = db.execute("PRAGMA quick_check(1)").fetchall()
+        return [r[0] for r in rows] == ["ok"]
+    pages = db.execute("PRAGMA page_count").fetchone()[0]
+    page_size = db.execute("PRAGMA page_size").fetchone()[0]
+    wal = Path(f"{path}-wal")
+    return pages * page_size <= size or (wal.exists() and wal.stat().st_size > 0)
+
+
+def _disk_is_full(path: Path) -> bool:
+    try:
+        return shutil.disk_usage(path.parent).free < FULL_DISK_BYTES
+    except OSError:
+        return True  # cannot tell: the full open finds out
+
+
+def _moment(value: str | None) -> datetime | None:
+    """A DateTime column's text (naive UTC) as an aware datetime, as the ORM reads it."""
+    return datetime.fromisoformat(value).replace(tzinfo=UTC) if value else None
+
+
+def _summary(row: tuple) -> ArticleSummary:
+    return ArticleSummary(
+        id=row[0],
+        headline=row[1],
+        slug=row[2],
+        status=Status(row[3]),
+        section=row[4] or "",
+        byline=row[5],
+        word_count=row[6],
+        updated_at=_moment(row[7]),
+    )
+
+
+def _article(r: tuple) -> Article:
+    return Article(
+        id=r[0], headline=r[1], standfirst=r[2], slug=r[3], slug_locked=bool(r[4]),
+        byline=r[5], section=r[6], tags=list(json.loads(r[7]) or []) if r[7] else [],
+        dateline=r[8], story_date=date.fromisoformat(r[9]) if r[9] else None,
+        status=Status(r[10]), word_count=r[11], version=r[12], head_revision_id=r[13],
+        created_at=_moment(r[14]), updated_at=_moment(r[15]), deleted_at=_moment(r[16]),
+        source_name=r[17], priority=r[18], embargo_until=_moment(r[19]),
+        legal_hold=bool(r[20]), not_for_publication=bool(r[21]), length_target=r[22],
+        created_by=r[23], import_notes=list(json.loads(r[24]) or []) if r[24] else [],
+        source_hash=r[25], featured_asset_id=r[26], published_at=_moment(r[27]), body=r[28],
+    )  # fmt: skip
