@@ -51,6 +51,7 @@ from editor.ui.preview.pane import PreviewPane
 from editor.ui.preview.render import corrections_source
 from editor.ui.preview.scroll_sync import ScrollSync
 from editor.ui.review.panel import install_review
+from editor.ui.session import locked_close
 from editor.ui.session.conflict import install_conflict_merge
 from editor.ui.session.editing import EditingSession
 from editor.ui.session.idle_gc import IdleCollector
@@ -584,6 +585,9 @@ class MainWindow(QMainWindow):
             self._close_failures = None
         if saved:
             return True
+        locked = locked_close.answer_on_locked_close(self, failures)
+        if locked is not None:  # another program's lock: asked at once, nothing lost
+            return locked
         if not failures:
             return False  # e.g. "Keep Editing" in the conflict dialog: stay open
         return dialogs.ask_quit_without_saving(self, failures[-1])

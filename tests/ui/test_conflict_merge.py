@@ -31,7 +31,7 @@ from editor.ui.conflict_dialog import (
 )
 from editor.ui.dialogs import ConflictChoice
 from tests.store.test_sync_support import state
-from tests.ui.conftest import FAST
+from tests.ui.saving_support import open_in_window
 
 BODY = (
     "The tide turned at noon.\n\n"
@@ -39,7 +39,6 @@ BODY = (
     "The mayor spoke at six.\n"
 )
 REAL_ASK = dialogs.ask_conflict
-SLOW = replace(FAST, autosave_delay_ms=60_000)  # only the test's own saves
 
 
 @pytest.fixture
@@ -103,10 +102,7 @@ def _settle(monkeypatch, window) -> None:
 
 
 def _open(make_window, newsroom, body: str = BODY, **fields):
-    article = newsroom.create_article("Harbour wall holds", body, **fields)
-    window = make_window(SLOW)
-    window.open_article(article.id)
-    return article, window
+    return open_in_window(make_window, newsroom, "Harbour wall holds", body, **fields)
 
 
 def _type_at_end_of_paragraph(qtbot, window, number: int, text: str) -> None:
@@ -233,9 +229,9 @@ def test_a_merge_in_the_markdown_source_view_is_undoable_there_too(
 def test_a_stale_autosave_on_the_worker_merges_too(
     make_window, newsroom, colleague, qtbot, monkeypatch
 ) -> None:
-    article = newsroom.create_article("Harbour wall holds", BODY)
-    window = make_window(replace(FAST, autosave_delay_ms=150))
-    window.open_article(article.id)
+    article, window = open_in_window(
+        make_window, newsroom, "Harbour wall holds", BODY, autosave_ms=150
+    )
     answers = Answers(monkeypatch, ConflictChoice.MERGE)
     _their_save(colleague, article.id, body=BODY.replace("at six.", "at six, briefly."))
     _type_at_end_of_paragraph(qtbot, window, 0, " Mine")

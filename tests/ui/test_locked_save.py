@@ -4,33 +4,29 @@ Another process holds the store's write lock (`BEGIN IMMEDIATE` and an update, a
 second editor, a sync or the `sqlite3` shell in a transaction would). Before this, Ctrl+S
 sat in SQLite's busy timeout on the GUI thread for 5 s (12 s behind an autosave that
 waited too) before its dialog; now the status bar says so at once and the worker saves
-the moment the lock goes.
+the moment the lock goes. Closing the window meanwhile asks at once, the first time: wait
+for the store (the window closes once saved) or quit with the text kept in the journal.
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import replace
 
+import pytest
 from PySide6.QtCore import QEvent, QTimer
-from PySide6.QtGui import QTextCursor
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from editor.services import store_lock
 from editor.ui import dialogs
-from editor.ui.session.editing import LOCKED_STILL
+from editor.ui.session import locked_close
 from tests.store.test_damaged_store import _hold_write_lock
-from tests.ui.conftest import FAST
+from tests.ui.saving_support import NO_AUTOSAVE_MS, open_in_window
+from tests.ui.saving_support import type_at_end as _type
 
 #: What "at once" means for the save call here, on a busy 2-core machine (it was 5 s)...
 AT_ONCE_S = 0.5
 #: ...and the longest the window may not tick meanwhile (other work shares the thread).
 FROZEN_S = 1.5
-
-
-def _type(qtbot, window, text: str) -> None:
-    window.editor.moveCursor(QTextCursor.MoveOperation.End)
-    qtbot.keyClicks(window.editor, text)
 
 
 class Heartbeat:
@@ -56,10 +52,10 @@ class Heartbeat:
         return self.longest
 
 
-def _setup(make_window, newsroom, qtbot, monkeypatch, autosave_ms: int = 60_000):
-    article = newsroom.create_article(headline="Locked store", body="Filed.\n")
-    window = make_window(replace(FAST, autosave_delay_ms=autosave_ms))
-    window.open_article(article.id)
+def _setup(make_window, newsroom, qtbot, monkeypatch, autosave_ms: int = NO_AUTOSAVE_MS):
+    article, window = open_in_window(
+        make_window, newsroom, "Locked store", "Filed.\n", autosave_ms=autosave_ms
+    )
     qtbot.wait(1000)  # the preview and the word list come after the first paint
     shown: list[str] = []
     monkeypatch.setattr(dialogs, "show_error", lambda _p, _t, text: shown.append(text))
@@ -147,29 +143,92 @@ def test_losing_focus_on_a_locked_store_does_not_block(
     assert shown == []
 
 
-def test_closing_on_a_locked_store_asks_at_once_and_keeps_the_text(
+class LockedQuestion:
+    """Runs the real locked-store dialog on closing, pressing `label`; keeps what it said
+    and when it was shown. Any other question (quit and lose the text) fails the test."""
+
+    def __init__(self, monkeypatch, label: str) -> None:
+        self.label = label
+        self.shown: list[tuple[str, str, list[str], float]] = []
+        monkeypatch.setattr(QMessageBox, "exec", lambda box: self._exec(box))
+        monkeypatch.setattr(
+            dialogs, "ask_quit_without_saving", lambda *_a: pytest.fail("asked to lose text")
+        )
+
+    def _exec(self, box: QMessageBox) -> int:
+        assert box.objectName() == "lockedCloseDialog"
+        labels = [button.text() for button in box.buttons()]
+        self.shown.append((box.text(), box.informativeText(), labels, time.perf_counter()))
+        next(b for b in box.buttons() if b.text() == self.label).click()
+        return 0
+
+
+def _journal_bodies(newsroom) -> list[str]:
+    return [e.body for e in newsroom.store.journal.list_journal()]
+
+
+def test_the_first_close_on_a_locked_store_asks_at_once_and_quitting_keeps_the_text(
     make_window, newsroom, store_path, qtbot, monkeypatch
 ) -> None:
     article, window, _shown = _setup(make_window, newsroom, qtbot, monkeypatch)
     _type(qtbot, window, " Unsaved at closing.")
-    holder = _hold_write_lock(store_path, 30)
-    asked: list[tuple[str, float]] = []
+    question = LockedQuestion(monkeypatch, "Quit, Keep My Text")
+    holder = _hold_write_lock(store_path, 30)  # a second sqlite3 connection, in a program
     try:
-        window.actions["file_save"].trigger()  # left waiting: said in the status bar
-        monkeypatch.setattr(
-            dialogs,
-            "ask_quit_without_saving",
-            lambda _p, text: asked.append((text, time.perf_counter())) or True,
-        )
         started = time.perf_counter()
-        window.close()  # asked again while it waits: the question, at once
-        assert [text for text, _at in asked] == [LOCKED_STILL]
-        assert asked[0][1] - started < AT_ONCE_S
-        # (Closing goes on after the question; other panels shut down then.)
+        window.actions["file_quit"].trigger()  # Ctrl+Q, with no Ctrl+S before it
+        assert len(question.shown) == 1, "the first close must ask, not only say it below"
+        text, informative, labels, at = question.shown[0]
+        assert at - started < AT_ONCE_S
+        assert "locked by another program" in text
+        assert "recovery journal" in informative and "nothing is lost" in informative
+        assert set(labels) == {"Wait for the Store", "Quit, Keep My Text"}
         assert not window.isVisible()
     finally:
         holder.kill()
         holder.wait()
     assert "Unsaved at closing." not in newsroom.get_article(article.id).body
-    kept = [e.body for e in newsroom.store.journal.list_journal()]
-    assert any("Unsaved at closing." in body for body in kept)  # offered at the next start
+    assert any("Unsaved at closing." in body for body in _journal_bodies(newsroom))
+
+
+def test_waiting_for_the_store_on_closing_saves_then_closes_the_window(
+    make_window, newsroom, store_path, qtbot, monkeypatch
+) -> None:
+    article, window, _shown = _setup(make_window, newsroom, qtbot, monkeypatch)
+    _type(qtbot, window, " Saved before closing.")
+    question = LockedQuestion(monkeypatch, "Wait for the Store")
+    holder = _hold_write_lock(store_path, 30)
+    try:
+        window.close()  # the window's close button
+        assert len(question.shown) == 1
+        assert window.isVisible()  # waiting, open
+        assert window.status.currentMessage() == locked_close.CLOSING_WHEN_SAVED
+        qtbot.wait(500)
+        assert window.isVisible() and window.isWindowModified()
+    finally:
+        holder.kill()
+        holder.wait()
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=5000)  # closed by itself
+    assert "Saved before closing." in newsroom.get_article(article.id).body
+    assert len(question.shown) == 1
+    assert _journal_bodies(newsroom) == []
+
+
+def test_closing_after_a_waiting_ctrl_s_asks_the_same_question(
+    make_window, newsroom, store_path, qtbot, monkeypatch
+) -> None:
+    article, window, _shown = _setup(make_window, newsroom, qtbot, monkeypatch)
+    _type(qtbot, window, " Unsaved at closing.")
+    holder = _hold_write_lock(store_path, 30)
+    try:
+        window.actions["file_save"].trigger()  # left waiting: said in the status bar
+        question = LockedQuestion(monkeypatch, "Quit, Keep My Text")
+        started = time.perf_counter()
+        window.close()
+        assert len(question.shown) == 1 and question.shown[0][3] - started < AT_ONCE_S
+        assert not window.isVisible()
+    finally:
+        holder.kill()
+        holder.wait()
+    assert "Unsaved at closing." not in newsroom.get_article(article.id).body
+    assert any("Unsaved at closing." in body for body in _journal_bodies(newsroom))
