@@ -82,6 +82,11 @@ def test_a_colleagues_comment_shows_in_the_review_tab_within_two_seconds(
     tabs = window.side_tabs
     assert tabs.tabText(tabs.indexOf(panel)) == "Review (1)"
     assert window.status.currentMessage() == "elena commented on this story (Review tab)"
+    card = panel.cards[thread.id]
+    assert card.property("fresh") is True  # tinted a few seconds: it is new
+    panel._fresh_timer.setInterval(100)
+    panel._fresh_timer.start()
+    qtbot.waitUntil(lambda: not card.property("fresh"), timeout=2_000)
 
 
 def test_a_comment_from_another_process_shows_within_two_seconds(
@@ -112,12 +117,14 @@ def test_resolved_and_replied_elsewhere_the_cards_follow(
     second = _comment(newsroom, article.id, "asked for an audit", "Who asked?")
     panel.reload()
     kept = panel.cards[second.id]
+    narrowest = panel.minimumSizeHint().width()
     _settled(qtbot, window, colleague)
 
     with qtbot.waitSignal(window.desk_watch.comments_changed_elsewhere, timeout=NEWS_MS):
         colleague.resolve(first.id)
     assert list(panel.cards) == [second.id]
     assert panel.cards[second.id] is kept  # an unchanged thread keeps its card
+    assert not kept.property("fresh")
     assert window.status.currentMessage() == "elena resolved a comment on this story (Review tab)"
 
     with qtbot.waitSignal(window.desk_watch.comments_changed_elsewhere, timeout=NEWS_MS):
@@ -125,6 +132,8 @@ def test_resolved_and_replied_elsewhere_the_cards_follow(
     card = panel.cards[second.id]
     assert [label.text().endswith("The opposition.") for label in card.reply_labels] == [True]
     assert panel.count_label.text() == "1 open · 1 resolved"
+    # The longer count never widens the panel (the story beside it would re-wrap).
+    assert panel.minimumSizeHint().width() <= narrowest
 
 
 def test_a_reply_being_typed_and_its_focus_survive_a_colleagues_reply(
@@ -245,6 +254,7 @@ def test_the_windows_own_comments_are_not_news(make_window, newsroom, colleague,
     qtbot.wait(300)
     qtbot.waitUntil(lambda: not window.desk_watch._tasks.busy(), timeout=5_000)
     assert heard == [] and list(panel.cards) == [thread.id]
+    assert not panel.cards[thread.id].property("fresh")
 
 
 # -- PostgreSQL: a notice brings the comment -------------------------------------------------
@@ -252,8 +262,8 @@ def test_the_windows_own_comments_are_not_news(make_window, newsroom, colleague,
 
 def test_on_postgres_a_colleagues_comment_shows_within_two_seconds(
     make_window,
-    postgres_url,
-    qtbot,  # noqa: F811
+    postgres_url,  # noqa: F811
+    qtbot,
 ) -> None:
     room = Newsroom.open(postgres_url)
     room.add_user("elena", "editor")

@@ -315,7 +315,7 @@ class DeskWatch(QObject):
         ):
             return
         before = {t.id: t for t in review.threads}
-        review.show_threads(result.comments)
+        review.show_threads(result.comments, from_elsewhere=True)
         self.comments_changed_elsewhere.emit(article.id)
         news = _comment_news(before, result.comments)
         if news:

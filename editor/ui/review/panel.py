@@ -58,6 +58,8 @@ _MARK = QTextFormat.Property.UserProperty + 97
 HIGHLIGHT = QColor("#fff0a6")
 ACTIVE_HIGHLIGHT = QColor("#ffd54a")
 _QUOTE_CHARS = 140
+#: How long a thread a colleague just added or changed stays tinted.
+FRESH_MS = 8_000
 _AVATAR_COLOURS = ("#2563eb", "#059669", "#d97706", "#7c3aed", "#db2777", "#0891b2", "#4b5563")
 
 PASSAGE_REMOVED = "Passage removed"
@@ -240,6 +242,14 @@ class ThreadCard(QFrame):
         self.style().unpolish(self)
         self.style().polish(self)
 
+    def set_fresh(self, fresh: bool) -> None:
+        """Tinted: a colleague just added or changed this thread."""
+        if bool(self.property("fresh")) == fresh:
+            return
+        self.setProperty("fresh", fresh)
+        self.style().unpolish(self)
+        self.style().polish(self)
+
     def mousePressEvent(self, event: QMouseEvent) -> None:
         if event.button() == Qt.MouseButton.LeftButton:
             self.clicked.emit(self.thread.id)
@@ -251,6 +261,7 @@ _STYLE = """
 #reviewHeader QLabel#reviewTitle { font-size: 14px; font-weight: 600; color: #1f2937; }
 #reviewCount { color: #6b7280; }
 #threadCard { background: white; border: 1px solid #e3e3de; border-radius: 8px; }
+#threadCard[fresh="true"] { background: #eff6ff; border: 1px solid #93c5fd; }
 #threadCard[active="true"] { border: 2px solid #e0b400; }
 #commentTime { color: #6b7280; }
 #commentQuote { color: #4b5563; font-style: italic; background: #fffbe6;
@@ -265,6 +276,15 @@ QPushButton#cardButton:hover { background: #f3f4f6; border-radius: 4px; }
 #composer { background: white; border: 1px solid #e0b400; border-radius: 8px; }
 #composerQuote { color: #4b5563; font-style: italic; }
 #emptyState { color: #6b7280; padding: 24px 12px; }
+QToolButton#commentButton, QToolButton#reviewMore { color: #1f2937; background: white;
+    border: 1px solid #d1d5db; border-radius: 6px; padding: 3px 9px; }
+QToolButton#commentButton:hover, QToolButton#reviewMore:hover { background: #f3f4f6;
+    border-color: #9ca3af; }
+QToolButton#commentButton:pressed, QToolButton#reviewMore:pressed { background: #e5e7eb; }
+QToolButton#commentButton:disabled { color: #9ca3af; background: transparent; }
+QToolButton#reviewMore { padding-right: 20px; }
+QToolButton#reviewMore::menu-indicator { subcontrol-origin: padding;
+    subcontrol-position: center right; right: 6px; }
 #composerError { color: #b91c1c; }
 """
 
@@ -302,6 +322,7 @@ class ReviewPanel(QWidget):
         #: Moves whenever the panel sets its threads: a look started before is stale.
         self.generation = 0
         self._reanchor_timer = debounce_timer(self, 400, self.reanchor)
+        self._fresh_timer = debounce_timer(self, FRESH_MS, self._fade_fresh)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 10, 10, 10)
@@ -315,6 +336,11 @@ class ReviewPanel(QWidget):
         title.setObjectName("reviewTitle")
         self.count_label = QLabel()
         self.count_label.setObjectName("reviewCount")
+        # Counts come and go as colleagues comment: they must never widen the panel (the
+        # splitter would take the width from the story, which would re-wrap under the
+        # person's eyes). A narrow panel clips them; the tooltip has them in full.
+        self.count_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.count_label.setMinimumWidth(0)
         row.addWidget(title)
         row.addWidget(self.count_label)
         row.addStretch(1)
@@ -445,15 +471,27 @@ class ReviewPanel(QWidget):
                 self.message.emit(str(error))
         self.show_threads(threads)
 
-    def show_threads(self, threads: list[Comment]) -> None:
+    def show_threads(self, threads: list[Comment], *, from_elsewhere: bool = False) -> None:
         """Show these threads of the open article (read here or by the desk watch): the
-        cards that changed are rebuilt, the rest stay; scroll and drafts are kept."""
+        cards that changed are rebuilt, the rest stay; scroll and drafts are kept. Threads
+        new or changed `from_elsewhere` (a colleague) are tinted for a few seconds."""
+        before = {t.id: t for t in self.threads}
         self.generation += 1
         self.threads = list(threads)
         if self.active_id is not None and self.active_id not in {t.id for t in threads}:
             self.active_id = None
         self.reanchor()
         self._rebuild_cards()
+        if from_elsewhere:
+            fresh = [t.id for t in threads if before.get(t.id) != t and t.id in self.cards]
+            for thread_id in fresh:
+                self.cards[thread_id].set_fresh(True)
+            if fresh:
+                self._fresh_timer.start()
+
+    def _fade_fresh(self) -> None:
+        for card in self.cards.values():
+            card.set_fresh(False)
 
     def schedule_reanchor(self) -> None:
         """After a pause in typing, find every passage again (gone ones say so)."""
@@ -555,13 +593,14 @@ class ReviewPanel(QWidget):
         if resolved:
             parts.append(f"{resolved} resolved")
         self.count_label.setText(" · ".join(parts))
+        self.count_label.setToolTip(self.count_label.text())
         self.show_resolved.setVisible(bool(resolved))
         if self.article_id is None:
             empty = "Open an article to see its comments."
         elif not self.threads:
             empty = (
                 "No comments yet.\nSelect a passage in the story and press Ctrl+Alt+M "
-                "(or right-click it) to comment."
+                "(or right\u2011click it) to comment."
             )
         elif not self.cards:
             empty = "Every thread is resolved."
