@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from editor.core.checks.engine import CheckEngine
+from editor.core.checks.engine import CheckEngine, CheckStopped
 from editor.core.checks.findings import (
     BODY,
     Dismissal,
@@ -26,6 +26,7 @@ from editor.core.checks.style import Style, StyleError, load_style, style_path_f
 __all__ = [
     "BODY",
     "CheckEngine",
+    "CheckStopped",
     "Dismissal",
     "Finding",
     "Hit",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from editor.core.checks import scanning
 from editor.core.checks.markdown_units import RUNNING_TEXT, Unit, sentences
 from editor.core.checks.names import (
     DICTIONARY,
@@ -35,7 +36,7 @@ _DOUBLE_SPACE = re.compile(r"(?<=\S) {2,}(?=\S)")
     message="Two or more spaces between words.",
 )
 def double_spaces(unit: Unit, rule: CustomRule) -> Iterable[Hit]:
-    for m in _DOUBLE_SPACE.finditer(unit.prose):
+    for m in scanning.finditer(_DOUBLE_SPACE, unit.prose):
         yield Hit(m.start(), m.end(), rule.format(match=m.group()), " ")
 
 
@@ -167,14 +168,14 @@ def _sentence_starts(prose: str) -> set[int]:
 def ap_numerals(unit: Unit, rule: CustomRule) -> Iterable[Hit]:
     prose = unit.prose
     starts = _sentence_starts(prose)
-    for m in _LONELY_DIGIT.finditer(prose):
+    for m in scanning.finditer(_LONELY_DIGIT, prose):
         before = prose[max(0, m.start() - 40) : m.start()]
         if _DIGIT_CONTEXT.search(before) or _TALLY.search(before) or m.start() in starts:
             continue
         word = _SMALL[m.group(1)]
         advice = f"spell out numbers under 10 (“{word}”)"
         yield Hit(m.start(), m.end(), rule.format(advice=advice, match=m.group()), word)
-    for m in _SPELLED.finditer(prose):
+    for m in scanning.finditer(_SPELLED, prose):
         if m.start() in starts:
             continue  # a number starting a sentence is spelled out
         figure = str(_value(m))
@@ -210,11 +211,11 @@ _ORDINAL_DAY = re.compile(
 @register_check("ap_dates", kinds=PROSE_KINDS, message="AP style: {advice}.")
 def ap_dates(unit: Unit, rule: CustomRule) -> Iterable[Hit]:
     prose = unit.prose
-    for m in _LONG_BEFORE_DAY.finditer(prose):
+    for m in scanning.finditer(_LONG_BEFORE_DAY, prose):
         short = _ABBREVIATED[m.group(1)]
         advice = f"abbreviate {m.group(1)} before a date (“{short}”)"
         yield Hit(m.start(), m.end(), rule.format(advice=advice, match=m.group()), short)
-    for m in _SHORT_MONTH.finditer(prose):
+    for m in scanning.finditer(_SHORT_MONTH, prose):
         name, dot = m.group(1), m.group(2)
         with_day = re.match(_DAY, prose[m.end() :]) is not None
         if name in ("Mar", "Apr", "Jun", "Jul") and (dot or with_day):
@@ -232,7 +233,7 @@ def ap_dates(unit: Unit, rule: CustomRule) -> Iterable[Hit]:
         else:
             continue
         yield Hit(m.start(), m.end(), rule.format(advice=advice, match=m.group()), full)
-    for m in _ORDINAL_DAY.finditer(prose):
+    for m in scanning.finditer(_ORDINAL_DAY, prose):
         advice = f"no “{m.group(1)}” after a date"
         yield Hit(m.start(1), m.end(1), rule.format(advice=advice, match=m.group(1)), "")
 

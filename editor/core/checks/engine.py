@@ -8,7 +8,7 @@ newsroom dictionary: when either changes, a new engine (and cache) is made.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from editor.core.checks import builtin  # noqa: F401 - registers the built-in checks
 from editor.core.checks.findings import BODY, Finding, Level, number_occurrences
@@ -22,6 +22,10 @@ from editor.core.model import Article
 CHECKED_FIELDS = ("headline", "standfirst")
 _CACHE_LIMIT = 250_000
 _MISS = object()
+
+
+class CheckStopped(Exception):
+    """Raised by `CheckEngine.check` when its `should_stop()` says so (closing, superseded)."""
 
 
 class CheckEngine:
@@ -40,15 +44,27 @@ class CheckEngine:
     def version(self) -> str:
         return self.style.version
 
-    def check(self, article: Article) -> list[Finding]:
-        """Every finding on the article (dismissed or not), in reading order."""
+    def check(
+        self, article: Article, should_stop: Callable[[], bool] | None = None
+    ) -> list[Finding]:
+        """Every finding on the article (dismissed or not), in reading order.
+
+        `should_stop()` is asked before each rule and every few units: once it says yes
+        the check raises `CheckStopped` (a 5 MB paragraph takes tens of seconds to check,
+        and nobody should wait for that to close the window).
+        """
+        stop = should_stop or _never
         units = split_units(article.body)
         fields = [_field_unit(name, getattr(article, name) or "") for name in CHECKED_FIELDS]
         findings: list[Finding] = []
         for rule in self.rules:
+            if stop():
+                raise CheckStopped
             try:
                 if rule.scope == "unit":
-                    for unit in units:
+                    for number, unit in enumerate(units):
+                        if number % 64 == 0 and stop():
+                            raise CheckStopped
                         if rule.applies_to(unit):
                             for hit in self._cached(rule, unit, rule.check_unit):
                                 findings.append(_body_finding(rule, unit, hit, article.body))
@@ -69,7 +85,7 @@ class CheckEngine:
                         else:
                             text = getattr(article, hit.field, "") or ""
                             findings.append(_field_finding(rule, hit.field, str(text), hit))
-            except NewsroomError:
+            except (NewsroomError, CheckStopped):
                 raise
             except Exception as error:  # a broken custom check must not hide the others
                 findings.append(
@@ -97,6 +113,10 @@ class CheckEngine:
 
     def cache_size(self) -> int:
         return len(self._cache)
+
+
+def _never() -> bool:
+    return False
 
 
 def _field_unit(name: str, text: str) -> Unit:

@@ -18,6 +18,7 @@ from collections.abc import Callable, Container, Iterator
 from difflib import SequenceMatcher
 from typing import NamedTuple
 
+from editor.core.checks import scanning
 from editor.core.checks.markdown_units import Unit, sentences
 
 _NAME = re.compile(r"(?<![\w’'-])[A-Z][^\W\d_]*(?:[A-Z][^\W\d_]*)*(?=(['’]s?)?(?![\w]))")
@@ -62,7 +63,7 @@ def name_occurrences(unit: Unit) -> list[Occurrence]:
         firsts.add(start)
     title = unit.kind in _TITLE_KINDS
     found = []
-    for m in _NAME.finditer(prose):
+    for m in scanning.finditer(_NAME, prose):
         word = m.group()
         if len(word) < MIN_LENGTH or word.isupper():
             continue

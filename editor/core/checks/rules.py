@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from editor.core.checks import scanning
 from editor.core.checks.findings import BODY, Level
 from editor.core.checks.markdown_units import RUNNING_TEXT, Unit, sentences
 from editor.core.checks.spec import RuleSpec
@@ -132,7 +133,7 @@ class ExistenceRule(Rule):
     def check_unit(self, unit: Unit) -> list[Hit]:
         return [
             Hit(m.start(), m.end(), self.format(match=m.group()))
-            for m in self.pattern.finditer(unit.prose)
+            for m in scanning.finditer(self.pattern, unit.prose)
             if m.end() > m.start()
         ]
 
@@ -153,7 +154,7 @@ class SubstitutionRule(Rule):
     def check_unit(self, unit: Unit) -> list[Hit]:
         hits = []
         for pattern, template in self.swaps:
-            for m in pattern.finditer(unit.prose):
+            for m in scanning.finditer(pattern, unit.prose):
                 try:
                     replacement = match_case(m.group(), m.expand(template))
                 except (re.error, IndexError):
@@ -186,9 +187,8 @@ class ConsistencyRule(Rule):
         found = []
         for index, pair in enumerate(self.pairs):
             for side, pattern in enumerate(pair):
-                found.extend(
-                    (index, side, m.start(), m.end()) for m in pattern.finditer(unit.prose)
-                )
+                matches = scanning.finditer(pattern, unit.prose)
+                found.extend((index, side, m.start(), m.end()) for m in matches)
         return found
 
     def check_article(self, context: ArticleContext) -> list[Hit]:
@@ -231,7 +231,7 @@ class RepetitionRule(Rule):
     def check_unit(self, unit: Unit) -> list[Hit]:
         hits = []
         previous = None
-        for m in self.pattern.finditer(unit.prose):
+        for m in scanning.finditer(self.pattern, unit.prose):
             if previous is not None:
                 gap = unit.prose[previous.end() : m.start()]
                 word = m.group().casefold()
@@ -275,7 +275,7 @@ class LengthRule(Rule):
             self.kinds = RUNNING_TEXT | {"list_item"}
 
     def _measure(self, text: str) -> int:
-        return len(WORD.findall(text)) if self.unit_name == "words" else len(text.strip())
+        return scanning.count(WORD, text) if self.unit_name == "words" else len(text.strip())
 
     def _judge(self, text: str, what: str) -> str | None:
         count = self._measure(text)
