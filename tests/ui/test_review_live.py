@@ -134,6 +134,8 @@ def test_resolved_and_replied_elsewhere_the_cards_follow(
     assert panel.count_label.text() == "1 open · 1 resolved"
     # The longer count never widens the panel (the story beside it would re-wrap).
     assert panel.minimumSizeHint().width() <= narrowest
+    label = panel.count_label  # and they are shown, in full, where there is room
+    assert label.isVisible() and label.width() >= label.sizeHint().width()
 
 
 def test_a_reply_being_typed_and_its_focus_survive_a_colleagues_reply(
