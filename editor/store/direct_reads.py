@@ -136,7 +136,7 @@ class DirectReader:
         return [(first, params), (_select(select, [*where, *elsewhere], _NEWEST_FIRST), params)]
 
     def _has_many_hits(self, table: str, expression: object) -> bool:
-        sql = search_syntax.fts5_count_sql(table)
+        sql = search_syntax.fts5_count_sql(table, limit=search_syntax.MANY_HITS)
         found = self._guarded(lambda: self._db.execute(sql, {"match": expression}).fetchone())
         return (found[0] or 0) >= search_syntax.MANY_HITS
 
