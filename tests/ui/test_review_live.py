@@ -186,13 +186,16 @@ def test_the_list_keeps_its_scroll_and_the_composer_its_words(
     ids = list(panel.cards)
     middle = panel.cards[ids[10]]
     bar.setValue(middle.y())
-    top_before, value_before = middle.y() - bar.value(), bar.value()
 
     # A comment being written on paragraph 33, in the composer.
     _select(window, "Paragraph 33")
     assert panel.begin_comment()
     qtbot.keyClicks(panel.composer_edit, "Is 33 right?")
     _settled(qtbot, window, colleague)
+    # Where the person is reading when the news comes (the composer took some height).
+    value_before = bar.value()
+    top_before = middle.y() - value_before
+    assert -middle.height() < top_before <= 0  # the card at the top of the view
 
     # Elena resolves two threads above the view (they leave the list) and adds one.
     with qtbot.waitSignal(window.desk_watch.comments_changed_elsewhere, timeout=NEWS_MS):

@@ -334,15 +334,8 @@ class ReviewPanel(QWidget):
         row.setContentsMargins(2, 0, 2, 0)
         title = QLabel("Comments")
         title.setObjectName("reviewTitle")
-        self.count_label = QLabel()
-        self.count_label.setObjectName("reviewCount")
-        # Counts come and go as colleagues comment: they must never widen the panel (the
-        # splitter would take the width from the story, which would re-wrap under the
-        # person's eyes). A narrow panel clips them; the tooltip has them in full.
-        self.count_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.count_label.setMinimumWidth(0)
         row.addWidget(title)
-        row.addWidget(self.count_label, 1)  # the spare width is the counts' (no stretch)
+        row.addStretch(1)
         self.comment_button = QToolButton()
         self.comment_button.setObjectName("commentButton")
         self.comment_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
@@ -371,10 +364,23 @@ class ReviewPanel(QWidget):
         row.addWidget(more)
         layout.addWidget(header)
 
+        # The counts and "Show resolved" on a line of their own, under the buttons: they
+        # come and go as colleagues comment and must never widen the panel (the splitter
+        # would take the width from the story, which would re-wrap under the person's eyes).
+        self.summary_row = QWidget()
+        self.summary_row.setObjectName("reviewSummary")
+        summary = QHBoxLayout(self.summary_row)
+        summary.setContentsMargins(2, 0, 2, 0)
+        self.count_label = QLabel()
+        self.count_label.setObjectName("reviewCount")
+        self.count_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.count_label.setMinimumWidth(0)
+        summary.addWidget(self.count_label, 1)
         self.show_resolved = QCheckBox("Show resolved")
         self.show_resolved.setObjectName("showResolved")
         self.show_resolved.toggled.connect(lambda _on: self._rebuild_cards())
-        layout.addWidget(self.show_resolved)
+        summary.addWidget(self.show_resolved)
+        layout.addWidget(self.summary_row)
 
         self.composer = self._build_composer()
         layout.addWidget(self.composer)
@@ -547,10 +553,12 @@ class ReviewPanel(QWidget):
         self._update_states()
         self._update_counts()
         if at_top is not None and at_top in self.cards.values():
-            # The list's new size is known once its layout has run: keep the card that was
-            # at the top of the view where it was, whatever joined or left above it.
-            self.list_layout.activate()
+            # Lay the list out now (Qt would on its next pass, after the paint): keep the
+            # card that was at the top of the view where it was, whatever joined or left
+            # above it, with no frame drawn in between.
+            self.list_layout.invalidate()
             self.list_widget.resize(self.list_widget.width(), self.list_widget.sizeHint().height())
+            self.list_layout.setGeometry(self.list_widget.rect())
             scrollbar.setValue(at_top.y() - top_offset)
 
     def _new_card(self, thread: Comment) -> ThreadCard:
@@ -594,6 +602,7 @@ class ReviewPanel(QWidget):
         self.count_label.setText(" · ".join(parts))
         self.count_label.setToolTip(self.count_label.text())
         self.show_resolved.setVisible(bool(resolved))
+        self.summary_row.setVisible(bool(self.threads))
         if self.article_id is None:
             empty = "Open an article to see its comments."
         elif not self.threads:
