@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from editor.ui.background import Background
 from editor.ui.body import markdown_bridge
 from editor.ui.body import paste as paste_handler
 from editor.ui.body import tables as table_commands
@@ -96,16 +97,34 @@ class FormatState:
     code: bool = False
 
 
+#: A body longer than this (characters) opens in the background (`open_markdown`):
+#: Python-Markdown took 2.4 s of the GUI thread for a 5 MB one.
+BACKGROUND_OPEN_ABOVE = 100_000
+#: Shown in the empty editor while a long body is being converted.
+OPENING_PLACEHOLDER = "Opening the story ({size})…"
+WRITING_PLACEHOLDER = "Start writing the story…"
+
+
 class BodyEditor(QTextEdit):
     """WYSIWYG editor of a Markdown body; `body_edited` fires only for a person's edits."""
 
     body_edited = Signal()
     format_changed = Signal(object)  # FormatState
+    #: A body `open_markdown` converted in the background is in the document now.
+    body_loaded = Signal()
+    #: The counts of a body opening in the background are known (`opening_counts`).
+    opening_counted = Signal()
 
     def __init__(self, parent: QWidget | None = None, *, point_size: int = 13,
                  max_width: int = 720) -> None:  # fmt: skip
         super().__init__(parent)
         self._loading = False
+        #: The body being converted in the background (`open_markdown`), else None; while
+        #: it is, the editor is read-only and `markdown()` gives this text.
+        self._opening: str | None = None
+        self._read_only_wanted = False
+        self._opening_counts = None
+        self._tasks = Background(self)
         #: Called with the text of each typed key after it is in (smart typography).
         self.typed_hooks: list[Callable[[str], None]] = []
         #: `asset:` URL -> image bytes, so opened articles show their pictures.
@@ -120,7 +139,7 @@ class BodyEditor(QTextEdit):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setLineWrapMode(QTextEdit.LineWrapMode.WidgetWidth)
         self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
-        self.setPlaceholderText("Start writing the story…")
+        self.setPlaceholderText(WRITING_PLACEHOLDER)
         font = QFont()
         font.setFamilies(BODY_FONT_FAMILIES)
         font.setPointSize(point_size)
@@ -135,11 +154,14 @@ class BodyEditor(QTextEdit):
 
     # -- content ---------------------------------------------------------
 
-    def load_markdown(self, markdown: str) -> None:
+    def load_markdown(
+        self, markdown: str, prepared: markdown_bridge.PreparedMarkdown | None = None
+    ) -> None:
         """Show `markdown` without counting it as an edit; undo starts afresh."""
+        self._stop_opening()
         self._loading = True
         try:
-            markdown_bridge.load_markdown(self.document(), markdown, self.image_source)
+            markdown_bridge.load_markdown(self.document(), markdown, self.image_source, prepared)
             self._apply_reading_rhythm()
             self.document().clearUndoRedoStacks()
             self.moveCursor(QTextCursor.MoveOperation.Start)
@@ -147,7 +169,79 @@ class BodyEditor(QTextEdit):
             self._loading = False
         self._emit_format()
 
+    def open_markdown(self, markdown: str) -> None:
+        """Show an article's body: as `load_markdown`, but a long body is converted on a
+        worker first (`body_loaded` says when it is in). Meanwhile the editor is empty,
+        read-only and says it is opening, and `markdown()` gives the body, so a save, the
+        journal, the preview or the checks never see an empty text for it."""
+        if len(markdown) <= BACKGROUND_OPEN_ABOVE:
+            self.load_markdown(markdown)
+            return
+        self.load_markdown("")
+        self._opening = markdown
+        super().setReadOnly(True)
+        self.setPlaceholderText(OPENING_PLACEHOLDER.format(size=_size(len(markdown))))
+        self._opening_counts = None
+
+        def prepare(job) -> markdown_bridge.PreparedMarkdown:
+            from editor.ui.body.counts import MarkdownCounter
+
+            # The counts first (a second at 5 MB), so the status bar has them at once.
+            job.progress(MarkdownCounter(None).count_lines(markdown.split("\n")))
+            return markdown_bridge.prepare_markdown(markdown)
+
+        self._tasks.run(
+            prepare,
+            lane="open",
+            success=self._on_prepared,
+            failure=lambda _error: self._on_prepared(None),
+            progress=self._on_counted,
+        )
+
+    def _on_counted(self, counts) -> None:
+        self._opening_counts = counts
+        self.opening_counted.emit()
+
+    @property
+    def opening_counts(self):
+        """The counts of the body opening (`Counts`), once the worker has them, else None."""
+        return self._opening_counts if self._opening is not None else None
+
+    def _on_prepared(self, prepared: markdown_bridge.PreparedMarkdown | None) -> None:
+        markdown = self._opening
+        if markdown is None or (prepared is not None and prepared.markdown is not markdown):
+            return
+        self.load_markdown(markdown, prepared)  # converted here after all if it failed
+        self.body_loaded.emit()
+
+    def _stop_opening(self) -> None:
+        if self._opening is None:
+            return
+        self._opening = None
+        self._tasks.cancel("open")
+        self.setPlaceholderText(WRITING_PLACEHOLDER)
+        super().setReadOnly(self._read_only_wanted)
+
+    @property
+    def opening(self) -> bool:
+        """A long body is being converted for the editor (see `open_markdown`)."""
+        return self._opening is not None
+
+    def setReadOnly(self, read_only: bool) -> None:
+        """As Qt's, but the editor stays read-only while a body is opening."""
+        self._read_only_wanted = read_only
+        super().setReadOnly(read_only or self._opening is not None)
+
+    def is_empty(self) -> bool:
+        return self._opening is None and self.document().isEmpty()
+
+    def shutdown(self) -> None:
+        """Forget a body still opening (the window is closing)."""
+        self._tasks.shutdown(1000)
+
     def markdown(self) -> str:
+        if self._opening is not None:
+            return self._opening
         return markdown_bridge.document_to_markdown(self.document())
 
     def _apply_reading_rhythm(self) -> None:
@@ -702,3 +796,9 @@ class BodyEditor(QTextEdit):
             provider(menu, clicked)
         menu.exec(event.globalPos())
         menu.deleteLater()
+
+
+def _size(characters: int) -> str:
+    if characters >= 1_000_000:
+        return f"{characters / 1_000_000:.1f} million characters"
+    return f"{characters:,} characters"

@@ -33,6 +33,7 @@ import re
 import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import markdown
 import nh3
@@ -331,7 +332,12 @@ def markdown_to_html(text: str) -> tuple[str, list[str]]:
 
 
 def _to_html(text: str) -> tuple[str, list[str], list[str]]:
-    """(HTML, code languages, protected blocks' sources)."""
+    """(HTML, code languages, protected blocks' sources).
+
+    Pure Python and per thread (`_converter`), so a worker may run it (`prepare_markdown`).
+    An empty body builds no converter (a new article opens without Python-Markdown)."""
+    if not text or text.isspace():
+        return "", [], []
     converter, extension = _converter()
     extension.languages.clear()
     extension.raw.clear()
@@ -430,15 +436,38 @@ def _restore_stand_ins(text: str) -> str:
     return text.replace(_FOOTNOTE_OPEN, "[^").replace(_FOOTNOTE_CLOSE, "]")
 
 
+@dataclass(frozen=True)
+class PreparedMarkdown:
+    """A body converted for Qt's reader, off the GUI thread (`prepare_markdown`)."""
+
+    markdown: str
+    html: str
+    languages: list[str]
+    raw: list[str]
+
+
+def prepare_markdown(markdown_text: str) -> PreparedMarkdown:
+    """The slow, Qt-free half of `load_markdown` (Python-Markdown, the HTML cleaner, the
+    cut of long paragraphs): 2-3 s for a 5 MB body, so a worker runs it on opening."""
+    html, languages, raw = _to_html(markdown_text)
+    return PreparedMarkdown(markdown_text, html, languages, raw)
+
+
 def load_markdown(
-    document: QTextDocument, markdown_text: str, images: Callable[[str], bytes | None] | None = None
+    document: QTextDocument,
+    markdown_text: str,
+    images: Callable[[str], bytes | None] | None = None,
+    prepared: PreparedMarkdown | None = None,
 ) -> None:
     """Replace the document's content with `markdown_text`, leaving an empty undo stack.
 
     `images(url)` gives the bytes of an `asset:` image (None when unknown) so the
-    document can show it; without it images show as Qt's placeholder.
+    document can show it; without it images show as Qt's placeholder. `prepared`, from
+    `prepare_markdown(markdown_text)`, saves converting it again here.
     """
-    html, languages, raw = _to_html(markdown_text)
+    if prepared is None or prepared.markdown is not markdown_text:
+        prepared = prepare_markdown(markdown_text)
+    html, languages, raw = prepared.html, prepared.languages, prepared.raw
     document.setUndoRedoEnabled(False)
     try:
         document.setHtml(html)

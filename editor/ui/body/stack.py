@@ -46,6 +46,7 @@ LONG_LINE_MESSAGE = (
     "This body has a paragraph of {length:,} characters: the Markdown source view would "
     "freeze on it, so the formatted view stays open."
 )
+OPENING_MESSAGE = "The story is still opening: the Markdown source view follows once it is in."
 #: How far ahead a character of the plain text is looked for in its Markdown line.
 _LOOKAHEAD = 16
 
@@ -85,11 +86,14 @@ class BodyStack(QStackedWidget):
         return self.source.markdown() if self.source_mode else self.rich.markdown()
 
     def is_empty(self) -> bool:
-        return self.source.is_empty() if self.source_mode else self.rich.document().isEmpty()
+        return self.source.is_empty() if self.source_mode else self.rich.is_empty()
 
     def load_markdown(self, markdown: str) -> None:
-        """Show another body (an article opened) in both editors; undo starts afresh."""
-        self.rich.load_markdown(markdown)
+        """Show another body (an article opened) in both editors; undo starts afresh.
+
+        A long body opens in the rich editor in the background (`BodyEditor.open_markdown`).
+        """
+        self.rich.open_markdown(markdown)
         if self.source_mode:
             longest = longest_line(markdown)
             if longest > SOURCE_LINE_LIMIT:
@@ -129,6 +133,9 @@ class BodyStack(QStackedWidget):
         self.mode_changed.emit(on)
 
     def _to_source(self) -> None:
+        if self.rich.opening:
+            self.source_refused.emit(OPENING_MESSAGE)
+            return
         line_map: list[tuple[int, int]] = []
         text = cached_markdown(self.rich.document(), line_map=line_map)
         longest = longest_line(text)
@@ -248,7 +255,11 @@ class BodyCounter:
         self._source = MarkdownCounter(stack.source.document())
 
     def count(self) -> Counts:
-        return (self._source if self._stack.source_mode else self._rich).count()
+        if self._stack.source_mode:
+            return self._source.count()
+        if self._stack.rich.opening:  # the document is still empty: the body's counts
+            return self._stack.rich.opening_counts or Counts()
+        return self._rich.count()
 
 
 # -- cursor mapping (block index + offset in the block's text) ------------------
@@ -446,6 +457,8 @@ def install_source_mode(window: QMainWindow) -> None:
     # Counts and copy-fit, find and replace, spell check: on the editor shown.
     window.counter = BodyCounter(stack, window.counter)
     stack.source_edited.connect(window.recount)
+    window.editor.opening_counted.connect(window.recount)
+    window.editor.body_loaded.connect(window.recount)
     stack.mode_changed.connect(lambda _source: window.recount())
     window.find_bar.follow(stack.editor)
     window.spelling.attach_source(stack.source)

@@ -973,6 +973,7 @@ def install_checks_panel(window) -> ChecksPanel:
     window.session.opened.connect(panel.show_article)
     window.session.saved.connect(lambda _article: panel.schedule())
     window.editor.body_edited.connect(panel.schedule)
+    window.editor.body_loaded.connect(panel.schedule)  # a long body opened in the background
     window.inspector.field_edited.connect(lambda *_: panel.schedule())
     window.headline_field.headline_edited.connect(lambda *_: panel.schedule())
 
