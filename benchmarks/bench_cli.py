@@ -13,6 +13,8 @@ warm-up, and prints the median and the minimum wall time of:
   beside the `sqlite3` command printing the same hits (the pace to keep within 2x).
 
 The store is only read. Give a copy: a command still opens it as the editor does.
+`--code DIR` runs the `editor` package of another checkout (an older commit, say, from
+`git archive`), for a before and after in one run on the same store.
 """
 
 from __future__ import annotations
@@ -36,13 +38,15 @@ def child_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def timed(command: list[str], runs: int, env: dict[str, str]) -> tuple[list[float], list[float]]:
+def timed(
+    command: list[str], runs: int, env: dict[str, str], cwd: Path = ROOT
+) -> tuple[list[float], list[float]]:
     """Wall and CPU seconds of each of `runs` runs after one warm-up."""
     walls, cpus = [], []
     for i in range(runs + 1):
         began, cpu = time.perf_counter(), child_cpu()
         subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                       env=env, check=False, cwd=ROOT)  # fmt: skip
+                       env=env, check=False, cwd=cwd)  # fmt: skip
         if i:
             walls.append(time.perf_counter() - began)
             cpus.append(child_cpu() - cpu)
@@ -67,9 +71,11 @@ def main() -> None:
     parser.add_argument("--word", default="council", help="a word in most articles")
     parser.add_argument("--every", default="newsroom", help="a word in every article")
     parser.add_argument("--skip-json", action="store_true", help="not the every-hit search")
+    parser.add_argument("--code", type=Path, default=ROOT, help="the checkout to run")
     args = parser.parse_args()
     store = args.store.resolve()
-    env = {**os.environ, "NEWSROOM_STORE": str(store)}
+    code = args.code.resolve()
+    env = {**os.environ, "NEWSROOM_STORE": str(store), "PYTHONPATH": str(code)}
     newsroom = f"{PYTHON} -m editor"
     slug = newest_slug(store)
     cases = {
@@ -91,10 +97,11 @@ def main() -> None:
             PYTHON, "-m", "editor", "list", "--search", args.every, "--json"
         ]  # fmt: skip
         cases["sqlite3 -json, same hits"] = ["sqlite3", "-json", str(store), sql]
-    print(f"store {store} ({store.stat().st_size / 2**20:.0f} MB), {args.runs} runs each")
+    print(f"store {store} ({store.stat().st_size / 2**20:.0f} MB), {args.runs} runs each,")
+    print(f"code {code}")
     for name, command in cases.items():
         runs = args.runs if "every hit" not in name and "sqlite3" not in name else 5
-        walls, cpus = timed(command, runs, env)
+        walls, cpus = timed(command, runs, env, cwd=code)
         print(
             f"{name:<48} wall median {statistics.median(walls) * 1000:7.0f} ms, "
             f"min {min(walls) * 1000:7.0f} ms; CPU median {statistics.median(cpus) * 1000:6.0f} ms"

@@ -10,10 +10,12 @@ import os
 import sqlite3
 import subprocess
 import sys
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from editor import cli
 from editor.cli import main
@@ -294,3 +296,14 @@ def test_help_list_and_show_load_no_sqlalchemy(filled):
         capture_output=True, text=True, cwd=ROOT, check=False,
     )  # fmt: skip
     assert done.returncode == 0 and "sqlalchemy" not in done.stderr
+
+
+@given(st.datetimes(min_value=datetime(1, 1, 1), max_value=datetime(9999, 12, 31)))
+def test_a_columns_text_reads_as_the_orms_datetime(moment):
+    # What SQLAlchemy's SQLite DateTime writes: always six digits of fraction.
+    m = moment
+    whole = f"{m.year:04d}-{m.month:02d}-{m.day:02d} {m.hour:02d}:{m.minute:02d}:{m.second:02d}"
+    aware = moment.replace(tzinfo=UTC)
+    assert direct_reads.utc_isoformat(f"{whole}.{m.microsecond:06d}") == aware.isoformat()
+    assert direct_reads.utc_isoformat(whole) == aware.replace(microsecond=0).isoformat()
+    assert direct_reads.utc_isoformat(moment.isoformat()) == aware.isoformat()

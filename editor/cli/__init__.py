@@ -312,7 +312,13 @@ def _run_directly(args: argparse.Namespace, store: str | None, user: str | None)
             status=Status(args.status) if args.status else None,
             include_deleted=args.deleted,
         )
-        _print_listing(reader.iter_listing(query), args.json)
+        if args.json:  # every hit of a common word: at SQLite's pace (within 2x)
+            from editor.store.direct_reads import utc_isoformat
+
+            rows = reader.iter_listing_rows(query)
+            _print_json_array((_summary_json_of_row(r, utc_isoformat) for r in rows), flat=True)
+        else:
+            _print_listing(reader.iter_listing(query), as_json=False)
         return 0
     finally:
         reader.close()
@@ -745,6 +751,22 @@ def summary_json(summary: ArticleSummary, deleted: bool = False) -> dict[str, ob
         "word_count": summary.word_count,
         "updated_at": summary.updated_at.isoformat(),
         "deleted": deleted,
+    }
+
+
+def _summary_json_of_row(row: tuple, isoformat) -> dict[str, object]:
+    """`summary_json` of a row as `DirectReader.iter_listing_rows` gives it (the same
+    object: a test holds them equal), made without an `ArticleSummary` in between."""
+    return {
+        "id": row[0],
+        "headline": row[1],
+        "slug": row[2],
+        "status": row[3],
+        "section": row[4] or "",
+        "byline": row[5],
+        "word_count": row[6],
+        "updated_at": isoformat(row[7]),
+        "deleted": bool(row[8]),
     }
 
 

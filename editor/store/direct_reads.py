@@ -107,13 +107,19 @@ class DirectReader:
         """Every article `Store.iter_articles(query)` gives, in its order, each with
         whether it is deleted; read as it goes. Not for a desk view (`query.desk`) or
         another sort than the list's default: those take the full open."""
+        for row in self.iter_listing_rows(query):
+            yield _summary(row), bool(row[8])
+
+    def iter_listing_rows(self, query: ArticleQuery) -> Iterator[tuple]:
+        """`iter_listing` as the rows SQLite gives: id, headline, slug, status, section,
+        byline, word_count, updated_at (the column's text: `utc_isoformat` reads it) and
+        1 for a deleted article, else 0. For printing 100,000 rows at SQLite's pace."""
         if query.desk or query.sort_key != "updated_at" or not query.descending:
             raise ValueError("direct reads list newest first, without a desk view")
         for sql, params in self._listing(query):
             cursor = self._guarded(lambda s=sql, p=params: self._db.execute(s, p))
             while rows := self._guarded(lambda c=cursor: c.fetchmany(500)):
-                for row in rows:
-                    yield _summary(row), bool(row[8])
+                yield from rows
 
     def _listing(self, query: ArticleQuery) -> list[tuple[str, dict[str, object]]]:
         where = [] if query.include_deleted else ["a.deleted_at IS NULL"]
@@ -255,6 +261,18 @@ def _disk_is_full(path: Path) -> bool:
 def _moment(value: str | None) -> datetime | None:
     """A DateTime column's text (naive UTC) as an aware datetime, as the ORM reads it."""
     return datetime.fromisoformat(value).replace(tzinfo=UTC) if value else None
+
+
+def utc_isoformat(value: str) -> str:
+    """`isoformat()` of the aware datetime a DateTime column's text stands for.
+
+    Read from the text itself when it is as SQLAlchemy writes it (`2026-03-11
+    10:39:12.123456`, or without the fraction), four times faster than a datetime.
+    """
+    if value[10:11] == " " and (len(value) == 19 or (len(value) == 26 and value[19] == ".")):
+        fraction = value[19:] if value[20:] != "000000" else ""
+        return f"{value[:10]}T{value[11:19]}{fraction}+00:00"
+    return _moment(value).isoformat()
 
 
 def _summary(row: tuple) -> ArticleSummary:
