@@ -66,23 +66,13 @@ def allow_preview_as_root(
     return True
 
 
-def compose_from_the_start(environ: MutableMapping[str, str] | None = None) -> None:
-    """The preview (Qt WebEngine) is made after the window's first paint; a window that
-    gains such a view later has its native window torn down and made again (a flash, and
-    the window manager sees a new window). Composing every top level window through
-    Qt's RHI from the start (`QT_WIDGETS_RHI`) keeps the one window. Not for the
-    offscreen and minimal platforms, which have no GPU surface to compose on."""
-    environ = os.environ if environ is None else environ
-    if environ.get("QT_QPA_PLATFORM", "") not in ("offscreen", "minimal"):
-        environ.setdefault("QT_WIDGETS_RHI", "1")
-
-
 def make_application() -> QApplication:
     """The one QApplication, named before any QSettings exists."""
     app = QApplication.instance()
     if not isinstance(app, QApplication):
+        # No QT_WIDGETS_RHI: the preview's web view has a native window of its own
+        # (`editor.ui.preview.pane._WebHost`), so this window stays raster composed.
         allow_preview_as_root()  # Chromium reads its flags once, when the preview starts
-        compose_from_the_start()
         app = QApplication(sys.argv[:1])
     app.setOrganizationName(ORGANISATION)
     app.setApplicationName(APPLICATION)

@@ -75,21 +75,24 @@ def preset_geometry(css_width: int, available: int) -> tuple[int, float]:
     return max(1, round(css_width * zoom)), zoom
 
 
-def fit_view(view: QWidget, css_width: int, available: int) -> bool:
-    """Size `view` (a QWebEngineView) so the page lays out `css_width` CSS pixels wide.
+def fit_view(view: QWidget, css_width: int, available: int,
+             frame: QWidget | None = None) -> bool:  # fmt: skip
+    """Size `view` (a QWebEngineView) so the page lays out `css_width` CSS pixels wide;
+    `frame`, when given, is what holds the view in the layout (and takes the width).
 
     Returns whether the width or zoom changed (the page lays out again then).
     """
     width, zoom = preset_geometry(css_width, available)
     minimum, maximum = (width, width) if width else (0, 16777215)
+    sized = view if frame is None else frame
     changed = (
-        view.minimumWidth() != minimum
-        or view.maximumWidth() != maximum
+        sized.minimumWidth() != minimum
+        or sized.maximumWidth() != maximum
         or abs(view.zoomFactor() - zoom) > 1e-3
     )
     # A fixed width (not just a maximum) so a layout narrower than the view scrolls.
-    view.setMinimumWidth(minimum)
-    view.setMaximumWidth(maximum)
+    sized.setMinimumWidth(minimum)
+    sized.setMaximumWidth(maximum)
     if abs(view.zoomFactor() - zoom) > 1e-3:
         view.setZoomFactor(zoom)
     return changed
