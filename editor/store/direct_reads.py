@@ -16,6 +16,8 @@ it; a bigger one the same fast look at its structure (a file cut short). The ful
 then runs `quick_check` on a thread, only so that writes stop the moment it fails: a
 reading command writes nothing, so it is not started here, and a damaged page met
 while reading is reported as damage (`StoreError`, naming the latest good backup).
+Nor is the day's first backup made here (`backup.automatic_backup`): a reading command
+changes nothing, and the next command or window that opens the store fully makes it.
 
 The listing is `Store.iter_articles`'s, in SQL: the same filters, the same order (newest
 first, then id), the same ranking (headline matches first) and the same search syntax
