@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Date,
     DateTime,
@@ -254,3 +255,17 @@ class SyncPeerRow(Base):
     peer: Mapped[str] = mapped_column(String(64), primary_key=True)
     article_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     fingerprint: Mapped[str] = mapped_column(Text)
+
+
+class SyncChangeRow(Base):
+    """When an article last changed (migration 0010), kept by the database's triggers:
+    on SQLite a counter, on PostgreSQL the writing transaction's id. A sync reads only the
+    marks past its peer's watermark (`editor.store.sync`). `~words` and `~assets` stand
+    for the dictionary and the pictures of no article."""
+
+    __tablename__ = "sync_changes"
+
+    article_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    mark: Mapped[int] = mapped_column(BigInteger)
+
+    __table_args__ = (Index("ix_sync_changes_mark", "mark"),)

@@ -9,10 +9,13 @@ How it works:
   any point is simply run again.
 - Watermarks (`_Watermarks`, table `sync_peers` of migration 0007, in the store that
   runs the sync): per peer, a digest of each article on both sides as the last sync
-  left them. A full sync first reads each side's article rows and a few grouped counts;
-  an article whose digests on both sides are still the recorded ones is not loaded or
-  compared. They are hints only, never the truth: a digest that differs (or none) means
-  the whole article is compared, as without them.
+  left them, and each side's change-mark watermark (migration 0010's `sync_changes`,
+  kept by triggers). A full sync reads only the articles marked changed since the
+  watermarks on either side (and those the last sync refused), then their rows and a few
+  grouped counts; an article whose digests on both sides are still the recorded ones is
+  not loaded or compared. A sync with nothing to do reads no article at all. They are
+  hints only, never the truth: a digest that differs (or none) means the whole article
+  is compared, and without watermarks (a first sync) every article's digests are.
 - One transaction per side (on PostgreSQL REPEATABLE READ: one snapshot for every
   read). Both sides are written and flushed, then the remote commits, then the local
   one. A dropped connection before the remote commit leaves both sides as they were;
@@ -73,7 +76,7 @@ from editor.core.errors import StoreError
 from editor.core.merge import Side, has_conflicts, merge_article, merge_status, review_guard
 from editor.core.model import METADATA_FIELDS
 from editor.core.text import word_count
-from editor.store.models import Base, SyncPeerRow
+from editor.store.models import Base, SyncChangeRow, SyncPeerRow
 from editor.store.rows import utc_now
 from editor.store.search import pg_vector_texts
 
@@ -107,6 +110,12 @@ _DETAIL_IN_MAX = 2000
 #: Migration 0007's watermarks: per peer store, the digests of each article on both
 #: sides when the last sync left it equal (kept in the store that runs the sync).
 PEERS = SyncPeerRow.__table__
+#: Migration 0010's change marks, kept by triggers (`_Side.changed_since`).
+CHANGES = SyncChangeRow.__table__
+#: The keys of the rows of no article in `CHANGES`.
+_LOOSE = frozenset({"~words", "~assets"})
+#: The `PEERS` row that holds a peer's watermarks (no article has this id).
+_MARKS = "~marks"
 
 
 # -- what the rights checker sees ------------------------------------------------------
@@ -229,6 +238,8 @@ class _Side:
         self.comments: dict[str, dict] = {}
         self.assets: dict[str, dict] = {}
         self.words: dict[str, dict] = {}
+        #: Articles not loaded whose slug a planned article wants (id -> row).
+        self.slug_holders: dict[str, dict] = {}
         self._texts: dict[str, tuple[str, dict]] = {}
         # writes, applied by `_write`
         self.out_users: list[dict] = []
@@ -269,6 +280,39 @@ class _Side:
         (default: all loaded); a full sync (`only` None) loads the loose rows too."""
         self.load_articles(only)
         self.load_details(only if detail is None else detail, loose=only is None)
+
+    def load_slug_holders(self, slugs: set[str]) -> None:
+        wanted = sorted(slugs)
+        for start in range(0, len(wanted), _IN_CHUNK):
+            statement = select(ARTICLES.c.id, ARTICLES.c.slug, ARTICLES.c.created_at).where(
+                ARTICLES.c.slug.in_(wanted[start : start + _IN_CHUNK])
+            )
+            for row in self.session.execute(statement).mappings():
+                if row["id"] not in self.articles:
+                    self.slug_holders[row["id"]] = dict(row)
+
+    def keeps_marks(self) -> bool:
+        """Whether this store keeps change marks (migration 0010)."""
+        if self.db.dialect == "postgresql":
+            found = "SELECT to_regclass('sync_changes') IS NOT NULL"
+        else:
+            found = "SELECT count(*) > 0 FROM sqlite_master WHERE name = 'sync_changes'"
+        return bool(self.session.execute(text(found)).scalar())
+
+    def watermark(self) -> int:
+        """Every change with a mark below this one was seen by this sync (migration 0010
+        says why): on PostgreSQL the snapshot's oldest running transaction, on SQLite
+        (whose write lock the sync holds) the next mark, after this sync's own writes."""
+        if self.db.dialect == "postgresql":
+            found = "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint"
+        else:
+            found = "SELECT coalesce(max(mark), 0) + 1 FROM sync_changes"
+        return int(self.session.execute(text(found)).scalar())
+
+    def changed_since(self, mark: int) -> set[str]:
+        """The articles (and `~words`, `~assets`) with a change at or past `mark`."""
+        statement = select(CHANGES.c.article_id).where(CHANGES.c.mark >= mark)
+        return set(self.session.scalars(statement))
 
     def load_articles(self, only: set[str] | None) -> None:
         statement = select(ARTICLES)
@@ -506,6 +550,8 @@ class _Sync:
         #: The articles to plan (None: every loaded one); the others are unchanged on
         #: both sides since the last sync with this peer (`PEERS`).
         self.detail: set[str] | None = None
+        #: Whether only some articles were loaded (their slugs are checked in the store).
+        self.partial = articles is not None
         self.names: dict[str, str] = {}
 
     # users ---------------------------------------------------------------------
@@ -953,8 +999,12 @@ class _Sync:
         An article that does not travel (refused) keeps its slug where it is.
         """
         owners: dict[str, dict[str, tuple]] = {}
+        if self.partial:  # the articles not loaded that hold one of these slugs
+            slugs = {f["slug"] for f in finals.values()}
+            for side in (self.local, self.remote):
+                side.load_slug_holders(slugs)
         for side in (self.local, self.remote):
-            for aid, row in side.articles.items():
+            for aid, row in [*side.articles.items(), *side.slug_holders.items()]:
                 state = finals.get(aid, row)
                 stays = aid not in finals
                 owners.setdefault(state["slug"], {})[aid] = (not stays, state["created_at"], aid)
@@ -1337,19 +1387,21 @@ def sync_stores(
             theirs.load_users()
             job.unite_users()
             marks = _Watermarks(ours, theirs) if only is None and push and pull else None
+            loose = only is None
             if marks is not None and marks.usable:
-                ours.load_articles(None)
-                theirs.load_articles(None)
-                job.detail = marks.changed()
-                ours.load_details(job.detail, loose=True)
-                theirs.load_details(job.detail, loose=True)
+                job.detail = marks.plan()
+                job.partial = marks.marked
+                loose = marks.loose
+                ours.load_details(job.detail, loose=loose)
+                theirs.load_details(job.detail, loose=loose)
             else:
                 ours.load(only)
                 theirs.load(only)
             stage("loaded")
             job.plan_articles()
             if only is None:
-                job.plan_loose()
+                if loose:
+                    job.plan_loose()
                 job.plan_users(None)
             else:
                 job.plan_users(_named_users(ours, theirs))
@@ -1380,15 +1432,20 @@ def sync_stores(
 
 
 class _Watermarks:
-    """Per-peer watermarks (`PEERS`, kept in the local store): a sync with nothing to do
-    looks at counts, not history.
+    """Per-peer watermarks (`PEERS`, kept in the local store): a sync with little to do
+    reads what changed, not the stores.
 
     For each article the last sync left equal on both sides, the digests of both sides'
-    `fingerprints` then. An article whose two digests are still those is unchanged on
-    both sides, and its history is not loaded or compared at all. Only a full two-way
-    sync run by a local side it may write directly uses them (what it records it has
-    made equal); the marks are written in the local transaction, after the remote side
-    is written and before either commits, so a sync that does not finish records none.
+    `fingerprints` then; and, in the row `_MARKS`, each side's change-mark watermark
+    (migration 0010) and the articles that sync refused. The next sync looks only at the
+    articles with a change mark at or past a watermark on either side, and the refused
+    ones; of those, an article whose two digests are still the recorded ones is not
+    loaded or compared. Without watermarks yet (a first sync, a store just upgraded) every
+    article's digests are compared, as before 0010. Marks and digests are hints, never
+    the truth: what they do not rule out is compared whole. Only a full two-way sync run
+    by a local side it may write directly uses them (what it records it has made equal);
+    they are written in the local transaction, after the remote side is written and
+    before either commits, so a sync that does not finish records none.
     """
 
     def __init__(self, local: _Side, remote: _Side) -> None:
@@ -1396,35 +1453,74 @@ class _Watermarks:
         self.usable = local.login_user is None
         where = remote.store.path or remote.store.location
         self.peer = hashlib.sha256(str(where).encode()).hexdigest()[:40]
-        self.before: dict[str, str] = {}
+        self.marked = False
+        #: Whether the loose rows (dictionary, pictures of no article) may differ.
+        self.loose = True
+        self.pending: set[str] = set()
 
-    def changed(self) -> set[str]:
-        """The articles to sync: all but those unchanged on both sides since the marks."""
-        mine, theirs = self.local.fingerprints(), self.remote.fingerprints()
-        seen = dict(
-            self.local.session.execute(
-                select(PEERS.c.article_id, PEERS.c.fingerprint).where(PEERS.c.peer == self.peer)
-            ).all()
+    def _seen(self, ids: set[str] | None) -> dict[str, str]:
+        where = PEERS.c.peer == self.peer
+        if ids is None:
+            return dict(
+                self.local.session.execute(
+                    select(PEERS.c.article_id, PEERS.c.fingerprint).where(where)
+                ).all()
+            )
+        seen: dict[str, str] = {}
+        wanted = sorted(ids | {_MARKS})
+        for start in range(0, len(wanted), _IN_CHUNK):
+            chunk = wanted[start : start + _IN_CHUNK]
+            statement = select(PEERS.c.article_id, PEERS.c.fingerprint).where(
+                where, PEERS.c.article_id.in_(chunk)
+            )
+            seen.update(self.local.session.execute(statement).all())
+        return seen
+
+    def plan(self) -> set[str]:
+        """Load the article rows a sync must look at; the articles it must compare."""
+        self.marked = self.local.keeps_marks() and self.remote.keeps_marks()
+        marks = self._seen(set()).get(_MARKS) if self.marked else None
+        if marks is None:
+            self.local.load_articles(None)
+            self.remote.load_articles(None)
+            return self.changed(None)
+        kept = json.loads(marks)
+        self.pending = set(kept["pending"])
+        candidates = (
+            self.local.changed_since(kept["local"])
+            | self.remote.changed_since(kept["remote"])
+            | self.pending
         )
-        ids = set(mine) | set(theirs)
+        self.loose = bool(candidates & _LOOSE)
+        candidates -= _LOOSE
+        many = len(candidates) > _DETAIL_IN_MAX
+        for side in (self.local, self.remote):
+            side.load_articles(None if many else candidates)
+        return self.changed(candidates)
+
+    def changed(self, ids: set[str] | None) -> set[str]:
+        """Of `ids` (None: all loaded), those not unchanged on both sides since the marks."""
+        mine, theirs = self.local.fingerprints(ids), self.remote.fingerprints(ids)
+        seen = self._seen(ids)
+        every = set(mine) | set(theirs)
         return {
             aid
-            for aid in ids
+            for aid in (every if ids is None else every & ids)
             if aid not in mine or aid not in theirs or seen.get(aid) != f"{mine[aid]}:{theirs[aid]}"
         }
 
     def record(self, synced: set[str] | None, refused: set[str]) -> None:
         """Mark what this sync made equal (read back from both sides, in their
-        transactions); forget the marks of refused articles."""
+        transactions); forget the marks of refused articles, and keep them to look at
+        next time; move the watermarks on."""
+        session = self.local.session
         ids = synced if synced is not None else set(self.local.articles) | set(self.remote.articles)
         ids = ids - refused
-        if not ids and not refused:
-            return  # nothing synced: the marks stand
-        narrow = ids if len(ids) <= _DETAIL_IN_MAX else None
-        mine = self.local.fingerprints(narrow, fresh=True)
-        theirs = self.remote.fingerprints(narrow, fresh=True)
-        session = self.local.session
-        stale = sorted(ids | refused)
+        stale = sorted(ids | refused | ({_MARKS} if self.marked else set()))
+        if ids:
+            narrow = ids if len(ids) <= _DETAIL_IN_MAX else None
+            mine = self.local.fingerprints(narrow, fresh=True)
+            theirs = self.remote.fingerprints(narrow, fresh=True)
         for start in range(0, len(stale), _IN_CHUNK):
             chunk = stale[start : start + _IN_CHUNK]
             session.execute(
@@ -1435,6 +1531,13 @@ class _Watermarks:
             for aid in sorted(ids)
             if aid in mine and aid in theirs
         ]
+        if self.marked:
+            kept = {
+                "local": self.local.watermark(),
+                "remote": self.remote.watermark(),
+                "pending": sorted((self.pending - ids) | refused),
+            }
+            rows.append({"peer": self.peer, "article_id": _MARKS, "fingerprint": json.dumps(kept)})
         for start in range(0, len(rows), _IN_CHUNK):
             session.execute(insert(PEERS), rows[start : start + _IN_CHUNK])
 

@@ -12,7 +12,7 @@ from editor.services.newsroom import Newsroom
 from editor.store import opening
 from editor.store.store import Store
 
-HEAD = "0009_merge_words"
+HEAD = "0010_sync_changes"
 
 
 def test_new_store_is_created_migrated_and_in_wal_mode(store_path):

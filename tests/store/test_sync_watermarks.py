@@ -41,7 +41,11 @@ def test_a_sync_with_nothing_to_do_loads_no_history(laptop, desk, desk_url, look
     report, ids = _sync(laptop, desk_url, looked_at)
     assert not report.changed and ids == set()
     with laptop.store.db.read() as session:
-        marks = session.scalar(select(func.count()).select_from(sync_module.PEERS))
+        marks = session.scalar(
+            select(func.count())
+            .select_from(sync_module.PEERS)
+            .where(sync_module.PEERS.c.article_id != sync_module._MARKS)
+        )
     assert marks == 2
     # A change on one side brings that article (only) back into the sync.
     edit(laptop, a.id, "Second", "Second, longer,")
@@ -104,3 +108,89 @@ def test_a_different_peer_has_its_own_watermarks(laptop, desk, desk_url, tmp_pat
         assert story.id in ids and story.id in report.up
     finally:
         other.close()
+
+
+# -- change marks (migration 0010): only what changed since the peer's watermark is read --
+
+
+@pytest.fixture
+def rows_loaded(monkeypatch):
+    """The article ids each sync read the rows of, per side (None: all of them)."""
+    calls: list[set[str] | None] = []
+    original = sync_module._Side.load_articles
+
+    def spy(self, only):
+        calls.append(None if only is None else set(only))
+        return original(self, only)
+
+    monkeypatch.setattr(sync_module._Side, "load_articles", spy)
+    return calls
+
+
+def test_a_sync_with_little_to_do_reads_only_the_rows_that_changed(
+    laptop,  # noqa: F811
+    desk,  # noqa: F811
+    desk_url,  # noqa: F811
+    looked_at,
+    rows_loaded,
+):
+    ids = [laptop.create_article(f"Story {n}", BODY, section="Local").id for n in range(5)]
+    _sync(laptop, desk_url, looked_at)
+    _sync(laptop, desk_url, looked_at)  # the first sync since the marks: they are set now
+    rows_loaded.clear()
+    report, looked = _sync(laptop, desk_url, looked_at)
+    assert not report.changed and looked == set()
+    assert rows_loaded == [set(), set()], "no article row read on either side"
+    edit(as_user(desk, "rita"), ids[2], "Second", "Second, from the desk,")
+    rows_loaded.clear()
+    report, looked = _sync(laptop, desk_url, looked_at)
+    assert report.down == [ids[2]] and looked == {ids[2]}
+    assert rows_loaded == [{ids[2]}, {ids[2]}]
+    agree(laptop, desk)
+    rows_loaded.clear()
+    assert _sync(laptop, desk_url, looked_at)[1] == set() and rows_loaded == [set(), set()]
+
+
+def test_a_change_made_outside_the_app_is_not_missed(laptop, desk, desk_url, looked_at):  # noqa: F811
+    """The marks are the database's (triggers), not the app's: a row written by SQL, with
+    no version or time of the article touched, still brings the article back."""
+    from sqlalchemy import text
+
+    story = laptop.create_article("Fire at the mill", BODY, section="Local")
+    _sync(laptop, desk_url, looked_at)
+    _sync(laptop, desk_url, looked_at)
+    assert _sync(laptop, desk_url, looked_at)[1] == set()
+    ed = desk.store.get_user_by_name("ed").id
+    with desk.store.db.engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO comments (id, article_id, author_id, created_at, quote, prefix, "
+                "suffix, position, body) VALUES ('c-by-sql', :a, :ed, :now, 'mill', '', '', "
+                "0, 'Which mill?')"
+            ),
+            {"a": story.id, "ed": ed, "now": "2026-12-02 10:00:00"},
+        )
+    report, ids = _sync(laptop, desk_url, looked_at)
+    assert ids == {story.id} and report.changed
+    assert [c.body for c in laptop.list_comments(story.id)] == ["Which mill?"]
+
+
+def test_the_dictionary_travels_only_when_it_changed(laptop, desk, desk_url, monkeypatch):  # noqa: F811
+    read_loose: list[bool] = []
+    original = sync_module._Side.load_details
+
+    def spy(self, ids, *, loose):
+        read_loose.append(loose)
+        return original(self, ids, loose=loose)
+
+    monkeypatch.setattr(sync_module._Side, "load_details", spy)
+    sync_with(laptop, desk_url)
+    sync_with(laptop, desk_url)
+    read_loose.clear()
+    sync_with(laptop, desk_url)
+    assert read_loose == [False, False], "no dictionary read when neither side's changed"
+    as_user(desk, "rita").add_dictionary_word("Llanfair")
+    read_loose.clear()
+    sync_with(laptop, desk_url)
+    assert read_loose == [True, True]
+    assert "llanfair" in {w.lower() for w in laptop.dictionary_words()}
