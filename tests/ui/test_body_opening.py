@@ -108,3 +108,13 @@ def test_the_window_opens_a_long_story_in_the_background(
     QTest.keyClicks(editor, "Now ")
     assert window.session.save()
     assert newsroom.get_article(article.id).body == "Now " + BODY
+
+
+def test_loading_leaves_the_cursor_at_the_start_and_the_view_at_the_top(editor):
+    paragraph = ("A sentence of the long story goes on. " * 30_000).strip()
+    editor.load_markdown("Title line.\n\n" + paragraph + "\n")
+    cursor = editor.textCursor()
+    assert cursor.position() == 0 and not cursor.hasSelection()
+    assert editor.verticalScrollBar().value() == 0
+    QTest.keyClicks(editor, "New ")
+    assert editor.markdown().startswith("New Title line.")
