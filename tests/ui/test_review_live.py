@@ -291,3 +291,33 @@ def test_on_postgres_a_colleagues_comment_shows_within_two_seconds(
     finally:
         other.close()
         room.close()
+
+
+def test_an_open_changes_dialog_follows_a_save_elsewhere(make_window, newsroom, store_path, qtbot):
+    from editor.ui.review.changes_view import open_changes
+
+    window, article = _open(make_window, newsroom, qtbot)
+    author_elsewhere = Newsroom.open(store_path, newsroom.user.name)  # her laptop
+    try:
+        dialog = open_changes(window)
+        assert dialog is not None  # parented to the window, deleted on close
+        head_before = dialog.head_id
+        assert dialog.new_combo.currentData() == head_before
+        theirs = author_elsewhere.get_article(article.id)
+        with qtbot.waitSignal(dialog.revisions_changed, timeout=NEWS_MS):
+            author_elsewhere.save_article(
+                theirs.id, expected_version=theirs.version, body=BODY + "\n\nA late paragraph."
+            )
+        assert dialog.head_id != head_before
+        assert dialog.new_combo.currentData() == dialog.head_id  # "up to now" moved on
+        assert "(current)" in dialog.new_combo.currentText()
+        assert "A late paragraph" in dialog.view.inline_html()
+        dialog.close()
+        qtbot.wait(50)  # deleted: news after it must not reach it
+        theirs = author_elsewhere.get_article(article.id)
+        with qtbot.waitSignal(window.desk_watch.changed_elsewhere, timeout=NEWS_MS):
+            author_elsewhere.save_article(
+                theirs.id, expected_version=theirs.version, body=BODY + "\n\nLater still."
+            )
+    finally:
+        author_elsewhere.close()

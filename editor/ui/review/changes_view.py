@@ -4,7 +4,9 @@ The diff is `editor.core.diff` (word level, on the Markdown body). `DiffView` sh
 `RevisionDiff`; `ChangesDialog` adds the chooser of the two revisions and opens, by
 default, on what changed since the acting user last returned or approved the article.
 The side-by-side panes are one paragraph row per block, and scroll together row by row,
-so a long insertion on one side never drifts the other out of step.
+so a long insertion on one side never drifts the other out of step. An open dialog follows
+the article: a save here or a colleague's (the desk watch's news) moves a comparison up to
+the current version on to the new one.
 """
 
 from __future__ import annotations
@@ -254,6 +256,7 @@ class ChangesDialog(QDialog):
         self.article_id = article_id
         article = newsroom.get_article(article_id)
         self.head_id = article.head_revision_id
+        self.version = article.version
         self.setWindowTitle(f"Changes — {article.headline or 'Untitled'}")
         self.resize(1000, 700)
         self.revisions: list[Revision] = list(reversed(newsroom.revisions(article_id)))
@@ -274,10 +277,7 @@ class ChangesDialog(QDialog):
             combo.setSizeAdjustPolicy(
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
             )
-            for revision in self.revisions:
-                combo.addItem(
-                    revision_label(revision, current=revision.id == self.head_id), revision.id
-                )
+        self._fill_choosers()
         chooser.addWidget(QLabel("From"))
         chooser.addWidget(self.old_combo, 1)
         swap = QToolButton()
@@ -306,6 +306,46 @@ class ChangesDialog(QDialog):
             self.show_since_review()
         else:
             self.choose(old_id, new_id or self.head_id)
+
+    def _fill_choosers(self) -> None:
+        for combo in (self.old_combo, self.new_combo):
+            combo.blockSignals(True)
+            combo.clear()
+            for revision in self.revisions:
+                combo.addItem(
+                    revision_label(revision, current=revision.id == self.head_id), revision.id
+                )
+            combo.blockSignals(False)
+
+    def follow_news(self, rows: list) -> None:
+        """The desk watch's news (summaries changed elsewhere): follow this article's."""
+        if any(getattr(row, "id", None) == self.article_id for row in rows):
+            self.follow_head()
+
+    def follow_saved(self, article: object | None) -> None:
+        """A save in this window."""
+        if getattr(article, "id", None) == self.article_id:
+            self.follow_head()
+
+    def follow_head(self) -> bool:
+        """The article has a newer version (saved here or by a colleague): the choosers
+        gain it and a comparison up to the current version moves up to the new one (one
+        between two older revisions stays). False when nothing changed."""
+        try:
+            article = self.newsroom.get_article(self.article_id)
+            if article.version == self.version:
+                return False
+            revisions = list(reversed(self.newsroom.revisions(self.article_id)))
+        except NewsroomError:
+            return False
+        old_id, new_id = self.old_combo.currentData(), self.new_combo.currentData()
+        up_to_now = new_id == self.head_id  # (an autosave may rewrite the head in place)
+        self.head_id, self.revisions = article.head_revision_id, revisions
+        self.version = article.version
+        self._fill_choosers()
+        self.choose(old_id, self.head_id if up_to_now else new_id)
+        self.revisions_changed.emit()
+        return True
 
     def choose(self, old_id: str | None, new_id: str | None) -> None:
         """Compare `old_id` with `new_id` (ids of this article's revisions)."""
@@ -357,6 +397,11 @@ def open_changes(
         return None
     dialog = ChangesDialog(window.newsroom, window.session.article.id, old_id, new_id, window)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    # Open beside the story: a colleague's save (the desk watch) or one here shows in it.
+    watch = getattr(window, "desk_watch", None)
+    if watch is not None:
+        watch.changed_elsewhere.connect(dialog.follow_news)
+    window.session.saved.connect(dialog.follow_saved)
     dialog.show()
     window.changes_dialog = dialog
     return dialog
