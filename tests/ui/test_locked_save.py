@@ -10,6 +10,8 @@ for the store (the window closes once saved) or quit with the text kept in the j
 
 from __future__ import annotations
 
+import os
+import signal
 import time
 
 import pytest
@@ -19,6 +21,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from editor.services import store_lock
 from editor.ui import dialogs
 from editor.ui.session import locked_close
+from editor.ui.session.end import SessionEnd
 from tests.store.test_damaged_store import _hold_write_lock
 from tests.ui.saving_support import NO_AUTOSAVE_MS, open_in_window
 from tests.ui.saving_support import type_at_end as _type
@@ -232,3 +235,23 @@ def test_closing_after_a_waiting_ctrl_s_asks_the_same_question(
         holder.wait()
     assert "Unsaved at closing." not in newsroom.get_article(article.id).body
     assert any("Unsaved at closing." in body for body in _journal_bodies(newsroom))
+
+
+def test_sigterm_on_a_locked_store_quits_without_asking_and_keeps_the_text(
+    make_window, newsroom, store_path, qtbot, monkeypatch
+) -> None:
+    article, window, _shown = _setup(make_window, newsroom, qtbot, monkeypatch)
+    _type(qtbot, window, " Typed before logout.")
+    question = LockedQuestion(monkeypatch, "Wait for the Store")
+    ending = SessionEnd(QApplication.instance(), close=window.close, save=lambda: None)
+    holder = _hold_write_lock(store_path, 30)
+    try:
+        os.kill(os.getpid(), signal.SIGTERM)  # logout, shutdown: nobody to answer
+        qtbot.waitUntil(lambda: not window.isVisible(), timeout=5000)
+        assert question.shown == []
+    finally:
+        ending.uninstall()
+        holder.kill()
+        holder.wait()
+    assert "Typed before logout." not in newsroom.get_article(article.id).body
+    assert any("Typed before logout." in body for body in _journal_bodies(newsroom))

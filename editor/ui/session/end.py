@@ -33,6 +33,8 @@ class SessionEnd(QObject):
         self._app = app
         self._close = close
         self._save = save
+        #: Set once SIGTERM/SIGHUP asked to close: nobody is there to answer a question.
+        self.ending = False
         self._previous: dict[int, object] = {}
         self._previous_fd: int | None = None
         self._reader, self._writer = socket.socketpair()
@@ -54,6 +56,7 @@ class SessionEnd(QObject):
         for sig, handler in self._previous.items():
             signal.signal(sig, handler)  # type: ignore[arg-type]
         self._previous.clear()
+        self.ending = False
         if self._previous_fd is not None:
             signal.set_wakeup_fd(self._previous_fd)
             self._previous_fd = None
@@ -68,6 +71,7 @@ class SessionEnd(QObject):
         except BlockingIOError:
             return
         if any(number in ENDING_SIGNALS for number in received):
+            self.ending = True
             self._close()  # saves, as File > Quit does
             self._app.quit()
 

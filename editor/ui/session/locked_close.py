@@ -11,7 +11,9 @@ the first time, instead of leaving a line in the status bar and the window open:
   need the store, and the next start offers it back. Nothing is lost either way.
 
 `answer_on_locked_close(window, failures)` is called by the window's close path with the
-messages its save produced; None when the store is not locked by another program.
+messages its save produced; None when the store is not locked by another program. When
+SIGTERM or SIGHUP closes the window (`editor.ui.session.end`) nobody is asked: it quits
+with the text in the journal.
 """
 
 from __future__ import annotations
@@ -19,11 +21,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QObject, QTimer
-from PySide6.QtWidgets import QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QWidget
 
 from editor.services import store_lock
 from editor.ui import dialogs
 from editor.ui.session.editing import LOCKED_STILL
+from editor.ui.session.end import SessionEnd
 
 #: What the status bar says while the window waits to close.
 CLOSING_WHEN_SAVED = (
@@ -74,10 +77,15 @@ def answer_on_locked_close(window: QMainWindow, failures: Sequence[str]) -> bool
         window.newsroom  # type: ignore[attr-defined]
     ):
         return None  # e.g. "Keep Editing" in the conflict dialog: stay open, unasked
-    if ask_wait_or_quit(window):
-        return True
+    if _session_ending() or ask_wait_or_quit(window):
+        return True  # SIGTERM, SIGHUP: nobody to ask; the journal has the text
     _close_once_saved(window)
     return False
+
+
+def _session_ending() -> bool:
+    app = QApplication.instance()
+    return app is not None and any(end.ending for end in app.findChildren(SessionEnd))
 
 
 def _close_once_saved(window: QMainWindow) -> None:
