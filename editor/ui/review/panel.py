@@ -101,6 +101,9 @@ QToolButton#reviewMore { padding-right: 20px; }
 QToolButton#reviewMore::menu-indicator { subcontrol-origin: padding;
     subcontrol-position: center right; right: 6px; }
 #composerError { color: #b91c1c; }
+QLineEdit#replyEdit, QPlainTextEdit#composerEdit { background: white; color: #111827;
+    border: 1px solid #d1d5db; border-radius: 6px; padding: 4px 6px; }
+QLineEdit#replyEdit:focus, QPlainTextEdit#composerEdit:focus { border: 1px solid #e0b400; }
 """
 
 
