@@ -307,3 +307,24 @@ def test_a_columns_text_reads_as_the_orms_datetime(moment):
     assert direct_reads.utc_isoformat(f"{whole}.{m.microsecond:06d}") == aware.isoformat()
     assert direct_reads.utc_isoformat(whole) == aware.replace(microsecond=0).isoformat()
     assert direct_reads.utc_isoformat(moment.isoformat()) == aware.isoformat()
+
+
+def test_json_rows_print_as_json_dumps_would(capsys):
+    rows = [
+        ("a1", 'Zürich "café"\n\t\x01\x7f', "s/1", "draft", None, "B\\y", 3,
+         "2026-03-11 10:39:12.000000", 0),
+        ("a2", "", "", "published", "World", "", 0, "2026-03-11 10:39:12.5", 1),
+    ]  # fmt: skip
+    expected = [
+        {"id": r[0], "headline": r[1], "slug": r[2], "status": r[3], "section": r[4] or "",
+         "byline": r[5], "word_count": r[6], "updated_at": direct_reads._moment(r[7]).isoformat(),
+         "deleted": bool(r[8])}
+        for r in rows
+    ]  # fmt: skip
+    for given_rows, wanted in ((rows, expected), ([], []), (rows[:1], expected[:1])):
+        cli._print_json_rows(iter(given_rows))
+        assert capsys.readouterr().out == json.dumps(wanted, indent=2) + "\n"
+    # A NULL the ORM never writes (a byline): the encoder's own answer, not a crash.
+    odd = [(*rows[0][:5], None, *rows[0][6:])]
+    cli._print_json_rows(iter(odd))
+    assert capsys.readouterr().out == json.dumps([{**expected[0], "byline": None}], indent=2) + "\n"
