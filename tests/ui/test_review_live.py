@@ -312,6 +312,8 @@ def test_an_open_changes_dialog_follows_a_save_elsewhere(make_window, newsroom, 
         assert dialog.new_combo.currentData() == dialog.head_id  # "up to now" moved on
         assert "(current)" in dialog.new_combo.currentText()
         assert "A late paragraph" in dialog.view.inline_html()
+        summary = dialog.view.summary.text()  # only words added: no "−0 words"
+        assert "+3 words" in summary and "−" not in summary
         dialog.close()
         qtbot.wait(50)  # deleted: news after it must not reach it
         theirs = author_elsewhere.get_article(article.id)

@@ -210,12 +210,15 @@ class DiffView(QWidget):
             self.summary.setText("Nothing to compare.")
         elif not stats.changed and not diff.metadata:
             self.summary.setText("No changes.")
-        else:
-            self.summary.setText(
-                f"<span style='color:#047857'>+{counted(stats.inserted_words, 'word')}</span>"
-                f" &nbsp; <span style='color:#b91c1c'>−{counted(stats.deleted_words, 'word')}"
-                "</span>"
-            )
+        else:  # only the counts that are not zero ("−0 words" says nothing)
+            parts = []
+            if stats.inserted_words:
+                words = counted(stats.inserted_words, "word")
+                parts.append(f"<span style='color:#047857'>+{words}</span>")
+            if stats.deleted_words:
+                words = counted(stats.deleted_words, "word")
+                parts.append(f"<span style='color:#b91c1c'>−{words}</span>")
+            self.summary.setText(" &nbsp; ".join(parts) or "The text is unchanged.")
         fields = diff.metadata if diff is not None else []
         if fields:
             lines = [
