@@ -6,10 +6,13 @@ the merged body replaces the text as one undoable edit of the body (the rich edi
 `replace_body`, or the Markdown source when that is shown), and each detail the merge
 changed is set as an undoable detail edit (the headline field, the inspector). The
 session then saves it with `expected_version` = theirs, so nobody's text is lost: their
-changes and the person's are both in the saved version. Undo in the text then brings back
-the person's own body as it was before the merge (and Undo in a detail field each detail),
-ready to be saved again on purpose; until another article is opened, since opening one
-starts the undo history afresh, as it always does.
+changes and the person's are both in the saved version. The save is recorded as a merge
+(`ConflictVersions.merged_sides`): the person's version as a revision on the one they
+loaded, and a "merge" revision with their head as its second parent, as sync records its
+merges, so the history keeps both sides and a later sync fast-forwards over it. Undo in
+the text then brings back the person's own body as it was before the merge (and Undo in a
+detail field each detail), ready to be saved again on purpose; until another article is
+opened, since opening one starts the undo history afresh, as it always does.
 
 `install_conflict_merge(window)` wires it (and the status-bar message) once.
 """
