@@ -194,3 +194,60 @@ def test_the_dictionary_travels_only_when_it_changed(laptop, desk, desk_url, mon
     sync_with(laptop, desk_url)
     assert read_loose == [True, True]
     assert "llanfair" in {w.lower() for w in laptop.dictionary_words()}
+
+
+@pytest.mark.parametrize("engine", ["sqlite", "postgresql"])
+def test_migrations_0008_to_0010_go_down_and_up_again(engine, tmp_path, request):
+    """Down to 0007 takes away the change marks, the merge check and the guard's reading
+    of SQL NULL import notes; up again puts them back (and marks what changes)."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import text
+
+    from editor.services.newsroom import Newsroom
+    from editor.store import opening
+    from editor.store.store import Store
+
+    location = tmp_path / "s.db" if engine == "sqlite" else request.getfixturevalue("postgres_url")
+    Newsroom.init(location, "ada").close()
+    store = Store.open(location)
+    config = Config()
+    config.set_main_option("script_location", str(opening.MIGRATIONS))
+
+    def present(connection) -> tuple[bool, bool | None, bool | None]:
+        table = "sync_changes" in connection.dialect.get_table_names(connection)
+        if engine == "sqlite":
+            return table, None, None
+        merge_check, coalesced = connection.execute(
+            text(
+                "SELECT to_regprocedure('newsroom_merge_words(varchar)') IS NOT NULL, "
+                "position('coalesce(NEW.import_notes' IN "
+                "pg_get_functiondef('newsroom_article_guard()'::regprocedure)) > 0"
+            )
+        ).one()
+        return table, merge_check, coalesced
+
+    try:
+        for target, expected in (("0007_sync_receiver", False), ("head", True)):
+            with store.db.engine.begin() as connection:
+                config.attributes["connection"] = connection
+                if target == "head":
+                    command.upgrade(config, target)
+                else:
+                    command.downgrade(config, target)
+            with store.db.engine.connect() as connection:
+                table, merge_check, coalesced = present(connection)
+            assert table is expected
+            assert merge_check in (None, expected) and coalesced in (None, expected)
+        room = Newsroom.open(location, "ada")
+        try:
+            article = room.create_article("Fire at the mill", BODY)
+        finally:
+            room.close()
+        with store.db.engine.connect() as connection:
+            marked = connection.execute(
+                text("SELECT count(*) FROM sync_changes WHERE article_id = :a"), {"a": article.id}
+            ).scalar()
+        assert marked == 1
+    finally:
+        store.close()
