@@ -27,7 +27,7 @@ and FTS5 matches (`editor.store.search_syntax`); a test holds the two equal.
 from __future__ import annotations
 
 import json
-import shutil
+import os
 import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
@@ -255,6 +255,11 @@ def _looks_sound(db: sqlite3.Connection, path: Path, size: int) -> bool:
 
 def _disk_is_full(path: Path) -> bool:
     try:
+        if hasattr(os, "statvfs"):  # what shutil.disk_usage asks, without its 15 ms import
+            found = os.statvfs(path.parent)
+            return found.f_bavail * found.f_frsize < FULL_DISK_BYTES
+        import shutil
+
         return shutil.disk_usage(path.parent).free < FULL_DISK_BYTES
     except OSError:
         return True  # cannot tell: the full open finds out
