@@ -210,17 +210,14 @@ def stale_write_error(
         .order_by(EventRow.created_at.desc())
         .limit(1)
     ).first()
-    who_id, when, what = None, row.updated_at, ""
+    who_id, when, what = None, row.updated_at, _CHANGED
     if head is not None:
-        who_id, when, what = (
-            head.author_id,
-            head.created_at,
-            _CHANGE_WORDS.get(head.reason, "edited"),
-        )
+        who_id, when = head.author_id, head.created_at
+        what = _CHANGE_WORDS.get(head.reason, _CHANGED)
     # An event at the same time as the head revision is the transition that wrote it.
     if event is not None and (head is None or event.created_at >= head.created_at):
         who_id, when = event.actor_id, event.created_at
-        what = _CHANGE_WORDS.get(event.action, event.action)
+        what = _CHANGE_WORDS.get(event.action, _CHANGED)
     user = session.get(UserRow, who_id) if who_id else None
     who = user.name if user is not None else "someone"
     moment = as_aware(when).astimezone() if when is not None else None
@@ -232,30 +229,30 @@ def stale_write_error(
             if moment.date() == today
             else f" on {moment:%Y-%m-%d at %H:%M:%S}"
         )
-    what = f" ({what})" if what else ""
     return StaleWriteError(
-        f"“{row.headline or 'Untitled'}” was changed by {who}{what}{at} after you "
-        f"opened it (you had version {expected}, the store has {row.version}). "
+        f"“{row.headline or 'Untitled'}” {what} by {who}{at} after you opened it. "
         "Your change was not written over theirs."
     )
 
 
-#: How the stale-write message names the latest change, by revision reason or event action.
+#: How the stale-write message names the latest change, by revision reason or event action:
+#: what the article underwent, before "by <who> at <time>".
+_CHANGED = "was changed"
 _CHANGE_WORDS = {
-    "create": "created",
-    "import": "imported",
-    "save": "edited",
-    "autosave": "edited",
-    "restore": "restored",
-    "merge": "merged",
-    "submit": "submitted",
-    "override": "submitted over copy-desk errors",
-    "return": "returned",
-    "approve": "approved",
-    "publish": "published",
-    "spike": "spiked",
-    "reopen": "reopened",
-    "correct": "corrected",
-    "flags": "flags changed",
-    "delete": "deleted",
+    "create": "was created",
+    "import": "was imported",
+    "save": "was edited",
+    "autosave": "was edited",
+    "restore": "was restored",
+    "merge": "was merged",
+    "submit": "was submitted",
+    "override": "was submitted over copy-desk errors",
+    "return": "was returned",
+    "approve": "was approved",
+    "publish": "was published",
+    "spike": "was spiked",
+    "reopen": "was reopened",
+    "correct": "was corrected",
+    "flags": "had its flags changed",
+    "delete": "was deleted",
 }

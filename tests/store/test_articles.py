@@ -62,7 +62,7 @@ def test_stale_write_is_refused_and_the_newer_text_kept(location):
     try:
         article = first.create_article("Shared story", "Original.")
         second.save_article(article.id, expected_version=1, body="Their newer text.")
-        with pytest.raises(StaleWriteError, match=r"was changed by .* after you opened it"):
+        with pytest.raises(StaleWriteError, match=r"was edited by .* after you opened it"):
             first.save_article(article.id, expected_version=1, body="My older text.")
         assert first.get_article(article.id).body == "Their newer text."
         assert len(first.revisions(article.id)) == 2
