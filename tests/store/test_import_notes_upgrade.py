@@ -145,3 +145,44 @@ def test_sqlite_from_schema_0001_is_backfilled_and_moves(store_path):
         head = db.execute("SELECT version_num FROM alembic_version").fetchone()[0]
     assert notes == [("null",)]
     assert head == opening.schema_revisions()[0]
+
+
+def test_no_path_writes_sql_null_import_notes(postgres_url, tmp_path):
+    """The app's create, a batch import (with and without notes) and a sync received
+    through a person's login all write JSON null (or the notes), never SQL NULL."""
+    from editor.services.syncing import sync_with
+
+    owner = Newsroom.init(postgres_url, "Ada Admin", f"nrt_{uuid.uuid4().hex[:10]}_ada")
+    logins = [owner.login_of(owner.user)]
+    try:
+        rita_login = f"nrt_{uuid.uuid4().hex[:10]}_rita"
+        owner.add_user("Rita Reporter", "reporter", login=rita_login)
+        logins.append(rita_login)
+        owner.create_article("Made in the window", "A body.")
+        plain = tmp_path / "plain.md"
+        plain.write_text("# Imported plainly\n\nA body of text.\n", encoding="utf-8")
+        noted = tmp_path / "noted.md"
+        noted.write_text("---\ntitle: With notes\nmood: grim\n---\n\nA body.\n", encoding="utf-8")
+        owner.import_files([plain, noted])
+        laptop = Newsroom.open(tmp_path / "laptop.db", bootstrap=False, reader=True)
+        try:
+            url = as_login(postgres_url, rita_login)
+            sync_with(laptop, url)
+            laptop.switch_user("Rita Reporter")
+            laptop.create_article("Written on the train", "A body.")
+            assert sync_with(laptop, url).refused == []
+        finally:
+            laptop.close()
+        engine = create_engine(postgres_url)
+        try:
+            with engine.connect() as connection:
+                rows = connection.execute(
+                    text("SELECT headline, import_notes IS NULL FROM articles ORDER BY headline")
+                ).all()
+        finally:
+            engine.dispose()
+        assert len(rows) == 4
+        assert [headline for headline, null in rows if null] == []
+    finally:
+        owner.close()
+        drop_logins(logins)

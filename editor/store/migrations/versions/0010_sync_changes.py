@@ -23,7 +23,8 @@ comments, assets; the dictionary and the pictures of no article under `~words` a
 The next sync with a peer reads the marks at or above the peer's watermarks (and the
 articles the last one refused), compares the digests of 0007 for those articles only,
 and loads nothing else (`editor.store.sync`, `_Watermarks`). A store without marks yet
-(just upgraded) syncs in full once, as before.
+(just upgraded) syncs in full once, as before. (A later migration that rebuilds one of
+these tables on SQLite, in Alembic's batch mode, must make its trigger again.)
 
 Revision ID: 0010_sync_changes
 Revises: 0009_merge_words
