@@ -461,7 +461,12 @@ def wait_until_writable(
 
 
 def _try_write_lock(path: Path) -> str | None:
-    """None when the write lock could be taken (and was given back), else SQLite's error."""
+    """None when the write lock could be taken (and was given back), else SQLite's error.
+
+    Stale stubs beside the store (`_Sidecars`) are put back as they were: the probe's
+    connection takes them over and removes them on closing, and a refusal that follows
+    (a damaged store) must find the folder as it was."""
+    sidecars = _Sidecars.of(path)
     try:
         db = sqlite3.connect(f"{path.as_uri()}?mode=rw", uri=True, timeout=0, isolation_level=None)
     except sqlite3.Error as error:
@@ -475,6 +480,8 @@ def _try_write_lock(path: Path) -> str | None:
         return str(error) if _busy(error) else None
     finally:
         db.close()
+        if sidecars.stubs:
+            sidecars.restore()
 
 
 def _busy(error: sqlite3.Error) -> bool:

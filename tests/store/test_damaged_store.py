@@ -131,6 +131,30 @@ def test_a_truncated_store_with_stale_stubs_beside_it_is_left_as_it_was(
     assert _folder(store_path) == before
 
 
+@pytest.mark.parametrize(
+    "command",
+    [["import", "{story}"], ["user", "add", "Bob", "--role", "reporter"]],
+    ids=["import", "user-add"],
+)
+def test_writing_commands_on_a_truncated_store_leave_its_stubs_as_they_were(
+    store_path, tmp_path, monkeypatch, capsys, command
+):
+    """A writing command first looks whether another program holds the lock; that look
+    took the stale stubs over (and removed them) before the check refused the store."""
+    monkeypatch.setenv("NEWSROOM_BACKUP_KEEP", "0")
+    _real_store(store_path)
+    os.truncate(store_path, store_path.stat().st_size // 2)
+    Path(f"{store_path}-wal").write_bytes(b"")
+    Path(f"{store_path}-shm").write_bytes(b"x" * 100)
+    story = tmp_path / "story.md"
+    story.write_text("A headline\n\nA body.\n")
+    before = _folder(store_path)
+    argv = [a.format(story=story) for a in command]
+    assert main(["--store", str(store_path), "--as", "root", *argv]) == 2
+    assert "damaged" in capsys.readouterr().err
+    assert _folder(store_path) == before
+
+
 def test_a_sound_store_passes_the_check_and_opens(store_path):
     _real_store(store_path, articles=5)
     assert integrity.quick_check(store_path).ok
@@ -139,11 +163,11 @@ def test_a_sound_store_passes_the_check_and_opens(store_path):
 
 @pytest.fixture
 def small_disk(tmp_path):
-    """A 3 MB tmpfs of our own (root only), unmounted after the test."""
+    """An 8 MB tmpfs of our own (root only), unmounted after the test."""
     mount = tmp_path / "disk"
     mount.mkdir()
     made = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(mount)], capture_output=True
+        ["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(mount)], capture_output=True
     )
     if made.returncode != 0:
         pytest.skip("cannot mount a small disk here (needs root)")

@@ -1,6 +1,6 @@
 """Reading a store on a full disk: it opens for reading only, says so, writes nothing.
 
-The disk is a real one: a 3 MB tmpfs mounted for the test (root only, else skipped)
+The disk is a real one: an 8 MB tmpfs mounted for the test (root only, else skipped)
 and filled to the last byte, so SQLite cannot make the store's `-shm` file, exactly as
 on a full laptop disk. Every test checks that the files beside the store are byte for
 byte as they were.
