@@ -7,12 +7,21 @@ import sys
 from collections.abc import MutableMapping
 from typing import TextIO
 
-from PySide6.QtCore import QEvent
-from PySide6.QtWidgets import QApplication, QMessageBox
-
+# The layers below the window first, before PySide6: once imported, PySide6 hooks every
+# import to read the new module's source (to find `from __feature__ import`), and the ~500
+# modules of SQLAlchemy, the store, the services, Markdown, Jinja and lxml then cost
+# ~0.4-0.9 s more before the first paint. Imported here, they never meet the hook.
+import editor.core.paste
+import editor.core.render
+import editor.services.presence  # noqa: F401 - the desk watch
 from editor.core.errors import NewsroomError
 from editor.services import backups
 from editor.services.newsroom import Newsroom
+
+# isort: split
+from PySide6.QtCore import QEvent
+from PySide6.QtWidgets import QApplication, QMessageBox
+
 from editor.ui import icons
 from editor.ui.import_export import backup_dialog
 from editor.ui.main_window import RESTORE_BACKUP, MainWindow
