@@ -398,11 +398,21 @@ class ConflictDialog(QMessageBox):
             self.resize(1000, 640)
             return
         width = min(1080, screen.width() - 80)
-        height = min(700, screen.height() - 60)
-        self.resize(width, height)
+        height = min(700, screen.height() - 60, self._height_for(width))
+        self.resize(width, max(height, self.minimumHeight()))
         frame = self.frameGeometry()
         frame.moveCenter(screen.center())
         self.move(frame.topLeft())
+
+    def _height_for(self, width: int) -> int:
+        """The height that shows the whole comparison at `width` (no empty space under a
+        short one): the box's own parts plus the comparison's text laid out that wide."""
+        browser = self.comparison.browser
+        document = browser.document().clone()
+        margins = self.layout().contentsMargins()
+        document.setTextWidth(width - margins.left() - margins.right() - 2 * browser.frameWidth())
+        text = int(document.size().height()) + 2 * browser.frameWidth() + 2
+        return self.sizeHint().height() - browser.sizeHint().height() + text
 
     def event(self, event: QEvent) -> bool:
         # A message box fixes its size on every layout request; this one keeps its own.

@@ -483,3 +483,31 @@ def test_the_dialog_is_sized_for_two_columns_and_can_be_resized(app, qtbot) -> N
     app.processEvents()
     assert box.comparison.isVisible()
     assert box.comparison.geometry().bottom() < box.findChild(QDialogButtonBox).geometry().top()
+
+
+def test_a_short_comparison_leaves_no_empty_space_and_a_long_one_scrolls(app, qtbot) -> None:
+    from editor.core.model import Article
+
+    def shown(base, mine, theirs) -> ConflictDialog:
+        versions = ConflictVersions(
+            base, mine, theirs, "Rita", None, merge_edits(base, theirs, mine)
+        )
+        box = ConflictDialog(None, versions, "Someone else saved this article.", "Details.")
+        qtbot.addWidget(box)
+        box.show()
+        qtbot.waitExposed(box)
+        app.processEvents()
+        return box
+
+    base = Article(id="a", headline="Harbour", body=BODY)
+    short = shown(base, replace(base, body=BODY.replace("at noon.", "at noon, mine.")), base)
+    browser = short.comparison.browser
+    spare = browser.viewport().height() - browser.document().size().height()
+    assert spare < 60 or short.height() == short.minimumHeight()
+
+    body = "\n\n".join(f"Paragraph number {n} of a long story, told at length." for n in range(80))
+    base = Article(id="b", headline="Long", body=body)
+    changed = body.replace("number ", "no. ")
+    long = shown(base, replace(base, body=changed), replace(base, headline="Long story"))
+    assert long.height() <= 700
+    assert long.comparison.browser.verticalScrollBar().maximum() > 0
