@@ -48,14 +48,9 @@ How it works:
   created separately on both sides (their rows are mapped to the authority's id). Roles
   come from the authority; a user the authority does not know arrives there as a
   reporter, so a laptop cannot make itself an editor.
-- Settings and sections (`settings` by key; `sections` by id, or by folded name when
-  each store made its own, as every store starts with the same ones) travel in every
-  full sync: per key the row set last wins whole (`updated_at`), a value someone set
-  beats a default nobody set, and at the same moment the authority's wins. The winner
-  goes to the other side only if whoever set it may (the authority's roles: settings an
-  admin's, sections an editor's or an admin's; under a person's login, only their own);
-  otherwise each side keeps its own. A setting reset to its default (its row deleted)
-  does not travel, and dismissed findings do not either.
+- Settings and sections travel in every full sync, the value set last winning per key,
+  taken only from someone who may set it (`editor.store.sync_settings` says the rule).
+  Dismissed findings do not travel.
 - Row-only article fields (not kept in revisions) merge by rule: the flags follow the
   side with the latest "flags" event, deletion the side with the latest delete or
   restore, the first publication time is the earliest, the rest follow the side written
@@ -79,11 +74,12 @@ from sqlalchemy import delete, func, insert, or_, select, text, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from editor.core import merge as core_merge
 from editor.core.errors import StoreError
 from editor.core.merge import Side, has_conflicts, merge_article, merge_status, review_guard
 from editor.core.model import METADATA_FIELDS
 from editor.core.text import word_count
+from editor.store import sync_settings
+from editor.store.merge_words import merge_own_words
 from editor.store.models import Base, SyncChangeRow, SyncPeerRow
 from editor.store.rows import utc_now
 from editor.store.search import pg_vector_texts
@@ -107,12 +103,6 @@ _USER_COLUMNS = {
     "settings": ("updated_by",),
     "sections": ("updated_by",),
 }
-#: The shared settings that travel (a key of `settings`; a section by its id, or its
-#: folded name when the other store made its own), with the roles that may set them
-#: (as `editor.services.site_settings` and 0005 say).
-_SETTING_TABLES = {"settings": ("key", ("admin",)), "sections": ("id", ("editor", "admin"))}
-#: What a section's or a setting's state is (the rest is who and when, or its own id).
-_SETTING_STATE = {"settings": ("value",), "sections": ("name", "name_key", "position", "retired")}
 #: Article columns a revision holds (the rest are "row-only").
 _TEXT_COLUMNS = (*METADATA_FIELDS, "status")
 #: Article columns that are never compared or copied as state.
@@ -300,11 +290,6 @@ class _Side:
         (default: all loaded); a full sync (`only` None) loads the loose rows too."""
         self.load_articles(only)
         self.load_details(only if detail is None else detail, loose=only is None)
-
-    def load_settings(self) -> None:
-        for table, (key, _roles) in _SETTING_TABLES.items():
-            rows = self.session.execute(select(_T[table])).mappings()
-            self.shared[table] = {row[key]: self.canon(table, row) for row in rows}
 
     def load_slug_holders(self, slugs: set[str]) -> None:
         wanted = sorted(slugs)
@@ -509,47 +494,6 @@ def _topological(revs: dict[str, RevisionInfo], ids: Iterable[str]) -> list[str]
 
 def _stamp(moment: datetime | None) -> str:
     return f"{moment:%Y-%m-%d %H:%M:%S} UTC" if moment else ""
-
-
-def _lines(body: str | None) -> list[str]:
-    return (body or "").replace("\r\n", "\n").split("\n")
-
-
-def merge_own_words(merged: tuple[str, dict], first: Side, second: Side) -> str | None:
-    """What a merge revision says that neither parent says (None: nothing), as migration
-    0009's `newsroom_merge_words` judges it: a merge carries only its parents' words.
-
-    `merged` is its (body, metadata); `first` and `second` its parents with their authors'
-    names and times, as `merge_article` was given them. Every body line must be a line of
-    a parent or a marker line a merge writes for these parents; every metadata field (the
-    status aside) one parent's value, the tags any parent's tags.
-    """
-    body, meta = merged
-    allowed = {"", "*(deleted this passage)*", core_merge._END}
-    for side in (first, second):
-        allowed.update(_lines(side.body))
-        allowed.add(core_merge._START.format(label=side.label))
-    for name in {*first.meta, *second.meta} - {"status", "slug"}:
-        allowed.add(
-            core_merge._FIELD.format(
-                name=name,
-                kept_label=first.name,
-                kept=core_merge._shown(first.meta.get(name)),
-                other_label=second.name,
-                other=core_merge._shown(second.meta.get(name)),
-            )
-        )
-    for line in _lines(body):
-        if line not in allowed:
-            return line
-    for name, value in (meta or {}).items():
-        if name == "status" or value in (first.meta.get(name), second.meta.get(name)):
-            continue
-        tags = {*(first.meta.get("tags") or []), *(second.meta.get("tags") or [])}
-        if name == "tags" and isinstance(value, list) and set(value) <= tags:
-            continue
-        return f"its {name}"
-    return None
 
 
 # -- the sync -------------------------------------------------------------------------
@@ -1135,38 +1079,6 @@ class _Sync:
             return mine if side.authority else theirs
         return mine if moment(side) > moment(peer) else theirs
 
-    def plan_settings(self) -> None:
-        """Settings and sections: per key, the value someone set last wins (see
-        `_setting_winner`); it goes to the side that holds another, if whoever set it may
-        (the authority's roles: settings an admin's, sections an editor's or an admin's).
-        A value set by someone without that right is not taken, and stays where it is."""
-        for table, (_key, roles) in _SETTING_TABLES.items():
-            local, remote = self.local.shared[table], self.remote.shared[table]
-            for a, b in _setting_pairs(table, local, remote):
-                winner = _setting_winner(table, a, b, local_first=self.local.authority)
-                for side, held in ((self.local, a), (self.remote, b)):
-                    if held is winner or not self._receives(side):
-                        continue
-                    state = _SETTING_STATE[table]
-                    if held is not None and all(held[c] == winner[c] for c in state):
-                        continue
-                    who = winner["updated_by"]
-                    if self.roles.get(who or "") not in roles or (
-                        side.login_user is not None and who != side.login_user
-                    ):
-                        continue
-                    row = dict(winner)
-                    if table == "sections":
-                        if held is not None:
-                            row["id"] = held["id"]  # each store keeps its own section ids
-                        mine = side.shared[table]
-                        if any(
-                            r["name_key"] == row["name_key"] and r["id"] != row["id"]
-                            for r in mine.values()
-                        ):
-                            continue  # another section here has that name: left as it is
-                    side.out_settings.append((table, row, held is None))
-
     def plan_loose(self) -> None:
         """Assets with no article, and the newsroom dictionary (a full sync only)."""
         for side in (self.local, self.remote):
@@ -1186,42 +1098,6 @@ class _Sync:
             for word, row in peer.words.items():
                 if word not in side.words and (me is None or row["added_by"] == me):
                     side.out_words.append(dict(row))
-
-
-def _setting_pairs(table: str, local: dict, remote: dict) -> list[tuple[dict | None, dict | None]]:
-    """The two sides' rows of each setting (by key) or section (by id; a section each
-    store made on its own, such as the ones every store starts with, by folded name)."""
-    if table == "settings":
-        return [(local.get(k), remote.get(k)) for k in sorted(set(local) | set(remote))]
-    by_name = {r["name_key"]: r for r in remote.values()}
-    pairs: list[tuple[dict | None, dict | None]] = []
-    used: set[str] = set()
-    for sid in sorted(local):
-        a = local[sid]
-        b = remote.get(sid)
-        if b is None:
-            b = by_name.get(a["name_key"])
-            if b is not None and (b["id"] in local or b["id"] in used):
-                b = None
-        if b is not None:
-            used.add(b["id"])
-        pairs.append((a, b))
-    pairs.extend((None, remote[sid]) for sid in sorted(remote) if sid not in used)
-    return pairs
-
-
-def _setting_winner(table: str, a: dict | None, b: dict | None, *, local_first: bool) -> dict:
-    """Of two sides' rows for one setting or section (`a` local, `b` remote, either may
-    be missing), the one that wins: a value someone set beats a default nobody set
-    (`updated_by` empty: what each store starts with); of two set values, the one set
-    last (`updated_at`); at the same moment, the authority's."""
-    if a is None or b is None:
-        return a if b is None else b
-
-    def rank(row: dict, authority: bool) -> tuple:
-        return (row["updated_by"] is not None, row["updated_at"], authority)
-
-    return a if rank(a, local_first) > rank(b, not local_first) else b
 
 
 def _without_status(meta: dict) -> dict:
@@ -1247,23 +1123,9 @@ def _resolution(a: dict, b: dict) -> tuple:
 # -- writing ---------------------------------------------------------------------------
 
 
-def _write_settings(side: _Side) -> None:
-    """Settings and sections, written as themselves (on a shared store under a person's
-    login, through 0005's grants and policies: only what that login may set is planned)."""
-    for table, row, new in side.out_settings:
-        values = side.local(table, row)
-        target = _T[table]
-        if new:
-            side.session.execute(insert(target), [values])
-            continue
-        key = "id" if table == "sections" else "key"
-        changes = {c: values[c] for c in (*_SETTING_STATE[table], "updated_at", "updated_by")}
-        side.session.execute(update(target).where(target.c[key] == values[key]).values(changes))
-
-
 def _write(side: _Side, peer: _Side) -> None:
     _write_rows(side, peer)
-    _write_settings(side)
+    sync_settings.write(side)
 
 
 def _write_rows(side: _Side, peer: _Side) -> None:
@@ -1517,8 +1379,8 @@ def sync_stores(
                     job.plan_loose()
                 job.plan_users(None)
                 for side in (ours, theirs):
-                    side.load_settings()
-                job.plan_settings()
+                    sync_settings.load(side)
+                sync_settings.plan(ours, theirs, job.roles, job._receives)
             else:
                 job.plan_users(_named_users(ours, theirs))
             stage("planned")

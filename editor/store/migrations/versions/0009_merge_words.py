@@ -23,7 +23,7 @@ parent is theirs and the second arrives in the same sync). Resolving a conflict 
 later save by a person, checked as their edit. What a merge in another's name can still
 do is choose among its parents' lines, which is what a three-way merge does; it cannot
 say a word its parents did not. A refused merge refuses the whole sync, as in 0007; the
-app refuses the same article by article first (`editor.store.sync`, `merge_own_words`).
+app refuses the same article by article first (`editor.store.merge_words`).
 
 `newsroom_merge_words(merge varchar)` answers the question (NULL when the merge carries
 only its parents' words, else the first line or field that does not); the receiver is
