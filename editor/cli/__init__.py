@@ -8,6 +8,11 @@ Who acts: `--as NAME`, or the store's only user. Reading (list, show, check, exp
 user list) needs nobody; writing does, and a store with no users yet says to run
 `newsroom init --admin NAME`, which makes its first admin. On a shared (PostgreSQL)
 store the acting user is the database login's newsroom user and `--as` is refused.
+
+Start-up is kept to what a command needs: `--help` loads no SQLAlchemy, and `list`, `list
+--search` and `show` on a SQLite store read it with sqlite3 alone
+(`editor.store.direct_reads`), falling back to the full open whenever it must see the
+store first (see `_run_directly`).
 """
 
 from __future__ import annotations

@@ -7,13 +7,20 @@ current status; the same permission check as in the window decides.
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from editor.core.errors import TransitionError
 from editor.core.model import Status
-from editor.services.workflow import TRANSITIONS, Action, action_for, next_statuses, target_status
+
+if TYPE_CHECKING:
+    from editor.services.workflow import Action
 
 
 def run_status(newsroom, args: argparse.Namespace) -> int:
+    # Here, not at the top: `newsroom show` prints the history through this module and
+    # needs none of the workflow's rules.
+    from editor.services.workflow import action_for, next_statuses
+
     article = newsroom.find_article(args.article)
     current, target = article.status, Status(args.to)
     if current is target:
@@ -33,6 +40,8 @@ def run_status(newsroom, args: argparse.Namespace) -> int:
 
 
 def _action_towards(current: Status, target: Status) -> Action | None:
+    from editor.services.workflow import TRANSITIONS, Action, target_status
+
     leading = [a for a in TRANSITIONS if any(target_status(a, s) is target for s in Status)]
     if Action.REOPEN in leading and current not in (Status.DRAFT, Status.CHANGES_REQUESTED):
         return Action.REOPEN  # "submitted" again after approval or publication: reopen
