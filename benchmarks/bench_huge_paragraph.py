@@ -162,6 +162,21 @@ def editor_part(kind: str) -> None:
     longest = max(document.findBlockByNumber(n).length() for n in range(document.blockCount()))
     print(f"load {loaded:.2f} s, painted {painted:.2f} s; {document.blockCount():,} blocks, "
           f"longest {longest - 1:,} characters; {load()}")  # fmt: skip
+    # The window's way (`BodyStack.load_markdown`): a long body is converted on a worker.
+    opener = BodyEditor()
+    opener.resize(900, 700)
+    opener.show()
+    app.processEvents()
+    heartbeat = Heartbeat()
+    heartbeat.start()
+    start = time.perf_counter()
+    opener.open_markdown(body)
+    text_in = wait_until(app, lambda: not opener.opening, 300)
+    pump(app, 0.5)  # and Qt's idle-time layout after it
+    heartbeat.stop()
+    print(f"open_markdown (worker, then the GUI half): text in after {ms(text_in)}, worst "
+          f"GUI stall {heartbeat.worst:.0f} ms (sync load_markdown above); {load()}")  # fmt: skip
+    opener.close()
     start = time.perf_counter()
     identical = editor.markdown() == body
     print(f"written back byte for byte: {identical} ({time.perf_counter() - start:.2f} s)")
@@ -254,7 +269,7 @@ def _blocks(document):
         block = block.next()
 
 
-def window_part(kind: str, trace: bool) -> None:
+def window_part(kind: str, trace: bool, quit_with: str = "dirty") -> None:
     slots = None
     if trace:
         from bench_window_typing import SlotTimer
@@ -305,6 +320,8 @@ def window_part(kind: str, trace: bool) -> None:
         latencies.append(key(app, editor, letter))
         pump(app, 0.04)
     typing_stall = heartbeat.worst
+    journal_ms = getattr(window.session, "_journal_cost_ms", float("nan"))
+    print(f"journal: the text taken on the GUI thread in {journal_ms:.1f} ms (moving average)")
     last_key = time.perf_counter()
     print(f"30 keys: first {ms(latencies[0])}, p50 {ms(percentile(latencies, 0.5))}, "
           f"p99 {ms(percentile(latencies, 0.99))}, max {ms(max(latencies))}; worst GUI "
@@ -314,18 +331,34 @@ def window_part(kind: str, trace: bool) -> None:
     print(f"typed text in the store {ms(saved)} after the last key (autosave); worst "
           f"stall meanwhile {heartbeat.worst:.0f} ms; {load()}")  # fmt: skip
     del last_key
-    # Five keys more, then Quit at once: the close path saves them (the real case).
-    for letter in "ZEBRA":
-        key(app, editor, letter)
-    pump(app, 0.05)
+    # Five keys more, then Quit at once: the close path saves them (the real case);
+    # `--quit clean` quits with everything saved.
+    if quit_with == "dirty":
+        for letter in "ZEBRA":
+            key(app, editor, letter)
+        pump(app, 0.05)
     heartbeat.stop()
+    parts = _time_close_parts(window)
+    profile = None
+    if trace:
+        import cProfile
+
+        profile = cProfile.Profile()
+        profile.enable()
     start = time.perf_counter()
     window.close()
     app.processEvents()
-    print(f"Quit (window.close, 5 keys unsaved) {time.perf_counter() - start:.2f} s; "
-          f"{load()}")  # fmt: skip
-    kept = "ZEBRA" in room.get_article(article.id).body
-    print(f"the 5 keys typed just before Quit are in the store: {kept}")
+    if profile is not None:
+        import pstats
+
+        profile.disable()
+        pstats.Stats(profile).sort_stats("cumulative").print_stats(25)
+    print(f"Quit (window.close, {quit_with}) {time.perf_counter() - start:.2f} s; {load()}")
+    print("  of which: " + ", ".join(f"{name} {spent:.2f} s" for name, spent in parts.items()
+                                     if spent >= 0.05))  # fmt: skip
+    if quit_with == "dirty":
+        kept = "ZEBRA" in room.get_article(article.id).body
+        print(f"the 5 keys typed just before Quit are in the store: {kept}")
     room.close()
     if slots is not None:
         print("slots over 100 ms on the GUI thread:")
@@ -333,16 +366,46 @@ def window_part(kind: str, trace: bool) -> None:
             print(f"  {spent:7.0f} ms  {what}")
 
 
+def _time_close_parts(window) -> dict[str, float]:
+    """Time what `closeEvent` calls (the save, then each part's shutdown), by name."""
+    spent: dict[str, float] = {}
+
+    def timed(name: str, function):
+        def call(*args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                spent[name] = spent.get(name, 0.0) + time.perf_counter() - start
+
+        return call
+
+    window._save_before_closing = timed("save", window._save_before_closing)
+    window.session.stop = timed("session.stop", window.session.stop)
+    for name in ("preview", "importer", "sync", "desk_watch", "checks", "list_model",
+                 "workflow", "idle_gc"):  # fmt: skip
+        part = getattr(window, name, None)
+        if part is not None and hasattr(part, "shutdown"):
+            part.shutdown = timed(f"{name}.shutdown", part.shutdown)
+    return spent
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--part", choices=["editor", "window"], default="editor")
     parser.add_argument("--body", choices=["1mb", "5mb", "200k"], default="1mb")
     parser.add_argument("--trace", action="store_true", help="list slow slots (window)")
+    parser.add_argument(
+        "--quit",
+        choices=["dirty", "clean"],
+        default="dirty",
+        help="quit with 5 keys unsaved (default) or all saved (window)",
+    )
     args = parser.parse_args()
     if args.part == "editor":
         editor_part(args.body)
     else:
-        window_part(args.body, args.trace)
+        window_part(args.body, args.trace, args.quit)
     return 0
 
 

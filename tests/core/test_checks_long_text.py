@@ -83,3 +83,34 @@ def test_a_check_stops_when_asked():
     with pytest.raises(CheckStopped):
         engine.check(article, should_stop=should_stop)
     assert engine.check(article)  # without it, it runs to the end
+
+
+def test_a_check_stops_inside_a_long_paragraph_between_two_windows(monkeypatch):
+    engine = engine_for(style_path_from(None), frozenset())
+    article = Article(id="y", headline="Long", body="Words of the the story. " * 20_000 + "\n")
+    asked = []
+    real = scanning._stopping
+
+    def stopping() -> bool:
+        asked.append(1)
+        return len(asked) > 5  # a few windows in: well inside the first rule
+
+    monkeypatch.setattr(scanning, "_stopping", stopping)
+    with pytest.raises(CheckStopped):
+        engine.check(article, should_stop=lambda: False)
+    monkeypatch.setattr(scanning, "_stopping", real)
+    assert getattr(scanning._local, "should_stop", None) is None  # left clean
+    assert engine.check(article)
+
+
+def test_a_scan_asks_its_thread_whether_to_stop_between_windows():
+    text = "word " * 100_000
+    pattern = re.compile(r"\bword\b")
+    scanning.stop_when(lambda: True)
+    try:
+        with pytest.raises(scanning.ScanStopped):
+            list(scanning.finditer(pattern, text))
+        assert len(list(scanning.finditer(pattern, "word " * 10))) == 10  # short: one call
+    finally:
+        scanning.stop_when(None)
+    assert scanning.count(pattern, text) == 100_000

@@ -10,7 +10,10 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable
 
-from editor.core.checks import builtin  # noqa: F401 - registers the built-in checks
+from editor.core.checks import (
+    builtin,  # noqa: F401 - registers the built-in checks
+    scanning,
+)
 from editor.core.checks.findings import BODY, Finding, Level, number_occurrences
 from editor.core.checks.markdown_units import Unit, split_units
 from editor.core.checks.rules import FIELD_KIND, ArticleContext, Hit, Rule, compile_rule
@@ -54,6 +57,15 @@ class CheckEngine:
         and nobody should wait for that to close the window).
         """
         stop = should_stop or _never
+        scanning.stop_when(should_stop)
+        try:
+            return self._check(article, stop)
+        except scanning.ScanStopped:
+            raise CheckStopped from None
+        finally:
+            scanning.stop_when(None)
+
+    def _check(self, article: Article, stop: Callable[[], bool]) -> list[Finding]:
         units = split_units(article.body)
         fields = [_field_unit(name, getattr(article, name) or "") for name in CHECKED_FIELDS]
         findings: list[Finding] = []
@@ -85,7 +97,7 @@ class CheckEngine:
                         else:
                             text = getattr(article, hit.field, "") or ""
                             findings.append(_field_finding(rule, hit.field, str(text), hit))
-            except (NewsroomError, CheckStopped):
+            except (NewsroomError, CheckStopped, scanning.ScanStopped):
                 raise
             except Exception as error:  # a broken custom check must not hide the others
                 findings.append(

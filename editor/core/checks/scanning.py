@@ -10,13 +10,32 @@ match shorter than `OVERLAP`, searching at most `WINDOW` characters at a time.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 
 #: Characters searched in one call into `re` (a few milliseconds of GIL).
 WINDOW = 65_536
 #: A match is taken from a window only when it ends this far before the window's end, so
 #: the window's end (which `re` sees as the text's end) cannot have changed it.
 OVERLAP = 8_192
+
+
+class ScanStopped(Exception):
+    """Raised between two windows once the callable given to `stop_when` says so."""
+
+
+_local = threading.local()
+
+
+def stop_when(should_stop: Callable[[], bool] | None) -> None:
+    """Between windows, this thread's scans ask `should_stop()` and raise `ScanStopped`
+    (the checks of a 5 MB paragraph stop within milliseconds when the window closes)."""
+    _local.should_stop = should_stop
+
+
+def _stopping() -> bool:
+    should_stop = getattr(_local, "should_stop", None)
+    return should_stop is not None and should_stop()
 
 
 def finditer(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
@@ -28,6 +47,8 @@ def finditer(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
     position = 0
     last: tuple[int, int] | None = None
     while position < length:
+        if _stopping():
+            raise ScanStopped
         end = min(length, position + WINDOW + OVERLAP)
         final = end == length
         resume = max(position, end - OVERLAP)

@@ -775,10 +775,10 @@ def _code_block(block: QTextBlock) -> int | None:
     return None
 
 
-def _together(block: QTextBlock, other: QTextBlock) -> bool:
+def _together(block: QTextBlock, other: QTextBlock, tables: bool = True) -> bool:
     """Items of one list (nested ones included) and lines of one code block sit together,
     without paragraph space between them."""
-    if not other.isValid() or _in_cell(other):
+    if not other.isValid() or (tables and _in_cell(other)):
         return False
     mine, theirs = block.textList(), other.textList()
     if mine is not None and theirs is not None:
@@ -793,9 +793,11 @@ def _in_cell(block: QTextBlock) -> bool:
     return isinstance(QTextCursor(block).currentFrame(), QTextTable)
 
 
-def block_rhythm(block: QTextBlock) -> tuple[float, float, int]:
-    """(top margin, bottom margin, line height %) that `block` should have."""
-    if _in_cell(block):
+def block_rhythm(block: QTextBlock, tables: bool = True) -> tuple[float, float, int]:
+    """(top margin, bottom margin, line height %) that `block` should have.
+
+    `tables=False` says the document has none (each block's frame is not looked up)."""
+    if tables and _in_cell(block):
         return 0.0, 0.0, LINE_HEIGHT
     if block.text() == _OBJECT:
         return _IMAGE_RHYTHM
@@ -813,15 +815,15 @@ def block_rhythm(block: QTextBlock) -> tuple[float, float, int]:
             LINE_HEIGHT,
         )
     return (
-        0.0 if _together(block, block.previous()) else PARAGRAPH_MARGIN,
-        0.0 if _together(block, block.next()) else PARAGRAPH_MARGIN,
+        0.0 if _together(block, block.previous(), tables) else PARAGRAPH_MARGIN,
+        0.0 if _together(block, block.next(), tables) else PARAGRAPH_MARGIN,
         LINE_HEIGHT,
     )
 
 
-def _rhythm_change(block: QTextBlock) -> QTextBlockFormat | None:
+def _rhythm_change(block: QTextBlock, tables: bool = True) -> QTextBlockFormat | None:
     """What to merge into `block` for its rhythm; None when it has it already."""
-    top, bottom, height = block_rhythm(block)
+    top, bottom, height = block_rhythm(block, tables)
     block_format = block.blockFormat()
     if (
         block_format.topMargin() == top
@@ -853,8 +855,11 @@ def keep_rhythm(
     block = document.findBlockByNumber(max(0, first - 1))
     end = document.lastBlock().blockNumber() if last is None else last + 1
     cursor: QTextCursor | None = None
+    # Tables are the only frames the editor makes; without one, no block is in a cell
+    # (looking each block's frame up was a fifth of opening a 5 MB body).
+    tables = any(isinstance(f, QTextTable) for f in document.rootFrame().childFrames())
     while block.isValid() and block.blockNumber() <= end:
-        change = _rhythm_change(block)
+        change = _rhythm_change(block, tables)
         if change is not None:
             if cursor is None:
                 cursor = QTextCursor(document)
