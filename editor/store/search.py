@@ -140,11 +140,18 @@ def fts5_rebuild(connection) -> None:
     Articles without a `search_rowid` (written by a version that did not number them)
     are numbered first.
     """
-    connection.exec_driver_sql(
-        "UPDATE articles SET search_rowid = (SELECT coalesce(max(search_rowid), 0) FROM "
-        "articles) + (SELECT count(*) FROM articles AS b WHERE b.search_rowid IS NULL AND "
-        "b.id <= articles.id) WHERE search_rowid IS NULL"
-    )
+    # Numbered in Python: one UPDATE counting the rows still unnumbered gave two the same
+    # number (the count shrinks as the statement numbers them).
+    top = connection.exec_driver_sql("SELECT coalesce(max(search_rowid), 0) FROM articles")
+    first = top.scalar() + 1
+    unnumbered = connection.exec_driver_sql(
+        "SELECT id FROM articles WHERE search_rowid IS NULL ORDER BY id"
+    ).all()
+    if unnumbered:
+        connection.exec_driver_sql(
+            "UPDATE articles SET search_rowid = ? WHERE id = ?",
+            [(first + n, row[0]) for n, row in enumerate(unnumbered)],
+        )
     connection.exec_driver_sql("DELETE FROM articles_fts_entries")
     connection.exec_driver_sql(
         "INSERT INTO articles_fts_entries (rowid, revision_id) SELECT a.search_rowid, "

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import sys
 import uuid
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import create_engine, text
 
-from editor.core.model import Status
+from editor.core.model import ArticleQuery, Status
 from editor.services.newsroom import Newsroom
 from editor.store import opening
 from tests.store.test_rights import _refused, as_login, drop_logins
@@ -186,3 +187,25 @@ def test_no_path_writes_sql_null_import_notes(postgres_url, tmp_path):
     finally:
         owner.close()
         drop_logins(logins)
+
+
+def test_sqlite_from_schema_0001_with_unnumbered_articles_is_indexed(store_path, monkeypatch):
+    """Articles an early version left without a search number are each numbered once
+    (one UPDATE counting the unnumbered rows gave two of them the same number)."""
+    rows = list(_OLD_ROWS)
+    rows[1] = rows[1].replace("'r1', 1)", "'r1', NULL)").replace("'r2', 2)", "'r2', NULL)")
+    monkeypatch.setattr(sys.modules[__name__], "_OLD_ROWS", tuple(rows))
+    _old_store(f"sqlite:///{store_path}")
+    room = Newsroom.open(store_path, "Rita Reporter")
+    try:
+        assert [hit.headline for hit in room.list_articles(ArticleQuery(search="pier"))] == [
+            "Pier reopens"
+        ]
+        assert [hit.headline for hit in room.list_articles(ArticleQuery(search="harbour"))] == [
+            "Harbour wall repaired"
+        ]
+    finally:
+        room.close()
+    with sqlite3.connect(store_path) as db:
+        numbers = sorted(n for (n,) in db.execute("SELECT search_rowid FROM articles"))
+    assert numbers == [1, 2]
