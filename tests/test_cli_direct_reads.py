@@ -153,12 +153,12 @@ def test_show_refuses_as_the_orm_does(filled, monkeypatch, capsys):
         expected = _through_the_orm(monkeypatch, argv, capsys)
         assert expected[0] == cli.EXIT_ERROR
         assert _directly(argv, capsys) == expected, key
-    # LIKE's wildcards in a key are characters of an id, not wildcards. (The ORM's
-    # `startswith` takes `%` as one: `Store.find_article` wants `autoescape=True`.)
+    # LIKE's wildcards in a key are characters of an id, not wildcards, on both paths.
     for key in ("%%%%%%", "______", "08%%%%%%"):
-        code, out, err = _directly(["--store", str(path), "show", key], capsys)
-        assert (code, out, err) == (cli.EXIT_ERROR, "", f"newsroom: No article with id or "
-                                    f"slug '{key}'.\n")  # fmt: skip
+        argv = ["--store", str(path), "show", key]
+        refused = (cli.EXIT_ERROR, "", f"newsroom: No article with id or slug '{key}'.\n")
+        assert _directly(argv, capsys) == refused
+        assert _through_the_orm(monkeypatch, argv, capsys) == refused
 
 
 def test_an_ambiguous_prefix_names_the_articles(tmp_path, monkeypatch, capsys):

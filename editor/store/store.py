@@ -333,7 +333,7 @@ class Store:
             if found is None and len(key) >= 6:
                 matches = session.execute(
                     select(ArticleRow.id, ArticleRow.headline)
-                    .where(*where, ArticleRow.id.startswith(key))
+                    .where(*where, ArticleRow.id.startswith(key, autoescape=True))
                     .order_by(ArticleRow.id)
                     .limit(6)
                 ).all()
