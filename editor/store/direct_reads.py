@@ -37,6 +37,7 @@ from editor.core.errors import AmbiguousIdError, NotFoundError, StoreError
 from editor.core.model import Article, ArticleQuery, ArticleSummary, Event, Status
 from editor.store import search_syntax
 from editor.store.schema_version import schema_revisions
+from editor.store.sidecars import Sidecars
 
 #: `integrity.SYNC_CHECK_BYTES` and `integrity.FULL_DISK_BYTES` (a test holds them
 #: equal): that module loads SQLAlchemy, which is what this one exists to avoid.
@@ -86,19 +87,20 @@ class DirectReader:
             return None
         if size == 0 or not path.is_file() or _disk_is_full(path):
             return None
+        sidecars = Sidecars.of(path)
         try:
             db = sqlite3.connect(f"{path.as_uri()}?mode=rw", uri=True, timeout=BUSY_TIMEOUT_S)
         except sqlite3.Error:
             return None
         try:
             db.execute("PRAGMA query_only = 1")
-            if not _is_current(db) or not _looks_sound(db, path, size):
-                db.close()
-                return None
+            if _is_current(db) and _looks_sound(db, path, size):
+                return cls(path, db)
         except sqlite3.Error:
-            db.close()
-            return None
-        return cls(path, db)
+            pass
+        db.close()
+        sidecars.restore()  # the full open looks again, at the folder as it was
+        return None
 
     def close(self) -> None:
         self._db.close()

@@ -21,7 +21,6 @@ connection may exist, so a caller knows when a plain read of the file is unsafe.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 import shutil
@@ -36,16 +35,13 @@ from pathlib import Path
 from sqlalchemy import Engine, event
 
 from editor.core.errors import NotAStoreError, StoreBusyError, StoreError
+from editor.store.sidecars import SHM_LIVE_BYTES, Sidecars
 
 log = logging.getLogger(__name__)
 
 #: Free bytes below which a disk counts as full (SQLite needs 32 KiB for its `-shm`
 #: file and room for the `-wal` file's first frames).
 FULL_DISK_BYTES = 256 * 1024
-#: A `-shm` file smaller than this belongs to no connection: SQLite maps the first 32 KiB
-#: of the wal-index as soon as a connection reads, so a smaller one is a stub that a
-#: process left when it died or failed on a full disk (stale: it does not stop a read).
-SHM_LIVE_BYTES = 32 * 1024
 #: How many problems a check reports at most.
 MAX_PROBLEMS = 20
 #: How long `wait_until_writable` waits for another program's write lock by default.
@@ -211,7 +207,7 @@ def check_store(path: Path, latest_good_backup: Callable[[Path], Path | None]) -
     known = _DAMAGED.get(str(path))
     if known is not None:
         raise known
-    sidecars = _Sidecars.of(path)
+    sidecars = Sidecars.of(path)
     # On a full disk with no live `-wal`/`-shm`, SQLite could neither make its `-shm` nor
     # tell damage from a full disk (and would write into a stale stub): read the file as
     # it stands instead, touching nothing beside it.
@@ -385,49 +381,6 @@ def damage_message(path: Path, what: str, backup: Path | None) -> str:
     )
 
 
-@dataclass
-class _Sidecars:
-    """The `-wal` and `-shm` beside a store as a check found them, to put back on refusal."""
-
-    wal: Path
-    shm: Path
-    existed: dict[Path, bool]
-    #: The bytes of each stub (an empty `-wal`, a `-shm` under `SHM_LIVE_BYTES`).
-    stubs: dict[Path, bytes]
-
-    @classmethod
-    def of(cls, path: Path) -> _Sidecars:
-        wal, shm = Path(f"{path}-wal"), Path(f"{path}-shm")
-        existed = {s: s.exists() for s in (wal, shm)}
-        stubs: dict[Path, bytes] = {}
-        for sidecar, limit in ((wal, 1), (shm, SHM_LIVE_BYTES)):
-            with contextlib.suppress(OSError):
-                if existed[sidecar] and sidecar.stat().st_size < limit:
-                    stubs[sidecar] = sidecar.read_bytes()
-        return cls(wal, shm, existed, stubs)
-
-    def restore(self) -> None:
-        """Remove the empty `-wal` and the stub `-shm` the check made (they were not there)
-        and put back the bytes of a stub SQLite wrote into: the folder as it was. A file
-        that became live meanwhile (another program opened the store) is left alone."""
-        wal, shm = self.wal, self.shm
-        try:
-            if not self.existed[wal] and wal.exists() and wal.stat().st_size == 0:
-                wal.unlink()
-            if not self.existed[shm] and shm.exists() and not wal.exists():
-                shm.unlink()
-            for stub, was in self.stubs.items():
-                limit = SHM_LIVE_BYTES if stub == shm else 1
-                if not stub.exists():  # SQLite's last connection removed it on closing
-                    stub.write_bytes(was)
-                elif stub.stat().st_size < limit and stub.read_bytes() != was:
-                    with stub.open("r+b") as handle:  # shrinking needs no room on the disk
-                        handle.truncate(0)
-                        handle.write(was)
-        except OSError:
-            pass
-
-
 def wait_until_writable(
     path: Path,
     notice: Callable[[str], None] | None = None,
@@ -463,10 +416,10 @@ def wait_until_writable(
 def _try_write_lock(path: Path) -> str | None:
     """None when the write lock could be taken (and was given back), else SQLite's error.
 
-    Stale stubs beside the store (`_Sidecars`) are put back as they were: the probe's
+    Stale stubs beside the store (`Sidecars`) are put back as they were: the probe's
     connection takes them over and removes them on closing, and a refusal that follows
     (a damaged store) must find the folder as it was."""
-    sidecars = _Sidecars.of(path)
+    sidecars = Sidecars.of(path)
     try:
         db = sqlite3.connect(f"{path.as_uri()}?mode=rw", uri=True, timeout=0, isolation_level=None)
     except sqlite3.Error as error:
