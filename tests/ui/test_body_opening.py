@@ -118,3 +118,25 @@ def test_loading_leaves_the_cursor_at_the_start_and_the_view_at_the_top(editor):
     assert editor.verticalScrollBar().value() == 0
     QTest.keyClicks(editor, "New ")
     assert editor.markdown().startswith("New Title line.")
+
+
+def test_an_edit_in_the_source_view_while_the_rich_view_opens_is_kept(background_above_1000, qtbot):
+    from editor.ui.body.source import SourceEditor
+    from editor.ui.body.stack import BodyStack
+
+    stack = BodyStack(BodyEditor(), SourceEditor())
+    qtbot.addWidget(stack)
+    stack.resize(700, 500)
+    stack.show()
+    stack.set_source_mode(True)  # the person works in the source view
+    assert stack.source_mode
+    stack.load_markdown(BODY)  # an article opens: the source view has it at once
+    assert stack.rich.opening
+    cursor = stack.source.textCursor()
+    cursor.setPosition(0)
+    stack.source.setTextCursor(cursor)
+    stack.source.insertPlainText("Edited. ")
+    stack.set_source_mode(False)  # back before the rich view's conversion landed
+    assert not stack.rich.opening
+    QTest.qWait(300)  # the conversion's late result must not put the old text back
+    assert stack.rich.markdown().startswith("Edited. First paragraph")

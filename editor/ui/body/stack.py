@@ -214,7 +214,13 @@ def replace_body(rich: BodyEditor, markdown: str) -> None:
     The body is read into a scratch document exactly as `load_markdown` reads it, then
     put in place of the whole content inside one edit block, with the reading rhythm.
     Pictures the document does not have yet are fetched from `rich.image_source`.
+    While the article's body is still opening in `rich` (the source view had it), the
+    person's text replaces it there and then: the body being converted is dropped.
     """
+    if rich.opening:
+        rich.load_markdown(markdown)  # nothing to undo in it yet
+        rich.body_edited.emit()  # counts, spelling and checks: as for an edit
+        return
     scratch = QTextDocument()
     scratch.setDefaultFont(rich.document().defaultFont())
     markdown_bridge.load_markdown(scratch, markdown)
