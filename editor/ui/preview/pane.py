@@ -51,45 +51,32 @@ def _web_engine_view(parent: QWidget) -> QWidget:
     return view_class(parent)
 
 
+def _web_frame_for() -> QWidget:
+    """What holds the web view: a widget with a native window of its own.
+
+    A QWebEngineView draws through Qt's RHI (OpenGL; Mesa's llvmpipe on a machine without
+    a GPU). Put straight into the main window, the view made after the first paint would
+    either tear the window's native window down and make it again (a flash; the window
+    manager sees a new window), or, with `QT_WIDGETS_RHI` set from the start as before,
+    make every flush of the main window RHI composed: ~60-90 MB of Mesa before the first
+    paint and a composition of the whole window per keystroke (keystroke to pixels p50
+    50 ms, `bench_real_typing.py`). Behind a native child window only that window is
+    composed through RHI; the main window stays a raster window, the same one from start
+    to close (p50 14 ms).
+    """
+    frame = QWidget()
+    frame.setObjectName("previewFrame")
+    frame.setAttribute(Qt.WidgetAttribute.WA_NativeWindow)
+    layout = QVBoxLayout(frame)
+    layout.setContentsMargins(0, 0, 0, 0)
+    return frame
+
+
 #: How the web view is made; None when QtWebEngine is not installed (tests set it so). An
 #: optional, heavy component: its absence must never crash us. Found without importing it.
 QWebEngineView: Callable[[QWidget], QWidget] | None = (
     _web_engine_view if importlib.util.find_spec("PySide6.QtWebEngineWidgets") else None
 )
-
-
-class _WebHost(QWidget):
-    """The web view's own native window, shown inside the pane by a window container.
-
-    A QWebEngineView draws through Qt's RHI (OpenGL; Mesa's llvmpipe on a machine without a
-    GPU), and a top level window holding one composes its whole backing store through RHI
-    on every flush. Put straight into the main window, the view made after the first paint
-    would either tear the native window down and make it again (a flash; the window
-    manager sees a new window), or, with `QT_WIDGETS_RHI` set from the start, make every
-    flush of the window GPU-composed: ~60 MB of Mesa before the first paint and a
-    composition of the whole window per keystroke. In a window of its own, only this
-    window is composed through RHI, and only when the page changes; the main window
-    stays a plain raster window, the same one from start to close.
-    """
-
-    def __init__(self) -> None:
-        super().__init__(None)
-        self.setObjectName("previewHost")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-
-    def set_view(self, view: QWidget) -> None:
-        self.layout().addWidget(view)
-
-    def embed(self, parent: QWidget) -> QWidget:
-        """The container that shows this window inside `parent` (it sizes this window)."""
-        self.winId()  # the native window, for the container to adopt
-        handle = self.windowHandle()
-        assert handle is not None
-        frame = QWidget.createWindowContainer(handle, parent)
-        frame.setObjectName("previewFrame")
-        frame.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the page is read, never typed into
-        return frame
 
 
 #: JavaScript runs in Chromium's ApplicationWorld (1): isolated from the page's own world.
@@ -139,7 +126,6 @@ class PreviewPane(QWidget):
         self.width_bar.preset_chosen.connect(lambda _name: self._fit())
         self._stack = QStackedLayout()
         self._web_view = None
-        self._web_host: _WebHost | None = None
         self._web_frame: QWidget | None = None
         #: The web view is made after the window's first paint (Chromium's start costs
         #: hundreds of ms of CPU and its processes ~250 MB): a placeholder stands in until
@@ -209,8 +195,9 @@ class PreviewPane(QWidget):
 
             from editor.ui.preview.page import PreviewPage
 
-            host = _WebHost()
-            view = QWebEngineView(host)
+            # The view's own native window (see `_web_frame_for`), made before the view.
+            frame = _web_frame_for()
+            view = QWebEngineView(frame)
         except ImportError as error:  # pragma: no cover - depends on the installation
             self._web_wanted = False
             self._use_browser(
@@ -232,9 +219,9 @@ class PreviewPane(QWidget):
         page.scripts().insert(script)
         page.message_received.connect(self._on_page_message)
         page.renderProcessTerminated.connect(self._on_render_process_terminated)
-        host.set_view(view)
+        frame.layout().addWidget(view)
         self._web_view = view
-        self._web_host = host
+        self._web_frame = frame
         # A holder centres the view when a width preset makes it narrower than the pane,
         # and scrolls sideways when the preset is wider than the pane at a readable zoom.
         self._web_holder = QScrollArea(self)
@@ -247,24 +234,12 @@ class PreviewPane(QWidget):
         row = QHBoxLayout(inner)
         row.setContentsMargins(0, 0, 0, 0)
         row.addStretch(0)
-        self._web_frame = host.embed(inner)
-        row.addWidget(self._web_frame, 1)
+        row.addWidget(frame, 1)
         row.addStretch(0)
         self._web_holder.setWidget(inner)
         self._stack.addWidget(self._web_holder)
         self._stack.setCurrentWidget(self._web_holder)
         self._fit()
-
-    def _drop_web_host(self) -> None:
-        """Delete the web view's window (the view and page with it; no parent would), then
-        its container: in that order, as a container deletes the window it still holds."""
-        host, self._web_host = self._web_host, None
-        frame, self._web_frame = self._web_frame, None
-        self._web_view = None
-        if host is not None and shiboken6.isValid(host):
-            shiboken6.delete(host)
-        if frame is not None and shiboken6.isValid(frame):
-            frame.deleteLater()
 
     def _use_browser(self, notice: str) -> None:
         if self.browser is None:
@@ -287,7 +262,7 @@ class PreviewPane(QWidget):
         self._web_wanted = False
         if view is not None:
             self._web_holder.hide()
-            self._drop_web_host()
+            view.deleteLater()
         self._page_ready = False
         self._queued_js.clear()
         self._use_browser(
@@ -574,5 +549,4 @@ class PreviewPane(QWidget):
         self._closed = True
         self._timer.stop()
         self._tasks.shutdown(5000)
-        self._drop_web_host()
         shutil.rmtree(self._folder, ignore_errors=True)

@@ -1,0 +1,64 @@
+"""The preview costs the first paint nothing: QtWebEngine loads with the view, and the view
+has a native window of its own, so the main window is never RHI composed."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from PySide6.QtWidgets import QWidget
+
+from editor.ui.preview.widths import fit_view
+
+_CHILD = """
+import os, sys
+os.environ.pop("QT_WIDGETS_RHI", None)
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QWidget
+from editor.ui import app as app_module
+app = app_module.make_application()
+from editor.ui.preview.pane import PreviewPane
+window = QWidget()
+pane = PreviewPane(parent=window)
+print("rhi:", os.environ.get("QT_WIDGETS_RHI", "-"))
+print("engine before:", "PySide6.QtWebEngineWidgets" in sys.modules)
+view = pane.web_view
+print("engine after:", "PySide6.QtWebEngineWidgets" in sys.modules)
+frame = pane.findChild(QWidget, "previewFrame")
+native = frame.testAttribute(Qt.WidgetAttribute.WA_NativeWindow)
+print("own window:", view.parentWidget() is frame and native)
+pane.shutdown()
+"""
+
+
+def test_the_web_engine_loads_with_the_view_in_a_window_of_its_own() -> None:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    env.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox")
+    done = subprocess.run([sys.executable, "-c", _CHILD], env=env, capture_output=True,
+                          text=True, timeout=120, check=True)  # fmt: skip
+    lines = dict(line.split(": ", 1) for line in done.stdout.splitlines() if ": " in line)
+    assert lines["rhi"] == "-"  # the main window is not composed through RHI
+    assert lines["engine before"] == "False"
+    assert lines["engine after"] == "True"
+    assert lines["own window"] == "True"
+
+
+def test_a_width_preset_sizes_the_frame_that_holds_the_view(qtbot) -> None:
+    class View(QWidget):
+        zoom = 1.0
+
+        def zoomFactor(self) -> float:
+            return self.zoom
+
+        def setZoomFactor(self, zoom: float) -> None:
+            self.zoom = zoom
+
+    view, frame = View(), QWidget()
+    qtbot.addWidget(view)
+    qtbot.addWidget(frame)
+    assert fit_view(view, 1200, 600, frame=frame)
+    assert frame.minimumWidth() == frame.maximumWidth() == 720  # readable zoom 0.6
+    assert view.minimumWidth() == 0
+    assert view.zoom == 0.6
+    assert not fit_view(view, 1200, 600, frame=frame)  # nothing changed the second time
