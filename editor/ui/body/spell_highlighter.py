@@ -125,7 +125,8 @@ class SpellHighlighter(QSyntaxHighlighter):
         bulk = added > BULK_CHANGE_CHARS or bool(getattr(self._editor, "_loading", False))
         if bulk and not self._bulk:
             self._bulk = True
-            QTimer.singleShot(0, self._end_bulk)
+            # With the highlighter as context: a window closed meanwhile drops the call.
+            QTimer.singleShot(0, self, self._end_bulk)
 
     def _end_bulk(self) -> None:
         if self._bulk:
