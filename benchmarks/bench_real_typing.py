@@ -187,6 +187,9 @@ def main() -> int:
               f"{args.words:,}-word text, {args.keys} keys 120 ms apart")  # fmt: skip
         for name, latencies in results.items():
             print(f"  {name}: {summary(latencies)}")
+            slow = sorted(range(len(latencies)), key=lambda i: -(latencies[i] or 0))[:5]
+            print("    slowest keys (number: ms): "
+                  + ", ".join(f"{i}: {latencies[i]:.0f}" for i in sorted(slow)))  # fmt: skip
         print("  load average before: " + " ".join(f"{x:.2f}" for x in load)
               + "; after: " + " ".join(f"{x:.2f}" for x in load_after))  # fmt: skip
     finally:
