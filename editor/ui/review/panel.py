@@ -92,14 +92,14 @@ QPushButton#cardButton:hover { background: #f3f4f6; border-radius: 4px; }
 #composerQuote { color: #4b5563; font-style: italic; }
 #emptyState { color: #6b7280; padding: 24px 12px; }
 QToolButton#commentButton, QToolButton#reviewMore { color: #1f2937; background: white;
-    border: 1px solid #d1d5db; border-radius: 6px; padding: 3px 9px; }
+    border: 1px solid #d1d5db; border-radius: 6px; padding: 3px 6px; }
 QToolButton#commentButton:hover, QToolButton#reviewMore:hover { background: #f3f4f6;
     border-color: #9ca3af; }
 QToolButton#commentButton:pressed, QToolButton#reviewMore:pressed { background: #e5e7eb; }
 QToolButton#commentButton:disabled { color: #9ca3af; background: transparent; }
-QToolButton#reviewMore { padding-right: 20px; }
+QToolButton#reviewMore { padding-right: 17px; }
 QToolButton#reviewMore::menu-indicator { subcontrol-origin: padding;
-    subcontrol-position: center right; right: 6px; }
+    subcontrol-position: center right; right: 5px; }
 #composerError { color: #b91c1c; }
 QLineEdit#replyEdit, QPlainTextEdit#composerEdit { background: white; color: #111827;
     border: 1px solid #d1d5db; border-radius: 6px; padding: 4px 6px; }
@@ -146,6 +146,7 @@ class ReviewPanel(QWidget):
         header.setObjectName("reviewHeader")
         row = QHBoxLayout(header)
         row.setContentsMargins(2, 0, 2, 0)
+        row.setSpacing(4)
         title = QLabel("Comments")
         title.setObjectName("reviewTitle")
         row.addWidget(title)
