@@ -133,20 +133,33 @@ class Spin:
 
 
 class GlyphIconEngine(QIconEngine):
-    """Paints one glyph in a colour per mode (Disabled has its own), at any size."""
+    """Paints one glyph in a colour per mode (Disabled and Selected may have their own),
+    at any size."""
 
-    def __init__(self, name: str, color: QColor, disabled: QColor,
-                 animation: Spin | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        name: str,
+        color: QColor,
+        disabled: QColor,
+        animation: Spin | None = None,
+        selected: QColor | None = None,
+    ) -> None:
         super().__init__()
         self.name = name
         self.font, self.char = glyph(name)
         self.color = color
         self.disabled = disabled
         self.animation = animation
+        self.selected = selected
 
     def paint(self, painter: QPainter, rect: QRect, mode: QIcon.Mode, state: QIcon.State) -> None:
         painter.save()
-        painter.setPen(self.disabled if mode == QIcon.Mode.Disabled else self.color)
+        if mode == QIcon.Mode.Disabled:
+            painter.setPen(self.disabled)
+        elif mode == QIcon.Mode.Selected and self.selected is not None:
+            painter.setPen(self.selected)  # on a selected row of a view, a menu's highlight
+        else:
+            painter.setPen(self.color)
         font = QFont(self.font.family)
         # 14 px on a 16 px icon, as qtawesome draws them: room for the glyph's bearings.
         font.setPixelSize(max(1, round(0.875 * rect.height())))
@@ -169,7 +182,7 @@ class GlyphIconEngine(QIconEngine):
         return pixmap
 
     def clone(self) -> QIconEngine:
-        return GlyphIconEngine(self.name, self.color, self.disabled, self.animation)
+        return GlyphIconEngine(self.name, self.color, self.disabled, self.animation, self.selected)
 
 
 def _palette_text(group: QPalette.ColorGroup) -> QColor:
@@ -188,11 +201,13 @@ def icon(
     color: str | QColor | None = None,
     color_disabled: str | QColor | None = None,
     animation: Spin | None = None,
+    color_selected: str | QColor | None = None,
 ) -> QIcon:
     """The icon of glyph `name` in `color` (the palette's text colour if None); disabled, in
-    `color_disabled` (the palette's disabled text colour if None). The same arguments give
-    the same QIcon (cached, as qtawesome's are); an animated one is made each time."""
-    key = (name, str(color), str(color_disabled))
+    `color_disabled` (the palette's disabled text colour if None); selected (a view's
+    selected row), in `color_selected` (`color` if None). The same arguments give the same
+    QIcon (cached, as qtawesome's are); an animated one is made each time."""
+    key = (name, str(color), str(color_disabled), str(color_selected))
     if animation is None and key in _cache:
         return _cache[key]
     normal = QColor(color) if color is not None else _palette_text(QPalette.ColorGroup.Active)
@@ -201,7 +216,8 @@ def icon(
         if color_disabled is not None
         else _palette_text(QPalette.ColorGroup.Disabled)
     )
-    made = QIcon(GlyphIconEngine(name, normal, disabled, animation))
+    selected = QColor(color_selected) if color_selected is not None else None
+    made = QIcon(GlyphIconEngine(name, normal, disabled, animation, selected))
     if animation is None:
         _cache[key] = made
     return made

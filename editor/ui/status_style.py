@@ -158,7 +158,8 @@ def desk_icon(desk: str | None) -> QIcon:
 
 @cache
 def role_icon(role: Role) -> QIcon:
-    return icons.icon(ROLE_ICONS.get(role, "fa6s.user"), color="#4b5563")
+    # White on a selected row or a menu's highlight (dark there: grey would vanish).
+    return icons.icon(ROLE_ICONS.get(role, "fa6s.user"), color="#4b5563", color_selected="#ffffff")
 
 
 def status_badge_css(status: Status) -> str:

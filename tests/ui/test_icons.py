@@ -42,6 +42,22 @@ def test_colours_default_to_the_palette_and_icons_are_cached(qapp: QApplication)
     assert QColor("#ff0000").name() in painted
 
 
+def test_a_selected_row_may_have_its_own_colour(qapp: QApplication) -> None:
+    """A role icon on a dark selected row: grey vanished there, white shows."""
+    from editor.core.model import Role
+    from editor.ui.status_style import role_icon
+
+    def colours(icon: QIcon, mode: QIcon.Mode) -> set[str]:
+        image = icon.pixmap(QSize(32, 32), mode).toImage()
+        return {image.pixelColor(x, y).name() for x in range(32) for y in range(32)}
+
+    role = role_icon(Role.ADMIN)
+    assert "#ffffff" in colours(role, QIcon.Mode.Selected)
+    assert "#ffffff" not in colours(role, QIcon.Mode.Normal)
+    plain = icons.icon("fa6s.file", color="#ff0000")
+    assert colours(plain, QIcon.Mode.Selected) == colours(plain, QIcon.Mode.Normal)
+
+
 def test_an_unknown_icon_says_which(qapp: QApplication) -> None:
     with pytest.raises(icons.IconError, match="no icon 'not-a-glyph' in the fa6s font"):
         icons.icon("fa6s.not-a-glyph")

@@ -186,7 +186,7 @@ class PresenceHeadlineDelegate(HeadlineDelegate):
         super().__init__(parent)
         #: Article id -> the line shown for it ("Dave is editing since 10:42").
         self.lines: dict[str, str] = {}
-        #: The pen, blue and (on a selected row) white; made when first needed.
+        #: The pen, blue and (on a selected row) dark blue; made when first needed.
         self._icons: dict[bool, QIcon] = {}
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
@@ -206,7 +206,8 @@ class PresenceHeadlineDelegate(HeadlineDelegate):
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         icon = self._icons.get(selected)
         if icon is None:
-            icon = icons.icon(_PEN, color="#ffffff" if selected else _COLOUR)
+            # The selected row is light (dark text): a darker blue, not white, shows there.
+            icon = icons.icon(_PEN, color="#1e3a8a" if selected else _COLOUR)
             self._icons[selected] = icon
         icon.paint(painter, self._icon_rect(option.rect))
 

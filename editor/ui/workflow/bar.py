@@ -207,10 +207,18 @@ class WorkflowBar(QFrame):
         self.meta.setStyleSheet("color: #6b7280;")
         self.meta.setWordWrap(True)
         # Who else has the article open for editing (the desk watch fills it in).
-        self.presence = QLabel()
+        # "Dave is editing since 10:42" beside the pen the banner and the list draw.
+        self.presence = QWidget()
         self.presence.setObjectName("workflowPresence")
-        self.presence.setStyleSheet("color: #1e3a8a;")
-        self.presence.setWordWrap(True)
+        self.presence_icon = QLabel()  # its pixmap made when first shown
+        self.presence_label = QLabel()
+        self.presence_label.setStyleSheet("color: #1e3a8a;")
+        self.presence_label.setWordWrap(True)
+        presence_row = QHBoxLayout(self.presence)
+        presence_row.setContentsMargins(0, 0, 0, 0)
+        presence_row.setSpacing(6)
+        presence_row.addWidget(self.presence_icon, 0, Qt.AlignmentFlag.AlignTop)
+        presence_row.addWidget(self.presence_label, 1)
         self.presence.hide()
         self.flags = QLabel()
         self.flags.setObjectName("workflowFlags")
@@ -303,12 +311,15 @@ class WorkflowBar(QFrame):
 
     def show_presence(self, line: str) -> None:
         """ "Dave is editing since 10:42" under the status ("" hides it)."""
-        self.presence.setText(f"✎ {line}" if line else "")
+        if line and self.presence_icon.pixmap().isNull():
+            pen = icons.icon("fa6s.user-pen", color="#1d5fa8")
+            self.presence_icon.setPixmap(pen.pixmap(QSize(14, 14)))
+        self.presence_label.setText(line)
         self.presence.setVisible(bool(line))
 
     def presence_text(self) -> str:
         """The presence line as shown ("" when hidden), for tests and accessibility."""
-        return "" if self.presence.isHidden() else self.presence.text()
+        return "" if self.presence.isHidden() else self.presence_label.text()
 
     def _meta_text(self, article: Article, events: list[Event]) -> str:
         moves = [e for e in events if e.to_status == article.status.value and e.action != "flags"]
