@@ -77,6 +77,25 @@ def test_rows_carry_id_and_status_roles(make_window, newsroom) -> None:
     assert words.data(Qt.ItemDataRole.TextAlignmentRole) & Qt.AlignmentFlag.AlignRight
 
 
+def test_word_counts_fit_their_column(make_window, newsroom) -> None:
+    """A long read's count was cut to "20,2…" in the Words column."""
+    from PySide6.QtGui import QFontMetrics
+
+    from editor.ui.articles.model import short_count
+
+    assert [short_count(n) for n in (0, 9_999, 20_253, 99_949, 203_456)] == [
+        "0", "9,999", "20.3k", "99.9k", "203k"
+    ]  # fmt: skip
+    window = make_window()
+    view = window.article_list.view
+    metrics = QFontMetrics(view.font())
+    room = view.columnWidth(Column.WORDS) - 2 * view.style().pixelMetric(
+        view.style().PixelMetric.PM_FocusFrameHMargin
+    )
+    for count in (9_999, 20_253, 99_949, 203_456):
+        assert metrics.horizontalAdvance(short_count(count)) < room, count
+
+
 @pytest.mark.parametrize(
     ("moment", "shown"),
     [

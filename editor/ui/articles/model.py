@@ -354,7 +354,17 @@ def _display(summary: ArticleSummary, column: Column) -> str:
         return summary.byline
     if column == Column.UPDATED:
         return short_time(summary.updated_at)
-    return f"{summary.word_count:,}"
+    return short_count(summary.word_count)
+
+
+def short_count(words: int) -> str:
+    """A word count that fits the narrow column: 9,876, then 20.3k and 203k (the tooltip
+    says the exact count)."""
+    if words < 10_000:
+        return f"{words:,}"
+    if words < 100_000:
+        return f"{words / 1000:.1f}k"
+    return f"{round(words / 1000):,}k"
 
 
 def _tooltip(summary: ArticleSummary, column: Column) -> str:
