@@ -142,3 +142,20 @@ def test_smart_typography_as_you_type_and_for_the_whole_body(make_window, qtbot)
     assert 'x = "a" -- 1' in editor.markdown()
     editor.undo()
     assert editor.markdown().startswith('"Quoted" -- and')
+
+
+def test_the_code_button_shows_what_the_writer_saves_as_code(make_window) -> None:
+    """A pasted "DejaVu Sans Mono" run is not written as code, so the Code button does not
+    light up on it (its own test said "mono" in any family name); "monospace" is both."""
+    from PySide6.QtGui import QTextCharFormat
+
+    window = _window_with(make_window, "Plain words here.")
+    editor = window.editor
+    for family, code in (("DejaVu Sans Mono", False), ("monospace", True)):
+        _select(editor, 0, 5)
+        styled = QTextCharFormat()
+        styled.setFontFamilies([family])
+        editor.textCursor().setCharFormat(styled)
+        _select(editor, 2, 2)
+        assert editor.format_state().code is code, family
+        assert ("`Plain`" in editor.markdown()) is code, family

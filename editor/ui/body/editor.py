@@ -38,7 +38,7 @@ from editor.ui.background import Background
 from editor.ui.body import markdown_bridge
 from editor.ui.body import paste as paste_handler
 from editor.ui.body import tables as table_commands
-from editor.ui.body.markdown_writer import RAW_MARKDOWN, continues
+from editor.ui.body.markdown_writer import RAW_MARKDOWN, continues, is_code_format
 
 CODE_FONT_FAMILIES = ["DejaVu Sans Mono", "Menlo", "Consolas", "Liberation Mono", "monospace"]
 BODY_FONT_FAMILIES = [
@@ -55,14 +55,6 @@ _QUOTE_INDENT = 28.0
 _HEADING_SIZE_ADJUSTMENT = {2: 2, 3: 1}
 _BULLET = QTextListFormat.Style.ListDisc
 _NUMBERED = QTextListFormat.Style.ListDecimal
-
-
-def is_code_format(fmt: QTextCharFormat) -> bool:
-    """Inline code: fixed pitch as we set it, or the monospace family Qt's Markdown reader sets."""
-    if fmt.fontFixedPitch():
-        return True
-    families = fmt.fontFamilies() or []
-    return any("mono" in str(family).lower() for family in families)
 
 
 def centre_column(

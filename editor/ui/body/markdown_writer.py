@@ -812,6 +812,8 @@ def _escape_line_start(line: str) -> str:
 
 
 def is_code_format(char_format: QTextCharFormat) -> bool:
+    """Inline code: fixed pitch as the editor sets it, or a monospace family as Qt's
+    Markdown reader sets it; the toolbar's state and the writer's backticks agree."""
     if char_format.fontFixedPitch():
         return True
     if not char_format.hasProperty(QTextFormat.Property.FontFamilies):
