@@ -579,6 +579,7 @@ class MainWindow(QMainWindow):
     def _save_before_closing(self) -> bool:
         """Save; when the store refuses, let the person choose to quit without saving."""
         self._close_failures = failures = []
+        put_back = self.status.show_saving_before_closing()
         try:
             saved = self.session.save(reason="autosave")
         finally:
@@ -587,10 +588,16 @@ class MainWindow(QMainWindow):
             return True
         locked = locked_close.answer_on_locked_close(self, failures)
         if locked is not None:  # another program's lock: asked at once, nothing lost
+            if not locked:
+                put_back()
             return locked
         if not failures:
+            put_back()
             return False  # e.g. "Keep Editing" in the conflict dialog: stay open
-        return dialogs.ask_quit_without_saving(self, failures[-1])
+        closing = dialogs.ask_quit_without_saving(self, failures[-1])
+        if not closing:
+            put_back()
+        return closing
 
     def restore_state(self) -> None:
         if self._window_state is None:

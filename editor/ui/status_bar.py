@@ -8,6 +8,7 @@ preferences...) hides the offer until it times out, as `QStatusBar` does for its
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from PySide6.QtCore import Qt
@@ -92,6 +93,21 @@ class EditorStatusBar(QStatusBar):
         self.save_state.setText(f"Saved {moment:%H:%M}")
         self.save_state.setToolTip("")
         self.save_state.setStyleSheet("color: #047857;")
+
+    def show_saving_before_closing(self) -> Callable[[], None]:
+        """ "Saving…" painted at once (a long story's last save can take seconds); the
+        returned function puts back what was shown, unless something else was since."""
+        was = (self.save_state.text(), self.save_state.styleSheet())
+        self.save_state.setText("Saving…")
+        self.save_state.setStyleSheet("color: #6b7280;")
+        self.save_state.repaint()
+
+        def put_back() -> None:
+            if self.save_state.text() == "Saving…":
+                self.save_state.setText(was[0])
+                self.save_state.setStyleSheet(was[1])
+
+        return put_back
 
     def show_editing(self) -> None:
         self.save_state.setText("Editing…")

@@ -81,3 +81,23 @@ def _assert_apart(status) -> None:
 def _box(status, widget):
     top_left = widget.mapTo(status, widget.rect().topLeft())
     return widget.rect().translated(top_left)
+
+
+def test_closing_says_saving_while_the_last_save_runs(make_window, newsroom, monkeypatch) -> None:
+    """A long story's last save can take seconds after Ctrl+Q: the status says so at once,
+    and a close that does not happen puts back what it said."""
+    newsroom.create_article("Long read", "Body.")
+    window = make_window()
+    real_save, seen, outcome = window.session.save, [], {"saved": False}
+
+    def save(**kwargs) -> bool:
+        seen.append(window.status.save_state.text())
+        return real_save(**kwargs) if outcome["saved"] else False
+
+    monkeypatch.setattr(window.session, "save", save)
+    before = window.status.save_state.text()
+    assert window._save_before_closing() is False  # not saved, nothing failed: stays open
+    assert seen == ["Saving…"] and window.status.save_state.text() == before
+    outcome["saved"] = True
+    assert window._save_before_closing() is True
+    assert seen == ["Saving…", "Saving…"]
