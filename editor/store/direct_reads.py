@@ -27,7 +27,6 @@ and FTS5 matches (`editor.store.search_syntax`); a test holds the two equal.
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
@@ -37,12 +36,14 @@ from editor.core.errors import AmbiguousIdError, NotFoundError, StoreError
 from editor.core.model import Article, ArticleQuery, ArticleSummary, Event, Status
 from editor.store import search_syntax
 from editor.store.schema_version import schema_revisions
-from editor.store.sidecars import Sidecars
+from editor.store.sqlite_file import (
+    FULL_DISK_BYTES,
+    SYNC_CHECK_BYTES,
+    Sidecars,
+    cut_short,
+    free_bytes,
+)
 
-#: `integrity.SYNC_CHECK_BYTES` and `integrity.FULL_DISK_BYTES` (a test holds them
-#: equal): that module loads SQLAlchemy, which is what this one exists to avoid.
-SYNC_CHECK_BYTES = 64 * 2**20
-FULL_DISK_BYTES = 256 * 1024
 #: How long a read waits for another program's lock (`opening.BUSY_TIMEOUT_MS`).
 BUSY_TIMEOUT_S = 5.0
 
@@ -85,7 +86,8 @@ class DirectReader:
             size = path.stat().st_size
         except OSError:
             return None
-        if size == 0 or not path.is_file() or _disk_is_full(path):
+        free = free_bytes(path)  # None: cannot tell, and the full open finds out
+        if size == 0 or not path.is_file() or free is None or free < FULL_DISK_BYTES:
             return None
         sidecars = Sidecars.of(path)
         try:
@@ -249,22 +251,7 @@ def _looks_sound(db: sqlite3.Connection, path: Path, size: int) -> bool:
     if size <= SYNC_CHECK_BYTES:
         rows = db.execute("PRAGMA quick_check(1)").fetchall()
         return [r[0] for r in rows] == ["ok"]
-    pages = db.execute("PRAGMA page_count").fetchone()[0]
-    page_size = db.execute("PRAGMA page_size").fetchone()[0]
-    wal = Path(f"{path}-wal")
-    return pages * page_size <= size or (wal.exists() and wal.stat().st_size > 0)
-
-
-def _disk_is_full(path: Path) -> bool:
-    try:
-        if hasattr(os, "statvfs"):  # what shutil.disk_usage asks, without its 15 ms import
-            found = os.statvfs(path.parent)
-            return found.f_bavail * found.f_frsize < FULL_DISK_BYTES
-        import shutil
-
-        return shutil.disk_usage(path.parent).free < FULL_DISK_BYTES
-    except OSError:
-        return True  # cannot tell: the full open finds out
+    return cut_short(db, path) is None
 
 
 def _moment(value: str | None) -> datetime | None:

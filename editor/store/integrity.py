@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
 import sqlite3
 import sys
 import threading
@@ -35,21 +34,22 @@ from pathlib import Path
 from sqlalchemy import Engine, event
 
 from editor.core.errors import NotAStoreError, StoreBusyError, StoreError
-from editor.store.sidecars import SHM_LIVE_BYTES, Sidecars
+from editor.store.sqlite_file import (  # noqa: F401 - integrity's names for its callers
+    FULL_DISK_BYTES,
+    SHM_LIVE_BYTES,
+    SYNC_CHECK_BYTES,
+    Sidecars,
+    cut_short,
+    disk_is_full,
+    free_bytes,
+)
 
 log = logging.getLogger(__name__)
 
-#: Free bytes below which a disk counts as full (SQLite needs 32 KiB for its `-shm`
-#: file and room for the `-wal` file's first frames).
-FULL_DISK_BYTES = 256 * 1024
 #: How many problems a check reports at most.
 MAX_PROBLEMS = 20
 #: How long `wait_until_writable` waits for another program's write lock by default.
 LOCK_WAIT_SECONDS = 5.0
-#: Stores up to this size are checked before they open; bigger ones (quick_check reads
-#: every page: 2.6 s for 100,000 articles, 1.3 GB) get a fast look at their structure
-#: before and the full check on a thread after, and writes stop the moment it fails.
-SYNC_CHECK_BYTES = 64 * 2**20
 
 _DAMAGE_WORDS = ("malformed", "not a database", "corrupt", "disk image")
 
@@ -178,19 +178,6 @@ def is_damage(message: str) -> bool:
     return any(word in lowered for word in _DAMAGE_WORDS)
 
 
-def free_bytes(path: Path) -> int | None:
-    """Free bytes on the disk holding `path` (None when it cannot be told)."""
-    try:
-        return shutil.disk_usage(path if path.is_dir() else path.parent).free
-    except OSError:
-        return None
-
-
-def disk_is_full(path: Path) -> bool:
-    free = free_bytes(path)
-    return free is not None and free < FULL_DISK_BYTES
-
-
 def check_store(path: Path, latest_good_backup: Callable[[Path], Path | None]) -> CheckResult:
     """Check an existing store file before it is opened; raise when it must not be used.
 
@@ -263,18 +250,13 @@ def structure_check(path: Path, *, immutable: bool = False) -> CheckResult:
         return CheckResult(path, False, [], time.perf_counter() - started, str(error))
     try:
         db.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        pages = db.execute("PRAGMA page_count").fetchone()[0]
-        page_size = db.execute("PRAGMA page_size").fetchone()[0]
+        problem = cut_short(db, path)
     except sqlite3.Error as error:
         return CheckResult(path, False, [], time.perf_counter() - started, str(error))
     finally:
         db.close()
-    wal = Path(f"{path}-wal")
-    size = path.stat().st_size
-    if pages * page_size > size and not (wal.exists() and wal.stat().st_size > 0):
-        problem = f"the file is cut short: {size} of {pages * page_size} bytes"
-        return CheckResult(path, False, [problem], time.perf_counter() - started)
-    return CheckResult(path, True, [], time.perf_counter() - started)
+    problems = [problem] if problem else []
+    return CheckResult(path, not problems, problems, time.perf_counter() - started)
 
 
 # -- the check on a thread, and writes stopped the moment it fails ------------------
