@@ -33,7 +33,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_startup import NEWSROOM, ROOT, Grabber, start_display, visible_window
+from bench_startup import NEWSROOM, ROOT, Grabber, start_display, stop_display, visible_window
 
 
 class XTest:
@@ -193,12 +193,7 @@ def main() -> int:
         print("  load average before: " + " ".join(f"{x:.2f}" for x in load)
               + "; after: " + " ".join(f"{x:.2f}" for x in load_after))  # fmt: skip
     finally:
-        for process in (manager, server):
-            process.terminate()
-            try:
-                process.wait(5)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop_display(manager, server)
         if args.before:
             subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force",
                             str(folder / "before")], capture_output=True)  # fmt: skip

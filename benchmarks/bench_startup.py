@@ -260,6 +260,16 @@ def start_display(
     return server, manager, env
 
 
+def stop_display(*processes: subprocess.Popen) -> None:
+    """Stop what `start_display` started (the window manager first, then the server)."""
+    for process in processes:
+        process.terminate()
+        try:
+            process.wait(5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
@@ -348,12 +358,7 @@ def main() -> int:
         print("  load average before: " + " ".join(f"{x:.2f}" for x in load)
               + "; after: " + " ".join(f"{x:.2f}" for x in load_after))  # fmt: skip
     finally:
-        for process in (manager, server):
-            process.terminate()
-            try:
-                process.wait(5)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop_display(manager, server)
         if args.before:
             subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force",
                             str(folder / "before")], capture_output=True)  # fmt: skip

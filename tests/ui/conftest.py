@@ -81,3 +81,15 @@ def make_window(app: QApplication, qtbot, newsroom: Newsroom):
 def wait_for_list(qtbot, model) -> None:
     """Until the article list has applied every query asked of it."""
     qtbot.waitUntil(lambda: not model.busy, timeout=5000)
+
+
+@pytest.fixture
+def editor(qtbot):
+    """A body editor alone, shown at 700x500."""
+    from editor.ui.body.editor import BodyEditor
+
+    widget = BodyEditor()
+    qtbot.addWidget(widget)
+    widget.resize(700, 500)
+    widget.show()
+    return widget

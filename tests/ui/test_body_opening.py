@@ -20,15 +20,6 @@ def background_above_1000(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(editor_module, "BACKGROUND_OPEN_ABOVE", 1000)
 
 
-@pytest.fixture
-def editor(qtbot) -> BodyEditor:
-    widget = BodyEditor()
-    qtbot.addWidget(widget)
-    widget.resize(700, 500)
-    widget.show()
-    return widget
-
-
 def test_a_long_body_opens_on_a_worker_and_takes_no_edit_before_it_is_in(
     background_above_1000, editor, qtbot
 ):

@@ -57,15 +57,6 @@ def small_pieces(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(markdown_bridge, "PIECE_CHARS", 60)
 
 
-@pytest.fixture
-def editor(qtbot) -> BodyEditor:
-    widget = BodyEditor()
-    qtbot.addWidget(widget)
-    widget.resize(700, 500)
-    widget.show()
-    return widget
-
-
 def pieces_of(document: QTextDocument) -> list[int]:
     """Block numbers of the blocks that continue the block before them."""
     found = []
