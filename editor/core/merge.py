@@ -40,9 +40,9 @@ import merge3
 
 #: A marker line of a conflict block (start, second version, end, or a field conflict).
 CONFLICT_LINE = re.compile(r"^\*\*CONFLICT [▶◀] .*\*\*$", re.MULTILINE)
-_START = "**CONFLICT ▶ {label}:**"
-_END = "**CONFLICT ◀ end. Keep one version, then delete the marker lines.**"
-_FIELD = (
+CONFLICT_START = "**CONFLICT ▶ {label}:**"
+CONFLICT_END = "**CONFLICT ◀ end. Keep one version, then delete the marker lines.**"
+FIELD_CONFLICT = (
     "**CONFLICT ▶ {name} changed on both sides: kept {kept_label}'s {kept}; "
     "{other_label}'s was {other}.**"
 )
@@ -135,11 +135,11 @@ def merge_body(base: str, first: Side, second: Side) -> tuple[str, int]:
             ours = a_blocks[region[3] : region[4]]
             theirs = b_blocks[region[5] : region[6]]
             conflicts += 1
-            out.append(_START.format(label=first.label))
+            out.append(CONFLICT_START.format(label=first.label))
             out.extend(ours or ["*(deleted this passage)*"])
-            out.append(_START.format(label=second.label))
+            out.append(CONFLICT_START.format(label=second.label))
             out.extend(theirs or ["*(deleted this passage)*"])
-            out.append(_END)
+            out.append(CONFLICT_END)
     return join_paragraphs(out), conflicts
 
 
@@ -162,7 +162,8 @@ def merge_tags(base: Sequence[str], a: Sequence[str], b: Sequence[str]) -> list[
     return list(dict.fromkeys(kept))
 
 
-def _shown(value: object) -> str:
+def shown_value(value: object) -> str:
+    """A value as a field-conflict line shows it: quoted, a list joined, nothing as (empty)."""
     if value in (None, ""):
         return "(empty)"
     if isinstance(value, list):
@@ -201,12 +202,12 @@ def merge_article(
         if conflicted and name != "slug":  # the slug follows the kept headline
             conflicts.append(name)
             lines.append(
-                _FIELD.format(
+                FIELD_CONFLICT.format(
                     name=name,
                     kept_label=first.name,
-                    kept=_shown(a),
+                    kept=shown_value(a),
                     other_label=second.name,
-                    other=_shown(b),
+                    other=shown_value(b),
                 )
             )
     if lines:
@@ -487,8 +488,11 @@ def _differs(name: str, value: object, base: object) -> bool:
 
 
 __all__ = [
+    "CONFLICT_END",
     "CONFLICT_LINE",
+    "CONFLICT_START",
     "EDITED_FIELDS",
+    "FIELD_CONFLICT",
     "AlignedRow",
     "EditMerge",
     "MergeResult",
@@ -504,5 +508,6 @@ __all__ = [
     "merge_tags",
     "merge_value",
     "review_guard",
+    "shown_value",
     "split_paragraphs",
 ]

@@ -28,18 +28,18 @@ def merge_own_words(merged: tuple[str, dict], first: Side, second: Side) -> str 
     names and times, as `merge_article` was given them.
     """
     body, meta = merged
-    allowed = {"", _DELETED, core_merge._END}
+    allowed = {"", _DELETED, core_merge.CONFLICT_END}
     for side in (first, second):
         allowed.update(_lines(side.body))
-        allowed.add(core_merge._START.format(label=side.label))
+        allowed.add(core_merge.CONFLICT_START.format(label=side.label))
     for name in {*first.meta, *second.meta} - {"status", "slug"}:
         allowed.add(
-            core_merge._FIELD.format(
+            core_merge.FIELD_CONFLICT.format(
                 name=name,
                 kept_label=first.name,
-                kept=core_merge._shown(first.meta.get(name)),
+                kept=core_merge.shown_value(first.meta.get(name)),
                 other_label=second.name,
-                other=core_merge._shown(second.meta.get(name)),
+                other=core_merge.shown_value(second.meta.get(name)),
             )
         )
     for line in _lines(body):

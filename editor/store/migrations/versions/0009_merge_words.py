@@ -75,7 +75,7 @@ def _receiver(s: str, path: str, *, checked: bool) -> str:
 
 def _functions(s: str, path: str) -> list[str]:
     return [
-        # A value as a field-conflict line shows it (`editor.core.merge._shown`).
+        # A value as a field-conflict line shows it (`editor.core.merge.shown_value`).
         f"""CREATE FUNCTION {s}.newsroom_shown(v jsonb) RETURNS text
             LANGUAGE sql IMMUTABLE {path} AS $$
             SELECT CASE
