@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 
 class NewsroomError(Exception):
     """Base of every error the CLI and the GUI show as one clear line."""
@@ -11,8 +13,46 @@ class StoreError(NewsroomError):
     """The store cannot be opened or written."""
 
 
+class IdentityError(StoreError):
+    """Who acts on a shared store cannot be what was asked (`--as`, an unmapped login)."""
+
+
+class PasswordRequiredError(StoreError):
+    """The database server asks for a password this process does not have (or refused it).
+
+    `location` is the store as given (without any password), `login` who the connection
+    logs in as when known, `rejected` whether a password was given and refused. Ask the
+    person, call `supply_password(location, password)` and open the store again; the
+    password stays in this process's memory only.
+    """
+
+    def __init__(
+        self, message: str, location: str, login: str | None, rejected: bool = False
+    ) -> None:
+        super().__init__(message)
+        self.location = location
+        self.login = login
+        self.rejected = rejected
+
+
 class NotAStoreError(StoreError):
     """The file exists but is not a Newsroom store."""
+
+
+class DamagedStoreError(NotAStoreError):
+    """The store file is damaged: SQLite's own check found broken pages.
+
+    A `NotAStoreError` (what a damaged file was reported as before): it cannot be used.
+
+    `problems` lists what the check said; `backup` is the newest backup that passes
+    the same check (None when there is none). Nothing was written to the store.
+    """
+
+    def __init__(self, message: str, path: Path, problems: list[str], backup: Path | None):
+        super().__init__(message)
+        self.path = path
+        self.problems = problems
+        self.backup = backup
 
 
 class StoreTooNewError(StoreError):

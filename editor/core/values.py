@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from editor.core.model import Article
 
 #: How a body names a stored image: `asset:<id>`.
 ASSET_SCHEME = "asset:"
@@ -87,3 +91,16 @@ class JournalEntry:
     def changes(self) -> dict[str, object]:
         changes = self.meta.get("changes") if isinstance(self.meta, dict) else None
         return dict(changes) if isinstance(changes, dict) else {}
+
+
+@dataclass(frozen=True, slots=True)
+class MergedSides:
+    """The two sides of a stale save settled by merging them, to record as a merge.
+
+    `own` is the person's version as it stood when the save was refused (derived like any
+    saved article; its `head_revision_id` is the revision it was edited from), and
+    `theirs_head_id` the head revision of the version it was merged with.
+    """
+
+    own: Article
+    theirs_head_id: str

@@ -23,6 +23,8 @@ from editor.core.errors import (
     UserRequiredError,
     ValidationError,
 )
+from editor.core.errors import IdentityError as IdentityError
+from editor.core.errors import PasswordRequiredError as PasswordRequiredError
 from editor.core.fields import set_field
 from editor.core.importers import notes as import_notes
 from editor.core.model import (
@@ -52,8 +54,6 @@ from editor.services.review import ReviewService, RevisionDiff
 from editor.services.site_settings import SettingsService
 from editor.services.workflow import KEEP, Action, Decision, Situation, WorkflowService
 from editor.store import opening
-from editor.store.opening import PasswordRequiredError as PasswordRequiredError
-from editor.store.rights import IdentityError as IdentityError
 from editor.store.rights import Rights, default_login
 from editor.store.store import MergedSides as MergedSides
 from editor.store.store import Store

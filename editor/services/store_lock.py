@@ -15,9 +15,10 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
-from editor.services.newsroom import Newsroom
-from editor.store.database import Database
+if TYPE_CHECKING:
+    from editor.services.newsroom import Newsroom
 
 #: How often a waiting worker looks whether the lock is gone.
 POLL_S = 0.1
@@ -39,6 +40,8 @@ def locked_by_another_program(newsroom: Newsroom) -> bool:
 def waiting_at_most(seconds: float) -> Iterator[None]:
     """On this thread, a write waits at most `seconds` for another program's lock, then
     raises `StoreBusyError` (instead of SQLite's busy timeout of several seconds)."""
+    from editor.store.database import Database  # the store's half: after the first paint
+
     with Database.waiting_at_most(seconds):
         yield
 

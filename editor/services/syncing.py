@@ -44,11 +44,11 @@ from editor.services.workflow import (
     decide_edit,
     target_status,
 )
-from editor.store.store import Store
-from editor.store.sync import IncomingArticle, SyncReport, sync_stores
 
 if TYPE_CHECKING:
     from editor.services.newsroom import Newsroom
+    from editor.store.store import Store
+    from editor.store.sync import IncomingArticle, SyncReport
 
 PACKAGE_SUFFIX = ".nrpkg"
 #: The shared store `newsroom sync` uses when `--with` is not given.
@@ -198,6 +198,9 @@ def sync_with(
 
     The other store is the authority on users and roles (it is the shared desk).
     """
+    from editor.store.store import Store  # SQLAlchemy: imported when first used
+    from editor.store.sync import sync_stores
+
     if _same_store(newsroom.store, location):
         raise SyncError("That is this store: sync with another one (the shared desk).")
     remote = Store.open(location)
@@ -217,6 +220,9 @@ def send_story(newsroom: Newsroom, id_or_slug: str, path: str | Path) -> Path:
 
     The file appears whole or not at all (written beside it, then renamed).
     """
+    from editor.store.store import Store  # SQLAlchemy: imported when first used
+    from editor.store.sync import sync_stores
+
     article = newsroom.find_article(id_or_slug, include_deleted=True)
     target = Path(path).expanduser()
     if target.suffix != PACKAGE_SUFFIX:
@@ -272,6 +278,9 @@ def import_story(newsroom: Newsroom, path: str | Path) -> SyncReport:
     Its changes are checked like any incoming sync (`check_incoming`); the newsroom's
     store is the authority on users and roles. Importing it again changes nothing.
     """
+    from editor.store.store import Store  # SQLAlchemy: imported when first used
+    from editor.store.sync import sync_stores
+
     source = Path(path).expanduser()
     if not source.is_file():
         raise SyncError(f"No story package at {source}.")

@@ -30,10 +30,11 @@ import json
 import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
+from itertools import islice
 from pathlib import Path
 
 from editor.core.errors import AmbiguousIdError, NotFoundError, StoreError
-from editor.core.model import Article, ArticleQuery, ArticleSummary, Event, Status
+from editor.core.model import Article, ArticleQuery, ArticleSummary, Event, Role, Status, User
 from editor.store import search_syntax
 from editor.store.schema_version import schema_revisions
 from editor.store.sqlite_file import (
@@ -79,9 +80,10 @@ class DirectReader:
         self._db = connection
 
     @classmethod
-    def open(cls, path: Path) -> DirectReader | None:
+    def open(cls, path: Path, *, any_thread: bool = False) -> DirectReader | None:
         """The store at `path` opened for these reads, or None: open it fully instead
-        (see the module's docstring for when)."""
+        (see the module's docstring for when). With `any_thread` the connection may be
+        used from other threads than this one (one at a time: the caller locks)."""
         try:
             size = path.stat().st_size
         except OSError:
@@ -91,7 +93,10 @@ class DirectReader:
             return None
         sidecars = Sidecars.of(path)
         try:
-            db = sqlite3.connect(f"{path.as_uri()}?mode=rw", uri=True, timeout=BUSY_TIMEOUT_S)
+            db = sqlite3.connect(
+                f"{path.as_uri()}?mode=rw", uri=True, timeout=BUSY_TIMEOUT_S,
+                check_same_thread=not any_thread,
+            )  # fmt: skip
         except sqlite3.Error:
             return None
         try:
@@ -127,6 +132,23 @@ class DirectReader:
             while rows := self._guarded(lambda c=cursor: c.fetchmany(500)):
                 yield from rows
 
+    def listing_page(
+        self, query: ArticleQuery, offset: int = 0, limit: int = 200
+    ) -> list[ArticleSummary]:
+        """One page of `iter_listing`, as `Store.list_articles(query, offset, limit)`."""
+        rows = islice(self.iter_listing(query), offset, offset + limit)
+        return [summary for summary, _deleted in rows]
+
+    def count_listing(self, query: ArticleQuery) -> int:
+        """How many articles `iter_listing(query)` gives (`Store.count_articles`)."""
+        if query.desk:
+            raise ValueError("direct reads count no desk view")
+        return sum(
+            self._guarded(lambda s=sql, p=params: self._db.execute(
+                f"SELECT count(*) FROM ({s})", p).fetchone()[0])
+            for sql, params in self._listing(query)
+        )  # fmt: skip
+
     def _listing(self, query: ArticleQuery) -> list[tuple[str, dict[str, object]]]:
         where = [] if query.include_deleted else ["a.deleted_at IS NULL"]
         params: dict[str, object] = {}
@@ -152,7 +174,21 @@ class DirectReader:
         found = self._guarded(lambda: self._db.execute(sql, {"match": expression}).fetchone())
         return (found[0] or 0) >= search_syntax.MANY_HITS
 
-    # -- one article ----------------------------------------------------------
+    # -- people and articles ----------------------------------------------------
+
+    def user_named(self, name: str) -> User | None:
+        """The user called `name`, in any case, as `Store.get_user_by_name` finds them."""
+        row = self._guarded(lambda: self._db.execute(
+            "SELECT id, name, role FROM users WHERE lower(name) = ?", (name.strip().lower(),)
+        ).fetchone())  # fmt: skip
+        return User(id=row[0], name=row[1], role=Role(row[2])) if row else None
+
+    def dictionary_words(self) -> list[str]:
+        """The newsroom dictionary, sorted as `DictionaryRepository.list_words` sorts it."""
+        rows = self._guarded(
+            lambda: self._db.execute("SELECT word FROM dictionary_words").fetchall()
+        )
+        return sorted((r[0] for r in rows), key=lambda word: (word.lower(), word))
 
     def find_article(self, id_or_slug: str) -> Article:
         """By id, by slug, or by a unique id prefix of six characters or more, as

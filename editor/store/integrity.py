@@ -33,7 +33,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, event
 
-from editor.core.errors import NotAStoreError, StoreBusyError, StoreError
+from editor.core.errors import DamagedStoreError, StoreBusyError, StoreError
 from editor.store.sqlite_file import (  # noqa: F401 - integrity's names for its callers
     FULL_DISK_BYTES,
     SHM_LIVE_BYTES,
@@ -52,22 +52,6 @@ MAX_PROBLEMS = 20
 LOCK_WAIT_SECONDS = 5.0
 
 _DAMAGE_WORDS = ("malformed", "not a database", "corrupt", "disk image")
-
-
-class DamagedStoreError(NotAStoreError):
-    """The store file is damaged: SQLite's own check found broken pages.
-
-    A `NotAStoreError` (what a damaged file was reported as before): it cannot be used.
-
-    `problems` lists what the check said; `backup` is the newest backup that passes
-    the same check (None when there is none). Nothing was written to the store.
-    """
-
-    def __init__(self, message: str, path: Path, problems: list[str], backup: Path | None):
-        super().__init__(message)
-        self.path = path
-        self.problems = problems
-        self.backup = backup
 
 
 class DiskFullError(StoreError):

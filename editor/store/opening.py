@@ -16,6 +16,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError
 
 from editor.core.errors import (
     NotAStoreError,
+    PasswordRequiredError,
     ReadOnlyStoreError,
     StoreError,
     StoreTooNewError,
@@ -34,24 +35,6 @@ from editor.store.schema_version import MIGRATIONS, schema_revisions
 SQLITE_HEADER = b"SQLite format 3\x00"
 #: How long a write waits for another program's lock before giving up.
 BUSY_TIMEOUT_MS = 5000
-
-
-class PasswordRequiredError(StoreError):
-    """The database server asks for a password this process does not have (or refused it).
-
-    `location` is the store as given (without any password), `login` who the connection
-    logs in as when known, `rejected` whether a password was given and refused. Ask the
-    person, call `supply_password(location, password)` and open the store again; the
-    password stays in this process's memory only.
-    """
-
-    def __init__(
-        self, message: str, location: str, login: str | None, rejected: bool = False
-    ) -> None:
-        super().__init__(message)
-        self.location = location
-        self.login = login
-        self.rejected = rejected
 
 
 #: Passwords the person typed this session, by store URL without its password.

@@ -29,7 +29,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
-from editor.core.errors import StoreError, ValidationError
+from editor.core.errors import IdentityError, StoreError, ValidationError
 from editor.core.model import Role, User
 from editor.store.database import Database
 from editor.store.models import UserRow
@@ -44,10 +44,6 @@ GROUPS = {
 
 #: What a login may be called here: PostgreSQL allows more, psql users type these.
 _LOGIN = re.compile(r"^[A-Za-z_][A-Za-z0-9_.@-]{0,62}$")
-
-
-class IdentityError(StoreError):
-    """Who acts on a shared store cannot be what was asked (`--as`, an unmapped login)."""
 
 
 @dataclass(frozen=True, slots=True)

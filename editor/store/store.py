@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -32,6 +32,7 @@ from editor.core.model import (
     Role,
     User,
 )
+from editor.core.values import MergedSides as MergedSides
 from editor.store import integrity, opening, search
 from editor.store.assets import AssetRepository
 from editor.store.comments import CommentRepository
@@ -57,20 +58,6 @@ from editor.store.rows import (
 from editor.store.settings import SettingsRepository
 from editor.store.spelling import DictionaryRepository
 from editor.store.workflow import WorkflowRepository, desk_filters
-
-
-@dataclass(frozen=True, slots=True)
-class MergedSides:
-    """The two sides of a stale save settled by merging them, to record as a merge.
-
-    `own` is the person's version as it stood when the save was refused (derived like any
-    saved article; its `head_revision_id` is the revision it was edited from), and
-    `theirs_head_id` the head revision of the version it was merged with.
-    """
-
-    own: Article
-    theirs_head_id: str
-
 
 _SORT_COLUMNS = {
     "headline": func.lower(ArticleRow.headline),

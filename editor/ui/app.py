@@ -4,24 +4,13 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import MutableMapping
-from typing import TextIO
+from collections.abc import Callable, MutableMapping
+from typing import TYPE_CHECKING, TextIO
 
-# The layers below the window first, before PySide6: once imported, PySide6 hooks every
-# import to read the new module's source (to find `from __feature__ import`), and the ~500
-# modules of SQLAlchemy, the store, the services, Markdown, Jinja and lxml then cost
-# ~0.4-0.9 s more before the first paint. Imported here, they never meet the hook.
-import editor.core.paste
-import editor.core.render
-import editor.services.presence  # noqa: F401 - the desk watch
-from editor.core.errors import NewsroomError
-from editor.services import backups
-from editor.services.newsroom import Newsroom
-
-# isort: split
 from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from editor.core.errors import DamagedStoreError, NewsroomError
 from editor.ui import icons
 from editor.ui.import_export import backup_dialog
 from editor.ui.main_window import RESTORE_BACKUP, MainWindow
@@ -30,6 +19,9 @@ from editor.ui.session.recovery_offer import offer_recovery
 from editor.ui.settings import APPLICATION, ORGANISATION, Preferences, WindowState
 from editor.ui.theme import apply_theme
 from editor.ui.workflow import users_dialog
+
+if TYPE_CHECKING:
+    from editor.services.newsroom import Newsroom
 
 EXIT_STORE_ERROR = 2
 EXIT_CANCELLED = 1
@@ -96,24 +88,26 @@ def run_gui(store_location: str | None, user_name: str | None) -> int:
 
     A damaged store is refused with its latest good backup offered; File > Restore from
     Backup… closes the window (saved), restores with the store closed and opens again.
+    A local store that knows the person is opened once the window is painted
+    (`editor.services.deferred_open`); what that open says comes as it would before.
     """
     app = make_application()
     window_state = WindowState()
     while True:
         try:
             newsroom = _open_as_someone(store_location, user_name, window_state)
-        except backups.DamagedStoreError as error:
+            if newsroom is None:
+                return EXIT_CANCELLED
+            location = newsroom.store.path or newsroom.store.location
+            user_name = newsroom.user.name if newsroom.has_user else user_name
+            code, after = _run_window(app, newsroom, window_state)
+        except DamagedStoreError as error:
             if backup_dialog.offer_backup_for_damaged_store(None, error) is not None:
                 continue  # restored: open it again
             return EXIT_STORE_ERROR
         except NewsroomError as error:
             QMessageBox.critical(None, f"{APPLICATION}: cannot open the store", str(error))
             return EXIT_STORE_ERROR
-        if newsroom is None:
-            return EXIT_CANCELLED
-        location = newsroom.store.path or newsroom.store.location
-        user_name = newsroom.user.name if newsroom.has_user else user_name
-        code, after = _run_window(app, newsroom, window_state)
         if after is None or after[0] != RESTORE_BACKUP:
             return code
         chosen = after[1]
@@ -125,13 +119,34 @@ def run_gui(store_location: str | None, user_name: str | None) -> int:
 
 
 def _run_window(app: QApplication, newsroom: Newsroom, window_state: WindowState):
-    """Show the window until it closes; the exit code and what it asked for after."""
+    """Show the window until it closes; the exit code and what it asked for after.
+
+    Raises what opening a deferred store raised (the window closes first).
+    """
     window: MainWindow | None = None
     ending: SessionEnd | None = None
-    stop_watching = None
+    stop_watching: list[Callable[[], None]] = []
+    failure: list[NewsroomError] = []
+
+    def store_opened() -> None:
+        """After the first paint: the store is opened (if it was deferred), then damage
+        found later is watched for and unsaved work of a killed run offered back."""
+        assert window is not None
+        try:
+            window.open_store()
+        except NewsroomError as error:
+            failure.append(error)
+            window.close()
+            return
+        from editor.services import backups  # the store's half, imported by now
+
+        stop_watching.append(backups.on_damage(window.store_damaged.emit))  # its thread
+        recovered = offer_recovery(window, newsroom, report=window.status.showMessage)
+        if recovered:
+            window.open_article(recovered)
+
     try:
         window = MainWindow(newsroom, Preferences(), window_state)
-        stop_watching = backups.on_damage(window.store_damaged.emit)  # from its thread
         window.restore_state()
         window.show()
         # SIGTERM, SIGHUP and logout save what is open, as closing the window does.
@@ -139,14 +154,15 @@ def _run_window(app: QApplication, newsroom: Newsroom, window_state: WindowState
         ending = SessionEnd(
             app, close=shown.close, save=lambda: shown.session.save(reason="autosave")
         )
-        # Work a killed or crashed run did not save is offered back before anything opens.
-        recovered = offer_recovery(window, newsroom, report=window.status.showMessage)
-        window.start(recovered or window_state.last_article_id())
+        window.after_first_paint(store_opened)
+        window.start(window_state.last_article_id())
         code = app.exec()
+        if failure:
+            raise failure[0]
         return code, window.after_close
     finally:
-        if stop_watching is not None:
-            stop_watching()
+        for stop in stop_watching:
+            stop()
         if ending is not None:
             ending.uninstall()
         if window is not None:

@@ -42,7 +42,7 @@ from editor.core.fields import field_label
 from editor.core.merge import EDITED_FIELDS, AlignedRow, EditMerge
 from editor.core.model import Article
 from editor.core.text import counted
-from editor.services.newsroom import MergedSides
+from editor.core.values import MergedSides
 
 Answer = TypeVar("Answer")
 

@@ -7,6 +7,7 @@ them, lays them out and keeps the window's own state (title, status bar, geometr
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QPaintEvent
@@ -20,8 +21,6 @@ from PySide6.QtWidgets import (
 from editor.core.errors import NewsroomError
 from editor.core.model import Article
 from editor.core.text import counted
-from editor.services import backups
-from editor.services.newsroom import Newsroom
 from editor.ui import dialogs
 from editor.ui.actions import ActionRegistry
 from editor.ui.articles.model import ArticleListModel
@@ -70,6 +69,9 @@ from editor.ui.window_layout import (
 from editor.ui.workflow.bar import ReadOnlyBanner
 from editor.ui.workflow.controller import install_workflow
 
+if TYPE_CHECKING:
+    from editor.services.newsroom import Newsroom
+
 APP_TITLE = "Newsroom Editor"
 
 
@@ -104,6 +106,10 @@ class MainWindow(QMainWindow):
         self._closed = False  # set once closeEvent has accepted: nothing more starts
         self._painted = False
         self._after_paint: list[Callable[[], None]] = []  # see after_first_paint
+        # Work waiting for a store that opens after the first paint (see when_store_open).
+        self._store_waiting: list[Callable[[], None]] | None = (
+            None if getattr(newsroom, "is_open", True) else []
+        )
 
         # -- panels ------------------------------------------------------
         self.list_model = ArticleListModel(newsroom, prefs.list_page_size, self)
@@ -336,9 +342,15 @@ class MainWindow(QMainWindow):
         """Load the list, then open `article_id` if listed (or else the first article)."""
         self._start_article = article_id or ""
         self.list_model.query_finished.connect(
-            self._open_at_start, Qt.ConnectionType.SingleShotConnection
+            lambda: self.when_store_open(self._open_at_start),
+            Qt.ConnectionType.SingleShotConnection,
         )
-        self.list_model.reload()
+        if self._store_waiting is not None and self.newsroom.reads_directly(self.list_model.query):
+            # The store opens after the first paint; the list's first rows, read from its
+            # file in a few milliseconds, are in that paint.
+            self.list_model.load_now()
+        else:
+            self.list_model.reload()
         # What colleagues change is looked for once the window is painted: its first look
         # (and the listening thread) would otherwise share the start-up's CPU and GIL.
         self.after_first_paint(self.desk_watch.start)
@@ -354,6 +366,25 @@ class MainWindow(QMainWindow):
         if not self._after_paint:  # a window shown minimised may not paint for a while
             QTimer.singleShot(AFTER_PAINT_AT_MOST_MS, self._run_after_paint)
         self._after_paint.append(work)
+
+    def when_store_open(self, work: Callable[[], None]) -> None:
+        """Run `work` now if the store is open, else once `open_store` has opened it."""
+        if self._store_waiting is None:
+            work()
+        else:
+            self._store_waiting.append(work)
+
+    def open_store(self) -> None:
+        """Open a store that was left to open after the first paint
+        (`editor.services.deferred_open`), then run what waited for it; raises what the
+        open raises."""
+        if self._store_waiting is None:
+            return
+        self.newsroom.open()
+        work, self._store_waiting = self._store_waiting, None
+        for each in work:
+            if not self._closed:
+                each()
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
@@ -614,6 +645,8 @@ class MainWindow(QMainWindow):
     def restore_backup(self) -> bool:
         """File > Restore from Backup…: choose one; the window then closes (saved) and the
         app restores it with the store shut, then opens the store again."""
+        from editor.services import backups  # the store's half: not before the first paint
+
         store = self.newsroom.store
         try:
             location = backups.store_file(store.path or store.location)

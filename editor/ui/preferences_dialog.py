@@ -208,8 +208,7 @@ class PreferencesController(QObject):
         self.store = store or PreferenceStore()
         #: The QSettings copy of the site settings that the Export Site dialog reads.
         self.export = export or ExportPreferences()
-        self._take_over_own_settings()
-        self.use_sections()
+        self._site = self._own_values()
         actions = window.actions
         actions["edit_preferences"].triggered.connect(self.open_dialog)
         # The menu switches are the same preferences: remember them when flipped there.
@@ -221,6 +220,12 @@ class PreferencesController(QObject):
         # checks read it when they first run.
         if style_path_from(window.preferences.style_path) is not None:
             self._use_style(window.preferences.style_path, at_start=True)
+        # The store's settings once it is open (it may open after the first paint).
+        window.when_store_open(self._use_store_settings)
+
+    def _use_store_settings(self) -> None:
+        self._take_over_own_settings()
+        self.use_sections()
         self._use_site(self.export_values())
 
     def export_values(self) -> ExportValues:

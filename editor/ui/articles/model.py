@@ -18,6 +18,7 @@ from __future__ import annotations
 import enum
 from dataclasses import replace
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -30,10 +31,12 @@ from PySide6.QtCore import (
 
 from editor.core.model import Article, ArticleQuery, ArticleSummary
 from editor.core.text import counted
-from editor.services.newsroom import Newsroom
 from editor.ui.articles.queries import ListQueryRunner, ListRequest, ListResult
 from editor.ui.status_style import status_colour, status_icon
 from editor.ui.timers import debounce_timer
+
+if TYPE_CHECKING:
+    from editor.services.newsroom import Newsroom
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
@@ -160,6 +163,14 @@ class ArticleListModel(QAbstractTableModel):
         rows loaded so far loaded, so the current article and the scroll position survive."""
         self._refresh_timer.stop()
         self._request_reset(max(self._page_size, len(self._rows)))
+
+    def load_now(self) -> None:
+        """The first page read at once, on this thread, instead of `reload`'s worker: so
+        that the window's first paint shows it (see `ListQueryRunner.run_now`)."""
+        self._refresh_timer.stop()
+        self._generation += 1
+        request = ListRequest("reset", self._generation, self._query, 0, self._page_size)
+        self._apply_reset(self._runner.run_now(request))
 
     def resort(self) -> None:
         """The person asked for the store's order again (F5, Re-sort, another story)."""

@@ -9,13 +9,16 @@ coalescing. Jobs call the thread-safe `Newsroom` read methods and never touch a 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal, SignalInstance
 
 from editor.core.errors import NewsroomError
 from editor.core.model import ArticleQuery, ArticleSummary
-from editor.services.newsroom import Newsroom
 from editor.ui.background import Background
+
+if TYPE_CHECKING:
+    from editor.services.newsroom import Newsroom
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,14 @@ class ListQueryRunner(QObject):
     def request_reset(self, request: ListRequest) -> None:
         """Run now, or after the reset in flight; a newer request replaces a pending one."""
         self._tasks.queue("reset", lambda: self._start(request, self.reset_ready))
+
+    def run_now(self, request: ListRequest) -> ListResult:
+        """The query on this thread: for the first rows of a store read from its file
+        before it opens (`editor.services.deferred_open`), a few milliseconds."""
+        try:
+            return _run_query(self._newsroom, request)
+        except Exception as error:
+            return _failed(request, error)
 
     def request_page(self, request: ListRequest) -> bool:
         """Start a page query unless one is in flight; False when it was not started."""

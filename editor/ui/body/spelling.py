@@ -8,6 +8,7 @@ article stays open.
 from __future__ import annotations
 
 from functools import partial
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QFont, QTextCursor
@@ -15,10 +16,12 @@ from PySide6.QtWidgets import QMenu, QWidget
 
 from editor.core.errors import NewsroomError
 from editor.core.spelling import SpellChecker
-from editor.services.newsroom import Newsroom
 from editor.ui.body.editor import BodyEditor
 from editor.ui.body.source import SourceEditor
 from editor.ui.body.spell_highlighter import SpellHighlighter
+
+if TYPE_CHECKING:
+    from editor.services.newsroom import Newsroom
 
 
 class SpellingController(QObject):

@@ -8,6 +8,8 @@ thread after a debounce and coalesced ("in progress / count again"), never on th
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QModelIndex, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import (
@@ -21,10 +23,12 @@ from PySide6.QtWidgets import (
 )
 
 from editor.core.model import ArticleQuery, Desk
-from editor.services.newsroom import Newsroom
 from editor.ui.background import Background
 from editor.ui.status_style import desk_icon
 from editor.ui.timers import debounce_timer
+
+if TYPE_CHECKING:
+    from editor.services.newsroom import Newsroom
 
 #: The views in menu order; None is "All articles".
 DESK_ORDER: tuple[str | None, ...] = (

@@ -40,6 +40,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMainWindow
@@ -48,10 +49,12 @@ from editor.core.errors import NewsroomError
 from editor.core.model import Article, ArticleQuery, ArticleSummary
 from editor.core.presence import Presence
 from editor.core.values import Comment
-from editor.services.presence import PostgresListener, SqliteChangeCounter
 from editor.ui.background import Background, Job
 from editor.ui.desk.presence import PresenceClaim, PresenceView
 from editor.ui.status_style import action_label
+
+if TYPE_CHECKING:
+    from editor.services.presence import PostgresListener, SqliteChangeCounter
 
 #: How often the store is looked at when it cannot say that it changed (polling).
 WATCH_INTERVAL_MS = 1_500
@@ -201,6 +204,8 @@ class DeskWatch(QObject):
 
     def _open_counter(self, newsroom) -> None:
         """On the worker: the SQLite change counter (none elsewhere: every tick looks)."""
+        from editor.services.presence import SqliteChangeCounter  # after the first paint
+
         if newsroom.presence.can_listen:
             self._counter_failed = True  # PostgreSQL listens instead
             return
@@ -222,6 +227,8 @@ class DeskWatch(QObject):
         newsroom = self._window.newsroom
 
         def work(job: Job) -> None:
+            from editor.services.presence import PostgresListener  # after the first paint
+
             listener = newsroom.presence.change_feed()
             if not isinstance(listener, PostgresListener):
                 raise NewsroomError("This store cannot tell of its changes: polling.")

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QEventLoop, Qt
 from PySide6.QtWidgets import (
@@ -32,8 +32,10 @@ from PySide6.QtWidgets import (
 )
 
 from editor.core.errors import NewsroomError
-from editor.services import backups
 from editor.ui.background import Background
+
+if TYPE_CHECKING:
+    from editor.services import backups
 
 T = TypeVar("T")
 _PATH_ROLE = Qt.ItemDataRole.UserRole
@@ -110,7 +112,7 @@ class RestoreBackupDialog(QDialog):
 
 
 #: Shows the dialog and returns the chosen backup (None: cancelled); tests replace it.
-Chooser = Callable[[QWidget | None, Path, list[backups.BackupInfo]], Path | None]
+Chooser = Callable[[QWidget | None, Path, list["backups.BackupInfo"]], Path | None]
 
 
 def choose_backup(parent: QWidget | None, store: Path, found: list[backups.BackupInfo]):
@@ -136,6 +138,8 @@ def restore_from_backup(
     afterwards, restored or (when the restore failed) as it was. The report, or None
     when nothing was restored.
     """
+    from editor.services import backups  # the store's half: not before the first paint
+
     tell = inform or _inform
     try:
         store = backups.store_file(location)
@@ -175,6 +179,8 @@ def offer_backup_for_damaged_store(
 
     The report when the person restored it (open the store again then), else None.
     """
+    from editor.services import backups
+
     tell = inform or _inform
     if error.backup is None:
         tell(parent, "The store is damaged", str(error))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, QUrl, Signal
@@ -18,9 +19,11 @@ from PySide6.QtWidgets import QCheckBox, QMessageBox, QProgressDialog, QWidget
 
 from editor.core.importing import IMPORT_SUFFIXES
 from editor.services.import_run import ImportDuplicate, ImportReport
-from editor.services.newsroom import Newsroom
 from editor.ui import dialogs
 from editor.ui.background import Background, Job
+
+if TYPE_CHECKING:
+    from editor.services.newsroom import Newsroom
 
 #: The answer to "imported before": a choice of `Newsroom.import_files`, and "for all".
 DuplicateAnswer = tuple[str, bool]

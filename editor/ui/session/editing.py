@@ -44,6 +44,7 @@ from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtGui import QGuiApplication
@@ -57,11 +58,14 @@ from editor.core.errors import (
 )
 from editor.core.merge import merge_edits
 from editor.core.model import Article
+from editor.core.values import MergedSides
 from editor.services import store_lock
-from editor.services.newsroom import MergedSides, Newsroom
 from editor.ui.conflict_dialog import ConflictMessage, ConflictVersions
 from editor.ui.dialogs import ConflictChoice
 from editor.ui.timers import debounce_timer
+
+if TYPE_CHECKING:
+    from editor.services.newsroom import Newsroom
 
 #: How long to wait before trying a failed autosave again.
 AUTOSAVE_RETRY_MS = 15_000

@@ -9,10 +9,13 @@ saving works again by itself. This tells the person so, without stopping the win
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from editor.services.newsroom import Newsroom
+if TYPE_CHECKING:
+    from editor.services.newsroom import Newsroom
+
 
 NOTICE_NAME = "readOnlyStoreNotice"
 

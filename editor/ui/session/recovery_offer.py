@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from editor.core.errors import NewsroomError
-from editor.services.newsroom import Newsroom
 from editor.services.recovery import Recovery
 from editor.ui.dialogs import ask_choice
 from editor.ui.session.read_only import tell_if_read_only
+
+if TYPE_CHECKING:
+    from editor.services.newsroom import Newsroom
 
 _Role = QMessageBox.ButtonRole
 

@@ -8,6 +8,7 @@ whose permission check (only admins, once the store has one) decides.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
@@ -27,15 +28,20 @@ from PySide6.QtWidgets import (
 )
 
 from editor.core.errors import (
+    IdentityError,
     NewsroomError,
     NotFoundError,
+    PasswordRequiredError,
     PermissionDeniedError,
     UserRequiredError,
 )
 from editor.core.model import Role, User
-from editor.services.newsroom import IdentityError, Newsroom, PasswordRequiredError
+from editor.services.deferred_open import open_soon
 from editor.ui.settings import WindowState
 from editor.ui.status_style import role_icon
+
+if TYPE_CHECKING:
+    from editor.services.newsroom import Newsroom
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
@@ -270,7 +276,7 @@ def choose_user(newsroom: Newsroom, parent: QWidget | None = None, *,
 
 
 #: Asks who the person is on a first start: gets the open newsroom, returns a user or None.
-Chooser = Callable[[Newsroom], User | None]
+Chooser = Callable[["Newsroom"], User | None]
 
 
 def open_as_someone(store_location: str | None, user_name: str | None,
@@ -311,6 +317,15 @@ def _ask_password(needed: PasswordRequiredError) -> str | None:
 
 def _open(store_location: str | None, user_name: str | None, window_state: WindowState,
           choose: Chooser | None, password: str | None) -> Newsroom | None:  # fmt: skip
+    known = user_name or window_state.user_name()
+    if known and password is None:
+        # A local store that knows them: the window paints before the store opens.
+        soon = open_soon(store_location, known)
+        if soon is not None:
+            window_state.remember_user(soon.user.name)
+            return soon  # type: ignore[return-value] - a Newsroom once asked for more
+    from editor.services.newsroom import Newsroom  # SQLAlchemy, the store
+
     if user_name:
         newsroom = Newsroom.open(store_location, user_name, password=password)
         window_state.remember_user(newsroom.user.name)
