@@ -4,6 +4,7 @@ the real store for anything else, and is refused whenever the full open must spe
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import threading
@@ -136,15 +137,35 @@ def test_another_thread_waits_for_the_window_to_open_it(store, monkeypatch):
     soon.close()
 
 
+def test_a_thread_waiting_when_it_closes_opens_nothing(store, monkeypatch):
+    monkeypatch.setattr(deferred_open, "OTHERS_WAIT_S", 10.0)
+    soon = open_soon(store, "Ada")
+    failed: list[BaseException] = []
+
+    def count() -> None:
+        try:
+            soon.count_articles(ArticleQuery(desk="waiting"))
+        except NewsroomError as error:
+            failed.append(error)
+
+    worker = threading.Thread(target=count)
+    worker.start()
+    worker.join(0.2)
+    soon.close()  # the window closed before the store opened
+    worker.join(5)
+    assert not worker.is_alive() and "closed" in str(failed[0]) and not soon.is_open
+
+
 def test_the_window_paints_before_sqlalchemy_is_imported(store, tmp_path):
     """The whole start-up to a painted window, in a fresh process, offscreen: the list's
-    rows are in it and SQLAlchemy is not loaded; once painted, the store opens and the
-    first article with it."""
+    rows and the article it opens with are in it, SQLAlchemy is not loaded, and what is
+    typed before the store opens is the session's edit once it has (saved at close)."""
     script = f"""
-import os, sys
+import json, os, sys
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox")
 from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtTest import QTest
 from editor.ui import app, main_window
 QSettings.setDefaultFormat(QSettings.Format.IniFormat)
 for scope in (QSettings.Scope.UserScope, QSettings.Scope.SystemScope):
@@ -157,7 +178,9 @@ def painted(self, event):
         seen["rows"] = self.list_model.rowCount()
         seen["sqlalchemy"] = "sqlalchemy" in sys.modules
         seen["open"] = self.newsroom.is_open
-        QTimer.singleShot(500, self.close)
+        seen["shown"] = (self.headline_field.text(), self.editor.toPlainText())
+        QTest.keyClicks(self.editor, "Early. ")  # before the store is open
+        QTimer.singleShot(800, self.close)
 close = main_window.MainWindow.closeEvent
 def closing(self, event):
     seen["article"] = self.session.article.headline if self.session.article else None
@@ -165,9 +188,49 @@ def closing(self, event):
 main_window.MainWindow.paintEvent = painted
 main_window.MainWindow.closeEvent = closing
 code = app.run_gui({str(store)!r}, "Ada")
-print(code, seen["rows"], seen["sqlalchemy"], seen["open"], repr(seen["article"]))
+print(code, json.dumps(seen))
 """
     done = subprocess.run(
         [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120
     )
-    assert done.stdout.split() == ["0", "6", "False", "False", "'Story", "1'"], done.stderr[-3000:]
+    assert done.stdout.startswith("0 {"), done.stderr[-3000:]
+    seen = json.loads(done.stdout[2:])
+    assert seen["rows"] == 6 and not seen["sqlalchemy"] and not seen["open"]
+    assert seen["shown"] == ["Story 1", "Body 1 of the day."]  # the newest, in the first paint
+    assert seen["article"] == "Story 1"
+    room = Newsroom.open(store, "Ada")
+    try:
+        story = next(s for s in room.list_articles() if s.headline == "Story 1")
+        saved = room.get_article(story.id).body
+        assert saved == "Early. Body 1 of the day.\n"  # kept, and saved at close
+    finally:
+        room.close()
+
+
+def test_a_store_that_will_not_open_after_the_paint_is_said_as_before(store, tmp_path):
+    """The file looked fine, the full open refuses it: the window closes and the person
+    reads why, as when the open came first (exit code 2)."""
+    script = f"""
+import os, sys
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox")
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QMessageBox
+from editor.core.errors import StoreError
+from editor.services.newsroom import Newsroom
+from editor.ui import app
+QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+for scope in (QSettings.Scope.UserScope, QSettings.Scope.SystemScope):
+    QSettings.setPath(QSettings.Format.IniFormat, scope, {str(tmp_path)!r})
+def refuse(*_args, **_kwargs):
+    raise StoreError("The store is held by a program that will not let go.")
+Newsroom.open = classmethod(refuse)
+said = []
+QMessageBox.critical = lambda _parent, title, text: said.append((title, text))
+print(app.run_gui({str(store)!r}, "Ada"), said)
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert done.stdout.startswith("2 [("), done.stderr[-3000:]
+    assert "will not let go" in done.stdout

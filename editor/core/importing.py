@@ -14,6 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from editor.core.errors import ImportFileError
+from editor.core.importers import (
+    DOCX_SUFFIXES,
+    HTML_SUFFIXES,
+    IMPORT_SUFFIXES,
+    MARKDOWN_SUFFIXES,
+    TEXT_SUFFIXES,
+)
 from editor.core.importers.common import (
     MAX_DOCX_BYTES,
     MAX_TEXT_BYTES,
@@ -42,11 +49,6 @@ __all__ = [
     "read_source",
 ]
 
-TEXT_SUFFIXES = {".txt", ".text", ".wire"}
-MARKDOWN_SUFFIXES = {".md", ".markdown", ".mdown"}
-HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".shtml"}
-DOCX_SUFFIXES = {".docx", ".docm", ".dotx"}
-IMPORT_SUFFIXES = TEXT_SUFFIXES | MARKDOWN_SUFFIXES | HTML_SUFFIXES | DOCX_SUFFIXES
 #: For file dialogs: the patterns of everything `parse_file` reads.
 FILE_PATTERNS = " ".join(f"*{s}" for s in sorted(IMPORT_SUFFIXES))
 

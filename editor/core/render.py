@@ -38,9 +38,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-import jinja2
 import markdown
 import nh3
 from markdown.treeprocessors import Treeprocessor
@@ -50,6 +49,9 @@ from editor.core import fastbody, md_emphasis
 from editor.core.errors import NewsroomError
 from editor.core.model import Article, Status
 from editor.core.resources import read_resource_text, resource
+
+if TYPE_CHECKING:
+    import jinja2
 
 #: Bumped when the renderer's output changes for the same input (export manifests use it).
 RENDERER_VERSION = "2"
@@ -635,6 +637,8 @@ def _default_template(name: str) -> str | None:
 @functools.cache
 def environment(templates_dir: str | None = None) -> jinja2.Environment:
     """The Jinja environment: a newsroom's template folder first, the defaults behind it."""
+    import jinja2  # here, not at import: the window's first paint renders no page
+
     loaders: list[jinja2.BaseLoader] = []
     if templates_dir:
         loaders.append(jinja2.FileSystemLoader(templates_dir))
@@ -653,6 +657,8 @@ def environment(templates_dir: str | None = None) -> jinja2.Environment:
 
 def render_template(name: str, context: Mapping[str, object], templates_dir: str | None) -> str:
     """Render `name`; a broken template becomes a `TemplateError` that says where."""
+    import jinja2
+
     try:
         page = environment(templates_dir).get_template(name).render(**context)
     except jinja2.TemplateSyntaxError as error:

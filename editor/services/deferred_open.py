@@ -3,8 +3,8 @@
 Importing SQLAlchemy and the store's models and opening the store take about a third of
 the window's launch. `open_soon(location, user_name)` reads what the first paint needs
 from a local SQLite store with sqlite3 alone (`editor.store.direct_reads`): that the
-named user is there, the newsroom dictionary, and the plain article list (no search, no
-desk view). It gives a
+named user is there, the newsroom dictionary, the plain article list (no search, no
+desk view) and the article the window opens with. It gives a
 `DeferredNewsroom`, which answers those from the file and opens the real `Newsroom` the
 first time anything else is asked of it; the window asks for it once it is painted
 (`DeferredNewsroom.open`), so whatever else the window needs is there a moment later.
@@ -24,7 +24,9 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from editor.core.model import ArticleQuery, ArticleSummary, User
+from editor.core.errors import NewsroomError, StoreError
+from editor.core.model import Article, ArticleQuery, ArticleSummary, User
+from editor.services.workflow import Situation, decide_edit, is_owner
 from editor.store import location as store_location
 from editor.store.direct_reads import DirectReader
 
@@ -79,6 +81,7 @@ class DeferredNewsroom:
         self._opened = threading.Event()
         self._newsroom: Newsroom | None = None
         self._failure: BaseException | None = None
+        self._closed = False
 
     @property
     def is_open(self) -> bool:
@@ -96,6 +99,8 @@ class DeferredNewsroom:
             if self._newsroom is None:
                 if self._failure is not None:
                     raise self._failure
+                if self._closed:
+                    raise StoreError("The store was closed before it was opened.")
                 from editor.services.newsroom import Newsroom  # SQLAlchemy, the store
 
                 try:
@@ -109,6 +114,9 @@ class DeferredNewsroom:
             return self._newsroom
 
     def close(self) -> None:
+        """Close what is open; a thread still waiting to open it is refused."""
+        self._closed = True
+        self._opened.set()
         with self._lock:
             self._close_reader()
             if self._newsroom is not None:
@@ -141,6 +149,23 @@ class DeferredNewsroom:
     def reads_directly(self, query: ArticleQuery) -> bool:
         """Whether `list_articles(query)` is read from the file (the store not open yet)."""
         return self._reader is not None and _plain(query)
+
+    def first_article(self, article_id: str) -> tuple[Article, bool] | None:
+        """The article the window opens with, read from the file before the store opens,
+        and whether this person may change its text (`decide_edit`, which needs no
+        history); None once the store is open, or when it is not there."""
+        with self._lock:
+            if self._reader is None:
+                return None
+            try:
+                article = self._reader.find_article(article_id)
+            except NewsroomError:
+                return None
+        if article.id != article_id:
+            return None  # a slug or a prefix: not the article asked for
+        user = self._user
+        situation = Situation(user.role, article.status, is_owner=is_owner(user, article))
+        return article, decide_edit(situation).allowed
 
     def dictionary_words(self) -> list[str]:
         with self._lock:

@@ -212,6 +212,14 @@ class Situation:
     now: datetime | None = None
 
 
+def is_owner(user: User, article: Article) -> bool:
+    """Whether `user` created `article`; one with no recorded creator counts as owned by
+    editors and admins."""
+    return article.created_by == user.id or (
+        article.created_by is None and user.role in _DESK_ROLES
+    )
+
+
 def target_status(action: Action | str, status: Status) -> Status | None:
     """Where `action` leads from `status`, or None when it cannot start there."""
     return _MOVES.get(Action(action), {}).get(Status(status))
@@ -423,9 +431,7 @@ class WorkflowService:
         `last_writer=False` skips the history query (editing does not depend on it).
         """
         user: User = self._seat.user
-        owner = article.created_by == user.id or (
-            article.created_by is None and user.role in _DESK_ROLES
-        )
+        owner = is_owner(user, article)
         # One history walk answers both: the newest writer first, back to the last approval.
         writers = self._seat.store.workflow.text_writers(article.id) if last_writer else []
         return Situation(

@@ -105,7 +105,9 @@ class Job:
         except BaseException as error:  # the GUI must hear that the job ended
             value, ok = error, False
         try:
-            _relay().ended.emit(self, ok, value)
+            relay = _relay()
+            if shiboken6.isValid(relay):  # not once the application has gone (a quick quit)
+                relay.ended.emit(self, ok, value)
         finally:  # after the outcome is posted, so `wait()` then `deliver_arrived()` hears it
             self._done.set()
 

@@ -106,6 +106,11 @@ class MainWindow(QMainWindow):
         self._closed = False  # set once closeEvent has accepted: nothing more starts
         self._painted = False
         self._after_paint: list[Callable[[], None]] = []  # see after_first_paint
+        # The article shown before the store opened, and whether it was typed into since
+        # (see _show_before_opening); the one the session then opened without reloading.
+        self._early: Article | None = None
+        self._early_edited = False
+        self._early_shown: Article | None = None
         # Work waiting for a store that opens after the first paint (see when_store_open).
         self._store_waiting: list[Callable[[], None]] | None = (
             None if getattr(newsroom, "is_open", True) else []
@@ -346,9 +351,10 @@ class MainWindow(QMainWindow):
             Qt.ConnectionType.SingleShotConnection,
         )
         if self._store_waiting is not None and self.newsroom.reads_directly(self.list_model.query):
-            # The store opens after the first paint; the list's first rows, read from its
-            # file in a few milliseconds, are in that paint.
+            # The store opens after the first paint; the list's first rows and the article
+            # it opens with, read from its file in a few milliseconds, are in that paint.
             self.list_model.load_now()
+            self._show_before_opening(self._article_to_start(self._start_article))
         else:
             self.list_model.reload()
         # What colleagues change is looked for once the window is painted: its first look
@@ -398,23 +404,68 @@ class MainWindow(QMainWindow):
             if not self._closed:
                 each()
 
+    def _article_to_start(self, article_id: str | None) -> str | None:
+        """`article_id` if listed, else the list's first article (None: the list is empty)."""
+        if not article_id or self.list_model.row_of(article_id) is None:
+            return self.list_model.summary(0).id if self.list_model.rowCount() else None
+        return article_id
+
     def _open_at_start(self) -> None:
         article_id, self._start_article = self._start_article, None
         if article_id is None or self.session.article is not None:
             return  # the person already opened something
-        if not article_id or self.list_model.row_of(article_id) is None:
-            article_id = self.list_model.summary(0).id if self.list_model.rowCount() else None
-        if article_id:
+        article_id = self._article_to_start(article_id)
+        if self._early is not None and self._early.id == article_id:
+            self._adopt_early()
+        elif article_id:
             self.open_article(article_id)
 
+    def _show_before_opening(self, article_id: str | None) -> None:
+        """Show the article the window opens with before the store is open (read from
+        its file): its text is in the first paint and, when this person may change it,
+        takes typing at once. Once the store is open the session opens this very
+        version (`_adopt_early`), with what was typed meanwhile."""
+        found = self.newsroom.first_article(article_id) if article_id else None
+        if found is None:
+            return
+        self._early, editable = found
+        self._early_edited = False
+        self.editor.setReadOnly(not editable)
+        self.body_stack.load_markdown(self._early.body)
+        self.headline_field.setEnabled(True)
+        self.headline_field.setReadOnly(True)  # the details wait for the session
+        self.headline_field.setText(self._early.headline)
+        self.article_list.select_article(self._early.id)
+        self.editor.body_edited.connect(self._note_early_edit)
+        if editable:
+            self.editor.setFocus()
+
+    def _note_early_edit(self) -> None:
+        self._early_edited = True
+
+    def _adopt_early(self) -> None:
+        """The article shown before the store opened becomes the session's (`_show_article`
+        keeps the text in the editor), and what was typed into it counts as an edit."""
+        early, self._early = self._early, None
+        if early is None:
+            return
+        self.editor.body_edited.disconnect(self._note_early_edit)
+        self._early_shown = early
+        self.session.open_as_read(early)
+        if self._early_edited and self.session.article is early:
+            self.session.note_body_edited()
+
     def open_article(self, article_id: str) -> bool:
+        self._adopt_early()  # what was typed before the store opened is saved first
         opened = self.session.open(article_id)
         current = self.session.article
         self.article_list.select_article(current.id if current else None)
         return opened
 
     def _show_article(self, article: Article | None) -> None:
-        self.body_stack.load_markdown(article.body if article else "")
+        early, self._early_shown = self._early_shown, None
+        if article is None or article is not early:  # else its text is in the editor
+            self.body_stack.load_markdown(article.body if article else "")
         self.editor.setReadOnly(article is None)
         self.headline_field.setEnabled(article is not None)
         self.headline_field.setText(article.headline if article else "")

@@ -17,12 +17,11 @@ shapes the importer knows:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
 from pathlib import Path
-
-import yaml
 
 from editor.core.checks import builtin  # noqa: F401 - registers the built-in kinds
 from editor.core.checks.rules import compile_rule
@@ -37,17 +36,22 @@ LEVELS = ("error", "warning", "suggestion")
 _LINE_KEY = "__line__"
 
 
-class _LineLoader(yaml.SafeLoader):
-    """SafeLoader that remembers the line of every mapping, for messages."""
+@functools.cache
+def _line_loader() -> type:
+    """A SafeLoader that remembers the line of every mapping, for messages (made when a
+    style is first read: PyYAML is not imported before the window's first paint)."""
+    import yaml
 
+    class LineLoader(yaml.SafeLoader):
+        pass
 
-def _mapping_with_line(loader: _LineLoader, node: yaml.MappingNode) -> dict:
-    mapping = loader.construct_mapping(node, deep=True)
-    mapping[_LINE_KEY] = node.start_mark.line + 1
-    return mapping
+    def mapping_with_line(loader: LineLoader, node: yaml.MappingNode) -> dict:
+        mapping = loader.construct_mapping(node, deep=True)
+        mapping[_LINE_KEY] = node.start_mark.line + 1
+        return mapping
 
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_with_line)
+    LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, mapping_with_line)
+    return LineLoader
 
 
 def house_style_text() -> str:
@@ -88,8 +92,10 @@ def load_style(path: str | Path | None = None) -> Style:
 
 def parse_style(text: str, source: str, base: Style | None = None) -> Style:
     """Rules from YAML text; with `extends: house` in it, merged over `base`."""
+    import yaml
+
     try:
-        data = yaml.load(text, Loader=_LineLoader)
+        data = yaml.load(text, Loader=_line_loader())
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = f", line {mark.line + 1}" if mark else ""

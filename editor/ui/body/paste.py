@@ -24,7 +24,6 @@ from PySide6.QtGui import (
     QTextDocumentFragment,
 )
 
-from editor.core.paste import clean_paste_html
 from editor.ui.body import markdown_bridge
 from editor.ui.body.markdown_writer import PARAGRAPH_CONTINUES, new_piece_id
 
@@ -50,6 +49,8 @@ def paste(editor: QTextEdit, source: QMimeData | None, *, plain: bool = False) -
     if source is None:
         return
     html = source.html() if source.hasHtml() and not plain else ""
+    from editor.core.paste import clean_paste_html  # lxml: at the first paste, not at start
+
     clean = clean_paste_html(html) if html else ""
     cursor = editor.textCursor()
     cursor.beginEditBlock()

@@ -17,7 +17,7 @@ import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, QUrl, Signal
 from PySide6.QtWidgets import QCheckBox, QMessageBox, QProgressDialog, QWidget
 
-from editor.core.importing import IMPORT_SUFFIXES
+from editor.core.importers import IMPORT_SUFFIXES
 from editor.services.import_run import ImportDuplicate, ImportReport
 from editor.ui import dialogs
 from editor.ui.background import Background, Job

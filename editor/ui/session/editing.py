@@ -538,6 +538,14 @@ class EditingSession(QObject):
         self._load(article)
         return True
 
+    def open_as_read(self, article: Article) -> bool:
+        """As `open`, of `article` as it was read before (the window showed it while the
+        store opened): a save checks it against the store's version as any save does."""
+        if not self.save(reason="autosave"):
+            return False
+        self._load(article)
+        return True
+
     def create(self) -> bool:
         """Save the current article, then start and open a new draft."""
         if not self.save(reason="autosave"):
