@@ -1,5 +1,6 @@
 """Reading a SQLite store with the sqlite3 module alone, for the command line's reading
-verbs (`list`, `list --search`, `show`): no SQLAlchemy, nothing written, rows streamed.
+verbs (`list`, `list --search`, `show`) and the window's first paint
+(`editor.services.deferred_open`): no SQLAlchemy, nothing written, rows streamed.
 
 Importing SQLAlchemy's ORM and the store's models costs more than half a second; these
 verbs need neither. `DirectReader.open(path)` gives None whenever the full open

@@ -11,6 +11,7 @@ from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from editor.core.errors import DamagedStoreError, NewsroomError
+from editor.services.deferred_open import DeferredNewsroom
 from editor.ui import icons
 from editor.ui.import_export import backup_dialog
 from editor.ui.main_window import RESTORE_BACKUP, MainWindow
@@ -128,22 +129,27 @@ def _run_window(app: QApplication, newsroom: Newsroom, window_state: WindowState
     stop_watching: list[Callable[[], None]] = []
     failure: list[NewsroomError] = []
 
+    def watch_and_recover() -> str | None:
+        """Damage found later is watched for; unsaved work a killed run left is offered
+        back (before the window opens an article from the store): the article restored."""
+        from editor.services import backups  # the store's half (imported by now)
+
+        stop_watching.append(backups.on_damage(window.store_damaged.emit))  # its thread
+        return offer_recovery(window, newsroom, report=window.status.showMessage)
+
     def store_opened() -> None:
-        """After the first paint: the store is opened (if it was deferred), then damage
-        found later is watched for and unsaved work of a killed run offered back."""
-        assert window is not None
+        """After the first paint: the deferred store is opened, what it left unsaved is
+        offered back, then the window opens its article."""
         try:
-            window.open_store()
+            newsroom.open()
         except NewsroomError as error:
             failure.append(error)
             window.close()
             return
-        from editor.services import backups  # the store's half, imported by now
-
-        stop_watching.append(backups.on_damage(window.store_damaged.emit))  # its thread
-        recovered = offer_recovery(window, newsroom, report=window.status.showMessage)
+        recovered = watch_and_recover()
         if recovered:
-            window.open_article(recovered)
+            window.recovered_at_start(recovered)
+        window.open_store()
 
     try:
         window = MainWindow(newsroom, Preferences(), window_state)
@@ -154,8 +160,11 @@ def _run_window(app: QApplication, newsroom: Newsroom, window_state: WindowState
         ending = SessionEnd(
             app, close=shown.close, save=lambda: shown.session.save(reason="autosave")
         )
-        window.after_first_paint(store_opened)
-        window.start(window_state.last_article_id())
+        if isinstance(newsroom, DeferredNewsroom):
+            window.after_first_paint(store_opened)
+            window.start(window_state.last_article_id())
+        else:
+            window.start(watch_and_recover() or window_state.last_article_id())
         code = app.exec()
         if failure:
             raise failure[0]

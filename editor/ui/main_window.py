@@ -110,6 +110,7 @@ class MainWindow(QMainWindow):
         # (see _show_before_opening); the one the session then opened without reloading.
         self._early: Article | None = None
         self._early_edited = False
+        self._early_stale = False  # a restore at start replaced its text in the store
         self._early_shown: Article | None = None
         # Work waiting for a store that opens after the first paint (see when_store_open).
         self._store_waiting: list[Callable[[], None]] | None = (
@@ -415,9 +416,26 @@ class MainWindow(QMainWindow):
         if article_id is None or self.session.article is not None:
             return  # the person already opened something
         article_id = self._article_to_start(article_id)
-        if self._early is not None and self._early.id == article_id:
-            self._adopt_early()
+        early = self._early
+        # Shown before the store opened: adopted, unless a restore has replaced its text
+        # since and nothing was typed into it (what was is a stale save, asked about).
+        if (
+            early is not None
+            and early.id == article_id
+            and (self._early_edited or not self._early_stale)
+        ):
+            self._adopt_early(wanted=True)
         elif article_id:
+            self.open_article(article_id)
+
+    def recovered_at_start(self, article_id: str) -> None:
+        """Unsaved work of `article_id` was restored into the store at start: the window
+        opens it as the store now holds it."""
+        if self._early is not None and self._early.id == article_id:
+            self._early_stale = True
+        if self._start_article is not None:
+            self._start_article = article_id
+        else:
             self.open_article(article_id)
 
     def _show_before_opening(self, article_id: str | None) -> None:
@@ -443,20 +461,23 @@ class MainWindow(QMainWindow):
     def _note_early_edit(self) -> None:
         self._early_edited = True
 
-    def _adopt_early(self) -> None:
+    def _adopt_early(self, *, wanted: bool) -> None:
         """The article shown before the store opened becomes the session's (`_show_article`
-        keeps the text in the editor), and what was typed into it counts as an edit."""
+        keeps the text in the editor), what was typed into it counting as an edit. Unless
+        it is `wanted`, only when something was typed: else it is simply let go."""
         early, self._early = self._early, None
         if early is None:
             return
         self.editor.body_edited.disconnect(self._note_early_edit)
+        if not wanted and not self._early_edited:
+            return
         self._early_shown = early
         self.session.open_as_read(early)
         if self._early_edited and self.session.article is early:
             self.session.note_body_edited()
 
     def open_article(self, article_id: str) -> bool:
-        self._adopt_early()  # what was typed before the store opened is saved first
+        self._adopt_early(wanted=False)  # what was typed before the store opened is kept
         opened = self.session.open(article_id)
         current = self.session.article
         self.article_list.select_article(current.id if current else None)

@@ -124,3 +124,19 @@ def test_a_version_saved_meanwhile_is_a_conflict_not_an_overwrite(
         assert "Mine. The text as filed." in bodies  # kept as a copy
     finally:
         room.close()
+
+
+def test_a_restore_at_start_shows_the_restored_text(deferred_window, stories, store_path):
+    window = deferred_window()
+    assert window.editor.toPlainText() == "The text as filed."
+    other = Newsroom.open(store_path, "Rita Reporter")  # what Restore writes, at start
+    try:
+        article = other.get_article(stories["mine"])
+        other.save_article(article.id, expected_version=article.version, body="Recovered.")
+    finally:
+        other.close()
+    window.newsroom.open()
+    window.recovered_at_start(stories["mine"])
+    window.open_store()
+    assert window.session.article.body == "Recovered."
+    assert window.editor.toPlainText() == "Recovered."  # not the text shown before
