@@ -18,6 +18,7 @@ from editor.core.model import ArticleQuery, Desk, Status
 from editor.services import deferred_open
 from editor.services.deferred_open import DeferredNewsroom, open_soon
 from editor.services.newsroom import Newsroom
+from editor.store.direct_reads import DirectReader
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -218,6 +219,7 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QMessageBox
 from editor.core.errors import StoreError
 from editor.services.newsroom import Newsroom
+from editor.store.direct_reads import DirectReader
 from editor.ui import app
 QSettings.setDefaultFormat(QSettings.Format.IniFormat)
 for scope in (QSettings.Scope.UserScope, QSettings.Scope.SystemScope):
@@ -234,3 +236,18 @@ print(app.run_gui({str(store)!r}, "Ada"), said)
     )
     assert done.stdout.startswith("2 [("), done.stderr[-3000:]
     assert "will not let go" in done.stdout
+
+
+@pytest.mark.parametrize("search", ["", "story", "body OR day", '"of the"', "zzz"])
+def test_the_file_counts_as_the_store_counts(store, search):
+    """`DirectReader.count_listing`, searches too, against the store's own count."""
+    reader = DirectReader.open(store.resolve())
+    real = Newsroom.open(store, "Ada")
+    try:
+        for deleted in (False, True):
+            query = ArticleQuery(search=search, include_deleted=deleted)
+            assert reader.count_listing(query) == real.count_articles(query)
+            assert reader.count_listing(query) == len(list(reader.iter_listing(query)))
+    finally:
+        real.close()
+        reader.close()

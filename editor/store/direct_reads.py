@@ -145,30 +145,32 @@ class DirectReader:
         if query.desk:
             raise ValueError("direct reads count no desk view")
         return sum(
-            self._guarded(lambda s=sql, p=params: self._db.execute(
-                f"SELECT count(*) FROM ({s})", p).fetchone()[0])
-            for sql, params in self._listing(query)
-        )  # fmt: skip
+            self._guarded(lambda s=sql, p=params: self._db.execute(s, p).fetchone()[0])
+            for sql, params in self._listing(query, count=True)
+        )
 
-    def _listing(self, query: ArticleQuery) -> list[tuple[str, dict[str, object]]]:
+    def _listing(
+        self, query: ArticleQuery, *, count: bool = False
+    ) -> list[tuple[str, dict[str, object]]]:
         where = [] if query.include_deleted else ["a.deleted_at IS NULL"]
         params: dict[str, object] = {}
         if query.status is not None:
             where.append("a.status = :status")
             params["status"] = query.status.value
         terms = search_syntax.parse(query.search)
-        select = f"SELECT {_SUMMARY} FROM articles AS a"
+        select = f"SELECT {'count(*)' if count else _SUMMARY} FROM articles AS a"
         if not terms:
-            return [(_select(select, where, _NEWEST_FIRST), params)]
+            return [(_select(select, where, "" if count else _NEWEST_FIRST), params)]
         params["match"] = search_syntax.fts5_expression(terms)
         whole, headline = search_syntax.FTS5_TABLE, search_syntax.FTS5_HEADLINE_TABLE
         many = self._has_many_hits(whole, params["match"])
         many_in_headline = self._has_many_hits(headline, params["match"])
         in_headline = _hits_of(headline, many_in_headline)
         first_order = _NEWEST_FIRST if many_in_headline else _NEWEST_FIRST_UNINDEXED
-        first = _select(select, [*where, in_headline], first_order)
+        first = _select(select, [*where, in_headline], "" if count else first_order)
         elsewhere = [_hits_of(whole, many), f"NOT ({_hits_of(headline, False)})"]
-        return [(first, params), (_select(select, [*where, *elsewhere], _NEWEST_FIRST), params)]
+        rest = _select(select, [*where, *elsewhere], "" if count else _NEWEST_FIRST)
+        return [(first, params), (rest, params)]
 
     def _has_many_hits(self, table: str, expression: object) -> bool:
         sql = search_syntax.fts5_count_sql(table, limit=search_syntax.MANY_HITS)
@@ -261,11 +263,9 @@ class DirectReader:
 
 
 def _select(select: str, where: list[str], order: str) -> str:
-    return (
-        f"{select} WHERE {' AND '.join(where)} ORDER BY {order}"
-        if where
-        else (f"{select} ORDER BY {order}")
-    )
+    """`select` with the `where` conditions and the `order` ("": none, for a count)."""
+    sql = f"{select} WHERE {' AND '.join(where)}" if where else select
+    return f"{sql} ORDER BY {order}" if order else sql
 
 
 def _hits_of(table: str, many: bool) -> str:

@@ -52,6 +52,7 @@ from editor.ui.preview.scroll_sync import ScrollSync
 from editor.ui.review.panel import install_review
 from editor.ui.session import locked_close
 from editor.ui.session.conflict import install_conflict_merge
+from editor.ui.session.early_article import EarlyArticle
 from editor.ui.session.editing import EditingSession
 from editor.ui.session.idle_gc import IdleCollector
 from editor.ui.settings import Preferences, PreferenceStore, WindowState
@@ -106,12 +107,6 @@ class MainWindow(QMainWindow):
         self._closed = False  # set once closeEvent has accepted: nothing more starts
         self._painted = False
         self._after_paint: list[Callable[[], None]] = []  # see after_first_paint
-        # The article shown before the store opened, and whether it was typed into since
-        # (see _show_before_opening); the one the session then opened without reloading.
-        self._early: Article | None = None
-        self._early_edited = False
-        self._early_stale = False  # a restore at start replaced its text in the store
-        self._early_shown: Article | None = None
         # Work waiting for a store that opens after the first paint (see when_store_open).
         self._store_waiting: list[Callable[[], None]] | None = (
             None if getattr(newsroom, "is_open", True) else []
@@ -149,6 +144,7 @@ class MainWindow(QMainWindow):
             body_is_empty=self.body_stack.is_empty,
         )
         self.session.autosave_on_focus_loss(self)
+        self.early = EarlyArticle(self)  # shown before a store that opens after the paint
         self.spelling = SpellingController(
             newsroom, self.editor, self.actions["view_spell_check"], self,
             enabled=prefs.spell_check,
@@ -355,7 +351,7 @@ class MainWindow(QMainWindow):
             # The store opens after the first paint; the list's first rows and the article
             # it opens with, read from its file in a few milliseconds, are in that paint.
             self.list_model.load_now()
-            self._show_before_opening(self._article_to_start(self._start_article))
+            self.early.show(self._article_to_start(self._start_article))
         else:
             self.list_model.reload()
         # What colleagues change is looked for once the window is painted: its first look
@@ -416,76 +412,29 @@ class MainWindow(QMainWindow):
         if article_id is None or self.session.article is not None:
             return  # the person already opened something
         article_id = self._article_to_start(article_id)
-        early = self._early
-        # Shown before the store opened: adopted, unless a restore has replaced its text
-        # since and nothing was typed into it (what was is a stale save, asked about).
-        if (
-            early is not None
-            and early.id == article_id
-            and (self._early_edited or not self._early_stale)
-        ):
-            self._adopt_early(wanted=True)
+        if self.early.wanted_for(article_id):
+            self.early.adopt(wanted=True)
         elif article_id:
             self.open_article(article_id)
 
     def recovered_at_start(self, article_id: str) -> None:
         """Unsaved work of `article_id` was restored into the store at start: the window
         opens it as the store now holds it."""
-        if self._early is not None and self._early.id == article_id:
-            self._early_stale = True
+        self.early.restored(article_id)
         if self._start_article is not None:
             self._start_article = article_id
         else:
             self.open_article(article_id)
 
-    def _show_before_opening(self, article_id: str | None) -> None:
-        """Show the article the window opens with before the store is open (read from
-        its file): its text is in the first paint and, when this person may change it,
-        takes typing at once. Once the store is open the session opens this very
-        version (`_adopt_early`), with what was typed meanwhile."""
-        found = self.newsroom.first_article(article_id) if article_id else None
-        if found is None:
-            return
-        self._early, editable = found
-        self._early_edited = False
-        self.editor.setReadOnly(not editable)
-        self.body_stack.load_markdown(self._early.body)
-        self.headline_field.setEnabled(True)
-        self.headline_field.setReadOnly(True)  # the details wait for the session
-        self.headline_field.setText(self._early.headline)
-        self.article_list.select_article(self._early.id)
-        self.editor.body_edited.connect(self._note_early_edit)
-        if editable:
-            self.editor.setFocus()
-
-    def _note_early_edit(self) -> None:
-        self._early_edited = True
-
-    def _adopt_early(self, *, wanted: bool) -> None:
-        """The article shown before the store opened becomes the session's (`_show_article`
-        keeps the text in the editor), what was typed into it counting as an edit. Unless
-        it is `wanted`, only when something was typed: else it is simply let go."""
-        early, self._early = self._early, None
-        if early is None:
-            return
-        self.editor.body_edited.disconnect(self._note_early_edit)
-        if not wanted and not self._early_edited:
-            return
-        self._early_shown = early
-        self.session.open_as_read(early)
-        if self._early_edited and self.session.article is early:
-            self.session.note_body_edited()
-
     def open_article(self, article_id: str) -> bool:
-        self._adopt_early(wanted=False)  # what was typed before the store opened is kept
+        self.early.adopt(wanted=False)  # what was typed before the store opened is kept
         opened = self.session.open(article_id)
         current = self.session.article
         self.article_list.select_article(current.id if current else None)
         return opened
 
     def _show_article(self, article: Article | None) -> None:
-        early, self._early_shown = self._early_shown, None
-        if article is None or article is not early:  # else its text is in the editor
+        if not self.early.keeps_text_of(article):  # else its text is in the editor
             self.body_stack.load_markdown(article.body if article else "")
         self.editor.setReadOnly(article is None)
         self.headline_field.setEnabled(article is not None)
