@@ -10,18 +10,13 @@ any other, so nothing typed is written over or lost.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from editor.core.model import Article
-
-if TYPE_CHECKING:
-    from editor.ui.main_window import MainWindow
 
 
 class EarlyArticle:
     """One window's article shown from the store's file (see the module's docstring)."""
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window) -> None:  # the `MainWindow` (imported by it, not here)
         self._window = window
         self._article: Article | None = None
         self._edited = False
