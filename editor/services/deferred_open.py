@@ -13,9 +13,10 @@ first time anything else is asked of it; the window asks for it once it is paint
 a password, a store to create, migrate, repair or refuse, a user it does not have):
 then the caller opens the `Newsroom` as before, and the person sees what it says.
 
-Another thread that needs the real newsroom before the window's thread has opened it
-waits for that (at most `OTHERS_WAIT_S`), so the store's imports do not share the CPU
-and the GIL with the first paint.
+Another thread that needs the real newsroom before the window has opened it waits for
+that (at most `OTHERS_WAIT_S`), so the store's imports do not share the CPU and the GIL
+with the first paint; the window opens it on a worker of its own (`open_here`), leaving
+its thread free for the person's typing.
 """
 
 from __future__ import annotations
@@ -95,6 +96,11 @@ class DeferredNewsroom:
             return newsroom
         if threading.current_thread() is not threading.main_thread():
             self._opened.wait(OTHERS_WAIT_S)
+        return self.open_here()
+
+    def open_here(self) -> Newsroom:
+        """`open` on this thread, at once: the window opens it so on a worker, its thread
+        free for typing meanwhile (whoever else needs it waits for that open)."""
         with self._lock:
             if self._newsroom is None:
                 if self._failure is not None:

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from editor.core.errors import DamagedStoreError, NewsroomError
 from editor.services.deferred_open import DeferredNewsroom
 from editor.ui import icons
+from editor.ui.background import Background
 from editor.ui.import_export import backup_dialog
 from editor.ui.main_window import RESTORE_BACKUP, MainWindow
 from editor.ui.session.end import SessionEnd
@@ -137,19 +138,25 @@ def _run_window(app: QApplication, newsroom: Newsroom, window_state: WindowState
         stop_watching.append(backups.on_damage(window.store_damaged.emit))  # its thread
         return offer_recovery(window, newsroom, report=window.status.showMessage)
 
-    def store_opened() -> None:
-        """After the first paint: the deferred store is opened, what it left unsaved is
-        offered back, then the window opens its article."""
-        try:
-            newsroom.open()
-        except NewsroomError as error:
-            failure.append(error)
-            window.close()
-            return
+    def open_store() -> None:
+        """After the first paint, on a worker: the window's thread takes typing meanwhile."""
+        opening = Background(window)
+        opening.run(lambda _job: newsroom.open_here(), success=store_opened, failure=not_opened)
+
+    def store_opened(_newsroom: object) -> None:
+        """What the store left unsaved is offered back, then the window opens its article."""
+        if not window.isVisible():
+            return  # closed meanwhile
         recovered = watch_and_recover()
         if recovered:
             window.recovered_at_start(recovered)
         window.open_store()
+
+    def not_opened(error: BaseException) -> None:
+        if not isinstance(error, NewsroomError):
+            raise error
+        failure.append(error)
+        window.close()
 
     try:
         window = MainWindow(newsroom, Preferences(), window_state)
@@ -161,7 +168,7 @@ def _run_window(app: QApplication, newsroom: Newsroom, window_state: WindowState
             app, close=shown.close, save=lambda: shown.session.save(reason="autosave")
         )
         if isinstance(newsroom, DeferredNewsroom):
-            window.after_first_paint(store_opened)
+            window.after_first_paint(open_store)
             window.start(window_state.last_article_id())
         else:
             window.start(watch_and_recover() or window_state.last_article_id())

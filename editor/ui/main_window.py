@@ -6,6 +6,7 @@ them, lays them out and keeps the window's own state (title, status bar, geometr
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -356,7 +357,7 @@ class MainWindow(QMainWindow):
             self.list_model.reload()
         # What colleagues change is looked for once the window is painted: its first look
         # (and the listening thread) would otherwise share the start-up's CPU and GIL.
-        self.after_first_paint(self.desk_watch.start)
+        self.after_first_paint(lambda: self.when_store_open(self.desk_watch.start))
 
     def after_first_paint(self, work: Callable[[], None]) -> None:
         """Run `work` once this window has been painted (on the next turn of the event
@@ -630,6 +631,9 @@ class MainWindow(QMainWindow):
 
     def _save_before_closing(self) -> bool:
         """Save; when the store refuses, let the person choose to quit without saving."""
+        if self.early.typed_into:  # before the store opened: it opens now, to keep it
+            with contextlib.suppress(NewsroomError):  # it would not: said as the app ends
+                self.open_store()
         self._close_failures = failures = []
         put_back = self.status.show_saving_before_closing()
         try:

@@ -140,3 +140,17 @@ def test_a_restore_at_start_shows_the_restored_text(deferred_window, stories, st
     window.open_store()
     assert window.session.article.body == "Recovered."
     assert window.editor.toPlainText() == "Recovered."  # not the text shown before
+
+
+def test_closed_before_the_store_opened_what_was_typed_is_saved(
+    deferred_window, stories, store_path
+):
+    window = deferred_window()
+    QTest.keyClicks(window.editor, "Quick. ")
+    assert not window.newsroom.is_open and window.early.typed_into
+    window.close()  # the store opens now, to keep it
+    room = Newsroom.open(store_path, "Rita Reporter")
+    try:
+        assert room.get_article(stories["mine"]).body.strip() == "Quick. The text as filed."
+    finally:
+        room.close()

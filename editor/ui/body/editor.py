@@ -172,12 +172,15 @@ class BodyEditor(QTextEdit):
             self._loading = False
         self._emit_format()
 
-    def open_markdown(self, markdown: str) -> None:
-        """Show an article's body: as `load_markdown`, but a long body is converted on a
-        worker first (`body_loaded` says when it is in). Meanwhile the editor is empty,
-        read-only and says it is opening, and `markdown()` gives the body, so a save, the
-        journal, the preview or the checks never see an empty text for it."""
-        if len(markdown) <= BACKGROUND_OPEN_ABOVE:
+    def open_markdown(self, markdown: str, background_above: int | None = None) -> None:
+        """Show an article's body: as `load_markdown`, but a body longer than
+        `background_above` (`BACKGROUND_OPEN_ABOVE`) is converted on a worker first
+        (`body_loaded` says when it is in). Meanwhile the editor is empty, read-only and
+        says it is opening, and `markdown()` gives the body, so a save, the journal, the
+        preview or the checks never see an empty text for it."""
+        if len(markdown) <= (
+            BACKGROUND_OPEN_ABOVE if background_above is None else background_above
+        ):
             self.load_markdown(markdown)
             return
         self.load_markdown("")

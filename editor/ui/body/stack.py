@@ -88,12 +88,13 @@ class BodyStack(QStackedWidget):
     def is_empty(self) -> bool:
         return self.source.is_empty() if self.source_mode else self.rich.is_empty()
 
-    def load_markdown(self, markdown: str) -> None:
+    def load_markdown(self, markdown: str, background_above: int | None = None) -> None:
         """Show another body (an article opened) in both editors; undo starts afresh.
 
-        A long body opens in the rich editor in the background (`BodyEditor.open_markdown`).
+        A body longer than `background_above` opens in the rich editor in the background
+        (`BodyEditor.open_markdown`).
         """
-        self.rich.open_markdown(markdown)
+        self.rich.open_markdown(markdown, background_above)
         if self.source_mode:
             longest = longest_line(markdown)
             if longest > SOURCE_LINE_LIMIT:

@@ -83,6 +83,10 @@ QWebEngineView: Callable[[QWidget], QWidget] | None = (
 _WORLD = 1
 
 
+#: The web view is made once the window is painted and no edit came for this long.
+WEB_VIEW_IN_A_PAUSE_MS = 300
+
+
 class PreviewPane(QWidget):
     """Shows `render_article_page(article, preview=True)`; `schedule()` debounces updates."""
 
@@ -135,6 +139,7 @@ class PreviewPane(QWidget):
         self._pending_load: PageLoad | None = None
         self._waiting_for_paint = False
         self._exposed_checks = 0
+        self._make_view_timer: QTimer | None = None  # see _after_show
         self.browser: QTextBrowser | None = None
         if self._web_wanted:
             self._placeholder = QLabel("Preparing the preview…", self)
@@ -178,8 +183,12 @@ class PreviewPane(QWidget):
         if handle is not None and not handle.isExposed() and self._exposed_checks < 100:
             QTimer.singleShot(20, self._after_show)
             return
-        # One more turn of the event loop: the exposed window's paint goes first.
-        QTimer.singleShot(30, self._make_web_view_now)
+        # Made in a pause: its ~0.5 s on this thread would hold up keys typed meanwhile
+        # (the window takes typing from its first paint); each edit postpones it.
+        self._make_view_timer = debounce_timer(
+            self, WEB_VIEW_IN_A_PAUSE_MS, self._make_web_view_now
+        )
+        self._make_view_timer.start()
 
     def _make_web_view_now(self) -> None:
         if self._closed or not shiboken6.isValid(self) or self.web_view is None:
@@ -329,6 +338,8 @@ class PreviewPane(QWidget):
         """Render again once typing pauses; bursts of calls cost one render."""
         self._keep_scroll = True
         self._timer.start()
+        if self._make_view_timer is not None and self._make_view_timer.isActive():
+            self._make_view_timer.start()  # still typing: the web view waits for a pause
 
     def refresh_now(self) -> None:
         """Load the page afresh, from the top, e.g. for a newly opened article."""
