@@ -62,3 +62,23 @@ def test_a_width_preset_sizes_the_frame_that_holds_the_view(qtbot) -> None:
     assert view.minimumWidth() == 0
     assert view.zoom == 0.6
     assert not fit_view(view, 1200, 600, frame=frame)  # nothing changed the second time
+
+
+def test_the_web_view_is_made_in_a_pause_of_typing(qtbot, monkeypatch) -> None:
+    """Made after the paint once no edit came for `WEB_VIEW_IN_A_PAUSE_MS`: its half a
+    second on the GUI thread never lands between keys typed into a just-opened window."""
+    from editor.ui.preview import pane as pane_module
+
+    monkeypatch.setattr(pane_module, "WEB_VIEW_IN_A_PAUSE_MS", 150)
+    made: list[bool] = []
+    monkeypatch.setattr(pane_module.PreviewPane, "_make_web_view_now", lambda _p: made.append(1))
+    window = QWidget()
+    pane = pane_module.PreviewPane(parent=window)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: pane._make_view_timer is not None, timeout=3000)
+    for _ in range(4):  # typing, a key every 100 ms: the view waits
+        qtbot.wait(100)
+        pane.schedule()
+    assert not made
+    qtbot.waitUntil(lambda: bool(made), timeout=3000)  # the pause came
