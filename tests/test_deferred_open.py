@@ -22,6 +22,26 @@ from editor.store.direct_reads import DirectReader
 
 ROOT = Path(__file__).resolve().parents[1]
 
+#: Before each script of `_run_app`: offscreen, settings in the test's folder.
+_PREAMBLE = """
+import os, sys
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox")
+from PySide6.QtCore import QSettings
+from editor.ui import app
+QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+for scope in (QSettings.Scope.UserScope, QSettings.Scope.SystemScope):
+    QSettings.setPath(QSettings.Format.IniFormat, scope, {settings!r})
+"""
+
+
+def _run_app(script: str, settings: Path) -> subprocess.CompletedProcess[str]:
+    """`script` in a fresh process, as the app starts (nothing imported before it)."""
+    code = _PREAMBLE.format(settings=str(settings)) + script
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+
 
 @pytest.fixture
 def store(tmp_path, monkeypatch):
@@ -162,15 +182,10 @@ def test_the_window_paints_before_sqlalchemy_is_imported(store, tmp_path):
     rows and the article it opens with are in it, SQLAlchemy is not loaded, and what is
     typed before the store opens is saved at close (opened then, if it was not yet)."""
     script = f"""
-import json, os, sys
-os.environ["QT_QPA_PLATFORM"] = "offscreen"
-os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox")
-from PySide6.QtCore import QSettings, QTimer
+import json
+from PySide6.QtCore import QTimer
 from PySide6.QtTest import QTest
-from editor.ui import app, main_window
-QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-for scope in (QSettings.Scope.UserScope, QSettings.Scope.SystemScope):
-    QSettings.setPath(QSettings.Format.IniFormat, scope, {str(tmp_path)!r})
+from editor.ui import main_window
 seen = {{}}
 paint = main_window.MainWindow.paintEvent
 def painted(self, event):
@@ -191,9 +206,7 @@ main_window.MainWindow.closeEvent = closing
 code = app.run_gui({str(store)!r}, "Ada")
 print(code, json.dumps(seen))
 """
-    done = subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120
-    )
+    done = _run_app(script, tmp_path)
     assert done.stdout.startswith("0 {"), done.stderr[-3000:]
     seen = json.loads(done.stdout[2:])
     assert seen["rows"] == 6 and not seen["sqlalchemy"] and not seen["open"]
@@ -212,18 +225,9 @@ def test_a_store_that_will_not_open_after_the_paint_is_said_as_before(store, tmp
     """The file looked fine, the full open refuses it: the window closes and the person
     reads why, as when the open came first (exit code 2)."""
     script = f"""
-import os, sys
-os.environ["QT_QPA_PLATFORM"] = "offscreen"
-os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox")
-from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QMessageBox
 from editor.core.errors import StoreError
 from editor.services.newsroom import Newsroom
-from editor.store.direct_reads import DirectReader
-from editor.ui import app
-QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-for scope in (QSettings.Scope.UserScope, QSettings.Scope.SystemScope):
-    QSettings.setPath(QSettings.Format.IniFormat, scope, {str(tmp_path)!r})
 def refuse(*_args, **_kwargs):
     raise StoreError("The store is held by a program that will not let go.")
 Newsroom.open = classmethod(refuse)
@@ -231,9 +235,7 @@ said = []
 QMessageBox.critical = lambda _parent, title, text: said.append((title, text))
 print(app.run_gui({str(store)!r}, "Ada"), said)
 """
-    done = subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120
-    )
+    done = _run_app(script, tmp_path)
     assert done.stdout.startswith("2 [("), done.stderr[-3000:]
     assert "will not let go" in done.stdout
 
