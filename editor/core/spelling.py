@@ -151,6 +151,12 @@ class WordSet:
         )
 
 
+def dictionary_order(words: Iterable[str]) -> list[str]:
+    """A newsroom dictionary's words as it lists them: without regard to case, ties by
+    case (the same on every database: SQLite and PostgreSQL collate ties differently)."""
+    return sorted(words, key=lambda word: (word.lower(), word))
+
+
 def house_dictionary_path() -> Path | None:
     """The house word list in force: $NEWSROOM_HOUSE_DICTIONARY, else the shipped one."""
     chosen = os.environ.get(HOUSE_DICTIONARY_ENV)

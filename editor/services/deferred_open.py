@@ -49,7 +49,7 @@ def open_soon(location: str | Path | None, user_name: str) -> DeferredNewsroom |
         return None
     try:
         user = reader.user_named(user_name)
-    except Exception:
+    except NewsroomError:
         user = None  # the full open says what is wrong
     if user is None:
         reader.close()

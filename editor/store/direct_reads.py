@@ -36,6 +36,7 @@ from pathlib import Path
 
 from editor.core.errors import AmbiguousIdError, NotFoundError, StoreError
 from editor.core.model import Article, ArticleQuery, ArticleSummary, Event, Role, Status, User
+from editor.core.spelling import dictionary_order
 from editor.store import search_syntax
 from editor.store.schema_version import schema_revisions
 from editor.store.sqlite_file import (
@@ -187,11 +188,11 @@ class DirectReader:
         return User(id=row[0], name=row[1], role=Role(row[2])) if row else None
 
     def dictionary_words(self) -> list[str]:
-        """The newsroom dictionary, sorted as `DictionaryRepository.list_words` sorts it."""
+        """The newsroom dictionary, as `DictionaryRepository.list_words` lists it."""
         rows = self._guarded(
             lambda: self._db.execute("SELECT word FROM dictionary_words").fetchall()
         )
-        return sorted((r[0] for r in rows), key=lambda word: (word.lower(), word))
+        return dictionary_order(r[0] for r in rows)
 
     def find_article(self, id_or_slug: str) -> Article:
         """By id, by slug, or by a unique id prefix of six characters or more, as

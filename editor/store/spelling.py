@@ -7,6 +7,7 @@ import uuid
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
+from editor.core.spelling import dictionary_order
 from editor.store.database import Database
 from editor.store.models import DictionaryWordRow
 from editor.store.rows import utc_now
@@ -48,5 +49,4 @@ class DictionaryRepository:
         """Every dictionary word, sorted without regard to case."""
         with self._db.read() as session:
             words = list(session.scalars(select(DictionaryWordRow.word)))
-        # Sorted here: SQLite and PostgreSQL collate ties of case differently.
-        return sorted(words, key=lambda word: (word.lower(), word))
+        return dictionary_order(words)

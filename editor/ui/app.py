@@ -147,19 +147,13 @@ def _run_window(app: QApplication, newsroom: Newsroom, window_state: WindowState
         interval = sys.getswitchinterval()
         sys.setswitchinterval(OPENING_SWITCH_INTERVAL_S)
 
-        def opened_or_not(then: Callable[[object], None]) -> Callable[[object], None]:
-            def settle(outcome: object) -> None:
+        def open_here(_job: object) -> Newsroom:
+            try:
+                return newsroom.open_here()
+            finally:
                 sys.setswitchinterval(interval)
-                then(outcome)
 
-            return settle
-
-        opening = Background(window)
-        opening.run(
-            lambda _job: newsroom.open_here(),
-            success=opened_or_not(store_opened),
-            failure=opened_or_not(not_opened),
-        )
+        Background(window).run(open_here, success=store_opened, failure=not_opened)
 
     def store_opened(_newsroom: object) -> None:
         """What the store left unsaved is offered back, then the window opens its article."""
