@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from editor import cli
 from editor.cli import main
+from editor.core.model import ArticleQuery
 from editor.services.newsroom import Newsroom
 from editor.store import direct_reads, integrity, opening, search_syntax
 from editor.store.direct_reads import DirectReader
@@ -309,22 +310,60 @@ def test_a_columns_text_reads_as_the_orms_datetime(moment):
     assert direct_reads.utc_isoformat(moment.isoformat()) == aware.isoformat()
 
 
-def test_json_rows_print_as_json_dumps_would(capsys):
-    rows = [
-        ("a1", 'Zürich "café"\n\t\x01\x7f', "s/1", "draft", None, "B\\y", 3,
-         "2026-03-11 10:39:12.000000", 0),
-        ("a2", "", "", "published", "World", "", 0, "2026-03-11 10:39:12.5", 1),
+def _as_listed(items: list[dict]) -> str:
+    """`list --json`'s layout: a JSON array, one compact item a line."""
+    lines = ",\n".join(json.dumps(item, separators=(",", ":")) for item in items)
+    return f"[\n{lines}\n]\n" if items else "[]\n"
+
+
+def test_json_items_print_as_json_dumps_would(filled, monkeypatch, capsys):
+    # SQLite writes each item (`_JSON_ITEM`); an `updated_at` of another form than
+    # SQLAlchemy's is written in Python. Either way: what json.dumps prints.
+    path, made = filled
+    odd = [
+        ('Zürich "café"\n\t\x01\x1f\x7f\u2028 \U0001f600 \\', "B\\y", "2026-03-11 10:39:12.000000"),
+        ("", "", "2026-03-11 10:39:12.5"),
+        ("Plain", "Ed", "2026-03-11 10:39:12"),
+        ("Plain", "Ed", "2026-03-11T10:39:12.123456"),
+        ("Plain", "Ed", "2026-03-11 10:39:12.123456"),
     ]  # fmt: skip
+    db = sqlite3.connect(path)
+    with db:
+        for article, (headline, byline, updated) in zip(made, odd, strict=False):
+            db.execute(
+                "UPDATE articles SET headline = ?, byline = ?, updated_at = ? WHERE id = ?",
+                (headline, byline, updated, article.id),
+            )
+        rows = db.execute(
+            "SELECT id, headline, slug, status, section, byline, word_count, updated_at, "
+            "deleted_at IS NOT NULL FROM articles ORDER BY updated_at DESC, id DESC"
+        ).fetchall()
+    db.close()
     expected = [
         {"id": r[0], "headline": r[1], "slug": r[2], "status": r[3], "section": r[4] or "",
          "byline": r[5], "word_count": r[6], "updated_at": direct_reads._moment(r[7]).isoformat(),
          "deleted": bool(r[8])}
         for r in rows
     ]  # fmt: skip
-    for given_rows, wanted in ((rows, expected), ([], []), (rows[:1], expected[:1])):
-        cli._print_json_rows(iter(given_rows))
-        assert capsys.readouterr().out == json.dumps(wanted, indent=2) + "\n"
-    # A NULL the ORM never writes (a byline): the encoder's own answer, not a crash.
-    odd = [(*rows[0][:5], None, *rows[0][6:])]
-    cli._print_json_rows(iter(odd))
-    assert capsys.readouterr().out == json.dumps([{**expected[0], "byline": None}], indent=2) + "\n"
+    opened = _spy_on_direct_reads(monkeypatch)
+    for argv, wanted in (
+        (["list", "--deleted", "--json"], expected),
+        (["list", "--json"], [item for item in expected if not item["deleted"]]),
+        (["list", "--search", "zzz", "--json"], []),
+    ):
+        code, out, _err = _directly(["--store", str(path), *argv], capsys)
+        assert code == 0 and out == _as_listed(wanted), argv
+    assert len(opened) == 3
+
+
+def test_json_items_come_in_runs_joined_as_one_array(filled, monkeypatch, capsys):
+    path, _made = filled
+    reader = DirectReader.open(path)
+    try:
+        runs = list(reader.iter_listing_json(ArticleQuery(include_deleted=True)))
+    finally:
+        reader.close()
+    monkeypatch.setattr(DirectReader, "iter_listing_json", lambda _self, _q: iter(runs * 3))
+    code, out, _err = _directly(["--store", str(path), "list", "--deleted", "--json"], capsys)
+    assert code == 0 and len(json.loads(out)) == 3 * len(_ARTICLES)
+    assert out == _as_listed(json.loads(out))

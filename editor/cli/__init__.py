@@ -318,7 +318,7 @@ def _run_directly(args: argparse.Namespace, store: str | None, user: str | None)
             include_deleted=args.deleted,
         )
         if args.json:  # every hit of a common word: at SQLite's pace (within 2x)
-            _print_json_rows(reader.iter_listing_rows(query))
+            _print_json_lines(reader.iter_listing_json(query))
         else:
             _print_listing(reader.iter_listing(query), as_json=False)
         return 0
@@ -506,7 +506,7 @@ def _list(newsroom, args: argparse.Namespace) -> int:
 def _print_listing(rows: Iterable[tuple[ArticleSummary, bool]], as_json: bool) -> None:
     """`newsroom list`'s output, a line (or a JSON item) per row as it comes."""
     if as_json:
-        _print_json_array((summary_json(r, deleted) for r, deleted in rows), flat=True)
+        _print_json_array(summary_json(r, deleted) for r, deleted in rows)
         return
     for r, deleted in rows:
         when = r.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")
@@ -529,44 +529,32 @@ def _marked_deleted(
         yield from ((r, r.id in deleted) for r in batch)
 
 
-def _print_json_array(items: Iterable[dict[str, object]], flat: bool = False) -> None:
-    """What `print(json.dumps(list(items), indent=2))` prints, written as it comes.
+#: `json.dumps(items, separators=(",", ":"))`, by the C encoder.
+_COMPACT = json.JSONEncoder(separators=(",", ":")).encode
 
-    `flat`: every item is a non-empty object of strings, numbers, booleans and nulls (a
-    `list` row): encoded 500 at a time, in one call of the C encoder each.
-    """
-    write = sys.stdout.write
+
+def _print_json_array(items: Iterable[dict[str, object]]) -> None:
+    """`list --json`: a JSON array of `summary_json` items, one item a line, written as
+    they come (encoded 500 at a time, in one call of the C encoder each)."""
     items = iter(items)
+    # `},{"id":` is the end of one item and the start of the next: in a string, a quote
+    # is escaped, and no value holds an object.
+    _print_json_lines(
+        _COMPACT(batch)[1:-1].replace('},{"id":', '},\n{"id":')
+        for batch in iter(lambda: list(islice(items, _PAGE)), [])
+    )
+
+
+def _print_json_lines(runs: Iterable[str]) -> None:
+    """A JSON array of the items in `runs` (each run items on lines of their own, joined
+    by commas): `[`, the items, `]`, each on its own line; `[]` when there are none."""
+    write = sys.stdout.write
     empty = True
-    while batch := list(islice(items, _PAGE if flat else 1)):
-        write("[\n  " if empty else ",\n  ")
-        write(_flat_items(batch) if flat else _indented(batch[0]))
+    for run in runs:
+        write("[\n" if empty else ",\n")
+        write(run)
         empty = False
     write("[]\n" if empty else "\n]\n")
-
-
-#: A flat object laid out as `indent=2` lays it out one level down, by the C encoder
-#: (with `indent`, json encodes in Python: 80 % of a 100,000-row listing's time).
-_FLAT = json.JSONEncoder(separators=(",\n    ", ": ")).encode
-#: Between two flat objects of a list `_FLAT` encodes, and what `indent=2` puts there.
-_BETWEEN = ("},\n    {", "\n  },\n  {\n    ")
-
-
-def _indented(item: dict[str, object]) -> str:
-    """`json.dumps(item, indent=2)` as an array's item, in one call of the C encoder for a
-    flat item (a string's newlines are escaped, so the only line breaks are ours)."""
-    if not item or any(isinstance(v, (dict, list, tuple)) for v in item.values()):
-        return json.dumps(item, indent=2).replace("\n", "\n  ")
-    return "{\n    " + _FLAT(item)[1:-1] + "\n  }"
-
-
-def _flat_items(items: list[dict[str, object]]) -> str:
-    """`_indented` of each item, joined as an array's items, in one call of the encoder.
-
-    A line break is ours only (strings escape theirs), and `},` followed by one is the
-    end of an item: no value holds an object.
-    """
-    return "{\n    " + _FLAT(items)[2:-2].replace(*_BETWEEN) + "\n  }"
 
 
 def _show(newsroom, args: argparse.Namespace) -> int:
@@ -753,58 +741,6 @@ def summary_json(summary: ArticleSummary, deleted: bool = False) -> dict[str, ob
         "word_count": summary.word_count,
         "updated_at": summary.updated_at.isoformat(),
         "deleted": deleted,
-    }
-
-
-#: One `list --json` item (`summary_json`) as `_print_json_array` lays it out, its values
-#: JSON already: the objects of 100,000 rows are never made.
-_SUMMARY_ITEM = (
-    '{\n    "id": %s,\n    "headline": %s,\n    "slug": %s,\n    "status": %s,\n'
-    '    "section": %s,\n    "byline": %s,\n    "word_count": %d,\n    "updated_at": "%s",\n'
-    '    "deleted": %s\n  }'
-)
-
-
-def _print_json_rows(rows: Iterator[tuple]) -> None:
-    """`list --json` of the rows `DirectReader.iter_listing_rows` gives: what
-    `_print_json_array` prints of their `summary_json` (a test holds them equal), each
-    item written from one template with the C encoder's strings."""
-    from json.encoder import encode_basestring_ascii as quoted  # what json.dumps uses
-
-    from editor.store.direct_reads import utc_isoformat
-
-    write = sys.stdout.write
-    empty = True
-    while batch := list(islice(rows, _PAGE)):
-        try:
-            items = [
-                _SUMMARY_ITEM % (
-                    quoted(r[0]), quoted(r[1]), quoted(r[2]), quoted(r[3]), quoted(r[4] or ""),
-                    quoted(r[5]), r[6], utc_isoformat(r[7]), "true" if r[8] else "false",
-                )
-                for r in batch
-            ]  # fmt: skip
-            text = ",\n  ".join(items)
-        except TypeError:  # a NULL where the ORM never writes one: the encoder decides
-            text = _flat_items([_summary_json_of_row(r, utc_isoformat) for r in batch])
-        write("[\n  " if empty else ",\n  ")
-        write(text)
-        empty = False
-    write("[]\n" if empty else "\n]\n")
-
-
-def _summary_json_of_row(row: tuple, isoformat) -> dict[str, object]:
-    """`summary_json` of a row as `DirectReader.iter_listing_rows` gives it."""
-    return {
-        "id": row[0],
-        "headline": row[1],
-        "slug": row[2],
-        "status": row[3],
-        "section": row[4] or "",
-        "byline": row[5],
-        "word_count": row[6],
-        "updated_at": isoformat(row[7]),
-        "deleted": bool(row[8]),
     }
 
 

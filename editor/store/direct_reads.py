@@ -28,6 +28,7 @@ and FTS5 matches (`editor.store.search_syntax`); a test holds the two equal.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
@@ -54,6 +55,24 @@ _SUMMARY = (
     "a.id, a.headline, a.slug, a.status, a.section, a.byline, a.word_count, a.updated_at, "
     "a.deleted_at IS NOT NULL"
 )
+_U = "a.updated_at"
+#: A `list --json` item written by SQLite: `json.dumps(item, separators=(",", ":"))` of
+#: the article's object, but for non-ASCII characters (`_escaped` escapes them after).
+#: NULL when `updated_at` is not the text SQLAlchemy writes (`_json_item` then), for
+#: `updated_at` is `utc_isoformat` in SQL. One string a row costs less than the nine
+#: columns' fetch alone, and `json_object` escapes as `json.dumps` does (a test holds
+#: them equal).
+_JSON_ITEM = (
+    f"iif(substr({_U}, 11, 1) = ' ' AND (length({_U}) = 19 "
+    f"OR (length({_U}) = 26 AND substr({_U}, 20, 1) = '.')), json_object("
+    "'id', a.id, 'headline', a.headline, 'slug', a.slug, 'status', a.status, "
+    "'section', coalesce(a.section, ''), 'byline', a.byline, 'word_count', a.word_count, "
+    f"'updated_at', substr({_U}, 1, 10) || 'T' || substr({_U}, 12, 8) "
+    f"|| iif(length({_U}) = 19 OR substr({_U}, 21) = '000000', '', substr({_U}, 20)) "
+    "|| '+00:00', 'deleted', json(iif(a.deleted_at IS NULL, 'false', 'true'))), NULL), a.id"
+)
+#: What `ensure_ascii` escapes: DEL and every character beyond ASCII.
+_NON_ASCII = re.compile(r"[^\x00-\x7e]")
 _NEWEST_FIRST = "a.updated_at DESC, a.id DESC"
 #: The same order through an expression no index has: a few headline hits are fetched
 #: and sorted, not found by walking the whole list (`Store._listing`).
@@ -134,6 +153,39 @@ class DirectReader:
             while rows := self._guarded(lambda c=cursor: c.fetchmany(500)):
                 yield from rows
 
+    def iter_listing_json(self, query: ArticleQuery) -> Iterator[str]:
+        """`iter_listing` as `list --json` prints it: each article as
+        `json.dumps(summary, separators=(",", ":"))` writes it, on a line of its own, in
+        runs of up to 500 lines (without the last line break). For printing 100,000 hits
+        at SQLite's pace."""
+        if query.desk or query.sort_key != "updated_at" or not query.descending:
+            raise ValueError("direct reads list newest first, without a desk view")
+        for sql, params in self._listing(query, columns=_JSON_ITEM):
+            cursor = self._guarded(lambda s=sql, p=params: self._db.execute(s, p))
+            while rows := self._guarded(lambda c=cursor: c.fetchmany(500)):
+                text = ",\n".join([item or self._json_item(id_) for item, id_ in rows])
+                if not text.isascii() or "\x7f" in text:
+                    text = _NON_ASCII.sub(_escaped, text)
+                yield text
+
+    def _json_item(self, article_id: str) -> str:
+        """A `_JSON_ITEM` SQLite did not write (an `updated_at` of another form), in Python."""
+        row = self._guarded(lambda: self._db.execute(
+            f"SELECT {_SUMMARY} FROM articles AS a WHERE a.id = ?", (article_id,)
+        ).fetchone())  # fmt: skip
+        item = {
+            "id": row[0],
+            "headline": row[1],
+            "slug": row[2],
+            "status": row[3],
+            "section": row[4] or "",
+            "byline": row[5],
+            "word_count": row[6],
+            "updated_at": utc_isoformat(row[7]),
+            "deleted": bool(row[8]),
+        }
+        return json.dumps(item, separators=(",", ":"), ensure_ascii=False)
+
     def listing_page(
         self, query: ArticleQuery, offset: int = 0, limit: int = 200
     ) -> list[ArticleSummary]:
@@ -151,7 +203,7 @@ class DirectReader:
         )
 
     def _listing(
-        self, query: ArticleQuery, *, count: bool = False
+        self, query: ArticleQuery, *, count: bool = False, columns: str = _SUMMARY
     ) -> list[tuple[str, dict[str, object]]]:
         where = [] if query.include_deleted else ["a.deleted_at IS NULL"]
         params: dict[str, object] = {}
@@ -159,7 +211,7 @@ class DirectReader:
             where.append("a.status = :status")
             params["status"] = query.status.value
         terms = search_syntax.parse(query.search)
-        select = f"SELECT {'count(*)' if count else _SUMMARY} FROM articles AS a"
+        select = f"SELECT {'count(*)' if count else columns} FROM articles AS a"
         if not terms:
             return [(_select(select, where, "" if count else _NEWEST_FIRST), params)]
         params["match"] = search_syntax.fts5_expression(terms)
@@ -307,6 +359,16 @@ def utc_isoformat(value: str) -> str:
         fraction = value[19:] if value[20:] != "000000" else ""
         return f"{value[:10]}T{value[11:19]}{fraction}+00:00"
     return _moment(value).isoformat()
+
+
+def _escaped(match: re.Match) -> str:
+    """DEL or a non-ASCII character as `json.dumps` writes it (`ensure_ascii`): `\\uXXXX`, or the
+    two of a surrogate pair beyond the Basic Multilingual Plane."""
+    code = ord(match.group())
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    code -= 0x10000
+    return f"\\u{0xD800 | code >> 10:04x}\\u{0xDC00 | code & 0x3FF:04x}"
 
 
 def _summary(row: tuple) -> ArticleSummary:
