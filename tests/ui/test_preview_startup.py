@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 
 from PySide6.QtWidgets import QWidget
 
@@ -65,10 +66,12 @@ def test_a_width_preset_sizes_the_frame_that_holds_the_view(qtbot) -> None:
 
 
 def test_the_web_view_is_made_in_a_pause_of_typing(qtbot, monkeypatch) -> None:
-    """Made after the paint once no edit came for `WEB_VIEW_IN_A_PAUSE_MS`: its half a
-    second on the GUI thread never lands between keys typed into a just-opened window."""
+    """Made `WEB_VIEW_AFTER_PAINT_MS` after the paint, or once no edit came for
+    `WEB_VIEW_IN_A_PAUSE_MS`: its half a second on the GUI thread never lands between keys
+    typed into a just-opened window."""
     from editor.ui.preview import pane as pane_module
 
+    monkeypatch.setattr(pane_module, "WEB_VIEW_AFTER_PAINT_MS", 250)
     monkeypatch.setattr(pane_module, "WEB_VIEW_IN_A_PAUSE_MS", 150)
     made: list[bool] = []
     monkeypatch.setattr(pane_module.PreviewPane, "_make_web_view_now", lambda _p: made.append(1))
@@ -82,3 +85,24 @@ def test_the_web_view_is_made_in_a_pause_of_typing(qtbot, monkeypatch) -> None:
         pane.schedule()
     assert not made
     qtbot.waitUntil(lambda: bool(made), timeout=3000)  # the pause came
+
+
+def test_without_typing_the_web_view_waits_its_time_after_the_paint(qtbot, monkeypatch) -> None:
+    from editor.ui.preview import pane as pane_module
+
+    monkeypatch.setattr(pane_module, "WEB_VIEW_AFTER_PAINT_MS", 700)
+    monkeypatch.setattr(pane_module, "WEB_VIEW_IN_A_PAUSE_MS", 100)
+    made: list[float] = []
+    monkeypatch.setattr(
+        pane_module.PreviewPane, "_make_web_view_now", lambda _p: made.append(time.monotonic())
+    )
+    window = QWidget()
+    pane = pane_module.PreviewPane(parent=window)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: pane._make_view_timer is not None, timeout=3000)
+    started = time.monotonic()
+    qtbot.wait(300)  # three pauses' worth, and no key: still not made
+    assert not made
+    qtbot.waitUntil(lambda: bool(made), timeout=3000)
+    assert made[0] - started >= 0.6

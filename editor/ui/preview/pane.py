@@ -83,7 +83,10 @@ QWebEngineView: Callable[[QWidget], QWidget] | None = (
 _WORLD = 1
 
 
-#: The web view is made once the window is painted and no edit came for this long.
+#: The web view is made this long after the window is painted, or, when the person is
+#: typing by then, once no edit came for `WEB_VIEW_IN_A_PAUSE_MS`: its ~0.3-0.5 s on the
+#: GUI thread should not land on the first keys typed into a just-opened window.
+WEB_VIEW_AFTER_PAINT_MS = 1000
 WEB_VIEW_IN_A_PAUSE_MS = 300
 
 
@@ -188,7 +191,7 @@ class PreviewPane(QWidget):
         self._make_view_timer = debounce_timer(
             self, WEB_VIEW_IN_A_PAUSE_MS, self._make_web_view_now
         )
-        self._make_view_timer.start()
+        self._make_view_timer.start(WEB_VIEW_AFTER_PAINT_MS)
 
     def _make_web_view_now(self) -> None:
         if self._closed or not shiboken6.isValid(self) or self.web_view is None:
@@ -339,7 +342,8 @@ class PreviewPane(QWidget):
         self._keep_scroll = True
         self._timer.start()
         if self._make_view_timer is not None and self._make_view_timer.isActive():
-            self._make_view_timer.start()  # still typing: the web view waits for a pause
+            # Still typing: the web view waits for a pause.
+            self._make_view_timer.start(WEB_VIEW_IN_A_PAUSE_MS)
 
     def refresh_now(self) -> None:
         """Load the page afresh, from the top, e.g. for a newly opened article."""
