@@ -58,10 +58,10 @@ _SUMMARY = (
 _U = "a.updated_at"
 #: A `list --json` item written by SQLite: `json.dumps(item, separators=(",", ":"))` of
 #: the article's object, but for non-ASCII characters (`_escaped` escapes them after).
-#: NULL when `updated_at` is not the text SQLAlchemy writes (`_json_item` then), for
-#: `updated_at` is `utc_isoformat` in SQL. One string a row costs less than the nine
-#: columns' fetch alone, and `json_object` escapes as `json.dumps` does (a test holds
-#: them equal).
+#: Its `updated_at` is `utc_isoformat` in SQL: NULL when the column is not the text
+#: SQLAlchemy writes (`_json_item` writes that one in Python). One string a row costs
+#: less than fetching the nine columns alone, and `json_object` escapes as `json.dumps`
+#: does (a test holds them equal).
 _JSON_ITEM = (
     f"iif(substr({_U}, 11, 1) = ' ' AND (length({_U}) = 19 "
     f"OR (length({_U}) = 26 AND substr({_U}, 20, 1) = '.')), json_object("

@@ -121,6 +121,26 @@ def test_journal_is_written_soon_after_typing_and_cleared_by_the_autosave(
     assert "More boats." in newsroom.get_article(article.id).body
 
 
+def test_the_journal_takes_the_text_just_after_a_key_not_between_two(
+    make_window, newsroom, qtbot
+) -> None:
+    # Keys 120 ms apart on a 400 ms interval: a key that finds the text not due leaves it
+    # to a later key (or a 200 ms pause); the key that finds it due has it taken 20 ms on,
+    # as far as can be from the next key, not at whatever moment the interval ends.
+    from editor.ui.session import editing
+
+    article = newsroom.create_article("Harbour", "Boats.\n")
+    window = make_window(replace(FAST, autosave_delay_ms=60_000))
+    window.open_article(article.id)
+    session = window.session
+    qtbot.keyClicks(window.editor, "x")
+    timer = session._journal
+    for since_ms, wanted in ((100, 300), (250, editing.JOURNAL_IN_A_PAUSE_MS), (390, 20)):
+        session._journal_taken_at = time.monotonic() - since_ms / 1000
+        session._schedule_journal()
+        assert timer.isActive() and abs(timer.interval() - wanted) <= 2, since_ms
+
+
 def test_the_recovery_question_offers_restore_discard_and_later(app, newsroom) -> None:
     article = newsroom.create_article("Vote", "Base.\n")
     newsroom.journal_unsaved(article.id, "s", article.version, "Base. Unsaved.\n")

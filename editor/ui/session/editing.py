@@ -8,10 +8,10 @@ Ctrl+S, before a status change (the window calls `save()`), and at least every
 store, see `editor.services.recovery`) keeps what is on screen: the text is taken 20 ms after
 a keystroke (once the key is painted), then at most every `JOURNAL_INTERVAL_MS` while
 typing goes on (up to `JOURNAL_MAX_INTERVAL_MS` when the snapshot is slow), each time just
-after a keystroke, and written and fsynced on a journal thread of its own. So a killed
-process loses at most the last 0.8 s of typing, and a new article's headline and body are
-kept from the first keystroke. It needs nothing of the store (a locked store or a full
-disk does not stop it) and is cleared once the article itself is saved.
+after a keystroke (or in a pause), and written and fsynced on a journal thread of its own.
+So a killed process loses at most the last second of typing, and a new article's headline
+and body are kept from the first keystroke. It needs nothing of the store (a locked store
+or a full disk does not stop it) and is cleared once the article itself is saved.
 The pause autosave writes in a worker thread (a store write with revision and full-text
 index is 25-50 ms): one write in flight, at most one pending (it takes the newest text when
 it starts), results applied here on the GUI thread. Every other save (Ctrl+S, switching,
@@ -80,6 +80,10 @@ JOURNAL_INTERVAL_MS = 400
 JOURNAL_MAX_INTERVAL_MS = 700
 #: While keys come faster than JOURNAL_AFTER_KEY_MS, the text is taken anyway this late.
 JOURNAL_OVERDUE_MS = 100
+#: A keystroke that finds the text not due yet leaves it to the first later one that does
+#: (so it is taken just after a key, not at a moment the next key may land on), or to a
+#: pause in the typing this long.
+JOURNAL_IN_A_PAUSE_MS = 200
 #: While editing, a real revision at least this often (the rest coalesce).
 REVISION_INTERVAL_S = 300.0
 #: How long a write on the GUI thread lets SQLite wait for a lock another program took
@@ -389,15 +393,18 @@ class EditingSession(QObject):
     # -- the recovery journal ----------------------------------------------
 
     def _schedule_journal(self) -> None:
-        """Take the text for the journal JOURNAL_AFTER_KEY_MS after this edit, but not sooner
-        than the interval after the text was last taken. Each keystroke moves the moment to
-        just after itself, so the snapshot runs between two keys rather than in the way of
-        one; once overdue it is left to fire."""
+        """Take the text for the journal JOURNAL_AFTER_KEY_MS after this edit when the
+        interval since it was last taken has passed by then; else after the first later
+        edit that finds it so, or in a pause of the typing. The snapshot runs just after a
+        key, as far as it can be from the next one; once overdue it is left to fire."""
         since_ms = (time.monotonic() - self._journal_taken_at) * 1000
         interval = self._journal_interval()
         if self._journal.isActive() and since_ms >= interval + JOURNAL_OVERDUE_MS:
             return
-        self._journal.start(max(JOURNAL_AFTER_KEY_MS, int(interval - since_ms)))
+        if since_ms + JOURNAL_AFTER_KEY_MS >= interval:
+            self._journal.start(JOURNAL_AFTER_KEY_MS)
+        else:
+            self._journal.start(max(JOURNAL_IN_A_PAUSE_MS, int(interval - since_ms)))
 
     def _journal_interval(self) -> float:
         slow = 8 * self._journal_cost_ms
