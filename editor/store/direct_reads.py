@@ -33,6 +33,7 @@ import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from itertools import islice
+from json.encoder import encode_basestring_ascii
 from pathlib import Path
 
 from editor.core.errors import AmbiguousIdError, NotFoundError, StoreError
@@ -71,8 +72,9 @@ _JSON_ITEM = (
     f"|| iif(length({_U}) = 19 OR substr({_U}, 21) = '000000', '', substr({_U}, 20)) "
     "|| '+00:00', 'deleted', json(iif(a.deleted_at IS NULL, 'false', 'true'))), NULL), a.id"
 )
-#: What `ensure_ascii` escapes: DEL and every character beyond ASCII.
-_NON_ASCII = re.compile(r"[^\x00-\x7e]")
+#: What `ensure_ascii` escapes beyond what `json_object` does: DEL and every character
+#: beyond ASCII.
+_NON_ASCII = re.compile(r"[^\x00-\x7e]+")
 _NEWEST_FIRST = "a.updated_at DESC, a.id DESC"
 #: The same order through an expression no index has: a few headline hits are fetched
 #: and sorted, not found by walking the whole list (`Store._listing`).
@@ -146,27 +148,28 @@ class DirectReader:
         """`iter_listing` as the rows SQLite gives: id, headline, slug, status, section,
         byline, word_count, updated_at (the column's text: `utc_isoformat` reads it) and
         1 for a deleted article, else 0. For printing 100,000 rows at SQLite's pace."""
-        if query.desk or query.sort_key != "updated_at" or not query.descending:
-            raise ValueError("direct reads list newest first, without a desk view")
-        for sql, params in self._listing(query):
-            cursor = self._guarded(lambda s=sql, p=params: self._db.execute(s, p))
-            while rows := self._guarded(lambda c=cursor: c.fetchmany(500)):
-                yield from rows
+        for rows in self._listing_batches(query, _SUMMARY):
+            yield from rows
 
     def iter_listing_json(self, query: ArticleQuery) -> Iterator[str]:
         """`iter_listing` as `list --json` prints it: each article as
         `json.dumps(summary, separators=(",", ":"))` writes it, on a line of its own, in
         runs of up to 500 lines (without the last line break). For printing 100,000 hits
         at SQLite's pace."""
+        for rows in self._listing_batches(query, _JSON_ITEM):
+            text = ",\n".join([item or self._json_item(id_) for item, id_ in rows])
+            if not text.isascii() or "\x7f" in text:
+                text = _NON_ASCII.sub(_escaped, text)
+            yield text
+
+    def _listing_batches(self, query: ArticleQuery, columns: str) -> Iterator[list[tuple]]:
+        """The `columns` of `iter_listing`'s articles, 500 rows at a time."""
         if query.desk or query.sort_key != "updated_at" or not query.descending:
             raise ValueError("direct reads list newest first, without a desk view")
-        for sql, params in self._listing(query, columns=_JSON_ITEM):
+        for sql, params in self._listing(query, columns=columns):
             cursor = self._guarded(lambda s=sql, p=params: self._db.execute(s, p))
             while rows := self._guarded(lambda c=cursor: c.fetchmany(500)):
-                text = ",\n".join([item or self._json_item(id_) for item, id_ in rows])
-                if not text.isascii() or "\x7f" in text:
-                    text = _NON_ASCII.sub(_escaped, text)
-                yield text
+                yield rows
 
     def _json_item(self, article_id: str) -> str:
         """A `_JSON_ITEM` SQLite did not write (an `updated_at` of another form), in Python."""
@@ -362,13 +365,8 @@ def utc_isoformat(value: str) -> str:
 
 
 def _escaped(match: re.Match) -> str:
-    """DEL or a non-ASCII character as `json.dumps` writes it (`ensure_ascii`): `\\uXXXX`, or the
-    two of a surrogate pair beyond the Basic Multilingual Plane."""
-    code = ord(match.group())
-    if code < 0x10000:
-        return f"\\u{code:04x}"
-    code -= 0x10000
-    return f"\\u{0xD800 | code >> 10:04x}\\u{0xDC00 | code & 0x3FF:04x}"
+    """A run of DEL and non-ASCII characters as `json.dumps` writes it (`ensure_ascii`)."""
+    return encode_basestring_ascii(match.group())[1:-1]
 
 
 def _summary(row: tuple) -> ArticleSummary:
