@@ -291,11 +291,11 @@ def _no_display() -> str | None:
 
 
 def _run_directly(args: argparse.Namespace, store: str | None, user: str | None) -> int | None:
-    """`list` and `show` on a SQLite store read with sqlite3 alone, without loading the
-    ORM (`editor.store.direct_reads`); None when the command needs the full open (a
-    desk view, `--as`, a URL, or a store that must be created, migrated, refused or read
-    on a full disk first)."""
-    if args.command not in ("list", "show") or user is not None:
+    """`list`, `show` and `export` on a SQLite store read with sqlite3 alone, without
+    loading the ORM (`editor.store.direct_reads`); None when the command needs the full
+    open (a desk view, `--as`, a URL, or a store that must be created, migrated, refused
+    or read on a full disk first)."""
+    if args.command not in ("list", "show", "export") or user is not None:
         return None
     if args.command == "list" and args.desk:
         return None
@@ -312,6 +312,10 @@ def _run_directly(args: argparse.Namespace, store: str | None, user: str | None)
     try:
         if args.command == "show":
             return _show(reader, args)
+        if args.command == "export":
+            from editor.cli.site import DirectSite
+
+            return _export(DirectSite(reader), args)
         query = ArticleQuery(
             search=args.search,
             status=Status(args.status) if args.status else None,

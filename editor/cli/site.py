@@ -180,6 +180,20 @@ def _list_unlisted(newsroom, args: argparse.Namespace) -> int:
     return 0
 
 
+class DirectSite:
+    """What `newsroom export` reads of a newsroom (its export reads, its site settings and
+    sections, `find_article`), from a SQLite store read with sqlite3 alone
+    (`editor.store.direct_reads`): the export reads only, and a re-export of a large site
+    after one change is mostly start-up and reading without the ORM."""
+
+    def __init__(self, reader) -> None:
+        from editor.services.site_settings import SettingsService
+
+        self.store = reader  # `.export_reads` and `.settings`, as a `Store` has them
+        self.settings = SettingsService(self)  # reads `self.store.settings` alone
+        self.find_article = reader.find_article
+
+
 def export_options(
     newsroom,
     *,

@@ -31,7 +31,7 @@ import json
 import re
 import sqlite3
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import date
 from itertools import islice
 from json.encoder import encode_basestring_ascii
 from pathlib import Path
@@ -40,6 +40,8 @@ from editor.core.errors import AmbiguousIdError, NotFoundError, StoreError
 from editor.core.model import Article, ArticleQuery, ArticleSummary, Event, Role, Status, User
 from editor.core.spelling import dictionary_order
 from editor.store import search_syntax
+from editor.store.direct_export_reads import DirectExportReads, DirectSettings
+from editor.store.direct_export_reads import moment as _moment
 from editor.store.schema_version import schema_revisions
 from editor.store.sqlite_file import (
     FULL_DISK_BYTES,
@@ -134,6 +136,16 @@ class DirectReader:
 
     def close(self) -> None:
         self._db.close()
+
+    @property
+    def export_reads(self) -> DirectExportReads:
+        """What `newsroom export` reads (`Store.export_reads`'s reads)."""
+        return DirectExportReads(self._db, self._guarded)
+
+    @property
+    def settings(self) -> DirectSettings:
+        """The site settings and managed sections (`Store.settings`'s reads)."""
+        return DirectSettings(self._db, self._guarded)
 
     # -- the list -----------------------------------------------------------
 
@@ -345,11 +357,6 @@ def _looks_sound(db: sqlite3.Connection, path: Path, size: int) -> bool:
         rows = db.execute("PRAGMA quick_check(1)").fetchall()
         return [r[0] for r in rows] == ["ok"]
     return cut_short(db, path) is None
-
-
-def _moment(value: str | None) -> datetime | None:
-    """A DateTime column's text (naive UTC) as an aware datetime, as the ORM reads it."""
-    return datetime.fromisoformat(value).replace(tzinfo=UTC) if value else None
 
 
 def utc_isoformat(value: str) -> str:
