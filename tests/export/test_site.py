@@ -116,6 +116,86 @@ def test_reexport_skips_unchanged_and_rewrites_the_changed(newsroom, site_store,
     assert "A new body." in page
 
 
+def _rendered_templates(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the site-wide templates rendered from now on (listing, feed, sitemap)."""
+    from editor.core.site import listings
+
+    names: list[str] = []
+    real = listings.render_template
+
+    def spy(name, *args, **kwargs):
+        names.append(name)
+        return real(name, *args, **kwargs)
+
+    monkeypatch.setattr(listings, "render_template", spy)
+    return names
+
+
+def test_site_pages_are_rendered_again_only_when_what_they_list_changed(
+    newsroom, site_store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "site"
+    export_site(newsroom, out, options=OPTIONS)
+    rendered = _rendered_templates(monkeypatch)
+    report = export_site(newsroom, out, options=OPTIONS)
+    assert rendered == [] and report.written == []  # front, sections, feed, sitemap: kept
+    change(newsroom, site_store["win"].id, headline="Harriers win it late")
+    report = export_site(newsroom, out, options=OPTIONS)
+    # The story is on the front page, its section's page and the feed (and the sitemap,
+    # made again only when a date in it changed); the Local page does not list it.
+    assert sorted(rendered)[:3] == ["feed.xml", "listing.html", "listing.html"]
+    assert {"index.html", "sport/index.html", "feed.xml"} <= set(report.written)
+    assert "local/index.html" not in report.written
+    fresh = tmp_path / "fresh"
+    export_site(newsroom, fresh, options=OPTIONS)
+    assert _site(out) == _site(fresh)  # what a first export of the same store writes
+    rendered.clear()
+    (out / "local/index.html").unlink()  # gone from the disk: made again, whatever the key
+    os.remove(out / "feed.xml")
+    report = export_site(newsroom, out, options=OPTIONS)
+    assert sorted(rendered) == ["feed.xml", "listing.html"]
+    assert sorted(report.written) == ["feed.xml", "local/index.html"]
+    assert _site(out) == _site(fresh)
+
+
+def _site(root: Path) -> tuple[dict[str, bytes], dict]:
+    """The pages, and the manifest as data (its keys' order is the runs' own)."""
+    pages = tree(root)
+    return pages, json.loads(pages.pop(MANIFEST_NAME))
+
+
+def test_a_manifest_without_page_keys_renders_the_site_pages_once(
+    newsroom, site_store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "site"
+    export_site(newsroom, out, options=OPTIONS)
+    before = tree(out)
+    manifest = json.loads((out / MANIFEST_NAME).read_text())
+    manifest_pages = manifest.pop("pages")  # as an export before page keys wrote it
+    (out / MANIFEST_NAME).write_text(json.dumps(manifest))
+    rendered = _rendered_templates(monkeypatch)
+    report = export_site(newsroom, out, options=OPTIONS)
+    assert "sitemap.xml" in rendered and report.written == [] and report.warnings == []
+    rendered.clear()
+    export_site(newsroom, out, options=OPTIONS)
+    assert rendered == []
+    pages = tree(out)
+    assert json.loads(pages.pop(MANIFEST_NAME))["pages"] == manifest_pages
+    before.pop(MANIFEST_NAME)
+    assert pages == before
+
+
+def test_a_new_site_name_renders_every_site_page(
+    newsroom, site_store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "site"
+    export_site(newsroom, out, options=OPTIONS)
+    rendered = _rendered_templates(monkeypatch)
+    export_site(newsroom, out, options=replace(OPTIONS, site_name="The Valley Post"))
+    assert rendered.count("listing.html") == 3 and "feed.xml" in rendered
+    assert "The Valley Post" in (out / "local/index.html").read_text()
+
+
 def test_articles_that_leave_the_set_are_removed(newsroom, site_store, tmp_path: Path) -> None:
     out = tmp_path / "site"
     (tmp_path / "site").mkdir()

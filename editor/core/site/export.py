@@ -167,10 +167,21 @@ def export_site(
             raise ExportCancelled("Export cancelled; the site was left as it was.")
 
         notify(total, total, "writing front page, sections, feed and sitemap")
-        pages = site_pages(exported, folders, assets, config, options, now)
-        css = site_css(templates_dir).encode("utf-8")
-        pages[CSS_PATH] = css
+        inputs = {article_id: record["input"] for article_id, record in new_articles.items()}
+        old_pages: dict[str, str] = manifest["pages"]
+
+        def unchanged(path: str, key: str) -> bool:
+            return old_pages.get(path) == key and path in old_files and (out / path).is_file()
+
+        pages, page_keys = site_pages(
+            exported, folders, config, options, now, site_fp, inputs, unchanged
+        )
+        pages[CSS_PATH] = site_css(templates_dir).encode("utf-8")
         for path, data in pages.items():
+            if data is None:  # made of what the last run's was made of, and still there
+                new_files[path] = old_files[path]
+                report.unchanged += 1
+                continue
             digest = hashlib.sha256(data).hexdigest()
             new_files[path] = digest
             if old_files.get(path) == digest and (out / path).is_file():
@@ -190,6 +201,7 @@ def export_site(
             "site": site_fp,
             "files": new_files,
             "articles": new_articles,
+            "pages": page_keys,
         }
         write_manifest(out, manifest)
     except OSError as error:  # staging (commit and manifest say their own): site untouched

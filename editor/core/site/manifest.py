@@ -22,16 +22,22 @@ def load_manifest(out_dir: Path, warnings: list[str]) -> dict:
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        return {"files": {}, "articles": {}}
+        return _empty()
     except (OSError, ValueError) as error:
         warnings.append(f"the previous manifest could not be read ({error}); all pages rewritten")
-        return {"files": {}, "articles": {}}
+        return _empty()
     if not isinstance(manifest, dict) or manifest.get("format") != MANIFEST_FORMAT:
         warnings.append("the previous manifest has an unknown format; all pages rewritten")
-        return {"files": {}, "articles": {}}
-    manifest.setdefault("files", {})
-    manifest.setdefault("articles", {})
+        return _empty()
+    for part in ("files", "articles", "pages"):  # "pages": since 2026-12 (input keys)
+        if not isinstance(manifest.get(part), dict):
+            manifest[part] = {}
     return manifest
+
+
+def _empty() -> dict:
+    """What the manifest says when there was no previous run: nothing is known."""
+    return {"files": {}, "articles": {}, "pages": {}}
 
 
 def fingerprint_of(*parts: object) -> str:
