@@ -279,6 +279,43 @@ def test_is_boilerplate(paragraph, kind):
     assert is_boilerplate(paragraph) == kind
 
 
+_FURNITURE_WORDS = (
+    "sign up subscribe register newsletter inbox briefing alerts delivered straight to your "
+    "get our daily follow us on find join like facebook instagram x whatsapp share this "
+    "article story email copy link | , · / © (c) copyright all rights reserved skip main "
+    "content menu search home log in download the app is was auto-generated said council "
+    "[link](https://x.example/) **bold** _it_ # > ` ’ café Zürich"
+).split(" ")
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(st.sampled_from(_FURNITURE_WORDS), min_size=1, max_size=14),
+    st.sampled_from([str, str.upper, str.title]),
+)
+def test_is_boilerplate_finds_what_one_ignorecase_pattern_a_kind_finds(words, case):
+    """The patterns found anywhere are searched apart (anchored ones, the rest on the
+    lowered text): the same answers as each kind's patterns joined with IGNORECASE."""
+    import re
+
+    from editor.core.importers import boilerplate as b
+
+    paragraph = case(" ".join(words))
+    text = b.normalise(paragraph)
+    expected = None
+    if text and len(text) <= b.MAX_BOILERPLATE_CHARS:
+        expected = next((k for k, p in b._COMPILED_PREFIXES.items() if p.match(text)), None)
+        expected = expected or next(
+            (
+                kind
+                for kind, patterns in b._ANYWHERE.items()
+                if re.search("|".join(patterns), text, re.IGNORECASE | re.UNICODE)
+            ),
+            None,
+        )
+    assert b.is_boilerplate(paragraph) == expected
+
+
 @pytest.mark.parametrize(
     ("data", "expected"),
     [

@@ -82,9 +82,24 @@ _COMPILED_PREFIXES = {
     kind: re.compile("^(?:" + "|".join(patterns) + ")", _FLAGS)
     for kind, patterns in _PREFIXES.items()
 }
-_COMPILED_ANYWHERE = {
-    kind: re.compile("|".join(patterns), _FLAGS) for kind, patterns in _ANYWHERE.items()
-}
+
+
+def _anywhere(patterns: tuple[str, ...]) -> tuple[re.Pattern | None, re.Pattern | None]:
+    """(the patterns anchored at the start, the others) of one kind: `re` tries an
+    anchored pattern at the start alone, and finds where one without IGNORECASE (matched
+    against the lowered text) may begin by a quick scan of its first characters. All of
+    a kind joined with IGNORECASE made the same search three to five times slower."""
+    anchored = [p for p in patterns if p.startswith("^")]
+    loose = [p for p in patterns if not p.startswith("^")]
+    return (
+        re.compile("|".join(anchored), _FLAGS) if anchored else None,
+        re.compile("|".join(loose)) if loose else None,
+    )
+
+
+_COMPILED_ANYWHERE = {kind: _anywhere(patterns) for kind, patterns in _ANYWHERE.items()}
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MARKUP = str.maketrans("", "", "*_#>`\\")
 
 #: Every kind `is_boilerplate` can answer, for labels in the inspector and the checks.
 KINDS = ("related", "video", "newsletter", "social", "advert", "boilerplate")
@@ -116,9 +131,9 @@ REPORT_KINDS = frozenset({"extraction", "control", "strikethrough"})
 def normalise(paragraph: str) -> str:
     """One line, straight apostrophes, no Markdown emphasis or link syntax around words."""
     text = paragraph.replace("\u2019", "'").replace("\u2018", "'").replace("\xa0", " ")
-    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)  # [text](url) -> text
-    text = re.sub(r"[*_#>`\\]+", "", text)
-    return " ".join(text.split())
+    if "](" in text:
+        text = _LINK.sub(r"\1", text)  # [text](url) -> text
+    return " ".join(text.translate(_MARKUP).split())
 
 
 def is_boilerplate(paragraph: str) -> str | None:
@@ -134,8 +149,9 @@ def is_boilerplate(paragraph: str) -> str | None:
     for kind, pattern in _COMPILED_PREFIXES.items():
         if pattern.match(text):
             return kind
-    for kind, pattern in _COMPILED_ANYWHERE.items():
-        if pattern.search(text):
+    lowered = text.lower()
+    for kind, (anchored, loose) in _COMPILED_ANYWHERE.items():
+        if (anchored and anchored.match(text)) or (loose and loose.search(lowered)):
             return kind
     return None
 
