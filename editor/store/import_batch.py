@@ -11,15 +11,23 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from editor.core.errors import NewsroomError, NotFoundError, StoreError, ValidationError
 from editor.core.model import Article, User
-from editor.store.models import ArticleRow, AssetRow, EventRow
-from editor.store.rows import article_from_row, article_row_fields, new_revision_row, utc_now
+from editor.store.models import ArticleRow, AssetRow, EventRow, RevisionRow
+from editor.store.rows import (
+    article_from_row,
+    article_row_fields,
+    as_aware,
+    new_revision_row,
+    revision_fields,
+    utc_now,
+)
 from editor.store.store import Store
 
 
@@ -99,8 +107,11 @@ def _write_one(store: Store, item: PendingImport, author: User) -> Article | New
 class _Writer:
     """Writes pending imports in one session; remembers the slugs it gave out.
 
-    New articles are written together: their slugs looked up in one query, their rows in
-    one flush (executemany), their full-text entries in one statement per index.
+    New articles are written together: their slugs looked up in one query, their rows
+    in one bulk insert a table (executemany, no ORM objects: building and flushing those
+    cost a fifth of an import's CPU), their full-text entries in one statement per
+    index. An article with images, and an update of an earlier import, go through the
+    ORM's session as before (the images refer to the article's row).
     """
 
     def __init__(self, store: Store, session: Session, author: User) -> None:
@@ -111,14 +122,26 @@ class _Writer:
         self.next_rowid: int | None = None
         #: Of the slugs this batch asks for, those the store has (deleted articles too).
         self.existing: set[str] = set()
+        #: The new articles' rows, by table, inserted together at the end.
+        self.bulk: dict[type, list[dict]] = {ArticleRow: [], RevisionRow: [], EventRow: []}
 
     def write_all(self, items: list[PendingImport]) -> list[Article]:
         self._look_up_slugs([item.article.slug or "untitled" for item in items])
-        written = [self._update(item) if item.update_id else self._create(item) for item in items]
+        written: list[Article | tuple[ArticleRow, str]] = []
+        to_index: list[tuple[object, str]] = []
+        for item in items:
+            if item.update_id:
+                written.append(self._update(item))  # indexed there
+            else:
+                stored, entry = self._create(item)
+                written.append(stored)
+                to_index.append(entry)
         self.session.flush()
-        created = [pair for pair, item in zip(written, items, strict=True) if not item.update_id]
-        self.store.db.search.index_new(self.session, created)
-        return [article_from_row(row, body) for row, body in written]
+        for table, rows in self.bulk.items():  # articles first: the others refer to them
+            if rows:
+                self.session.execute(insert(table), rows)
+        self.store.db.search.index_new(self.session, to_index)
+        return [w if isinstance(w, Article) else article_from_row(*w) for w in written]
 
     def _look_up_slugs(self, wanted: list[str]) -> None:
         unique = list(dict.fromkeys(wanted))
@@ -128,40 +151,52 @@ class _Writer:
                 self.session.scalars(select(ArticleRow.slug).where(ArticleRow.slug.in_(chunk)))
             )
 
-    def _create(self, item: PendingImport) -> tuple[ArticleRow, str]:
+    def _create(
+        self, item: PendingImport
+    ) -> tuple[Article | tuple[ArticleRow, str], tuple[object, str]]:
+        """The new article's rows: (what `write_all` returns for it, its full-text entry).
+        One with images is an ORM row (the images refer to it), the others bulk rows."""
         article = item.article
         now = utc_now()
         wanted = article.slug
         article.slug = self._unique_slug(wanted)
         article.slug_locked = article.slug_locked and article.slug == wanted
         revision_id = str(uuid.uuid4())
-        row = ArticleRow(
-            id=article.id,
-            created_by=self.author.id,
-            created_at=now,
-            updated_at=now,
-            version=1,
-            head_revision_id=revision_id,
+        fields = {
+            "id": article.id,
+            "created_by": self.author.id,
+            "created_at": now,
+            "updated_at": now,
+            "version": 1,
+            "head_revision_id": revision_id,
+            "search_rowid": self._rowid() if self.store.db.fts else None,
             **article_row_fields(article),
+        }
+        revision = revision_fields(
+            article,
+            parent_id=None,
+            author=self.author,
+            reason="import",
+            now=now,
+            revision_id=revision_id,
         )
-        if self.store.db.fts:
-            row.search_rowid = self._rowid()
-        self.session.add(row)
+        event = self._event(article.id, "create", article.status.value, item)
         if item.assets:
+            row = ArticleRow(**fields)
+            self.session.add(row)
             self.session.flush()  # the article row before the assets that refer to it
-        self._add_assets(item, article.id, now)
-        self.session.add(
-            new_revision_row(
-                article,
-                parent_id=None,
-                author=self.author,
-                reason="import",
-                now=now,
-                revision_id=revision_id,
-            )
-        )
-        self.session.add(self._event(article.id, "create", article.status.value, item))
-        return row, article.body
+            self._add_assets(item, article.id, now)
+            self.session.add(RevisionRow(**revision))
+            self.session.add(EventRow(**event))
+            return (row, article.body), (row, article.body)
+        self.bulk[ArticleRow].append(fields)
+        self.bulk[RevisionRow].append(revision)
+        self.bulk[EventRow].append(event)
+        article.version, article.head_revision_id = 1, revision_id
+        article.created_at = article.updated_at = as_aware(now)
+        article.created_by = self.author.id
+        # The index reads a row's columns as attributes (`SearchIndex.index_new`).
+        return article, (SimpleNamespace(**fields), article.body)
 
     def _update(self, item: PendingImport) -> tuple[ArticleRow, str]:
         """The earlier import gets the file's new text as a new revision; its slug stays."""
@@ -191,7 +226,8 @@ class _Writer:
         self.session.add(revision)
         self.session.flush()
         row.head_revision_id = revision.id
-        self.session.add(self._event(row.id, "import", row.status, item, from_status=row.status))
+        event = self._event(row.id, "import", row.status, item, from_status=row.status)
+        self.session.add(EventRow(**event))
         self.session.flush()
         self.store.db.index(self.session, row, article.body)
         return row, article.body
@@ -223,18 +259,18 @@ class _Writer:
         to_status: str,
         item: PendingImport,
         from_status: str | None = None,
-    ) -> EventRow:
+    ) -> dict[str, object]:
         verb = "Updated from" if action == "import" else "Imported from"
-        return EventRow(
-            id=str(uuid.uuid4()),
-            article_id=article_id,
-            actor_id=self.author.id,
-            created_at=utc_now(),
-            action=action,
-            from_status=from_status,
-            to_status=to_status,
-            note=f"{verb} {item.source_name}",
-        )
+        return {
+            "id": str(uuid.uuid4()),
+            "article_id": article_id,
+            "actor_id": self.author.id,
+            "created_at": utc_now(),
+            "action": action,
+            "from_status": from_status,
+            "to_status": to_status,
+            "note": f"{verb} {item.source_name}",
+        }
 
     def _rowid(self) -> int:
         if self.next_rowid is None:

@@ -91,16 +91,40 @@ def new_revision_row(
 ) -> RevisionRow:
     """A revision holding `article`'s body and fields as they are now."""
     return RevisionRow(
-        id=revision_id or str(uuid.uuid4()),
-        article_id=article.id,
-        parent_id=parent_id,
-        author_id=author.id,
-        created_at=now,
-        reason=reason,
-        session_id=session_id,
-        body=article.body,
-        meta=revision_meta(article),
+        **revision_fields(
+            article,
+            parent_id=parent_id,
+            author=author,
+            reason=reason,
+            now=now,
+            session_id=session_id,
+            revision_id=revision_id,
+        )
     )
+
+
+def revision_fields(
+    article: Article,
+    *,
+    parent_id: str | None,
+    author: User,
+    reason: str,
+    now: datetime,
+    session_id: str | None = None,
+    revision_id: str | None = None,
+) -> dict[str, object]:
+    """`new_revision_row`'s columns, for a bulk insert."""
+    return {
+        "id": revision_id or str(uuid.uuid4()),
+        "article_id": article.id,
+        "parent_id": parent_id,
+        "author_id": author.id,
+        "created_at": now,
+        "reason": reason,
+        "session_id": session_id,
+        "body": article.body,
+        "meta": revision_meta(article),
+    }
 
 
 def append_revision(session: Session, revision: RevisionRow) -> None:

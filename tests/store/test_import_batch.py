@@ -108,26 +108,29 @@ def test_bad_files_do_not_stop_the_batch(newsroom, tmp_path):
 def test_a_file_the_store_refuses_costs_only_itself(newsroom, tmp_path, monkeypatch):
     """The batch transaction is rolled back and each file written alone: one fails whole."""
     files = [wire_file(tmp_path, n) for n in range(4)]
-    real_add_assets = import_batch._Writer._add_assets
+    real_event = import_batch._Writer._event
 
-    def refuse_story_2(self, item, article_id, now):
+    def refuse_story_2(self, article_id, action, to_status, item, from_status=None):
+        event = real_event(self, article_id, action, to_status, item, from_status)
         if "Story number 2" in item.article.headline:
-            # Half of the file is written by now (article row); it must not survive.
-            raise ValidationError("The store refused this one.")
-        return real_add_assets(self, item, article_id, now)
+            # An actor nobody knows: the database refuses the row (a foreign key), after
+            # the article's other rows went in with it.
+            event["actor_id"] = "no-such-user"
+        return event
 
-    monkeypatch.setattr(import_batch._Writer, "_add_assets", refuse_story_2)
+    monkeypatch.setattr(import_batch._Writer, "_event", refuse_story_2)
     report = newsroom.import_files(files)
     assert sorted(a.headline for a in report.imported) == [
         "Story number 0 headline",
         "Story number 1 headline",
         "Story number 3 headline",
     ]
-    assert report.failed == [(files[2], "The store refused this one.")]
+    assert [path for path, _ in report.failed] == [files[2]]
+    assert report.failed[0][1].startswith(f"The store refused {files[2].name}: ")
     assert newsroom.count_articles() == 3
     assert all("number 2" not in s.headline for s in newsroom.list_articles())
     # The slug of the failed file is free: a retry takes it.
-    monkeypatch.setattr(import_batch._Writer, "_add_assets", real_add_assets)
+    monkeypatch.setattr(import_batch._Writer, "_event", real_event)
     (retry,) = newsroom.import_files([files[2]]).imported
     assert retry.slug == "story-number-2-headline"
 
@@ -165,6 +168,32 @@ def test_html_with_local_image_becomes_an_asset(newsroom, tmp_path):
         )
         assert row.data == png() and row.caption == "Waves hit the pier."
         assert row.credit == "Photo: J. Smith" and row.alt == "Waves at the pier"
+
+
+def test_what_a_batch_hands_back_is_what_the_store_holds(newsroom, tmp_path):
+    """New articles are bulk rows, one with images goes through the session: each
+    article the import reports is the article as read back, and each has its event."""
+    (tmp_path / "images").mkdir()
+    (tmp_path / "images" / "waves.png").write_bytes(png())
+    page = tmp_path / "storm.html"
+    page.write_text(PAGE, encoding="utf-8")
+    markdown = tmp_path / "quay.md"
+    markdown.write_text(
+        "---\ntitle: Quay to close\ndate: 2024-07-01\nauthor: Jane Doe\ntags: [harbour]\n"
+        "---\n\nThe quay closes.\n",
+        encoding="utf-8",
+    )
+    files = [wire_file(tmp_path, 1), page, markdown, wire_file(tmp_path, 2)]
+    report = newsroom.import_files(files)
+    assert len(report.imported) == 4 and not report.failed
+    for article in report.imported:
+        assert article == newsroom.get_article(article.id)
+        events = newsroom.events(article.id)
+        assert [e.action for e in events] == ["create"]
+        assert events[0].note == f"Imported from {article.source_name}"
+    assert report.imported[2].tags == ["harbour"]
+    found = newsroom.list_articles(ArticleQuery(search="quay"))
+    assert [a.id for a in found] == [report.imported[2].id]
 
 
 def test_a_fake_image_stays_in_the_notes(newsroom, tmp_path):
