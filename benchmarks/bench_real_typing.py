@@ -3,7 +3,7 @@ Editor beside ReText, in the same run.
 
     .venv/bin/python benchmarks/bench_real_typing.py [--keys 120] [--display 150]
         [--retext /tmp/me/rt/bin/retext] [--words 20000] [--screen 1600x1000] [--shots DIR]
-        [--before REF]
+        [--before REF] [--spy FILE]
 
 Starts its own Xvfb with openbox, a store holding one 20,000-word article (`newsroom
 import`) and the same text as a Markdown file for ReText. Each program is started, left
@@ -71,7 +71,7 @@ def geometry(window: int, env: dict[str, str]) -> tuple[int, int]:
 
 def measure(command: list[str], name: str, env: dict[str, str], grabber: Grabber, xtest: XTest,
             click: tuple[float, float], keys: int, settle: float,
-            shot: Path | None) -> list[float]:  # fmt: skip
+            shot: Path | None, spy: Path | None = None) -> list[float]:  # fmt: skip
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL, start_new_session=True)  # fmt: skip
     try:
@@ -91,6 +91,16 @@ def measure(command: list[str], name: str, env: dict[str, str], grabber: Grabber
         subprocess.run(["xdotool", "mousemove", "--window", str(window), str(x), str(y),
                         "click", "1"], env=env, check=True)  # fmt: skip
         time.sleep(1.0)
+        spying = None
+        if spy is not None:  # py-spy on the app while it is typed into (`--spy`)
+            spying = subprocess.Popen(
+                [str(Path(sys.executable).with_name("py-spy")), "record", "--pid",
+                 str(process.pid), "--threads", "--idle", "--nonblocking", "--rate", "250", "--format",
+                 "speedscope", "--output", str(spy), "--duration", str(int(keys * 0.12) + 2)],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            )  # fmt: skip
+            time.sleep(1.0)
+            spied_from = time.perf_counter()
         screen = grabber.app.primaryScreen()
         strip = (0, max(0, y - 20), width, 40)
         latencies = []
@@ -106,7 +116,12 @@ def measure(command: list[str], name: str, env: dict[str, str], grabber: Grabber
                 if time.perf_counter() - start > 2.0:
                     latencies.append(float("nan"))
                     break
+            if spying is not None and latencies[-1] > 12:
+                print(f"    key {number}: {latencies[-1]:.0f} ms, "
+                      f"{start - spied_from + 1.0:.3f} s into the py-spy record")  # fmt: skip
             time.sleep(max(0.0, 0.120 - (time.perf_counter() - start)))
+        if spying is not None:
+            spying.wait(30)
         if shot is not None:
             grabber.save_screen(shot)
         return latencies
@@ -143,6 +158,7 @@ def main() -> int:
     parser.add_argument("--settle", type=float, default=8.0, help="seconds before typing")
     parser.add_argument("--shots", type=Path)
     parser.add_argument("--before", metavar="REF", help="also this commit (a git worktree)")
+    parser.add_argument("--spy", type=Path, help="a py-spy speedscope record of our app's typing")
     args = parser.parse_args()
     from bench_preview import long_body
 
@@ -180,8 +196,9 @@ def main() -> int:
         results = {}
         for number, (name, (command, title, own, click)) in enumerate(programs.items()):
             shot = args.shots / f"typing-{number}.png" if args.shots else None
+            spy = args.spy if number == 0 else None
             results[name] = measure(command, title, own, grabber, xtest, click, args.keys,
-                                    args.settle, shot)  # fmt: skip
+                                    args.settle, shot, spy)  # fmt: skip
         load_after = os.getloadavg()
         print(f"keystroke to pixels, real window (Xvfb :{args.display} {args.screen} + openbox), "
               f"{args.words:,}-word text, {args.keys} keys 120 ms apart")  # fmt: skip

@@ -79,28 +79,10 @@ def revision_meta(article: Article) -> dict[str, object]:
     return {**article.metadata(), "status": article.status.value}
 
 
-def new_revision_row(
-    article: Article,
-    *,
-    parent_id: str | None,
-    author: User,
-    reason: str,
-    now: datetime,
-    session_id: str | None = None,
-    revision_id: str | None = None,
-) -> RevisionRow:
-    """A revision holding `article`'s body and fields as they are now."""
-    return RevisionRow(
-        **revision_fields(
-            article,
-            parent_id=parent_id,
-            author=author,
-            reason=reason,
-            now=now,
-            session_id=session_id,
-            revision_id=revision_id,
-        )
-    )
+def new_revision_row(article: Article, **fields: object) -> RevisionRow:
+    """A revision holding `article`'s body and fields as they are now (the keywords of
+    `revision_fields`)."""
+    return RevisionRow(**revision_fields(article, **fields))
 
 
 def revision_fields(
@@ -113,7 +95,8 @@ def revision_fields(
     session_id: str | None = None,
     revision_id: str | None = None,
 ) -> dict[str, object]:
-    """`new_revision_row`'s columns, for a bulk insert."""
+    """The columns of a revision holding `article`'s body and fields as they are now (for
+    a bulk insert; `new_revision_row` makes the ORM row)."""
     return {
         "id": revision_id or str(uuid.uuid4()),
         "article_id": article.id,
