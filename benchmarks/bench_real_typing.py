@@ -3,7 +3,7 @@ Editor beside ReText, in the same run.
 
     .venv/bin/python benchmarks/bench_real_typing.py [--keys 120] [--display 150]
         [--retext /tmp/me/rt/bin/retext] [--words 20000] [--screen 1600x1000] [--shots DIR]
-        [--before REF] [--spy FILE]
+        [--before REF] [--spy FILE]   (--spy needs py-spy in the venv: pip install py-spy)
 
 Starts its own Xvfb with openbox, a store holding one 20,000-word article (`newsroom
 import`) and the same text as a Markdown file for ReText. Each program is started, left
@@ -95,8 +95,9 @@ def measure(command: list[str], name: str, env: dict[str, str], grabber: Grabber
         if spy is not None:  # py-spy on the app while it is typed into (`--spy`)
             spying = subprocess.Popen(
                 [str(Path(sys.executable).with_name("py-spy")), "record", "--pid",
-                 str(process.pid), "--threads", "--idle", "--nonblocking", "--rate", "250", "--format",
-                 "speedscope", "--output", str(spy), "--duration", str(int(keys * 0.12) + 2)],
+                 str(process.pid), "--threads", "--idle", "--nonblocking", "--rate", "250",
+                 "--format", "speedscope", "--output", str(spy),
+                 "--duration", str(int(keys * 0.12) + 2)],
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             )  # fmt: skip
             time.sleep(1.0)
