@@ -343,6 +343,83 @@ def test_the_block_cache_writes_what_a_full_pass_writes(app, edits):
     editor.deleteLater()
 
 
+_PARAGRAPHS = (
+    "\n\n".join(
+        [
+            "First paragraph, **bold** and *italic* words.",
+            "## A subhead",
+            "Second paragraph with `code` and a [link](https://example.com).",
+            "> A quoted paragraph.",
+            "Third paragraph, a hard  \nline break inside.",
+            "- an item\n- another",
+            "Fourth paragraph. 1. Not a list.",
+            "Fifth paragraph # not a heading",
+            "Last paragraph.",
+        ]
+    )
+    + "\n"
+)
+_TYPING = ("type", "type", "type", "delete", "bold", "break", "escape", "undo", "redo", "enter")
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(_TYPING), st.integers(0, 10_000), st.integers(0, 10_000)),
+        min_size=1,
+        max_size=30,
+    )
+)
+def test_typing_in_paragraphs_splices_what_a_full_pass_writes(app, edits):
+    """Typing in a paragraph, written after each edit: only the touched blocks are
+    written again (`_Layout.splice`), and the text is the full pass's."""
+    editor = BodyEditor()
+    editor.load_markdown(_PARAGRAPHS)
+    document = editor.document()
+    cache = BlockCache(document)
+    assert document_to_markdown(document, cache) == document_to_markdown(document)
+    for op, a, b in edits:
+        if op == "break":
+            cursor = QTextCursor(document)
+            cursor.setPosition(a % document.characterCount())
+            cursor.insertText("\u2028")
+        elif op == "escape":  # what must be escaped at the start of a line or anywhere
+            cursor = QTextCursor(document.findBlockByNumber(a % document.blockCount()))
+            cursor.insertText(("1. ", "# ", "- ", "> ", "*", "<b>", "|", "  ")[b % 8])
+        else:
+            _edit(editor, op, a, b)
+        assert document_to_markdown(document, cache) == document_to_markdown(document), (op, a, b)
+    editor.deleteLater()
+
+
+def test_typing_a_word_writes_only_its_paragraph(app, qtbot, monkeypatch):
+    editor = BodyEditor()
+    qtbot.addWidget(editor)
+    editor.load_markdown("\n\n".join(f"Paragraph {n} with **bold**." for n in range(50)) + "\n")
+    document = editor.document()
+    cache = BlockCache(document)
+    first = document_to_markdown(document, cache)
+    walked: list[int] = []
+    original = markdown_writer._units
+    monkeypatch.setattr(
+        markdown_writer, "_units", lambda *args: walked.append(1) or original(*args)
+    )
+    cursor = QTextCursor(document.findBlockByNumber(20))
+    cursor.movePosition(QTextCursor.MoveOperation.EndOfBlock)
+    cursor.insertText(" More words")
+    typed = document_to_markdown(document, cache)
+    assert walked == []  # the other 49 paragraphs were not walked
+    assert typed == first.replace(
+        "Paragraph 20 with **bold**.", "Paragraph 20 with **bold**. More words"
+    )
+    cursor.insertBlock()  # a new block: the whole pass again
+    again = document_to_markdown(document, cache)
+    assert walked == [1]
+    assert again == document_to_markdown(document)
+
+
 def test_the_cache_reads_only_the_edited_block(app, qtbot, monkeypatch):
     editor = BodyEditor()
     qtbot.addWidget(editor)
