@@ -420,8 +420,10 @@ class MainWindow(QMainWindow):
 
     def recovered_at_start(self, article_id: str) -> None:
         """Unsaved work of `article_id` was restored into the store at start: the window
-        opens it as the store now holds it."""
+        opens it as the store now holds it, and the list (read for the first paint, before
+        the restore) reads its rows again."""
         self.early.restored(article_id)
+        self.list_model.reload()
         if self._start_article is not None:
             self._start_article = article_id
         else:

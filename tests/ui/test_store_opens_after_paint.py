@@ -126,13 +126,16 @@ def test_a_version_saved_meanwhile_is_a_conflict_not_an_overwrite(
         room.close()
 
 
-def test_a_restore_at_start_shows_the_restored_text(deferred_window, stories, store_path):
+def test_a_restore_at_start_shows_the_restored_text(deferred_window, stories, store_path, qtbot):
     window = deferred_window()
     assert window.editor.toPlainText() == "The text as filed."
     other = Newsroom.open(store_path, "Rita Reporter")  # what Restore writes, at start
     try:
         article = other.get_article(stories["mine"])
-        other.save_article(article.id, expected_version=article.version, body="Recovered.")
+        other.save_article(
+            article.id, expected_version=article.version, body="Recovered.",
+            changes={"headline": "Recovered headline"},
+        )  # fmt: skip
     finally:
         other.close()
     window.newsroom.open()
@@ -140,6 +143,10 @@ def test_a_restore_at_start_shows_the_restored_text(deferred_window, stories, st
     window.open_store()
     assert window.session.article.body == "Recovered."
     assert window.editor.toPlainText() == "Recovered."  # not the text shown before
+    model = window.list_model  # the list read before the restore says it too, soon
+    qtbot.waitUntil(
+        lambda: model.summary(model.row_of(stories["mine"])).headline == "Recovered headline"
+    )
 
 
 def test_closed_before_the_store_opened_what_was_typed_is_saved(
