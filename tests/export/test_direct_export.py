@@ -11,7 +11,7 @@ from editor import cli
 from editor.cli import main
 from editor.store.direct_reads import DirectReader
 from tests.export.conftest import NOW, add_correction
-from tests.export.test_site import _site
+from tests.export.test_site import _site, tree
 
 
 @pytest.fixture
@@ -80,9 +80,19 @@ def test_export_writes_what_the_full_open_writes(desk, tmp_path, monkeypatch, ca
     named = ["--store", path, "export", site_store_slug(desk), "--out", str(tmp_path / "one")]
     assert main(named) == 0
     assert (tmp_path / "one/sport/2026/11/harriers-snatch-late-winner/index.html").is_file()
+    flood = site_store_slug(desk, "Council approves")  # the one with a photo
+    preview = ["--store", path, "export", "--preview", flood, "--out"]
+    assert main([*preview, str(tmp_path / "page")]) == 0  # images inlined, from sqlite3
+    with monkeypatch.context() as patched:
+        patched.setattr(cli, "_run_directly", lambda *_args: None)
+        assert main([*preview, str(tmp_path / "page-orm")]) == 0
+    page = tree(tmp_path / "page")
+    assert page == tree(tmp_path / "page-orm") and b"data:image/png;base64," in b"".join(
+        page.values()
+    )
     capsys.readouterr()
 
 
-def site_store_slug(newsroom) -> str:
+def site_store_slug(newsroom, headline: str = "Harriers") -> str:
     return next(a.slug for a in newsroom.store.export_reads.export_articles("published", None)
-                if a.headline.startswith("Harriers"))  # fmt: skip
+                if a.headline.startswith(headline))  # fmt: skip
