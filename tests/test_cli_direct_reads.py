@@ -268,6 +268,52 @@ def test_a_big_store_damaged_where_the_list_reads_says_so(filled, monkeypatch, c
     assert _folder(path) == before
 
 
+def _bytes_that_are_not_text(path: Path) -> None:
+    """A body whose bytes are not UTF-8, as another program could write it."""
+    db = sqlite3.connect(path)
+    try:
+        db.execute("UPDATE revisions SET body = CAST(X'48e96c6c6f20ff' AS TEXT)")
+        db.commit()
+    finally:
+        db.close()
+
+
+@pytest.mark.parametrize("damaged", [False, True])
+def test_text_that_is_not_utf8_is_said_plainly_or_as_damage(filled, capsys, damaged):
+    """sqlite3's decode error quotes the text (a whole body, say): the reading commands
+    say what is wrong instead, and, when `quick_check` finds damage, that it is damaged."""
+    path, made = filled
+    _bytes_that_are_not_text(path)
+    if damaged:  # and a page nothing here reads is garbage: the check finds it
+        db = sqlite3.connect(path)
+        try:
+            page_size = db.execute("PRAGMA page_size").fetchone()[0]
+            root = db.execute(
+                "SELECT rootpage FROM sqlite_master WHERE name = 'dictionary_words'"
+            ).fetchone()[0]
+        finally:
+            db.close()
+        with path.open("r+b") as handle:
+            handle.seek((root - 1) * page_size)
+            handle.write(b"\xa5" * page_size)
+        # Only the structure look at open, as for a big store: the damage is met later.
+        direct_reads.SYNC_CHECK_BYTES, saved = 1, direct_reads.SYNC_CHECK_BYTES
+    try:
+        reader = DirectReader.open(path)
+        assert reader is not None
+        reader.close()
+        code, _out, err = _directly(["--store", str(path), "show", made[1].slug], capsys)
+    finally:
+        if damaged:
+            direct_reads.SYNC_CHECK_BYTES = saved
+    assert code == cli.EXIT_ERROR and len(err.strip().splitlines()) == 1, err
+    assert "H\ufffdllo" not in err and "with text" not in err  # the body is not printed
+    if damaged:
+        assert "is damaged" in err and "will not write into it" in err, err
+    else:
+        assert "holds text that is not UTF-8 (column body)" in err and "nothing was changed" in err
+
+
 def test_the_numbers_shared_without_an_import_agree():
     assert direct_reads.SYNC_CHECK_BYTES == integrity.SYNC_CHECK_BYTES
     assert direct_reads.FULL_DISK_BYTES == integrity.FULL_DISK_BYTES

@@ -324,10 +324,34 @@ class DirectReader:
             )
         from editor.store import backup, integrity  # only now: they load SQLAlchemy
 
-        if integrity.is_damage(message):
+        undecodable = _UNDECODABLE.match(message)
+        if undecodable:  # bytes that are not text: damage, unless the check finds none
+            message = self._quick_check()
+            if message == "ok":  # not the text itself in the message: it can be a body
+                column = undecodable.group(1)
+                plain = re.fullmatch(r"coalesce\((?:\w+\.)?(\w+), ''\)", column)
+                return StoreError(
+                    f"The store {self.path} holds text that is not UTF-8 (column "
+                    f"{plain.group(1) if plain else column}), written there by another "
+                    "program (Newsroom Editor writes only UTF-8); nothing was changed."
+                )
+        if undecodable or integrity.is_damage(message):
             result = integrity.CheckResult(self.path, False, [], 0.0, message)
             return integrity.damaged_error(self.path, result, backup.latest_good_backup)
         return StoreError(f"The store {self.path} cannot be used: {message}.")
+
+    def _quick_check(self) -> str:
+        """`PRAGMA quick_check`'s first finding on one line ("ok" when it finds none)."""
+        try:
+            rows = self._db.execute("PRAGMA quick_check(1)").fetchall()
+        except sqlite3.Error as error:
+            return str(error)
+        lines = str(rows[0][0]).splitlines() if rows else ["ok"]
+        return " ".join(line for line in lines if not line.startswith("*** in database"))
+
+
+#: sqlite3's error for a text column whose bytes are not UTF-8 (the text follows).
+_UNDECODABLE = re.compile(r"Could not decode to UTF-8 column '(.*?)' with text ", re.DOTALL)
 
 
 def _select(select: str, where: list[str], order: str) -> str:
