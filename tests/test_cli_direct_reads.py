@@ -233,12 +233,12 @@ def test_what_the_full_open_must_see_first_goes_through_it(filled, tmp_path, mon
     assert DirectReader.open(path) is None  # read through the full open's reader URL
 
 
-def _damage_the_articles_table(path: Path) -> None:
-    """Garbage over every page of the `articles` table's rows (not its indexes)."""
+def _damage_table(path: Path, table: str = "articles") -> None:
+    """Garbage over every page of the table's rows (not its indexes)."""
     db = sqlite3.connect(path)
     try:
         page_size = db.execute("PRAGMA page_size").fetchone()[0]
-        pages = [r[0] for r in db.execute("SELECT pageno FROM dbstat WHERE name = 'articles'")]
+        pages = [r[0] for r in db.execute("SELECT pageno FROM dbstat WHERE name = ?", (table,))]
     finally:
         db.close()
     with path.open("r+b") as handle:
@@ -249,7 +249,7 @@ def _damage_the_articles_table(path: Path) -> None:
 
 def test_a_small_damaged_store_is_refused_by_the_full_open(filled, capsys):
     path, _made = filled
-    _damage_the_articles_table(path)
+    _damage_table(path)
     assert DirectReader.open(path) is None  # its quick_check fails
     code, _out, err = _directly(["--store", str(path), "list"], capsys)
     assert code == cli.EXIT_ERROR and "is damaged" in err and "will not write" in err
@@ -258,7 +258,7 @@ def test_a_small_damaged_store_is_refused_by_the_full_open(filled, capsys):
 def test_a_big_store_damaged_where_the_list_reads_says_so(filled, monkeypatch, capsys):
     path, made = filled
     monkeypatch.setattr(direct_reads, "SYNC_CHECK_BYTES", 1)  # only the structure look
-    _damage_the_articles_table(path)
+    _damage_table(path)
     before = _folder(path)
     for argv in (["list"], ["show", made[1].slug]):
         code, _out, err = _directly(["--store", str(path), *argv], capsys)
@@ -279,33 +279,19 @@ def _bytes_that_are_not_text(path: Path) -> None:
 
 
 @pytest.mark.parametrize("damaged", [False, True])
-def test_text_that_is_not_utf8_is_said_plainly_or_as_damage(filled, capsys, damaged):
+def test_text_that_is_not_utf8_is_said_plainly_or_as_damage(filled, monkeypatch, capsys, damaged):
     """sqlite3's decode error quotes the text (a whole body, say): the reading commands
     say what is wrong instead, and, when `quick_check` finds damage, that it is damaged."""
     path, made = filled
     _bytes_that_are_not_text(path)
-    if damaged:  # and a page nothing here reads is garbage: the check finds it
-        db = sqlite3.connect(path)
-        try:
-            page_size = db.execute("PRAGMA page_size").fetchone()[0]
-            root = db.execute(
-                "SELECT rootpage FROM sqlite_master WHERE name = 'dictionary_words'"
-            ).fetchone()[0]
-        finally:
-            db.close()
-        with path.open("r+b") as handle:
-            handle.seek((root - 1) * page_size)
-            handle.write(b"\xa5" * page_size)
+    if damaged:  # and a table nothing here reads is garbage: the check finds it
+        _damage_table(path, "dictionary_words")
         # Only the structure look at open, as for a big store: the damage is met later.
-        direct_reads.SYNC_CHECK_BYTES, saved = 1, direct_reads.SYNC_CHECK_BYTES
-    try:
-        reader = DirectReader.open(path)
-        assert reader is not None
-        reader.close()
-        code, _out, err = _directly(["--store", str(path), "show", made[1].slug], capsys)
-    finally:
-        if damaged:
-            direct_reads.SYNC_CHECK_BYTES = saved
+        monkeypatch.setattr(direct_reads, "SYNC_CHECK_BYTES", 1)
+    reader = DirectReader.open(path)
+    assert reader is not None
+    reader.close()
+    code, _out, err = _directly(["--store", str(path), "show", made[1].slug], capsys)
     assert code == cli.EXIT_ERROR and len(err.strip().splitlines()) == 1, err
     assert "H\ufffdllo" not in err and "with text" not in err  # the body is not printed
     if damaged:

@@ -329,7 +329,7 @@ class DirectReader:
             message = self._quick_check()
             if message == "ok":  # not the text itself in the message: it can be a body
                 column = undecodable.group(1)
-                plain = re.fullmatch(r"coalesce\((?:\w+\.)?(\w+), ''\)", column)
+                plain = _COALESCED.fullmatch(column)
                 return StoreError(
                     f"The store {self.path} holds text that is not UTF-8 (column "
                     f"{plain.group(1) if plain else column}), written there by another "
@@ -352,6 +352,8 @@ class DirectReader:
 
 #: sqlite3's error for a text column whose bytes are not UTF-8 (the text follows).
 _UNDECODABLE = re.compile(r"Could not decode to UTF-8 column '(.*?)' with text ", re.DOTALL)
+#: A column as the reads name it, `coalesce(r.body, '')`: the person is told `body`.
+_COALESCED = re.compile(r"coalesce\((?:\w+\.)?(\w+), ''\)")
 
 
 def _select(select: str, where: list[str], order: str) -> str:

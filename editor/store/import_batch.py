@@ -188,7 +188,8 @@ class _Writer:
             self._add_assets(item, article.id, now)
             self.session.add(RevisionRow(**revision))
             self.session.add(EventRow(**event))
-            return (row, article.body), (row, article.body)
+            pair = (row, article.body)
+            return pair, pair
         self.bulk[ArticleRow].append(fields)
         self.bulk[RevisionRow].append(revision)
         self.bulk[EventRow].append(event)

@@ -60,7 +60,7 @@ def site_pages(
     now: datetime,
     site_fp: str,
     inputs: dict[str, str],
-    unchanged: Callable[[str, str], bool] = lambda path, key: False,
+    unchanged: Callable[[str, str], bool],
 ) -> tuple[dict[str, bytes | None], dict[str, str]]:
     """Front page, section pages, feed and sitemap: (bytes by path, input key by path).
 
